@@ -1,0 +1,175 @@
+"""The common resource model every loader produces and every rule reads.
+
+Values inside attributes are plain Python data (str, int, float, bool, None, list, dict) or one of
+three symbolic values:
+
+* ``Unknown``: a value that cannot be resolved statically, with the reason. Never guessed.
+* ``Ref``: a known identity that is only computed at apply time, e.g. "the id of aws_subnet.a".
+  Two refs to the same attribute of the same resource are equal, so they count once.
+* ``AZ``: the i-th availability zone of a region, as ``data "aws_availability_zones"`` or
+  ``Fn::GetAZs`` yield them: distinct indexes are distinct zones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+SEVERITIES = ("note", "warning", "error")
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """A value that cannot be resolved statically."""
+
+    reason: str
+
+    def __str__(self) -> str:
+        return f"<unknown: {self.reason}>"
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A value computed at apply time: attribute ``attribute`` of resource ``address``."""
+
+    address: str
+    attribute: str = "id"
+
+    def __str__(self) -> str:
+        return f"{self.address}.{self.attribute}"
+
+
+@dataclass(frozen=True)
+class AZ:
+    """The ``index``-th availability zone of ``region`` (region may be unknown: then None)."""
+
+    region: str | None
+    index: int
+
+    def __str__(self) -> str:
+        return f"{self.region or '?'}#az{self.index}"
+
+
+def is_unknown(value: Any) -> bool:
+    return isinstance(value, Unknown)
+
+
+def find_unknown(value: Any) -> Unknown | None:
+    """The first Unknown inside ``value`` (itself, or nested in lists and dicts), else None."""
+    if isinstance(value, Unknown):
+        return value
+    if isinstance(value, (list, tuple)):
+        for item in value:
+            found = find_unknown(item)
+            if found:
+                return found
+    if isinstance(value, dict):
+        for item in value.values():
+            found = find_unknown(item)
+            if found:
+                return found
+    return None
+
+
+def iter_refs(value: Any):
+    """Every Ref nested anywhere inside ``value``."""
+    if isinstance(value, Ref):
+        yield value
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from iter_refs(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from iter_refs(item)
+
+
+@dataclass(frozen=True)
+class Location:
+    file: str
+    line: int = 0
+    end_line: int = 0
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One resource instance, in any IaC format.
+
+    ``address`` is unique in a scan (Terraform instance address, or ``file::LogicalId`` for
+    CloudFormation); ``name`` is what users see in reports (Terraform address without instance
+    keys in HCL mode, the full address in plan mode, the logical id in CloudFormation).
+    ``raw`` holds the attributes under the provider's own names; ``attributes`` holds the
+    canonical ones (filled by ``hadr_lint.normalise``), the only ones rules may read.
+    """
+
+    address: str
+    name: str
+    type: str
+    location: Location
+    raw: Mapping[str, Any] = field(default_factory=dict)
+    region: Any = None
+    kind: str = "other"
+    attributes: Mapping[str, Any] = field(default_factory=dict)
+    source: str = "terraform"
+    module: str = ""
+    meta: Mapping[str, Any] = field(default_factory=dict)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.attributes.get(key, default)
+
+
+@dataclass(frozen=True)
+class LoadError:
+    file: str
+    line: int | None
+    message: str
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """What one loader produced from one input (a Terraform root folder, a plan, a template)."""
+
+    resources: tuple[Resource, ...] = ()
+    errors: tuple[LoadError, ...] = ()
+    notes: tuple[str, ...] = ()
+    files: tuple[str, ...] = ()
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What a rule's check yields: a finding on a resource."""
+
+    resource: Resource
+    message: str
+    severity: str | None = None
+
+
+@dataclass(frozen=True)
+class Unverified:
+    """What a rule's check yields when an unknown value kept it from deciding."""
+
+    resource: Resource
+    reason: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule_id: str
+    rule_name: str
+    severity: str
+    message: str
+    resource: str
+    resource_type: str
+    file: str
+    line: int
+    end_line: int
+    scope: str
+
+
+@dataclass(frozen=True)
+class UnknownNote:
+    rule_id: str
+    resource: str
+    file: str
+    line: int
+    reason: str
