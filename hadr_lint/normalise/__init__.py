@@ -1,0 +1,43 @@
+"""Map each format's resource types and attribute names onto canonical kinds and attributes.
+
+This is the only place that knows Terraform and CloudFormation name the same thing differently;
+rules read ``Resource.kind`` and ``Resource.attributes`` and never branch on the format. Each
+module of this package holds one family of kinds with both formats side by side.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from hadr_lint.model import Resource
+from hadr_lint.normalise import compute, databases, network
+from hadr_lint.normalise.fields import Spec, apply_spec
+
+FAMILIES = (compute, network, databases)
+
+
+def _merge(attribute: str) -> dict[str, Spec]:
+    table: dict[str, Spec] = {}
+    for family in FAMILIES:
+        table.update(getattr(family, attribute))
+    return table
+
+
+TABLES = {
+    "terraform": _merge("TERRAFORM"),
+    "plan": _merge("TERRAFORM"),
+    "cloudformation": _merge("CLOUDFORMATION"),
+}
+
+
+def normalise(resource: Resource) -> Resource:
+    """The resource with its canonical kind and attributes filled in."""
+    found = TABLES.get(resource.source, {}).get(resource.type)
+    if found is None:
+        return resource
+    attributes = apply_spec(found, dict(resource.raw), dict(resource.meta))
+    return dataclasses.replace(resource, kind=found.kind, attributes=attributes)
+
+
+def known_kinds() -> list[str]:
+    return sorted({s.kind for table in TABLES.values() for s in table.values()})

@@ -1,0 +1,167 @@
+"""Terraform HCL: a folder of ``.tf`` / ``.tf.json`` files is one module."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hadr_lint.model import LoadError, LoadResult
+
+TF_SUFFIXES = (".tf", ".tf.json")
+
+
+def is_terraform_file(path: Path) -> bool:
+    return path.name.endswith(TF_SUFFIXES)
+
+
+@dataclass
+class FolderReader:
+    """Parses each folder once per scan and remembers the parse errors of its files."""
+
+    display: Callable[[Path], str]
+    max_file_size: int = 5_000_000
+    read_text: Callable[[Path, int], str] | None = None
+    folders: dict[Path, Any] = field(default_factory=dict)
+    parsed_files: list[str] = field(default_factory=list)
+    errors: dict[str, LoadError] = field(default_factory=dict)
+
+    def __call__(self, folder: Path) -> Any:
+        folder = folder.resolve()
+        if folder not in self.folders:
+            self.folders[folder] = self._parse(folder)
+        return self.folders[folder]
+
+    def _parse(self, folder: Path) -> Any:
+        from hadr_lint.loaders.terraform.module import ModuleFiles
+
+        try:
+            files = sorted(p for p in folder.iterdir() if p.is_file() and is_terraform_file(p))
+        except OSError:
+            return None
+        if not files:
+            return None
+        blocks = []
+        for path in files:
+            blocks.extend(self._parse_file(path))
+        return ModuleFiles(folder, tuple(blocks))
+
+    def _parse_file(self, path: Path) -> list:
+        from hadr_lint.loaders.terraform.parse import (
+            HclSyntaxError,
+            parse_blocks,
+            parse_json_blocks,
+        )
+        from hadr_lint.text import FileTooLarge, read_source
+
+        shown = self.display(path)
+        self.parsed_files.append(shown)
+        try:
+            text = read_source(path, self.max_file_size)
+            parse = parse_json_blocks if path.name.endswith(".json") else parse_blocks
+            return parse(text, str(path))
+        except HclSyntaxError as exc:
+            self.errors[shown] = LoadError(shown, exc.line, f"HCL syntax error: {exc}")
+        except (FileTooLarge, UnicodeDecodeError, OSError) as exc:
+            self.errors[shown] = LoadError(shown, None, _read_error(exc))
+        return []
+
+
+def _read_error(exc: Exception) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        return f"not UTF-8 text (byte {exc.start})"
+    if isinstance(exc, OSError):
+        return f"cannot read: {exc.strerror or exc}"
+    return str(exc)
+
+
+def load_root(
+    folder: Path,
+    reader: FolderReader,
+    *,
+    var_files: tuple[Path, ...] = (),
+    variables: Mapping[str, str] | None = None,
+    max_instances: int = 1000,
+) -> LoadResult:
+    """Evaluate the root module in ``folder`` and every module it loads."""
+    from hadr_lint.loaders.terraform.module import LoadState, ModuleInstance, read_modules_json
+
+    files = reader(folder)
+    if files is None:
+        return LoadResult()
+    state = LoadState(
+        read_module=reader, display=reader.display, max_instances=max_instances,
+        modules_json=read_modules_json(folder.resolve()),
+    )
+    inputs = root_inputs(folder, reader, var_files, variables or {}, state)
+    root = ModuleInstance(state, files, ("", ""), inputs, {}, (files.dir,))
+    resources = tuple(root.resources())
+    errors = tuple(LoadError(f, line, m) for f, line, m in state.errors)
+    shown = tuple(sorted({r.location.file for r in resources}))
+    return LoadResult(resources=resources, errors=errors, notes=tuple(state.notes), files=shown)
+
+
+def root_inputs(
+    folder: Path,
+    reader: FolderReader,
+    var_files: tuple[Path, ...],
+    variables: Mapping[str, str],
+    state: Any,
+) -> dict[str, Callable[[], Any]]:
+    """Variable values in Terraform's order: tfvars, auto.tfvars, --var-file, --var."""
+    values: dict[str, Any] = {}
+    for path in _var_files(folder) + list(var_files):
+        values.update(_read_var_file(path, reader, state))
+    for name, text in variables.items():
+        values[name] = _cli_value(text)
+    return {name: (lambda v=value: v) for name, value in values.items()}
+
+
+def _var_files(folder: Path) -> list[Path]:
+    found = [folder / "terraform.tfvars", folder / "terraform.tfvars.json"]
+    found += sorted(folder.glob("*.auto.tfvars")) + sorted(folder.glob("*.auto.tfvars.json"))
+    return [p for p in found if p.is_file()]
+
+
+def _read_var_file(path: Path, reader: FolderReader, state: Any) -> dict[str, Any]:
+    from hadr_lint.loaders.terraform.evaluate import evaluate
+    from hadr_lint.loaders.terraform.parse import HclSyntaxError, parse_attributes
+    from hadr_lint.text import read_source
+
+    shown = reader.display(path)
+    try:
+        text = read_source(path, reader.max_file_size)
+        if path.name.endswith(".json"):
+            data = json.loads(text)
+            return dict(data) if isinstance(data, dict) else {}
+        attrs = parse_attributes(text, str(path))
+    except HclSyntaxError as exc:
+        state.errors.append((shown, exc.line, f"HCL syntax error: {exc}"))
+        return {}
+    except (ValueError, OSError) as exc:
+        state.errors.append((shown, None, f"cannot read variables: {exc}"))
+        return {}
+    return {name: evaluate(a.expr, _EMPTY_SCOPE) for name, a in attrs.items()}
+
+
+class _EmptyScope:
+    def lookup(self, name: str) -> Any:
+        raise KeyError(name)
+
+
+_EMPTY_SCOPE = _EmptyScope()
+
+
+def _cli_value(text: str) -> Any:
+    """``--var k=v``: a list or map literal is parsed as HCL, anything else is a string."""
+    stripped = text.strip()
+    if stripped[:1] in ("[", "{"):
+        from hadr_lint.loaders.terraform.evaluate import evaluate, parse_expression
+
+        try:
+            return evaluate(parse_expression(stripped), _EMPTY_SCOPE)
+        except Exception:  # noqa: BLE001 - an unparsable value stays the string given
+            return text
+    return text

@@ -1,0 +1,3 @@
+from hadr_lint.cli import main
+
+main()

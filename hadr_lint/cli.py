@@ -1,0 +1,179 @@
+"""The ``hadr-lint`` command line. Heavy modules are imported inside the commands."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from hadr_lint import __version__
+
+EXIT_USAGE = 2
+
+
+def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
+    pairs = {}
+    for value in values:
+        if "=" not in value:
+            raise click.BadParameter(f"expected KEY=VALUE, got {value!r}", param_hint=option)
+        key, _, rest = value.partition("=")
+        pairs[key.strip()] = rest
+    return pairs
+
+
+def _split(values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(p.strip() for v in values for p in v.split(",") if p.strip())
+
+
+def scan_options(command):
+    options = [
+        click.argument("paths", nargs=-1, type=click.Path(path_type=Path)),
+        click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False),
+                     help="Configuration file (default: .hadr-lint.yaml found upwards)."),
+        click.option("--var", "variables", multiple=True, metavar="NAME=VALUE",
+                     help="Terraform variable value."),
+        click.option("--var-file", "var_files", multiple=True,
+                     type=click.Path(path_type=Path, dir_okay=False), help="Terraform .tfvars file."),
+        click.option("--parameter", "parameters", multiple=True, metavar="NAME=VALUE",
+                     help="CloudFormation parameter value."),
+        click.option("--region", help="Region of CloudFormation stacks (AWS::Region)."),
+        click.option("--exclude", multiple=True, metavar="GLOB", help="Skip matching paths."),
+        click.option("--max-file-size", type=click.IntRange(min=1), default=None,
+                     help="Largest file to read, in bytes (default 5000000)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _prepare(paths, config_file, variables, var_files, parameters, region, exclude,
+             max_file_size):
+    from dataclasses import replace
+
+    from hadr_lint.config import ConfigError, find_config, load_config
+    from hadr_lint.engine import ScanOptions
+
+    paths = paths or (Path("."),)
+    try:
+        config = load_config(config_file or find_config(paths[0]))
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
+    if max_file_size:
+        config = replace(config, max_file_size=max_file_size)
+    options = ScanOptions(
+        paths=tuple(paths), var_files=tuple(var_files),
+        variables=_pairs(variables, "--var"), parameters=_pairs(parameters, "--parameter"),
+        region=region, exclude=tuple(exclude),
+    )
+    return options, config
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="hadr-lint")
+def main() -> None:
+    """High-availability and disaster-recovery linter for Terraform and CloudFormation."""
+
+
+@main.command()
+@scan_options
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+@click.option("--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the report to a file instead of standard output.")
+@click.option("--select", multiple=True, help="Rule ids or prefixes to run (comma-separated).")
+@click.option("--ignore", multiple=True, help="Rule ids or prefixes to skip (comma-separated).")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "note", "never"]), default=None,
+              help="Lowest severity that fails the run (default: warning).")
+@click.option("--show-unknown", is_flag=True, help="List the checks unknown values kept open.")
+@click.option("--rules-dir", multiple=True, type=click.Path(path_type=Path, file_okay=False),
+              help="Folder of extra rule modules.")
+def scan(paths, config_file, variables, var_files, parameters, region, exclude, max_file_size,
+         output_format, output, select, ignore, fail_on, show_unknown, rules_dir) -> None:
+    """Scan Terraform and CloudFormation files for HA/DR problems."""
+    from hadr_lint.engine import exit_code
+    from hadr_lint.engine import scan as run_scan
+    from hadr_lint.report import formatter
+    from hadr_lint.rulebase import all_rules
+    from hadr_lint.rulebase import select as select_rules
+
+    options, config = _prepare(paths, config_file, variables, var_files, parameters, region,
+                               exclude, max_file_size)
+    rules = select_rules(all_rules(rules_dir), _split(select) or config.select,
+                         _split(ignore) + config.ignore)
+    result = run_scan(options, config, rules)
+    text = formatter(output_format)(result, show_unknown)
+    _emit(text, output)
+    sys.exit(exit_code(result, fail_on or config.fail_on))
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
+@main.command()
+@scan_options
+@click.option("--format", "output_format", type=click.Choice(["json", "dot"]), default="json")
+def graph(paths, config_file, variables, var_files, parameters, region, exclude, max_file_size,
+          output_format) -> None:
+    """Print the resource graph with each node's region and AZs."""
+    from hadr_lint.engine import load_all, normalise_all
+    from hadr_lint.graph import Graph
+    from hadr_lint.report.graph_out import render_dot, render_json
+
+    options, config = _prepare(paths, config_file, variables, var_files, parameters, region,
+                               exclude, max_file_size)
+    results = load_all(options, config)
+    built = Graph(normalise_all(results))
+    click.echo(render_dot(built) if output_format == "dot" else render_json(built), nl=False)
+    errors = [e for r in results for e in r.errors]
+    for error in errors:
+        click.echo(f"{error.file}:{error.line or ''}: error: {error.message}", err=True)
+    sys.exit(EXIT_USAGE if errors else 0)
+
+
+@main.command("rules")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+def list_rules(output_format) -> None:
+    """List the rules with id, severity, scope and description."""
+    import json
+
+    from hadr_lint.rulebase import all_rules
+
+    rules = all_rules()
+    if output_format == "json":
+        click.echo(json.dumps([{
+            "id": r.id, "name": r.meta.name, "severity": r.meta.severity,
+            "scope": r.meta.scope, "short": r.meta.short, "kinds": list(r.meta.kinds),
+            "tags": list(r.meta.tags), "help_url": r.meta.help_url,
+        } for r in rules], indent=2))
+        return
+    for rule in rules:
+        click.echo(f"{rule.id}  {rule.meta.name:<28} {rule.meta.severity:<8} "
+                   f"{rule.meta.scope:<10} {rule.meta.short}")
+
+
+@main.command()
+@click.argument("rule_id")
+def explain(rule_id) -> None:
+    """Print a rule's documentation."""
+    from hadr_lint.rulebase import all_rules
+
+    for rule in all_rules():
+        if rule.id.upper() == rule_id.upper():
+            meta = rule.meta
+            click.echo(f"{meta.id} {meta.name} ({meta.severity}, scope: {meta.scope})\n")
+            click.echo(rule.doc)
+            if meta.equivalents:
+                click.echo("\nEquivalent checks in other tools:")
+                for tool, ids in sorted(meta.equivalents.items()):
+                    click.echo(f"  {tool}: {ids}")
+            click.echo(f"\n{meta.help_url}")
+            return
+    raise click.UsageError(f"no rule {rule_id!r}; `hadr-lint rules` lists them")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,77 @@
+"""Walk the given paths and sort files by the loader that can read them.
+
+Nothing outside the scanned tree is followed: symbolic links to folders are not descended and a
+link to a file outside the tree is skipped (and said so).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SKIP_DIRS = {".git", ".terraform", "node_modules", ".hg", ".svn", "__pycache__", ".venv"}
+TERRAFORM = (".tf", ".tf.json")
+DOCUMENTS = (".json", ".yaml", ".yml", ".template")
+
+
+@dataclass
+class Discovered:
+    terraform_folders: list[Path] = field(default_factory=list)
+    documents: list[Path] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+def _excluded(path: Path, patterns: tuple[str, ...]) -> bool:
+    text = path.as_posix()
+    return any(
+        fnmatch.fnmatch(text, p) or fnmatch.fnmatch(path.name, p) or fnmatch.fnmatch(text, f"*/{p}")
+        for p in patterns
+    )
+
+
+def _inside(path: Path, roots: list[Path]) -> bool:
+    try:
+        real = path.resolve()
+    except (OSError, RuntimeError):
+        return False
+    return any(real == root or root in real.parents for root in roots)
+
+
+def discover(paths: list[Path], exclude: tuple[str, ...] = ()) -> Discovered:
+    found = Discovered()
+    roots = [p.resolve() if p.is_dir() else p.resolve().parent for p in paths]
+    folders: dict[Path, None] = {}
+    documents: dict[Path, None] = {}
+    for path in paths:
+        for file in _walk(path, exclude, found):
+            if file.is_symlink() and not _inside(file, roots):
+                found.skipped.append(f"{file}: symbolic link to outside the scanned tree")
+                continue
+            if file.name.endswith(TERRAFORM):
+                folders[file.parent] = None
+            elif file.name.endswith(DOCUMENTS) and not file.name.endswith(".tfvars.json"):
+                documents[file] = None
+    found.terraform_folders = list(folders)
+    found.documents = list(documents)
+    return found
+
+
+def _walk(path: Path, exclude: tuple[str, ...], found: Discovered):
+    if path.is_file() or (path.is_symlink() and not path.is_dir()):
+        if not _excluded(path, exclude):
+            yield path
+        return
+    if not path.is_dir():
+        found.skipped.append(f"{path}: no such file or folder")
+        return
+    for folder, dirs, files in os.walk(path, followlinks=False):
+        base = Path(folder)
+        dirs[:] = sorted(
+            d for d in dirs if d not in SKIP_DIRS and not _excluded(base / d, exclude)
+        )
+        for name in sorted(files):
+            file = base / name
+            if not _excluded(file, exclude):
+                yield file

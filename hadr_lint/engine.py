@@ -1,0 +1,255 @@
+"""The pipeline: discover -> load -> normalise -> graph -> rules -> one ScanResult."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hadr_lint.config import Config
+from hadr_lint.discover import discover
+from hadr_lint.model import (
+    Finding,
+    LoadError,
+    LoadResult,
+    Problem,
+    Resource,
+    UnknownNote,
+    Unverified,
+)
+from hadr_lint.rulebase import LoadedRule
+
+SEVERITY_RANK = {"note": 0, "warning": 1, "error": 2}
+
+
+@dataclass(frozen=True)
+class ScanOptions:
+    paths: tuple[Path, ...]
+    var_files: tuple[Path, ...] = ()
+    variables: Mapping[str, str] = field(default_factory=dict)
+    parameters: Mapping[str, str] = field(default_factory=dict)
+    region: str | None = None
+    exclude: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    findings: tuple[Finding, ...]
+    unknowns: tuple[UnknownNote, ...]
+    errors: tuple[LoadError, ...]
+    notes: tuple[str, ...]
+    files: tuple[str, ...]
+    resources: tuple[Resource, ...]
+    rules: tuple[LoadedRule, ...]
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+
+    def count(self, severity: str) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+
+def display_path(path: Path) -> str:
+    """Relative to the current folder when below it, else absolute; always with slashes."""
+    try:
+        return Path(os.path.relpath(path.resolve(), Path.cwd())).as_posix() if _below_cwd(
+            path) else path.resolve().as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _below_cwd(path: Path) -> bool:
+    cwd = Path.cwd().resolve()
+    real = path.resolve()
+    return real == cwd or cwd in real.parents
+
+
+def load_all(options: ScanOptions, config: Config) -> list[LoadResult]:
+    found = discover(list(options.paths), tuple(options.exclude) + tuple(config.exclude))
+    results = load_terraform(found.terraform_folders, options, config)
+    for document in found.documents:
+        results.append(load_document(document, options, config))
+    notes = tuple(found.skipped)
+    if notes:
+        results.append(LoadResult(notes=notes))
+    return results
+
+
+def load_terraform(folders: list[Path], options: ScanOptions, config: Config) -> list[LoadResult]:
+    from hadr_lint.loaders.terraform import FolderReader, load_root
+
+    if not folders:
+        return []
+    reader = FolderReader(display=display_path, max_file_size=config.max_file_size)
+    called = called_folders(folders, reader)
+    results = [
+        load_root(folder, reader, var_files=options.var_files, variables=options.variables)
+        for folder in folders
+        if folder.resolve() not in called
+    ]
+    results.append(LoadResult(errors=tuple(reader.errors.values()),
+                              files=tuple(reader.parsed_files)))
+    return results
+
+
+def called_folders(folders: list[Path], reader: Callable[[Path], Any]) -> set[Path]:
+    """Folders that another scanned folder calls as a local module: loaded through the call."""
+    from hadr_lint.loaders.terraform.parse import Literal
+
+    called = set()
+    for folder in folders:
+        files = reader(folder)
+        for call in files.of_type("module") if files else []:
+            attr = call.attributes.get("source")
+            source = _literal_source(attr.expr, Literal) if attr else ""
+            if source.startswith(("./", "../")):
+                called.add((folder / source).resolve())
+    return called
+
+
+def _literal_source(expr: Any, literal: type) -> str:
+    if isinstance(expr, literal):
+        return str(expr.value)
+    text = "".join(str(t) for t in expr.scan_values(lambda v: getattr(v, "type", "") ==
+                                                    "STRING_CHARS"))
+    return text
+
+
+def load_document(path: Path, options: ScanOptions, config: Config) -> LoadResult:
+    """A JSON or YAML file: a Terraform plan, a CloudFormation template, or skipped silently."""
+    from hadr_lint.text import FileTooLarge, read_source
+
+    shown = display_path(path)
+    try:
+        text = read_source(path, config.max_file_size)
+    except (FileTooLarge, OSError, UnicodeDecodeError) as exc:
+        if not _interesting_name(path):
+            return LoadResult()
+        return LoadResult(errors=(LoadError(shown, None, _read_problem(exc)),))
+    if path.suffix == ".json" and '"format_version"' in text:
+        plan = _load_plan(shown, text)
+        if plan is not None:
+            return plan
+    if "Resources" in text or "AWSTemplateFormatVersion" in text:
+        return _load_cloudformation(shown, text, options)
+    return LoadResult()
+
+
+def _interesting_name(path: Path) -> bool:
+    return path.suffix in (".json", ".yaml", ".yml", ".template")
+
+
+def _read_problem(exc: Exception) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        return f"not UTF-8 text (byte {exc.start})"
+    if isinstance(exc, OSError):
+        return f"cannot read: {exc.strerror or exc}"
+    return str(exc)
+
+
+def _load_plan(shown: str, text: str) -> LoadResult | None:
+    from hadr_lint.loaders.plan import load_plan, looks_like_plan
+
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        line = getattr(exc, "lineno", None)
+        return LoadResult(errors=(LoadError(shown, line, f"invalid JSON: {exc}"),))
+    if not looks_like_plan(data):
+        return None
+    return load_plan(shown, data, text)
+
+
+def _load_cloudformation(shown: str, text: str, options: ScanOptions) -> LoadResult:
+    from hadr_lint.loaders import cloudformation
+
+    return cloudformation.load_file(
+        shown, text, parameters=dict(options.parameters), region=options.region
+    )
+
+
+def normalise_all(results: list[LoadResult]) -> list[Resource]:
+    from hadr_lint.normalise import normalise
+
+    return [normalise(r) for result in results for r in result.resources]
+
+
+def run_rules(rules: list[LoadedRule], graph: Any, config: Config):
+    findings: dict[tuple, Finding] = {}
+    unknowns: dict[tuple, UnknownNote] = {}
+    for rule in rules:
+        for outcome in rule.check(graph, config):
+            if isinstance(outcome, Problem):
+                finding = to_finding(rule, outcome, config)
+                findings.setdefault(
+                    (finding.rule_id, finding.resource, finding.file, finding.message), finding)
+            elif isinstance(outcome, Unverified):
+                note = to_unknown(rule, outcome)
+                unknowns.setdefault((note.rule_id, note.resource, note.reason), note)
+    ordered = sorted(findings.values(), key=lambda f: (f.file, f.line, f.rule_id, f.resource))
+    notes = sorted(unknowns.values(), key=lambda u: (u.file, u.line, u.rule_id, u.resource))
+    return tuple(ordered), tuple(notes)
+
+
+def to_finding(rule: LoadedRule, problem: Problem, config: Config) -> Finding:
+    resource = problem.resource
+    severity = config.severity.get(rule.id) or problem.severity or rule.meta.severity
+    return Finding(
+        rule_id=rule.id,
+        rule_name=rule.meta.name,
+        severity=severity,
+        message=problem.message,
+        resource=resource.name,
+        resource_type=resource.type,
+        file=resource.location.file,
+        line=resource.location.line,
+        end_line=resource.location.end_line or resource.location.line,
+        scope=rule.meta.scope,
+    )
+
+
+def to_unknown(rule: LoadedRule, outcome: Unverified) -> UnknownNote:
+    resource = outcome.resource
+    return UnknownNote(
+        rule_id=rule.id,
+        resource=resource.name,
+        file=resource.location.file,
+        line=resource.location.line,
+        reason=outcome.reason,
+    )
+
+
+def scan(options: ScanOptions, config: Config, rules: list[LoadedRule]) -> ScanResult:
+    from hadr_lint.graph import Graph
+
+    results = load_all(options, config)
+    resources = normalise_all(results)
+    graph = Graph(resources)
+    findings, unknowns = run_rules(rules, graph, config)
+    errors = sorted({e for r in results for e in r.errors},
+                    key=lambda e: (e.file, e.line or 0, e.message))
+    metadata: dict[str, Any] = {}
+    for result in results:
+        for key, value in result.metadata.items():
+            metadata.setdefault(key, value)
+    return ScanResult(
+        findings=findings,
+        unknowns=unknowns,
+        errors=tuple(errors),
+        notes=tuple(n for r in results for n in r.notes),
+        files=tuple(sorted({f for r in results for f in r.files})),
+        resources=tuple(sorted(resources, key=lambda r: r.address)),
+        rules=tuple(rules),
+        metadata=metadata,
+    )
+
+
+def exit_code(result: ScanResult, fail_on: str) -> int:
+    if result.errors:
+        return 2
+    if fail_on == "never":
+        return 0
+    threshold = SEVERITY_RANK[fail_on]
+    failing = any(SEVERITY_RANK[f.severity] >= threshold for f in result.findings)
+    return 1 if failing else 0

@@ -1,0 +1,183 @@
+"""The resource graph: resources as nodes, references as named edges, AZs resolved.
+
+An edge ``a -[relation]-> b`` says a canonical attribute ``relation`` of ``a`` refers to ``b``
+(by a Ref, or by an id/ARN/name string that a scanned resource carries). References from raw
+attributes that no canonical attribute covers become ``references`` edges.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from hadr_lint.model import AZ, Ref, Resource, Unknown, iter_refs
+
+IDENTITY_KEYS = ("id", "arn", "name", "identifier")
+
+
+@dataclass(frozen=True)
+class ZoneSet:
+    """The distinct AZs a resource runs in, and why some could not be resolved."""
+
+    zones: frozenset
+    unknown: tuple[str, ...] = ()
+
+    @property
+    def known(self) -> bool:
+        return not self.unknown
+
+    def region_hint(self) -> str | None:
+        for zone in self.zones:
+            if isinstance(zone, AZ) and zone.region:
+                return zone.region
+        return None
+
+
+class Graph:
+    """A networkx MultiDiGraph of resources, with the look-ups rules need."""
+
+    def __init__(self, resources: Iterable[Resource]) -> None:
+        import networkx
+
+        self.nx = networkx.MultiDiGraph()
+        self._by_address: dict[str, Resource] = {}
+        for resource in resources:
+            self._by_address[resource.address] = resource
+            self.nx.add_node(resource.address, resource=resource)
+        self._by_identity = self._identity_index()
+        for resource in self._by_address.values():
+            self._add_edges(resource)
+
+    # ----- building -----
+    def _identity_index(self) -> dict[str, str]:
+        index: dict[str, str] = {}
+        for resource in self._by_address.values():
+            for key in IDENTITY_KEYS:
+                value = resource.raw.get(key)
+                if isinstance(value, str) and value:
+                    index.setdefault(value, resource.address)
+        return index
+
+    def _add_edges(self, resource: Resource) -> None:
+        linked: set[str] = set()
+        for relation, value in resource.attributes.items():
+            for target in self._targets_in(value):
+                self.nx.add_edge(resource.address, target, key=relation, relation=relation)
+                linked.add(target)
+        for ref in iter_refs(dict(resource.raw)):
+            target = self._address_of(ref.address)
+            if target and target not in linked and target != resource.address:
+                self.nx.add_edge(resource.address, target, key="references",
+                                 relation="references")
+                linked.add(target)
+
+    def _targets_in(self, value: Any) -> list[str]:
+        found = []
+        for item in value if isinstance(value, list) else [value]:
+            target = self.resolve(item)
+            if target is not None:
+                found.append(target.address)
+        return found
+
+    def _address_of(self, address: str) -> str | None:
+        if address in self._by_address:
+            return address
+        return None
+
+    # ----- look-ups -----
+    def resolve(self, value: Any) -> Resource | None:
+        """The scanned resource a Ref or an id/ARN/name string designates, if any."""
+        if isinstance(value, Ref):
+            return self._by_address.get(value.address)
+        if isinstance(value, str) and value in self._by_identity:
+            return self._by_address[self._by_identity[value]]
+        return None
+
+    def get(self, address: str) -> Resource | None:
+        return self._by_address.get(address)
+
+    def resources(self, *kinds: str) -> list[Resource]:
+        found = self._by_address.values()
+        if kinds:
+            found = [r for r in found if r.kind in kinds]
+        return sorted(found, key=lambda r: r.address)
+
+    def targets(self, resource: Resource, relation: str | None = None) -> list[Resource]:
+        return [
+            self._by_address[target]
+            for _, target, data in self.nx.out_edges(resource.address, data=True)
+            if relation is None or data["relation"] == relation
+        ]
+
+    def sources(
+        self, resource: Resource, relation: str | None = None, kind: str | None = None
+    ) -> list[Resource]:
+        found = [
+            self._by_address[source]
+            for source, _, data in self.nx.in_edges(resource.address, data=True)
+            if relation is None or data["relation"] == relation
+        ]
+        return [r for r in found if kind is None or r.kind == kind]
+
+    # ----- availability zones -----
+    def zones(self, resource: Resource) -> ZoneSet:
+        """Distinct AZs of a resource: its own AZ, its subnets' AZs, or its AZ list."""
+        if resource.kind == "subnet":
+            return self._subnet_zone(resource)
+        subnets = resource.get("subnets")
+        if subnets:
+            return self._zones_of_subnets(subnets)
+        listed = resource.get("availability_zones")
+        if listed:
+            return _zones_of_names(listed)
+        single = resource.get("availability_zone")
+        if single is not None:
+            return _zones_of_names([single])
+        return ZoneSet(frozenset(), ("no subnets or availability zones set",))
+
+    def _subnet_zone(self, subnet: Resource) -> ZoneSet:
+        zone = subnet.get("availability_zone")
+        if zone is None:
+            zone = subnet.get("availability_zone_id")
+        if zone is None:
+            return ZoneSet(frozenset(), (f"{subnet.name} sets no availability zone",))
+        return _zones_of_names([zone])
+
+    def _zones_of_subnets(self, subnets: Any) -> ZoneSet:
+        if isinstance(subnets, Unknown):
+            return ZoneSet(frozenset(), (subnets.reason,))
+        zones: set = set()
+        unknown: list[str] = []
+        for item in subnets:
+            subnet = self.resolve(item)
+            if subnet is None:
+                unknown.append(_unresolved(item))
+                continue
+            found = self._subnet_zone(subnet)
+            zones |= found.zones
+            unknown.extend(found.unknown)
+        return ZoneSet(frozenset(zones), tuple(dict.fromkeys(unknown)))
+
+
+def _unresolved(item: Any) -> str:
+    if isinstance(item, Unknown):
+        return item.reason
+    if isinstance(item, Ref):
+        return f"{item.address} is not among the scanned resources"
+    return f"subnet {item} is not defined in the scanned files"
+
+
+def _zones_of_names(names: Any) -> ZoneSet:
+    if isinstance(names, Unknown):
+        return ZoneSet(frozenset(), (names.reason,))
+    zones = set()
+    unknown = []
+    for name in names if isinstance(names, list) else [names]:
+        if isinstance(name, (str, AZ)):
+            zones.add(name)
+        elif isinstance(name, Unknown):
+            unknown.append(name.reason)
+        else:
+            unknown.append(f"availability zone {name} cannot be resolved")
+    return ZoneSet(frozenset(zones), tuple(dict.fromkeys(unknown)))

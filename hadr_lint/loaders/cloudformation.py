@@ -1,0 +1,776 @@
+"""CloudFormation loader: one template (YAML or JSON, CDK output included) into Resources.
+
+Decoding uses cfn-lint's decoder (short-form tags, line marks, duplicate keys, alias-bomb guard),
+imported lazily because importing it costs about 0.3 s. A file is decoded once: discovery calls
+``decode`` and ``looks_like_cloudformation``, then passes the result to ``load_template`` as
+``decoded=``.
+
+Intrinsic functions are resolved statically and purely: nothing is executed and nothing raises.
+What cannot be known before deployment becomes ``Unknown(reason)``; identities of resources become
+``Ref(address, attribute)``; ``Fn::GetAZs`` yields ``AZ(region, index)`` values.
+
+Zone counts: ``Fn::GetAZs`` returns as many zones as ``AZ_COUNTS`` lists for the region (the zones
+a new account sees); for a region that is unknown or missing from the table it returns
+``DEFAULT_AZ_COUNT`` (3) zones, of which only the first 2 are guaranteed to exist in every region.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from hadr_lint.model import AZ, LoadError, LoadResult, Location, Ref, Resource, Unknown
+
+AZ_COUNTS: Mapping[str, int] = {
+    "us-east-1": 6,
+    "us-east-2": 3,
+    "us-west-1": 2,
+    "us-west-2": 4,
+    "eu-west-1": 3,
+    "eu-west-2": 3,
+    "eu-west-3": 3,
+    "eu-central-1": 3,
+    "eu-north-1": 3,
+    "eu-south-1": 3,
+    "ap-south-1": 3,
+    "ap-southeast-1": 3,
+    "ap-southeast-2": 3,
+    "ap-northeast-1": 3,
+    "ap-northeast-2": 4,
+    "ap-northeast-3": 3,
+    "ca-central-1": 3,
+    "sa-east-1": 3,
+    "me-south-1": 3,
+    "af-south-1": 3,
+    "ap-east-1": 3,
+}
+DEFAULT_AZ_COUNT = 3
+MAX_DEPTH = 100
+REGION_UNKNOWN = "template region unknown: pass --region"
+TOO_DEEP = f"value nested deeper than {MAX_DEPTH} levels"
+NESTED_STACK_TYPES = frozenset({"AWS::CloudFormation::Stack", "AWS::Serverless::Application"})
+DEPLOY_TIME_PSEUDO = frozenset(
+    {
+        "AWS::AccountId",
+        "AWS::StackName",
+        "AWS::StackId",
+        "AWS::URLSuffix",
+        "AWS::NotificationARNs",
+    }
+)
+_TYPE_NAME = re.compile(r"^(AWS|Custom|Alexa)::[A-Za-z0-9_@-]+|^[A-Za-z0-9]+::[A-Za-z0-9]+::\w+")
+_SUB_VARIABLE = re.compile(r"\$\{(!?)([^}]*)\}")
+_NO_VALUE = object()  # what Ref AWS::NoValue resolves to: the enclosing key or item is removed
+
+
+@dataclass(frozen=True)
+class _Context:
+    path: str
+    region: str | None
+    params: Mapping[str, Any] = field(default_factory=dict)
+    mappings: Mapping[str, Any] = field(default_factory=dict)
+    resources: Mapping[str, str] = field(default_factory=dict)  # logical id -> type
+    omitted: frozenset[str] = frozenset()
+    conditions: Mapping[str, bool | None] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------------------------------------
+# Public API
+
+
+def looks_like_cloudformation(data: object) -> bool:
+    """True for a decoded mapping that is a CloudFormation template."""
+    if not isinstance(data, Mapping):
+        return False
+    if "AWSTemplateFormatVersion" in data:
+        return True
+    resources = data.get("Resources")
+    if not isinstance(resources, Mapping):
+        return False
+    for body in resources.values():
+        if isinstance(body, Mapping) and isinstance(body.get("Type"), str):
+            if _TYPE_NAME.match(body["Type"]):
+                return True
+    return False
+
+
+def decode(text: str, path: str = "") -> tuple[object | None, tuple[LoadError, ...]]:
+    """Decode YAML or JSON text once: (data, errors). Never raises."""
+    try:
+        import cfnlint.decode
+
+        data, matches = cfnlint.decode.decode_str(text)
+    except Exception as exc:  # decoding must never surface a traceback
+        return None, (LoadError(path, None, f"cannot decode template: {_exception_text(exc)}"),)
+    errors = _match_errors(matches, path)
+    return (None, errors) if errors else (data, ())
+
+
+def load_template(
+    path: str,
+    text: str,
+    *,
+    parameters: dict[str, str] | None = None,
+    region: str | None = None,
+    decoded: tuple[object | None, tuple[LoadError, ...]] | None = None,
+) -> LoadResult:
+    """Load one CloudFormation template; ``decoded`` is what ``decode(text)`` returned, if known."""
+    data, errors = decoded if decoded is not None else decode(text, path)
+    if errors:
+        return LoadResult(errors=tuple(replace(e, file=path) for e in errors), files=(path,))
+    if not isinstance(data, Mapping):
+        message = f"template is not a mapping (found {_kind(data)})"
+        return LoadResult(errors=(LoadError(path, 1, message),), files=(path,))
+    if not looks_like_cloudformation(data):
+        return LoadResult()
+    try:
+        return _load(path, text, data, dict(parameters or {}), region)
+    except Exception as exc:  # an unforeseen shape must be an error, never a traceback
+        message = f"cannot load template: {_exception_text(exc)}"
+        return LoadResult(errors=(LoadError(path, None, message),), files=(path,))
+
+
+# ---------------------------------------------------------------------------------------------
+# Decoding helpers
+
+
+def _match_errors(matches: list, path: str) -> tuple[LoadError, ...]:
+    errors: list[LoadError] = []
+    for match in matches or ():
+        line = getattr(match, "linenumber", None)
+        line = line if isinstance(line, int) and line > 0 else None
+        error = LoadError(path, line, f"cannot parse template: {getattr(match, 'message', match)}")
+        if error not in errors:
+            errors.append(error)
+    return tuple(errors)
+
+
+def _exception_text(exc: Exception) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else ""
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _kind(data: object) -> str:
+    if data is None:
+        return "an empty document"
+    if isinstance(data, list):
+        return "a list"
+    if isinstance(data, str):
+        return "a string"
+    return type(data).__name__
+
+
+def _line(node: object) -> int | None:
+    mark = getattr(node, "start_mark", None)
+    return mark.line + 1 if mark is not None else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading
+
+
+def _load(
+    path: str, text: str, template: Mapping, parameters: dict[str, str], region: str | None
+) -> LoadResult:
+    errors: list[LoadError] = []
+    notes: list[str] = []
+    sections = {
+        name: _section(template, name, path, errors)
+        for name in ("Parameters", "Mappings", "Conditions", "Resources")
+    }
+    declared = _declared_resources(sections["Resources"], path, errors, notes)
+    ctx = _Context(
+        path=path,
+        region=region,
+        params=_parameter_values(sections["Parameters"], parameters, path, notes),
+        mappings=_plain(sections["Mappings"]),
+        resources={name: rtype for name, (rtype, _, _) in declared.items()},
+    )
+    ctx = replace(ctx, conditions=_Conditions(sections["Conditions"], ctx).evaluate_all())
+    omitted = frozenset(
+        n for n, (_, _, body) in declared.items() if _condition_of(body, ctx) is False
+    )
+    ctx = replace(
+        ctx,
+        omitted=omitted,
+        resources={n: t for n, t in ctx.resources.items() if n not in omitted},
+    )
+    lines = text.splitlines()
+    resources = []
+    for name, (_, key, body) in declared.items():
+        if name in omitted:
+            notes.append(f"{path}: {name} omitted: condition {body['Condition']} is false")
+        else:
+            resources.append(_resource(name, key, body, ctx, lines, errors))
+    notes.extend(_transform_notes(template, path))
+    return LoadResult(
+        resources=tuple(resources),
+        errors=tuple(errors),
+        notes=tuple(notes),
+        files=(path,),
+        metadata=_template_metadata(template, path, errors),
+    )
+
+
+def _section(template: Mapping, name: str, path: str, errors: list[LoadError]) -> Mapping:
+    value = template.get(name)
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        line = next((_line(k) for k in template if k == name), None)
+        errors.append(LoadError(path, line, f"{name} must be a mapping"))
+        return {}
+    return value
+
+
+def _declared_resources(
+    section: Mapping, path: str, errors: list[LoadError], notes: list[str]
+) -> dict[str, tuple[str, Any, Mapping]]:
+    """Logical id -> (type, key node, body) for every well-formed resource entry."""
+    declared: dict[str, tuple[str, Any, Mapping]] = {}
+    for key, body in section.items():
+        name = str(key)
+        if name.startswith("Fn::ForEach"):
+            notes.append(f"{path}: {name} (AWS::LanguageExtensions) is not expanded")
+            continue
+        if not isinstance(body, Mapping):
+            errors.append(LoadError(path, _line(key), f"resource {name} must be a mapping"))
+            continue
+        rtype = body.get("Type")
+        if not isinstance(rtype, str) or not rtype:
+            errors.append(LoadError(path, _line(key), f"resource {name} has no Type"))
+            continue
+        declared[name] = (str(rtype), key, body)
+    return declared
+
+
+def _parameter_values(
+    section: Mapping, given: Mapping[str, str], path: str, notes: list[str]
+) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for key, spec in section.items():
+        name = str(key)
+        spec = spec if isinstance(spec, Mapping) else {}
+        ptype = str(spec.get("Type", "String"))
+        if ptype.startswith("AWS::SSM::Parameter::Value"):
+            values[name] = Unknown(
+                f"parameter {name} is read from SSM Parameter Store at deploy time"
+            )
+        elif name in given:
+            values[name] = _parameter_value(given[name], ptype)
+        elif "Default" in spec:
+            values[name] = _parameter_value(_plain(spec["Default"]), ptype)
+        else:
+            values[name] = Unknown(f"parameter {name} has no value")
+    for name in given:
+        if name not in values:
+            notes.append(f"{path}: parameter {name} is not declared in the template")
+    return values
+
+
+def _parameter_value(value: Any, ptype: str) -> Any:
+    is_list = ptype == "CommaDelimitedList" or ptype.startswith("List<")
+    if is_list and isinstance(value, str):
+        return [item.strip() for item in value.split(",")]
+    if is_list and isinstance(value, list):
+        return [_text(item) for item in value]
+    return value
+
+
+def _condition_of(body: Mapping, ctx: _Context) -> bool | None:
+    """True when the resource has no condition or a true one, False/None when false/undecided."""
+    name = body.get("Condition")
+    if name is None:
+        return True
+    return ctx.conditions.get(str(name)) if isinstance(name, str) else None
+
+
+def _resource(
+    name: str, key: Any, body: Mapping, ctx: _Context, lines: list[str], errors: list[LoadError]
+) -> Resource:
+    raw = _resolve(body.get("Properties", {}), ctx, 0)
+    if raw is _NO_VALUE:
+        raw = {}
+    if not isinstance(raw, dict):
+        errors.append(LoadError(ctx.path, _line(key), _properties_error(name, raw)))
+        raw = {}
+    return Resource(
+        address=f"{ctx.path}::{name}",
+        name=name,
+        type=str(body["Type"]),
+        location=_location(ctx.path, key, body, lines),
+        raw=raw,
+        region=ctx.region or Unknown(REGION_UNKNOWN),
+        source="cloudformation",
+        meta=_resource_meta(body, ctx),
+    )
+
+
+def _properties_error(name: str, raw: Any) -> str:
+    if isinstance(raw, Unknown):
+        return f"Properties of {name} cannot be resolved: {raw.reason}"
+    return f"Properties of {name} must be a mapping"
+
+
+def _resource_meta(body: Mapping, ctx: _Context) -> dict[str, Any]:
+    props = body.get("Properties")
+    meta: dict[str, Any] = {
+        "depends_on": _depends_on(body.get("DependsOn")),
+        "metadata": _plain(body.get("Metadata")) or {},
+        "properties_lines": (
+            {str(k): _line(k) for k in props if _line(k)} if isinstance(props, Mapping) else {}
+        ),
+    }
+    for key, meta_key in (
+        ("DeletionPolicy", "deletion_policy"),
+        ("UpdateReplacePolicy", "update_replace_policy"),
+        ("UpdatePolicy", "update_policy"),
+        ("CreationPolicy", "creation_policy"),
+    ):
+        if key in body:
+            meta[meta_key] = _resolve(body[key], ctx, 0)
+    if "Condition" in body:
+        meta["condition"] = _text(body["Condition"])
+        meta["condition_unknown"] = _condition_of(body, ctx) is None
+    cdk_path = meta["metadata"].get("aws:cdk:path") if isinstance(meta["metadata"], dict) else None
+    if isinstance(cdk_path, str):
+        meta["cdk_path"] = cdk_path
+    return meta
+
+
+def _depends_on(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [str(value)]
+    if isinstance(value, list):
+        return [str(item) for item in value if isinstance(item, str)]
+    return []
+
+
+def _location(path: str, key: Any, body: Any, lines: list[str]) -> Location:
+    """From the logical id's line to the resource mapping's last non-blank, non-comment line."""
+    start = _line(key) or _line(body) or 0
+    end_mark = getattr(body, "end_mark", None)
+    if not start or end_mark is None:
+        return Location(path, start, start)
+    last = end_mark.line  # 0-based; the mark sits just after the mapping
+    if last >= len(lines) or not lines[last][: end_mark.column].strip():
+        last -= 1
+    while last > start - 1 and _is_filler(lines[last] if last < len(lines) else ""):
+        last -= 1
+    return Location(path, start, max(start, last + 1))
+
+
+def _is_filler(line: str) -> bool:
+    stripped = line.strip()
+    return not stripped or stripped.startswith("#")
+
+
+def _transform_notes(template: Mapping, path: str) -> list[str]:
+    transform = template.get("Transform")
+    if transform is None:
+        return []
+    names = transform if isinstance(transform, list) else [transform]
+    shown = ", ".join(str(n) if isinstance(n, str) else "a macro" for n in names)
+    return [f"{path}: Transform {shown} is not expanded; resources are read as written"]
+
+
+def _template_metadata(template: Mapping, path: str, errors: list[LoadError]) -> dict[str, Any]:
+    section = template.get("Metadata")
+    if not isinstance(section, Mapping):
+        return {}
+    metadata: dict[str, Any] = {}
+    if "HadrLint" in section:
+        metadata["objectives"] = _plain(section["HadrLint"])
+    own = section.get("hadr-lint")
+    if isinstance(own, Mapping) and "ignore" in own:
+        metadata["ignore"] = _ignore_entries(own, path, errors)
+    return metadata
+
+
+def _ignore_entries(own: Mapping, path: str, errors: list[LoadError]) -> list[dict[str, Any]]:
+    """Each entry as a dict ({"rule": id} for a plain string) plus the "line" it is on."""
+    key = next(k for k in own if k == "ignore")
+    entries = own["ignore"]
+    if not isinstance(entries, list):
+        errors.append(LoadError(path, _line(key), "Metadata hadr-lint ignore must be a list"))
+        return []
+    result = []
+    for entry in entries:
+        plain = _plain(entry)
+        item = dict(plain) if isinstance(plain, dict) else {"rule": _text(plain)}
+        item["line"] = _line(entry) or _line(key)
+        result.append(item)
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# Plain data
+
+
+def _plain(value: Any, depth: int = 0) -> Any:
+    """cfn-lint nodes to plain Python data, intrinsics left as written."""
+    if depth > MAX_DEPTH:
+        return Unknown(TOO_DEEP)
+    if isinstance(value, Mapping):
+        return {_text(k): _plain(v, depth + 1) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(item, depth + 1) for item in value]
+    return _scalar(value)
+
+
+def _scalar(value: Any) -> Any:
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def _text(value: Any) -> str:
+    """A scalar as CloudFormation would see it as a string."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(_scalar(value))
+
+
+# ---------------------------------------------------------------------------------------------
+# Intrinsic functions
+
+
+def _resolve(value: Any, ctx: _Context, depth: int) -> Any:
+    if depth > MAX_DEPTH:
+        return Unknown(TOO_DEEP)
+    if isinstance(value, Mapping):
+        if len(value) == 1:
+            key, arg = next(iter(value.items()))
+            handler = _INTRINSICS.get(key) if isinstance(key, str) else None
+            if handler is not None:
+                return handler(arg, ctx, depth + 1)
+            if isinstance(key, str) and key.startswith("Fn::"):
+                return Unknown(f"intrinsic function {key} is not supported")
+        resolved = {_text(k): _resolve(v, ctx, depth + 1) for k, v in value.items()}
+        return {k: v for k, v in resolved.items() if v is not _NO_VALUE}
+    if isinstance(value, list):
+        items = [_resolve(item, ctx, depth + 1) for item in value]
+        return [item for item in items if item is not _NO_VALUE]
+    return _scalar(value)
+
+
+def _ref(arg: Any, ctx: _Context, depth: int) -> Any:
+    if not isinstance(arg, str):
+        return Unknown("Ref needs a name")
+    name = str(arg)
+    if name == "AWS::NoValue":
+        return _NO_VALUE
+    if name == "AWS::Region":
+        return ctx.region or Unknown(REGION_UNKNOWN)
+    if name == "AWS::Partition":
+        return _partition(ctx.region)
+    if name.startswith("AWS::"):
+        if name in DEPLOY_TIME_PSEUDO:
+            return Unknown(f"pseudo parameter {name} is known only at deploy time")
+        return Unknown(f"pseudo parameter {name} is not supported")
+    if name in ctx.params:
+        return ctx.params[name]
+    return _resource_ref(name, "id", ctx)
+
+
+def _resource_ref(name: str, attribute: str, ctx: _Context) -> Any:
+    if name in ctx.omitted:
+        return Unknown(f"{name} is not created: its condition is false")
+    rtype = ctx.resources.get(name)
+    if rtype is None:
+        return Unknown(f"{name} is neither a parameter nor a resource of this template")
+    if attribute != "id" and rtype in NESTED_STACK_TYPES:
+        return Unknown(f"{name}.{attribute} is an output of nested stack {name}")
+    return Ref(f"{ctx.path}::{name}", attribute)
+
+
+def _partition(region: str | None) -> Any:
+    if not region:
+        return Unknown(REGION_UNKNOWN)
+    if region.startswith("cn-"):
+        return "aws-cn"
+    if region.startswith("us-gov-"):
+        return "aws-us-gov"
+    if region.startswith(("us-iso", "eu-isoe")):
+        return Unknown(f"partition of region {region} is not known")
+    return "aws"
+
+
+def _get_att(arg: Any, ctx: _Context, depth: int) -> Any:
+    if isinstance(arg, str):
+        name, _, attribute = str(arg).partition(".")
+    elif isinstance(arg, list) and len(arg) == 2:
+        name, attribute = arg[0], _resolve(arg[1], ctx, depth + 1)
+    else:
+        return Unknown("Fn::GetAtt needs [resource, attribute]")
+    if isinstance(attribute, Unknown):
+        return attribute
+    if not isinstance(name, str) or not isinstance(attribute, str) or not attribute:
+        return Unknown("Fn::GetAtt needs a resource name and an attribute name")
+    return _resource_ref(str(name), str(attribute), ctx)
+
+
+def _get_azs(arg: Any, ctx: _Context, depth: int) -> Any:
+    region = _resolve(arg, ctx, depth + 1)
+    if region in ("", None) or isinstance(region, Unknown):
+        region = ctx.region
+    elif not isinstance(region, str):
+        return Unknown("Fn::GetAZs needs a region name")
+    count = AZ_COUNTS.get(region, DEFAULT_AZ_COUNT) if region else DEFAULT_AZ_COUNT
+    return [AZ(region or None, index) for index in range(count)]
+
+
+def _select(arg: Any, ctx: _Context, depth: int) -> Any:
+    if not (isinstance(arg, list) and len(arg) == 2):
+        return Unknown("Fn::Select needs [index, list]")
+    index = _resolve(arg[0], ctx, depth + 1)
+    items = _resolve(arg[1], ctx, depth + 1)
+    for value in (index, items):
+        if isinstance(value, Unknown):
+            return value
+    position = _as_int(index)
+    if position is None:
+        return Unknown(f"Fn::Select index {index} is not a number")
+    if not isinstance(items, list):
+        return Unknown(f"Fn::Select from {items}, a list known only at deploy time")
+    if 0 <= position < len(items):
+        return items[position]
+    if items and all(isinstance(i, AZ) and i.region is None for i in items):
+        return Unknown(
+            f"Fn::Select zone {position}: region unknown, only {len(items)} zones assumed"
+        )
+    return Unknown(f"Fn::Select index {position} is out of range (list of {len(items)})")
+
+
+def _as_int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return None
+
+
+def _join(arg: Any, ctx: _Context, depth: int) -> Any:
+    if not (isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str)):
+        return Unknown("Fn::Join needs [delimiter, list]")
+    items = _resolve(arg[1], ctx, depth + 1)
+    if isinstance(items, Unknown):
+        return items
+    if not isinstance(items, list):
+        return Unknown(f"Fn::Join of {items}, a list known only at deploy time")
+    return _concat(items, str(arg[0]), "Fn::Join")
+
+
+def _concat(parts: list, delimiter: str, function: str) -> Any:
+    texts = []
+    for part in parts:
+        if isinstance(part, Unknown):
+            return part
+        if isinstance(part, (Ref, AZ)):
+            return Unknown(f"{function} includes {part}, known only at deploy time")
+        if part is None or part is _NO_VALUE or isinstance(part, (list, dict)):
+            return Unknown(f"{function} of a value that is not a string")
+        texts.append(_text(part))
+    return delimiter.join(texts)
+
+
+def _sub(arg: Any, ctx: _Context, depth: int) -> Any:
+    template, variables = (arg[0], arg[1]) if isinstance(arg, list) and len(arg) == 2 else (arg, {})
+    if not isinstance(template, str) or not isinstance(variables, Mapping):
+        return Unknown("Fn::Sub needs a string, or [string, variables]")
+    values = {_text(k): _resolve(v, ctx, depth + 1) for k, v in variables.items()}
+    template = str(template)
+    parts: list[Any] = []
+    position = 0
+    for match in _SUB_VARIABLE.finditer(template):
+        parts.append(template[position : match.start()])
+        if match.group(1):
+            parts.append("${" + match.group(2) + "}")
+        else:
+            parts.append(_sub_variable(match.group(2).strip(), values, ctx))
+        position = match.end()
+    parts.append(template[position:])
+    parts = [part for part in parts if part != ""]
+    if len(parts) == 1 and isinstance(parts[0], (Ref, AZ, Unknown)):
+        return parts[0]
+    return _concat(parts, "", "Fn::Sub")
+
+
+def _sub_variable(name: str, values: Mapping[str, Any], ctx: _Context) -> Any:
+    if name in values:
+        return values[name]
+    if "." in name and not name.startswith("AWS::"):
+        resource, _, attribute = name.partition(".")
+        return _resource_ref(resource, attribute, ctx)
+    return _ref(name, ctx, 0)
+
+
+def _find_in_map(arg: Any, ctx: _Context, depth: int) -> Any:
+    if not (isinstance(arg, list) and len(arg) in (3, 4)):
+        return Unknown("Fn::FindInMap needs [map, key, key]")
+    keys = [_resolve(item, ctx, depth + 1) for item in arg[:3]]
+    for key in keys:
+        if isinstance(key, Unknown):
+            return key
+        if not isinstance(key, (str, int, float)):
+            return Unknown(f"Fn::FindInMap key {key} is known only at deploy time")
+    found: Any = ctx.mappings
+    for key in keys:
+        found = found.get(_text(key), _NO_VALUE) if isinstance(found, dict) else _NO_VALUE
+    if found is not _NO_VALUE:
+        return _resolve(found, ctx, depth + 1)
+    default = arg[3] if len(arg) == 4 else None
+    if isinstance(default, Mapping) and "DefaultValue" in default:
+        return _resolve(default["DefaultValue"], ctx, depth + 1)
+    return Unknown(f"Fn::FindInMap: {'/'.join(_text(k) for k in keys)} is not in the mappings")
+
+
+def _split(arg: Any, ctx: _Context, depth: int) -> Any:
+    if not (isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str)):
+        return Unknown("Fn::Split needs [delimiter, string]")
+    source = _resolve(arg[1], ctx, depth + 1)
+    if isinstance(source, Unknown):
+        return source
+    if not isinstance(source, str):
+        return Unknown(f"Fn::Split of {source}, known only at deploy time")
+    return source.split(str(arg[0]))
+
+
+def _if(arg: Any, ctx: _Context, depth: int) -> Any:
+    if not (isinstance(arg, list) and len(arg) == 3 and isinstance(arg[0], str)):
+        return Unknown("Fn::If needs [condition, value if true, value if false]")
+    name = str(arg[0])
+    decided = ctx.conditions.get(name)
+    if decided is True:
+        return _resolve(arg[1], ctx, depth + 1)
+    if decided is False:
+        return _resolve(arg[2], ctx, depth + 1)
+    when_true = _resolve(arg[1], ctx, depth + 1)
+    when_false = _resolve(arg[2], ctx, depth + 1)
+    if when_true is when_false or (when_true is not _NO_VALUE and when_true == when_false):
+        return when_true
+    return Unknown(f"condition {name} cannot be decided")
+
+
+def _base64(arg: Any, ctx: _Context, depth: int) -> Any:
+    value = _resolve(arg, ctx, depth + 1)
+    if isinstance(value, Unknown):
+        return value
+    if not isinstance(value, str):
+        return Unknown(f"Fn::Base64 of {value}, known only at deploy time")
+    return base64.b64encode(value.encode("utf-8")).decode("ascii")
+
+
+def _length(arg: Any, ctx: _Context, depth: int) -> Any:
+    value = _resolve(arg, ctx, depth + 1)
+    if isinstance(value, list):
+        return len(value)
+    return value if isinstance(value, Unknown) else Unknown("Fn::Length of a non-list")
+
+
+def _import_value(arg: Any, ctx: _Context, depth: int) -> Any:
+    name = _resolve(arg, ctx, depth + 1)
+    shown = name if isinstance(name, str) else "a computed name"
+    return Unknown(f"Fn::ImportValue {shown}: exported by another stack")
+
+
+def _unsupported(reason: str):
+    def handler(arg: Any, ctx: _Context, depth: int) -> Unknown:
+        return Unknown(reason)
+
+    return handler
+
+
+_INTRINSICS = {
+    "Ref": _ref,
+    "Fn::GetAtt": _get_att,
+    "Fn::GetAZs": _get_azs,
+    "Fn::Select": _select,
+    "Fn::Join": _join,
+    "Fn::Sub": _sub,
+    "Fn::FindInMap": _find_in_map,
+    "Fn::Split": _split,
+    "Fn::If": _if,
+    "Fn::Base64": _base64,
+    "Fn::Length": _length,
+    "Fn::ImportValue": _import_value,
+    "Fn::Cidr": _unsupported("Fn::Cidr is not computed"),
+    "Fn::Transform": _unsupported("Fn::Transform runs a macro at deploy time"),
+    "Fn::ToJsonString": _unsupported("Fn::ToJsonString is not computed"),
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Conditions
+
+
+class _Conditions:
+    """Evaluates the Conditions section to True, False or None (undecided), each name once."""
+
+    def __init__(self, section: Mapping, ctx: _Context) -> None:
+        self.section = {str(k): v for k, v in section.items()}
+        self.ctx = ctx
+        self.results: dict[str, bool | None] = {}
+
+    def evaluate_all(self) -> dict[str, bool | None]:
+        for name in self.section:
+            self.value(name, ())
+        return dict(self.results)
+
+    def value(self, name: str, stack: tuple[str, ...]) -> bool | None:
+        if name in self.results:
+            return self.results[name]
+        if name in stack or name not in self.section or len(stack) > MAX_DEPTH:
+            return None
+        result = self.expression(self.section[name], stack + (name,), 0)
+        self.results[name] = result
+        return result
+
+    def expression(self, expr: Any, stack: tuple[str, ...], depth: int) -> bool | None:
+        if depth > MAX_DEPTH or not (isinstance(expr, Mapping) and len(expr) == 1):
+            return None
+        key, arg = next(iter(expr.items()))
+        if key == "Condition":
+            return self.value(str(arg), stack) if isinstance(arg, str) else None
+        if key == "Fn::Equals":
+            return self.equals(arg, depth)
+        if not isinstance(arg, list):
+            return None
+        values = [self.expression(item, stack, depth + 1) for item in arg]
+        return _logic(str(key), values)
+
+    def equals(self, arg: Any, depth: int) -> bool | None:
+        if not (isinstance(arg, list) and len(arg) == 2):
+            return None
+        left, right = (_comparable(_resolve(v, self.ctx, depth + 1)) for v in arg)
+        if left is None or right is None:
+            return None
+        return left == right
+
+
+def _logic(function: str, values: list[bool | None]) -> bool | None:
+    if function == "Fn::Not":
+        return None if len(values) != 1 or values[0] is None else not values[0]
+    if function == "Fn::And":
+        return False if False in values else (None if None in values else True)
+    if function == "Fn::Or":
+        return True if True in values else (None if None in values else False)
+    return None
+
+
+def _comparable(value: Any) -> Any:
+    """A value as text for Fn::Equals, or None when part of it is not known statically."""
+    if isinstance(value, list):
+        items = [_comparable(item) for item in value]
+        return None if any(item is None for item in items) else items
+    if value is None or value is _NO_VALUE or isinstance(value, (Unknown, Ref, AZ, dict)):
+        return None
+    return _text(value)

@@ -1,0 +1,501 @@
+"""Evaluate a Terraform module folder (and the local modules it calls) into resources.
+
+One ``ModuleInstance`` is one instance of a module: its variables, locals, resources, data
+sources, providers and child modules, each resolved lazily through the scope mappings.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hadr_lint.loaders.terraform.evaluate import ChildScope, evaluate
+from hadr_lint.loaders.terraform.parse import Block, Literal, object_pairs, traversal_text
+from hadr_lint.model import AZ, Location, Resource, Unknown, find_unknown
+from hadr_lint.regions import az_count
+
+MAX_MODULE_DEPTH = 16
+META_ARGS = {"count", "for_each", "provider", "depends_on", "providers", "source", "version"}
+SKIPPED_BLOCKS = {"lifecycle", "provisioner", "connection", "precondition", "postcondition"}
+
+
+@dataclass(frozen=True)
+class ModuleFiles:
+    """The parsed ``.tf`` files of one folder."""
+
+    dir: Path
+    blocks: tuple[Block, ...]
+
+    def of_type(self, kind: str) -> list[Block]:
+        return [b for b in self.blocks if b.type == kind]
+
+
+@dataclass
+class LoadState:
+    """What one root load collects while modules are evaluated (internal, not shared)."""
+
+    read_module: Callable[[Path], ModuleFiles | None]
+    display: Callable[[Path], str]
+    max_instances: int = 1000
+    modules_json: dict[str, Path] = field(default_factory=dict)
+    errors: list[tuple[str, int | None, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Instance:
+    key: Any
+    obj: Any
+    scope: Any
+    unknown: Unknown | None = None
+
+
+def _eval(expr: Any, scope: Any) -> Any:
+    if isinstance(expr, Literal):
+        return expr.value
+    return evaluate(expr, scope)
+
+
+def _key_text(key: Any) -> str:
+    if key is None:
+        return ""
+    if isinstance(key, int):
+        return f"[{key}]"
+    return f'["{key}"]'
+
+
+class ModuleInstance:
+    """One instance of a module, and the Scope its expressions are evaluated in."""
+
+    def __init__(
+        self,
+        state: LoadState,
+        files: ModuleFiles,
+        prefix: tuple[str, str],
+        inputs: dict[str, Callable[[], Any]],
+        providers: dict[str, Callable[[], Any]],
+        chain: tuple[Path, ...],
+        module_key: str = "",
+    ) -> None:
+        self.state = state
+        self.files = files
+        self.address_prefix, self.name_prefix = prefix
+        self.inputs = inputs
+        self.chain = chain
+        self.module_key = module_key
+        self.providers = dict(providers)
+        self.providers.update(self._own_providers())
+        self._names = self._build_names()
+        self._instances: dict[tuple[str, str, str], list[Instance] | Unknown] = {}
+        self._children: dict[str, Any] = {}
+
+    # ----- scope -----
+    def lookup(self, name: str) -> Any:
+        return self._names[name]
+
+    def _build_names(self) -> dict[str, Any]:
+        from hadr_lint.loaders.terraform.scope import ConstMapping, LazyMapping
+
+        names: dict[str, Any] = {
+            "var": LazyMapping(self._variable_names(), self._variable, "var"),
+            "local": LazyMapping(self._local_names(), self._local, "local"),
+            "module": LazyMapping(
+                [b.labels[0] for b in self.files.of_type("module") if b.labels],
+                self._module_value,
+                "module",
+            ),
+            "data": LazyMapping(self._types("data"), self._data_type, "data"),
+            "path": ConstMapping(
+                {"module": str(self.files.dir), "root": ".", "cwd": "."}
+            ),
+            "terraform": ConstMapping({"workspace": "default"}),
+        }
+        for rtype in self._types("resource"):
+            names.setdefault(rtype, self._resource_type(rtype))
+        return names
+
+    def _types(self, kind: str) -> list[str]:
+        return [b.labels[0] for b in self.files.of_type(kind) if len(b.labels) == 2]
+
+    def _blocks(self, kind: str, rtype: str) -> dict[str, Block]:
+        return {
+            b.labels[1]: b
+            for b in self.files.of_type(kind)
+            if len(b.labels) == 2 and b.labels[0] == rtype
+        }
+
+    # ----- variables and locals -----
+    def _variable_names(self) -> list[str]:
+        return [b.labels[0] for b in self.files.of_type("variable") if b.labels]
+
+    def _variable(self, name: str) -> Any:
+        block = next(b for b in self.files.of_type("variable") if b.labels[:1] == (name,))
+        if name in self.inputs:
+            value = self.inputs[name]()
+        elif "default" in block.attributes:
+            value = _eval(block.attributes["default"].expr, self)
+        else:
+            return Unknown(f"variable {name} has no value")
+        return _convert_variable(value, block)
+
+    def _local_names(self) -> list[str]:
+        return [name for b in self.files.of_type("locals") for name in b.attributes]
+
+    def _local(self, name: str) -> Any:
+        for block in self.files.of_type("locals"):
+            if name in block.attributes:
+                return _eval(block.attributes[name].expr, self)
+        raise KeyError(name)
+
+    # ----- providers and regions -----
+    def _own_providers(self) -> dict[str, Callable[[], Any]]:
+        own: dict[str, Callable[[], Any]] = {}
+        for block in self.files.of_type("provider"):
+            if not block.labels:
+                continue
+            alias = block.attributes.get("alias")
+            key = block.labels[0]
+            if alias is not None:
+                key = f"{key}.{_eval(alias.expr, self)}"
+            own[key] = self._region_thunk(block)
+        return own
+
+    def _region_thunk(self, block: Block) -> Callable[[], Any]:
+        attr = block.attributes.get("region")
+        if attr is None:
+            return lambda: Unknown(f"provider {block.labels[0]} sets no region")
+        cache: list[Any] = []
+
+        def region() -> Any:
+            if not cache:
+                cache.append(_eval(attr.expr, self))
+            return cache[0]
+
+        return region
+
+    def region_for(self, provider_key: str) -> Any:
+        thunk = self.providers.get(provider_key)
+        if thunk is None:
+            return Unknown(f"no region configured for provider {provider_key}")
+        return thunk()
+
+    def _provider_key(self, block: Block) -> str:
+        attr = block.attributes.get("provider")
+        if attr is not None:
+            return traversal_text(attr.expr)
+        return block.labels[0].split("_", 1)[0] if block.labels else "aws"
+
+    def _block_region(self, block: Block, scope: Any) -> Any:
+        if "region" in block.attributes and block.labels[0].startswith("aws_"):
+            value = _eval(block.attributes["region"].expr, scope)
+            if isinstance(value, str):
+                return value
+        return self.region_for(self._provider_key(block))
+
+    # ----- resources and data sources -----
+    def _resource_type(self, rtype: str) -> Any:
+        from hadr_lint.loaders.terraform.scope import LazyMapping
+
+        blocks = self._blocks("resource", rtype)
+        return LazyMapping(
+            list(blocks), lambda name: self._value("resource", rtype, name), rtype
+        )
+
+    def _data_type(self, dtype: str) -> Any:
+        from hadr_lint.loaders.terraform.scope import LazyMapping
+
+        blocks = self._blocks("data", dtype)
+        return LazyMapping(
+            list(blocks), lambda name: self._value("data", dtype, name), f"data.{dtype}"
+        )
+
+    def _value(self, kind: str, rtype: str, name: str) -> Any:
+        block = self._blocks(kind, rtype)[name]
+        instances = self.instances(kind, block)
+        if isinstance(instances, Unknown):
+            return instances
+        if "count" in block.attributes:
+            return [i.obj for i in instances]
+        if "for_each" in block.attributes:
+            return {i.key: i.obj for i in instances}
+        return instances[0].obj
+
+    def instances(self, kind: str, block: Block) -> list[Instance] | Unknown:
+        key = (kind, block.labels[0], block.labels[1])
+        if key not in self._instances:
+            self._instances[key] = Unknown(f"{'.'.join(key[1:])} refers to itself (cycle)")
+            self._instances[key] = self._expand(kind, block)
+        return self._instances[key]
+
+    def _expand(self, kind: str, block: Block) -> list[Instance] | Unknown:
+        keys = self._expansion_keys(block)
+        if isinstance(keys, Unknown):
+            return keys
+        return [self._instance(kind, block, key, value) for key, value in keys]
+
+    def _expansion_keys(self, block: Block) -> list[tuple[Any, Any]] | Unknown:
+        return expansion_keys(block, self, self.state.max_instances)
+
+    def _instance(self, kind: str, block: Block, key: Any, value: Any) -> Instance:
+        from hadr_lint.loaders.terraform.scope import ConstMapping, ResourceObject
+
+        names: dict[str, Any] = {}
+        if "count" in block.attributes:
+            names["count"] = ConstMapping({"index": key})
+        if "for_each" in block.attributes:
+            names["each"] = ConstMapping({"key": key, "value": value})
+        scope = ChildScope(self, names) if names else self
+        address = self._address(kind, block) + _key_text(key)
+        if kind == "data" and block.labels[0] in DATA_SOURCES:
+            obj = DATA_SOURCES[block.labels[0]](self._block_region(block, scope))
+            return Instance(key, obj, scope)
+        obj = ResourceObject(address, body_keys(block), lambda k: body_value(block, k, scope))
+        return Instance(key, obj, scope)
+
+    def _address(self, kind: str, block: Block) -> str:
+        local = ".".join(block.labels)
+        local = f"data.{local}" if kind == "data" else local
+        return self.address_prefix + local
+
+    def resources(self) -> list[Resource]:
+        found: list[Resource] = []
+        for block in self.files.of_type("resource"):
+            if len(block.labels) != 2:
+                continue
+            found.extend(self._resources_of(block))
+        for call in self.files.of_type("module"):
+            found.extend(self._module_resources(call))
+        return found
+
+    def _resources_of(self, block: Block) -> list[Resource]:
+        instances = self.instances("resource", block)
+        if isinstance(instances, Unknown):
+            from hadr_lint.loaders.terraform.scope import ResourceObject, UnknownObject
+
+            unknown = UnknownObject(instances.reason)
+            scope = ChildScope(self, {"count": unknown, "each": unknown})
+            address = self._address("resource", block)
+            obj = ResourceObject(address, body_keys(block), lambda k: body_value(block, k, scope))
+            return [self._resource(block, obj, scope, {"count_unknown": instances.reason})]
+        return [self._resource(block, i.obj, i.scope, {"index": i.key}) for i in instances]
+
+    def _resource(self, block: Block, obj: Any, scope: Any, meta: dict) -> Resource:
+        raw = {k: obj[k] for k in body_keys(block)}
+        meta = dict(meta, lifecycle=_lifecycle(block, scope), module_key=self.module_key)
+        return Resource(
+            address=obj.address,
+            name=self.name_prefix + ".".join(block.labels),
+            type=block.labels[0],
+            location=Location(self.state.display(Path(block.file)), block.line, block.end_line),
+            raw=raw,
+            region=self._block_region(block, scope),
+            source="terraform",
+            module=self.address_prefix.rstrip("."),
+            meta=meta,
+        )
+
+    # ----- child modules -----
+    def _module_value(self, name: str) -> Any:
+        child = self._child(name)
+        if isinstance(child, list):
+            return [c.outputs() for c in child]
+        if isinstance(child, dict):
+            return {k: c.outputs() for k, c in child.items()}
+        if isinstance(child, ModuleInstance):
+            return child.outputs()
+        return child
+
+    def _child(self, name: str) -> Any:
+        if name not in self._children:
+            from hadr_lint.loaders.terraform.modules import instantiate_child
+
+            call = next(b for b in self.files.of_type("module") if b.labels[:1] == (name,))
+            self._children[name] = instantiate_child(self, call)
+        return self._children[name]
+
+    def _module_resources(self, call: Block) -> list[Resource]:
+        child = self._child(call.labels[0])
+        if isinstance(child, list):
+            children = child
+        elif isinstance(child, dict):
+            children = list(child.values())
+        elif isinstance(child, ModuleInstance):
+            children = [child]
+        else:
+            from hadr_lint.loaders.terraform.modules import module_call_resource
+
+            return [module_call_resource(self, call, child)]
+        return [r for c in children for r in c.resources()]
+
+    def outputs(self) -> Any:
+        from hadr_lint.loaders.terraform.scope import LazyMapping
+
+        blocks = {b.labels[0]: b for b in self.files.of_type("output") if b.labels}
+
+        def output(name: str) -> Any:
+            attr = blocks[name].attributes.get("value")
+            return _eval(attr.expr, self) if attr else None
+
+        return LazyMapping(list(blocks), output, "output")
+
+
+def expansion_keys(block: Block, scope: Any, cap: int) -> list[tuple[Any, Any]] | Unknown:
+    """The instance keys of a block with ``count`` or ``for_each`` ([(None, None)] without)."""
+    if "count" in block.attributes:
+        count = _eval(block.attributes["count"].expr, scope)
+        return _count_keys(count, cap)
+    if "for_each" in block.attributes:
+        value = _eval(block.attributes["for_each"].expr, scope)
+        return _for_each_keys(value, cap)
+    return [(None, None)]
+
+
+def _count_keys(count: Any, cap: int) -> list[tuple[Any, Any]] | Unknown:
+    if isinstance(count, str) and count.strip().isdigit():
+        count = int(count)
+    if isinstance(count, float) and count.is_integer():
+        count = int(count)
+    if isinstance(count, Unknown):
+        return Unknown(f"count is unknown ({count.reason})")
+    if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+        return Unknown("count is not a whole number")
+    if count > cap:
+        return Unknown(f"count {count} exceeds the expansion cap of {cap}")
+    return [(i, None) for i in range(count)]
+
+
+def _for_each_keys(value: Any, cap: int) -> list[tuple[Any, Any]] | Unknown:
+    unknown = find_unknown(value if isinstance(value, dict) else value)
+    if isinstance(value, dict):
+        if isinstance(unknown, Unknown) and any(isinstance(k, Unknown) for k in value):
+            return Unknown(f"for_each keys are unknown ({unknown.reason})")
+        pairs = list(value.items())
+    elif isinstance(value, (list, tuple)):
+        if unknown is not None:
+            return Unknown(f"for_each set is unknown ({unknown.reason})")
+        if not all(isinstance(v, str) for v in value):
+            return Unknown("for_each over a set that is not of strings")
+        pairs = [(v, v) for v in dict.fromkeys(value)]
+    elif isinstance(value, Unknown):
+        return Unknown(f"for_each is unknown ({value.reason})")
+    else:
+        return Unknown("for_each is not a map or a set")
+    if len(pairs) > cap:
+        return Unknown(f"for_each of {len(pairs)} exceeds the expansion cap of {cap}")
+    return pairs
+
+
+def body_keys(block: Block) -> list[str]:
+    keys = [k for k in block.attributes if k not in META_ARGS]
+    for nested in block.blocks:
+        if nested.type == "dynamic" and nested.labels:
+            keys.append(nested.labels[0])
+        elif nested.type not in SKIPPED_BLOCKS:
+            keys.append(nested.type)
+    return list(dict.fromkeys(keys))
+
+
+def body_value(block: Block, key: str, scope: Any) -> Any:
+    """The value of argument or nested block ``key``: nested blocks are lists of dicts."""
+    if key in block.attributes:
+        return _eval(block.attributes[key].expr, scope)
+    items: list[Any] = []
+    for nested in block.blocks:
+        if nested.type == key:
+            items.append(nested_body(nested, scope))
+        elif nested.type == "dynamic" and nested.labels[:1] == (key,):
+            expanded = _dynamic(nested, scope)
+            if isinstance(expanded, Unknown):
+                return expanded
+            items.extend(expanded)
+    return items
+
+
+def nested_body(block: Block, scope: Any) -> dict[str, Any]:
+    return {k: body_value(block, k, scope) for k in body_keys(block)}
+
+
+def _dynamic(block: Block, scope: Any) -> list[Any] | Unknown:
+    from hadr_lint.loaders.terraform.scope import ConstMapping
+
+    keys = _for_each_keys(_eval(block.attributes["for_each"].expr, scope), 1000) if (
+        "for_each" in block.attributes
+    ) else Unknown("dynamic block without for_each")
+    if isinstance(keys, Unknown):
+        return keys
+    iterator = block.attributes.get("iterator")
+    name = traversal_text(iterator.expr) if iterator else block.labels[0]
+    content = next((b for b in block.blocks if b.type == "content"), None)
+    if content is None:
+        return []
+    return [
+        nested_body(content, ChildScope(scope, {name: ConstMapping({"key": k, "value": v})}))
+        for k, v in keys
+    ]
+
+
+def _lifecycle(block: Block, scope: Any) -> dict[str, Any]:
+    for nested in block.blocks:
+        if nested.type == "lifecycle":
+            return {k: _eval(a.expr, scope) for k, a in nested.attributes.items()
+                    if k == "prevent_destroy"}
+    return {}
+
+
+def _convert_variable(value: Any, block: Block) -> Any:
+    declared = block.attributes.get("type")
+    kind = traversal_text(declared.expr) if declared else ""
+    if isinstance(value, str) and kind == "bool" and value in ("true", "false"):
+        return value == "true"
+    if isinstance(value, str) and kind == "number":
+        try:
+            return int(value) if value.lstrip("-").isdigit() else float(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _availability_zones(region: Any) -> Any:
+    from hadr_lint.loaders.terraform.scope import ConstMapping
+
+    count = az_count(region)
+    if count is None:
+        reason = f"availability zones of region {region} unknown"
+        zones: Any = Unknown(reason)
+    else:
+        zones = [AZ(region, i) for i in range(count)]
+    return ConstMapping({"names": zones, "zone_ids": zones, "id": region})
+
+
+def _region_data(region: Any) -> Any:
+    from hadr_lint.loaders.terraform.scope import ConstMapping
+
+    return ConstMapping({"name": region, "id": region, "region": region})
+
+
+DATA_SOURCES: dict[str, Callable[[Any], Any]] = {
+    "aws_availability_zones": _availability_zones,
+    "aws_region": _region_data,
+}
+
+
+def read_modules_json(root: Path) -> dict[str, Path]:
+    """Modules already downloaded by ``terraform init``: key -> folder."""
+    path = root / ".terraform" / "modules" / "modules.json"
+    try:
+        entries = json.loads(path.read_text(encoding="utf-8")).get("Modules", [])
+    except (OSError, ValueError, AttributeError):
+        return {}
+    found = {}
+    for entry in entries if isinstance(entries, list) else []:
+        if isinstance(entry, dict) and entry.get("Key") and isinstance(entry.get("Dir"), str):
+            found[str(entry["Key"])] = root / entry["Dir"]
+    return found
+
+
+def provider_mapping(call: Block) -> list[tuple[str, str]]:
+    attr = call.attributes.get("providers")
+    return object_pairs(attr.expr) if attr else []

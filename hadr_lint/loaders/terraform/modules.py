@@ -1,0 +1,144 @@
+"""Module calls: find the called folder, bind its inputs and providers, instantiate it.
+
+Local sources (``./``, ``../``) and modules already downloaded by ``terraform init`` are loaded;
+anything else is never fetched: the call becomes a ``module`` resource carrying its inputs, so
+rules that understand popular registry modules can still read them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from hadr_lint.loaders.terraform.evaluate import ChildScope
+from hadr_lint.loaders.terraform.module import (
+    MAX_MODULE_DEPTH,
+    META_ARGS,
+    ModuleInstance,
+    _eval,
+    _key_text,
+    expansion_keys,
+    provider_mapping,
+)
+from hadr_lint.loaders.terraform.parse import Block
+from hadr_lint.loaders.terraform.scope import ConstMapping, UnknownObject
+from hadr_lint.model import Location, Resource, Unknown
+
+
+def module_source(parent: ModuleInstance, call: Block) -> str:
+    attr = call.attributes.get("source")
+    value = _eval(attr.expr, parent) if attr else None
+    return value if isinstance(value, str) else ""
+
+
+def resolve_source(parent: ModuleInstance, call: Block) -> Path | None:
+    source = module_source(parent, call)
+    if source.startswith(("./", "../")):
+        return (parent.files.dir / source).resolve()
+    key = _child_key(parent, call)
+    return parent.state.modules_json.get(key)
+
+
+def _child_key(parent: ModuleInstance, call: Block) -> str:
+    name = call.labels[0]
+    return f"{parent.module_key}.{name}" if parent.module_key else name
+
+
+def instantiate_child(parent: ModuleInstance, call: Block) -> Any:
+    """A ModuleInstance, a list or dict of them (count / for_each), or an UnknownObject."""
+    name = call.labels[0]
+    folder = resolve_source(parent, call)
+    state = parent.state
+    where = (state.display(Path(call.file)), call.line)
+    if folder is None:
+        reason = f"module.{name} ({module_source(parent, call) or 'no source'}) was not loaded"
+        state.notes.append(f"{where[0]}:{where[1]}: {reason}: remote modules are never fetched")
+        return UnknownObject(reason)
+    if folder in parent.chain or len(parent.chain) >= MAX_MODULE_DEPTH:
+        cycle = " -> ".join(state.display(p) for p in (*parent.chain, folder))
+        state.errors.append((where[0], where[1], f"module.{name} includes itself: {cycle}"))
+        return UnknownObject(f"module.{name} is part of a module cycle")
+    files = state.read_module(folder)
+    if files is None:
+        reason = f"module.{name}: no Terraform files in {state.display(folder)}"
+        state.notes.append(f"{where[0]}:{where[1]}: {reason}")
+        return UnknownObject(reason)
+    keys = expansion_keys(call, parent, state.max_instances)
+    if isinstance(keys, Unknown):
+        unknown = UnknownObject(keys.reason)
+        scope = ChildScope(parent, {"count": unknown, "each": unknown})
+        return _instance(parent, call, files, scope, "")
+    if "count" not in call.attributes and "for_each" not in call.attributes:
+        return _instance(parent, call, files, parent, "")
+    made = {key: _instance(parent, call, files, _key_scope(parent, call, key, value),
+                           _key_text(key)) for key, value in keys}
+    return list(made.values()) if "count" in call.attributes else made
+
+
+def _key_scope(parent: ModuleInstance, call: Block, key: Any, value: Any) -> Any:
+    if "count" in call.attributes:
+        return ChildScope(parent, {"count": ConstMapping({"index": key})})
+    return ChildScope(parent, {"each": ConstMapping({"key": key, "value": value})})
+
+
+def _instance(parent: ModuleInstance, call: Block, files: Any, scope: Any, key: str) -> Any:
+    name = call.labels[0]
+    inputs = {
+        arg: _thunk(attr.expr, scope)
+        for arg, attr in call.attributes.items()
+        if arg not in META_ARGS
+    }
+    prefix = (
+        f"{parent.address_prefix}module.{name}{key}.",
+        f"{parent.name_prefix}module.{name}.",
+    )
+    return ModuleInstance(
+        parent.state, files, prefix, inputs, _child_providers(parent, call),
+        (*parent.chain, files.dir), _child_key(parent, call),
+    )
+
+
+def _thunk(expr: Any, scope: Any):
+    cache: list[Any] = []
+
+    def value() -> Any:
+        if not cache:
+            cache.append(_eval(expr, scope))
+        return cache[0]
+
+    return value
+
+
+def _child_providers(parent: ModuleInstance, call: Block) -> dict[str, Any]:
+    providers = {k: v for k, v in parent.providers.items() if "." not in k}
+    for child_key, parent_key in provider_mapping(call):
+        providers[child_key] = parent.providers.get(
+            parent_key, lambda k=parent_key: Unknown(f"provider {k} is not configured")
+        )
+    return providers
+
+
+def module_call_resource(parent: ModuleInstance, call: Block, child: Any) -> Resource:
+    """A module that was not loaded, as a resource of type ``module`` with its inputs."""
+    name = call.labels[0]
+    raw = {
+        arg: _eval(attr.expr, parent)
+        for arg, attr in call.attributes.items()
+        if arg not in META_ARGS
+    }
+    provider = dict(provider_mapping(call)).get("aws", "aws")
+    return Resource(
+        address=f"{parent.address_prefix}module.{name}",
+        name=f"{parent.name_prefix}module.{name}",
+        type="module",
+        location=Location(parent.state.display(Path(call.file)), call.line, call.end_line),
+        raw=raw,
+        region=parent.region_for(provider),
+        source="terraform",
+        module=parent.address_prefix.rstrip("."),
+        meta={
+            "source": module_source(parent, call),
+            "not_loaded": getattr(child, "reason", "not loaded"),
+            "module_key": parent.module_key,
+        },
+    )

@@ -1,0 +1,272 @@
+"""The one adapter to python-hcl2: text to blocks with expression trees and line numbers.
+
+python-hcl2's raw Lark tree keeps positions and every expression as a tree, so the loader
+evaluates those trees itself instead of re-parsing the ``"${...}"`` strings of ``hcl2.loads``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lark import Token, Tree
+
+
+@dataclass(frozen=True)
+class Attribute:
+    name: str
+    expr: Any
+    line: int
+
+
+@dataclass(frozen=True)
+class Block:
+    type: str
+    labels: tuple[str, ...]
+    attributes: dict[str, Attribute]
+    blocks: tuple[Block, ...]
+    line: int
+    end_line: int
+    file: str = ""
+    comments: tuple[tuple[int, str], ...] = field(default=(), compare=False)
+
+
+class HclSyntaxError(Exception):
+    def __init__(self, message: str, line: int | None) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def _parser_cache_path() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "hadr-lint" / "hcl2-grammar.bin"
+
+
+def _prepare_grammar_cache() -> None:
+    """Keep python-hcl2's compiled grammar in a writable user cache (else 1.1 s every run)."""
+    import hcl2.parser
+
+    target = _parser_cache_path()
+    if hcl2.parser.PARSER_FILE == target:
+        return
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return
+    hcl2.parser.PARSER_FILE = target
+    hcl2.parser.parser.cache_clear()
+
+
+def parse_tree(text: str) -> Tree:
+    """Parse HCL text into python-hcl2's raw Lark tree, raising HclSyntaxError."""
+    import hcl2
+    from lark.exceptions import LarkError, UnexpectedInput
+
+    _prepare_grammar_cache()
+    if not text.endswith("\n"):
+        text += "\n"
+    try:
+        return hcl2.parses_to_tree(text)
+    except UnexpectedInput as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else "syntax error"
+        raise HclSyntaxError(first, getattr(exc, "line", None)) from None
+    except (LarkError, RecursionError, ValueError) as exc:
+        raise HclSyntaxError(f"cannot parse: {type(exc).__name__}", None) from None
+
+
+def parse_blocks(text: str, file: str = "") -> list[Block]:
+    """Top-level blocks of one HCL file."""
+    tree = parse_tree(text)
+    body = tree.children[0]
+    return [_block(child, file) for child in _children(body, "block")]
+
+
+def _children(tree: Tree, name: str) -> list[Tree]:
+    return [c for c in tree.children if isinstance(c, Tree) and c.data == name]
+
+
+def _name(node: Any) -> str:
+    """Text of an identifier, keyword, literal_value or plain string label."""
+    if isinstance(node, Token):
+        return str(node)
+    if node.data == "string":
+        return "".join(_string_text(p) for p in node.children if isinstance(p, Tree))
+    return "".join(str(t) for t in node.scan_values(lambda v: isinstance(v, Token)))
+
+
+def _string_text(part: Tree) -> str:
+    return "".join(str(t) for t in part.children if isinstance(t, Token))
+
+
+def _line(node: Any, default: int = 0) -> int:
+    meta = getattr(node, "meta", None)
+    if meta is not None and not meta.empty:
+        return meta.line
+    return getattr(node, "line", default) or default
+
+
+def _end_line(node: Any, default: int = 0) -> int:
+    meta = getattr(node, "meta", None)
+    if meta is not None and not meta.empty:
+        return meta.end_line
+    return default
+
+
+def _block(node: Tree, file: str) -> Block:
+    head = []
+    body = None
+    for child in node.children:
+        if isinstance(child, Tree) and child.data == "body":
+            body = child
+            break
+        if isinstance(child, Tree) and child.data == "new_line_or_comment":
+            continue
+        if isinstance(child, Token):
+            continue
+        head.append(_name(child))
+    line = _line(node)
+    attributes: dict[str, Attribute] = {}
+    blocks: list[Block] = []
+    comments: list[tuple[int, str]] = []
+    if body is not None:
+        for child in body.children:
+            if not isinstance(child, Tree):
+                continue
+            if child.data == "attribute":
+                attr = _attribute(child)
+                attributes[attr.name] = attr
+            elif child.data == "block":
+                blocks.append(_block(child, file))
+            elif child.data == "new_line_or_comment":
+                comments.extend(_comments(child))
+    return Block(
+        type=head[0] if head else "",
+        labels=tuple(head[1:]),
+        attributes=attributes,
+        blocks=tuple(blocks),
+        line=line,
+        end_line=_end_line(node, line),
+        file=file,
+        comments=tuple(comments),
+    )
+
+
+def _attribute(node: Tree) -> Attribute:
+    name = _name(node.children[0])
+    expr = node.children[-1]
+    return Attribute(name=name, expr=expr, line=_line(node) or _line(expr))
+
+
+def _comments(node: Tree) -> list[tuple[int, str]]:
+    found = []
+    for token in node.children:
+        if not isinstance(token, Token):
+            continue
+        text = str(token).strip()
+        if text.startswith(("#", "//", "/*")):
+            found.append((token.line or 0, text))
+    return found
+
+
+@dataclass(frozen=True)
+class Literal:
+    """A value written as plain JSON in a ``.tf.json`` file: no expression to evaluate."""
+
+    value: Any
+
+
+def traversal_text(node: Any) -> str:
+    """``aws.dr`` for the expression ``aws.dr``: provider references are names, not values."""
+    if isinstance(node, Literal):
+        return str(node.value)
+    if isinstance(node, Token):
+        return str(node)
+    parts = [str(t) for t in node.scan_values(lambda v: isinstance(v, Token) and v.type == "NAME")]
+    return ".".join(parts)
+
+
+def object_pairs(node: Any) -> list[tuple[str, str]]:
+    """Key and value traversals of an object expression such as ``{ aws = aws.dr }``."""
+    if isinstance(node, Literal):
+        value = node.value if isinstance(node.value, dict) else {}
+        return [(str(k), str(v)) for k, v in value.items()]
+    pairs = []
+    for elem in node.find_data("object_elem"):
+        key = elem.children[0]
+        value = elem.children[-1]
+        pairs.append((traversal_text(key), traversal_text(value)))
+    return pairs
+
+
+_LABELS = {"resource": 2, "data": 2, "variable": 1, "output": 1, "module": 1, "provider": 1}
+
+
+def parse_json_blocks(text: str, file: str = "") -> list[Block]:
+    """Top-level blocks of a ``.tf.json`` file (Terraform's JSON syntax)."""
+    import json
+
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise HclSyntaxError(f"invalid JSON: {exc}", getattr(exc, "lineno", None)) from None
+    if not isinstance(data, dict):
+        raise HclSyntaxError("a .tf.json file must hold a JSON object", 1)
+    blocks: list[Block] = []
+    for block_type, content in data.items():
+        for labels, body in _json_bodies(content, _LABELS.get(block_type, 0)):
+            line = _json_line(text, labels[-1] if labels else block_type)
+            blocks.append(_json_block(block_type, labels, body, line, file))
+    return blocks
+
+
+def _json_bodies(content: Any, depth: int, labels: tuple[str, ...] = ()):
+    if depth == 0:
+        for body in content if isinstance(content, list) else [content]:
+            if isinstance(body, dict):
+                yield labels, body
+        return
+    if isinstance(content, dict):
+        for key, value in content.items():
+            yield from _json_bodies(value, depth - 1, labels + (key,))
+
+
+def _json_line(text: str, label: str) -> int:
+    index = text.find(f'"{label}"')
+    return text.count("\n", 0, index) + 1 if index >= 0 else 1
+
+
+def _json_block(kind: str, labels: tuple, body: dict, line: int, file: str) -> Block:
+    attributes: dict[str, Attribute] = {}
+    blocks: list[Block] = []
+    for key, value in body.items():
+        if key in ("lifecycle", "dynamic") or _is_block_list(value):
+            for item in value if isinstance(value, list) else [value]:
+                blocks.append(_json_block(key, (), item, line, file))
+        else:
+            attributes[key] = Attribute(key, _json_expr(value), line)
+    return Block(kind, tuple(labels), attributes, tuple(blocks), line, line, file)
+
+
+def _is_block_list(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
+
+
+def _json_expr(value: Any) -> Any:
+    import json
+
+    if isinstance(value, str) and "${" in value:
+        from hadr_lint.loaders.terraform.evaluate import parse_expression
+
+        try:
+            return parse_expression(json.dumps(value))
+        except Exception:  # noqa: BLE001 - a template we cannot parse is an unknown value
+            return Literal(value)
+    return Literal(value)
+
+
+def parse_attributes(text: str, file: str = "") -> dict[str, Attribute]:
+    """Top-level ``name = value`` lines of a ``.tfvars`` file."""
+    body = parse_tree(text).children[0]
+    return {a.name: a for a in (_attribute(c) for c in _children(body, "attribute"))}

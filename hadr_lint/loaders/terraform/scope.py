@@ -1,0 +1,102 @@
+"""Lazy mappings that give Terraform names their values while a module is evaluated.
+
+Every value is computed on first use and memoised; a name whose evaluation needs itself
+(a cycle between locals, a count that reads its own resource) becomes Unknown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+from hadr_lint.model import Ref, Unknown
+
+
+class LazyMapping(Mapping):
+    """A mapping whose values come from ``compute(key)``, memoised and cycle-safe."""
+
+    def __init__(self, keys: list[str], compute: Callable[[str], Any], label: str) -> None:
+        self._keys = list(dict.fromkeys(keys))
+        self._compute = compute
+        self._label = label
+        self._values: dict[str, Any] = {}
+        self._busy: set[str] = set()
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in self._keys:
+            raise KeyError(key)
+        if key in self._values:
+            return self._values[key]
+        if key in self._busy:
+            return Unknown(f"{self._label}.{key} refers to itself (cycle)")
+        self._busy.add(key)
+        try:
+            value = self._compute(key)
+        finally:
+            self._busy.discard(key)
+        self._values[key] = value
+        return value
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._keys
+
+
+class ResourceObject(LazyMapping):
+    """One resource instance as an expression sees it.
+
+    Configured arguments evaluate to their values; any other attribute (id, arn, ...) is only
+    known after apply and becomes a ``Ref`` to this resource, which keeps the identity.
+    """
+
+    def __init__(self, address: str, keys: list[str], compute: Callable[[str], Any]) -> None:
+        super().__init__(keys, compute, address)
+        self.address = address
+
+    def __getitem__(self, key: str) -> Any:
+        if key in self._keys:
+            return super().__getitem__(key)
+        return Ref(self.address, key)
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str)
+
+
+class ConstMapping(Mapping):
+    """A plain read-only mapping; unknown keys raise KeyError like any mapping."""
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self._values = values
+
+    def __getitem__(self, key: str) -> Any:
+        return self._values[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+
+class UnknownObject(Mapping):
+    """An object none of whose attributes can be known (a module that was not loaded)."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+    def __getitem__(self, key: str) -> Any:
+        return Unknown(self.reason)
+
+    def __contains__(self, key: object) -> bool:
+        return True
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0

@@ -1,0 +1,70 @@
+"""``hadr-lint graph``: the resource graph as JSON or Graphviz dot."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from hadr_lint.graph import Graph
+from hadr_lint.model import AZ, Ref, Unknown
+
+
+def plain(value: Any) -> Any:
+    """A JSON-ready copy of a model value (symbolic values become tagged strings)."""
+    if isinstance(value, (Unknown, Ref, AZ)):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    return value
+
+
+def _zones(graph: Graph, resource) -> dict[str, Any]:
+    found = graph.zones(resource)
+    return {"azs": sorted(str(z) for z in found.zones), "azs_unknown": list(found.unknown)}
+
+
+def as_dict(graph: Graph) -> dict[str, Any]:
+    nodes = []
+    for resource in graph.resources():
+        node = {
+            "id": resource.address, "name": resource.name, "type": resource.type,
+            "kind": resource.kind, "region": plain(resource.region),
+            "file": resource.location.file, "line": resource.location.line,
+        }
+        if resource.kind != "other":
+            node.update(_zones(graph, resource))
+        nodes.append(node)
+    edges = sorted(
+        {(s, t, d["relation"]) for s, t, d in graph.nx.edges(data=True)}
+    )
+    return {
+        "nodes": nodes,
+        "edges": [{"source": s, "target": t, "relation": r} for s, t, r in edges],
+    }
+
+
+def render_json(graph: Graph) -> str:
+    return json.dumps(as_dict(graph), indent=2) + "\n"
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def render_dot(graph: Graph) -> str:
+    data = as_dict(graph)
+    lines = ["digraph hadr {", "  rankdir=LR;", "  node [shape=box, fontsize=10];"]
+    for node in data["nodes"]:
+        label = f"{node['name']}\\n{node['kind']} · {node['region']}"
+        if node.get("azs"):
+            label += "\\n" + ", ".join(node["azs"])
+        lines.append(f"  {_quote(node['id'])} [label={_quote(label)}];")
+    for edge in data["edges"]:
+        lines.append(
+            f"  {_quote(edge['source'])} -> {_quote(edge['target'])} "
+            f"[label={_quote(edge['relation'])}];"
+        )
+    lines.append("}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,34 @@
+"""JSON report: exactly one object, stable key order, deterministic."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+from hadr_lint import __version__
+from hadr_lint.engine import ScanResult
+
+
+def as_dict(result: ScanResult) -> dict:
+    return {
+        "version": 1,
+        "tool": {"name": "hadr-lint", "version": __version__},
+        "findings": [dataclasses.asdict(f) for f in result.findings],
+        "unknowns": [dataclasses.asdict(u) for u in result.unknowns],
+        "errors": [dataclasses.asdict(e) for e in result.errors],
+        "notes": list(result.notes),
+        "summary": {
+            "files": len(result.files),
+            "resources": len(result.resources),
+            "findings": len(result.findings),
+            "errors": result.count("error"),
+            "warnings": result.count("warning"),
+            "notes": result.count("note"),
+            "unverified": len(result.unknowns),
+            "file_errors": len(result.errors),
+        },
+    }
+
+
+def render(result: ScanResult, show_unknown: bool = False) -> str:
+    return json.dumps(as_dict(result), indent=2, sort_keys=False) + "\n"

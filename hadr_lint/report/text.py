@@ -1,0 +1,42 @@
+"""Text report: ``path:line: ID message [resource]`` and a summary line."""
+
+from __future__ import annotations
+
+from hadr_lint.engine import ScanResult
+
+
+def render(result: ScanResult, show_unknown: bool = False) -> str:
+    lines = [
+        f"{f.file}:{f.line}: {f.rule_id} {f.message} [{f.resource}] ({f.severity})"
+        for f in result.findings
+    ]
+    for error in result.errors:
+        where = f"{error.file}:{error.line}" if error.line else error.file
+        lines.append(f"{where}: error: {error.message}")
+    if show_unknown:
+        for note in result.unknowns:
+            lines.append(
+                f"{note.file}:{note.line}: {note.rule_id} unverified: {note.reason} "
+                f"[{note.resource}]"
+            )
+    for note in result.notes:
+        lines.append(f"note: {note}")
+    lines.append(summary(result, show_unknown))
+    return "\n".join(lines) + "\n"
+
+
+def summary(result: ScanResult, show_unknown: bool) -> str:
+    counts = ", ".join(
+        f"{result.count(s)} {s}{'s' if result.count(s) != 1 else ''}"
+        for s in ("error", "warning", "note")
+    )
+    text = (
+        f"{len(result.findings)} finding{'s' if len(result.findings) != 1 else ''} ({counts}) "
+        f"in {len(result.resources)} resources from {len(result.files)} files; "
+        f"{len(result.unknowns)} checks unverified"
+    )
+    if result.unknowns and not show_unknown:
+        text += " (--show-unknown lists them)"
+    if result.errors:
+        text += f"; {len(result.errors)} file errors"
+    return text

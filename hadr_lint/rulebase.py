@@ -1,0 +1,141 @@
+"""What a rule is, and where rules come from.
+
+A rule is a module with a docstring (its user documentation), a ``RULE`` metadata object and a
+``check(graph, config)`` generator of ``Problem`` and ``Unverified``. Built-in rules live in the
+``rules/`` folder (installed as ``hadr_lint.rules``); third-party packages register modules under
+the entry-point group ``hadr_lint.rules``; ``--rules-dir`` adds a local folder.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import pkgutil
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from hadr_lint.model import SEVERITIES, Problem, Resource, Unverified
+
+DOCS_URL = "https://github.com/hadr-lint/hadr-lint/blob/main/docs/rules.md"
+SCOPES = ("az", "region", "human", "objectives")
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    name: str
+    severity: str
+    scope: str
+    kinds: tuple[str, ...]
+    short: str
+    description: str = ""
+    tags: tuple[str, ...] = ()
+    equivalents: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def help_url(self) -> str:
+        return f"{DOCS_URL}#{self.id.lower()}-{self.name}"
+
+
+@dataclass(frozen=True)
+class LoadedRule:
+    meta: Rule
+    check: Callable[..., Iterator[Problem | Unverified]]
+    doc: str
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+
+class RuleError(Exception):
+    pass
+
+
+def from_module(module: ModuleType) -> LoadedRule:
+    meta = getattr(module, "RULE", None)
+    check = getattr(module, "check", None)
+    if not isinstance(meta, Rule) or not callable(check):
+        raise RuleError(f"{module.__name__} has no RULE metadata and check() function")
+    if meta.severity not in SEVERITIES or meta.scope not in SCOPES:
+        raise RuleError(f"{meta.id}: severity or scope out of range")
+    return LoadedRule(meta, check, (module.__doc__ or "").strip())
+
+
+def builtin_rules() -> list[LoadedRule]:
+    import hadr_lint.rules as package
+
+    found = []
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
+        if info.name.startswith("_"):
+            continue
+        found.append(from_module(importlib.import_module(f"hadr_lint.rules.{info.name}")))
+    return found
+
+
+def entry_point_rules() -> list[LoadedRule]:
+    from importlib.metadata import entry_points
+
+    return [from_module(ep.load()) for ep in entry_points(group="hadr_lint.rules")]
+
+
+def directory_rules(folder: Path) -> list[LoadedRule]:
+    """Rules from a local folder of rule modules (the user's own code, run by the user's choice)."""
+    found = []
+    for path in sorted(folder.glob("*.py")):
+        if path.name.startswith("_"):
+            continue
+        spec = importlib.util.spec_from_file_location(f"hadr_lint_local_rules.{path.stem}", path)
+        if spec is None or spec.loader is None:
+            continue
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        found.append(from_module(module))
+    return found
+
+
+def all_rules(rule_dirs: Iterable[Path] = ()) -> list[LoadedRule]:
+    rules = {r.id: r for r in builtin_rules()}
+    for rule in entry_point_rules():
+        rules.setdefault(rule.id, rule)
+    for folder in rule_dirs:
+        for rule in directory_rules(folder):
+            rules[rule.id] = rule
+    return sorted(rules.values(), key=lambda r: r.id)
+
+
+def matches(rule_id: str, patterns: Iterable[str]) -> bool:
+    """``--select HA`` selects every HA rule; ``HA001`` just that one."""
+    return any(rule_id.upper().startswith(p.strip().upper()) for p in patterns if p.strip())
+
+
+def select(rules: list[LoadedRule], selected: Iterable[str], ignored: Iterable[str]):
+    selected, ignored = list(selected), list(ignored)
+    return [
+        r for r in rules
+        if (not selected or matches(r.id, selected)) and not matches(r.id, ignored)
+    ]
+
+
+def problem(resource: Resource, message: str, severity: str | None = None) -> Problem:
+    return Problem(resource, message, severity)
+
+
+def unverified(resource: Resource, reason: str) -> Unverified:
+    return Unverified(resource, reason)
+
+
+def sections(doc: str) -> dict[str, Any]:
+    """The ``## Heading`` sections of a rule docstring (What it does, Why, Example, Fix)."""
+    found: dict[str, list[str]] = {"": []}
+    current = ""
+    for line in doc.splitlines():
+        if line.startswith("## "):
+            current = line[3:].strip()
+            found[current] = []
+        else:
+            found[current].append(line)
+    return {k: "\n".join(v).strip() for k, v in found.items()}
