@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from collections.abc import Callable, Mapping
@@ -16,6 +17,7 @@ from hadr_lint.model import (
     LoadError,
     LoadResult,
     Problem,
+    Ref,
     Resource,
     UnknownNote,
     Unverified,
@@ -84,13 +86,36 @@ def load_terraform(folders: list[Path], options: ScanOptions, config: Config) ->
     reader = FolderReader(display=display_path, max_file_size=config.max_file_size)
     called = called_folders(folders, reader)
     results = [
-        load_root(folder, reader, var_files=options.var_files, variables=options.variables)
+        namespaced(
+            load_root(folder, reader, var_files=options.var_files, variables=options.variables),
+            display_path(folder),
+        )
         for folder in folders
         if folder.resolve() not in called
     ]
     results.append(LoadResult(errors=tuple(reader.errors.values()),
                               files=tuple(reader.parsed_files)))
     return results
+
+
+def namespaced(result: LoadResult, root: str) -> LoadResult:
+    """Prefix addresses (and the Refs to them) with their root, unique across a scan."""
+    prefix = f"{root}::"
+
+    def rename(value: Any) -> Any:
+        if isinstance(value, Ref):
+            return Ref(prefix + value.address, value.attribute)
+        if isinstance(value, list):
+            return [rename(v) for v in value]
+        if isinstance(value, dict):
+            return {k: rename(v) for k, v in value.items()}
+        return value
+
+    resources = tuple(
+        dataclasses.replace(r, address=prefix + r.address, raw=rename(dict(r.raw)))
+        for r in result.resources
+    )
+    return dataclasses.replace(result, resources=resources)
 
 
 def called_folders(folders: list[Path], reader: Callable[[Path], Any]) -> set[Path]:
@@ -158,7 +183,7 @@ def _load_plan(shown: str, text: str) -> LoadResult | None:
         return LoadResult(errors=(LoadError(shown, line, f"invalid JSON: {exc}"),))
     if not looks_like_plan(data):
         return None
-    return load_plan(shown, data, text)
+    return namespaced(load_plan(shown, data, text), shown)
 
 
 def _load_cloudformation(shown: str, text: str, options: ScanOptions) -> LoadResult:

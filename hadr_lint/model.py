@@ -12,8 +12,9 @@ three symbolic values:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 SEVERITIES = ("note", "warning", "error")
 

@@ -274,9 +274,6 @@ def test_join_with_unknown_or_ref_part_is_unknown(intrinsics):
 
 def test_getazs_of_explicit_region(intrinsics):
     peer = intrinsics["PeerSubnet"].raw
-    assert peer["AvailabilityZone"] == AZ("eu-west-1", 2) or isinstance(
-        peer["AvailabilityZone"], Unknown
-    )
     # eu-west-1 has 3 zones: index 3 does not exist
     assert peer["AvailabilityZone"] == Unknown("Fn::Select index 3 is out of range (list of 3)")
     assert peer["LastZone"] == AZ("us-east-1", 5)
@@ -413,7 +410,9 @@ def test_decoder_exception_becomes_an_error(monkeypatch):
 
     monkeypatch.setattr(cfnlint.decode, "decode_str", explode)
     result = load_template("x.yaml", "Resources: {}")
-    assert result.errors == (LoadError("x.yaml", None, "cannot decode template: RuntimeError: boom"),)
+    assert result.errors == (
+        LoadError("x.yaml", None, "cannot decode template: RuntimeError: boom"),
+    )
 
 
 def test_malformed_sections_are_errors_not_tracebacks():
@@ -440,7 +439,7 @@ Resources:
 
 def test_yaml_alias_bomb_is_rejected():
     lines = ['a: &a ["x","x","x","x","x","x","x","x","x"]']
-    for this, prev in zip("bcdefg", "abcdef"):
+    for this, prev in zip("bcdefg", "abcdef", strict=True):
         lines.append(f"{this}: &{this} [{','.join(['*' + prev] * 9)}]")
     result = load_template("bomb.yaml", "\n".join(lines) + "\n")
     assert result.resources == ()

@@ -24,30 +24,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from hadr_lint.model import AZ, LoadError, LoadResult, Location, Ref, Resource, Unknown
+from hadr_lint.regions import AZ_COUNTS
 
-AZ_COUNTS: Mapping[str, int] = {
-    "us-east-1": 6,
-    "us-east-2": 3,
-    "us-west-1": 2,
-    "us-west-2": 4,
-    "eu-west-1": 3,
-    "eu-west-2": 3,
-    "eu-west-3": 3,
-    "eu-central-1": 3,
-    "eu-north-1": 3,
-    "eu-south-1": 3,
-    "ap-south-1": 3,
-    "ap-southeast-1": 3,
-    "ap-southeast-2": 3,
-    "ap-northeast-1": 3,
-    "ap-northeast-2": 4,
-    "ap-northeast-3": 3,
-    "ca-central-1": 3,
-    "sa-east-1": 3,
-    "me-south-1": 3,
-    "af-south-1": 3,
-    "ap-east-1": 3,
-}
 DEFAULT_AZ_COUNT = 3
 MAX_DEPTH = 100
 REGION_UNKNOWN = "template region unknown: pass --region"
@@ -774,3 +752,19 @@ def _comparable(value: Any) -> Any:
     if value is None or value is _NO_VALUE or isinstance(value, (Unknown, Ref, AZ, dict)):
         return None
     return _text(value)
+
+
+def load_file(
+    path: str, text: str, *, parameters: dict[str, str] | None = None, region: str | None = None
+) -> LoadResult:
+    """Decode once; a document that is not a template is skipped silently, unless it clearly
+    meant to be one (it names AWSTemplateFormatVersion or AWS:: types) and cannot be decoded."""
+    decoded = decode(text, path)
+    data, errors = decoded
+    if looks_like_cloudformation(data):
+        return load_template(path, text, parameters=parameters, region=region, decoded=decoded)
+    if errors and ("AWSTemplateFormatVersion" in text or "AWS::" in text):
+        return LoadResult(errors=tuple(replace(e, file=path) for e in errors), files=(path,))
+    if data is not None and not isinstance(data, Mapping) and "AWSTemplateFormatVersion" in text:
+        return load_template(path, text, parameters=parameters, region=region, decoded=decoded)
+    return LoadResult()

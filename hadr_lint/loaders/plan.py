@@ -78,7 +78,7 @@ def _list(value: Any) -> list:
     return value if isinstance(value, list) else []
 
 
-def module_steps(address: str) -> Steps:
+def _module_steps(address: str) -> Steps:
     """``module.a[0].module.b`` -> ("module.a[0]", "module.b"); an unparsable rest is dropped."""
     steps, pos = [], 0
     while pos < len(address):
@@ -102,6 +102,10 @@ def _is_expression(expr: Any) -> bool:
     return isinstance(expr, dict) and bool(expr) and set(expr) <= {"references", "constant_value"}
 
 
+def _hashable(value: Any) -> bool:
+    return isinstance(value, (str, int, float, bool, Ref))
+
+
 def _plural(name: str) -> bool:
     return name.endswith("s") and not name.endswith(("ss", "us"))
 
@@ -123,7 +127,10 @@ class _PlanReader:
         self.bases: dict[str, list[str]] = {}
         self.changes: dict[str, dict] = {}
         self.configuration = _dict(data.get("configuration"))
+        if "configuration" in data and not isinstance(data["configuration"], dict):
+            self.error("configuration is not an object: regions and references are unknown")
         self.module_configs: dict[tuple[str, ...], dict] = {}
+        self.config_resources: dict[tuple[str, ...], dict[tuple, dict]] = {}
         self.lines = _Lines(text)
 
     def error(self, message: str, line: int | None = None) -> None:
@@ -147,20 +154,20 @@ class _PlanReader:
     def collect_module(self, module: dict, steps: Steps, where: str) -> None:
         resources = module.get("resources", [])
         if not isinstance(resources, list):
-            self.error(f"{where}.resources is not a list")
+            self.error(f"{where}: resources is not a list")
             resources = []
         for item in resources:
             self.collect_resource(item, steps, where)
         children = module.get("child_modules", [])
         if not isinstance(children, list):
-            self.error(f"{where}.child_modules is not a list")
+            self.error(f"{where}: child_modules is not a list")
             return
         for child in children:
             address = _dict(child).get("address")
-            if not isinstance(address, str) or not module_steps(address):
+            if not isinstance(address, str) or not _module_steps(address):
                 self.error(f"{where}: a child module without a valid address")
                 continue
-            self.collect_module(child, module_steps(address), f"module {address}")
+            self.collect_module(child, _module_steps(address), f"planned_values {address}")
 
     def collect_resource(self, item: Any, steps: Steps, where: str) -> None:
         if not isinstance(item, dict) or not isinstance(item.get("address"), str):
@@ -221,11 +228,10 @@ class _PlanReader:
         )
 
     def mark(self, values: dict, unknown: Any, config: dict, steps: Steps) -> dict:
-        expressions = _dict(config.get("expressions"))
-        if unknown is True:  # the whole object unknown: should not happen for a resource
-            return {}
+        """The resource's values with its after_unknown markers applied."""
         if not isinstance(unknown, dict):
             return dict(values)
+        expressions = _dict(config.get("expressions"))
         marked = dict(values)
         for key, marker in unknown.items():
             if key in values or marker is True:
@@ -262,6 +268,8 @@ class _PlanReader:
             else self.apply(item, marker[i], None, name, steps)
             for i, item in enumerate(value)
         ]
+        if not unknown:
+            return out
         targets, _ = self.targets(_list(expr.get("references")), name, steps)
         pending = [t for t in targets if isinstance(t, Ref)]
         if len(pending) == len(unknown):
@@ -286,22 +294,24 @@ class _PlanReader:
 
     # -- references ---------------------------------------------------------------------------
 
-    def targets(self, refs: list, name: str, steps: Steps, depth: int = 0) -> tuple[list, bool]:
+    def targets(self, refs: list, name: str, steps: Steps) -> tuple[list, bool]:
         """Values of the resource instances ``refs`` name: a Ref when pending, else the value.
 
         The boolean says whether a counted resource referenced as a whole was expanded.
         """
         found: dict[str, str] = {}
         expanded = False
-        for target, attr in self.referenced(refs, name, steps, depth):
+        for target, attr in self.referenced(refs, name, steps, 0):
             instances = self.instances_of(target)
             expanded = expanded or instances != [target]
             for address in instances:
                 found.setdefault(address, attr)
         out: list = []
+        seen: set = set()
         for address, attr in found.items():
             value = self.target_value(address, attr)
-            if value not in out:
+            if _hashable(value) and value not in seen:
+                seen.add(value)
                 out.append(value)
         return out, expanded
 
@@ -367,13 +377,13 @@ class _PlanReader:
         return _dict(calls.get(names[-1]))
 
     def config_resource(self, names: tuple[str, ...], item: dict) -> dict:
-        for config in _list(self.module_config(names).get("resources")):
-            config = _dict(config)
-            if (config.get("type"), config.get("name")) == (item["type"], item["name"]) and (
-                config.get("mode", "managed") == "managed"
-            ):
-                return config
-        return {}
+        if names not in self.config_resources:
+            self.config_resources[names] = {
+                (c.get("type"), c.get("name")): c
+                for c in map(_dict, _list(self.module_config(names).get("resources")))
+                if c.get("mode", "managed") == "managed"
+            }
+        return self.config_resources[names].get((item["type"], item["name"]), {})
 
     # -- regions ------------------------------------------------------------------------------
 
@@ -382,7 +392,7 @@ class _PlanReader:
         if isinstance(own, str) and own:
             return own
         if not isinstance(key, str):
-            return Unknown(f"region of provider {key} unknown")
+            return Unknown("region unknown: no provider configuration for the resource in the plan")
         return self.provider_region(key, 0)
 
     def provider_region(self, key: str, depth: int) -> Any:
@@ -426,7 +436,7 @@ def _split_key(key: str) -> tuple[tuple[str, ...], str]:
         return (), key
     module, provider = key.rsplit(":", 1)
     if module.startswith("module."):
-        return _names(module_steps(module)), provider
+        return _names(_module_steps(module)), provider
     return tuple(part for part in module.split(".") if part), provider
 
 

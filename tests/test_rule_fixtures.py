@@ -1,0 +1,65 @@
+"""Every rule fixture case is scanned with its rule alone and must give exactly what it expects.
+
+Layout: ``fixtures/rules/<RULE>/<case>/`` holds IaC files and ``expect.yaml``::
+
+    findings:            # resources the rule must report (empty list: must not trigger)
+      - resource: aws_autoscaling_group.web
+        contains: "1 AZ"          # optional, part of the message
+    unverified: [aws_autoscaling_group.web]   # optional: resources left unverified
+    options: {region: us-east-1, min_azs: 3, parameters: {Env: prod}, variables: {x: y}}
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from hadr_lint.config import parse_config
+from hadr_lint.engine import ScanOptions, scan
+from hadr_lint.rulebase import all_rules, select
+
+ROOT = Path(__file__).resolve().parent.parent / "fixtures" / "rules"
+CASES = sorted(p.parent for p in ROOT.glob("*/*/expect.yaml"))
+RULE_IDS = sorted(r.id for r in all_rules())
+
+
+def _run(case: Path):
+    expect = yaml.safe_load((case / "expect.yaml").read_text()) or {}
+    options = expect.get("options") or {}
+    config_data = {k: v for k, v in options.items() if k in ("min_azs", "objectives")}
+    config = parse_config(config_data)
+    rule_id = case.parent.name
+    rules = select(all_rules(), [rule_id], [])
+    scan_options = ScanOptions(
+        paths=(case,),
+        region=options.get("region"),
+        parameters=options.get("parameters") or {},
+        variables=options.get("variables") or {},
+    )
+    return expect, scan(scan_options, config, rules)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{c.parent.name}/{c.name}" for c in CASES])
+def test_rule_fixture(case: Path) -> None:
+    expect, result = _run(case)
+    assert not result.errors, result.errors
+    assert result.resources, "the fixture loaded no resources"
+    wanted = expect.get("findings") or []
+    got = sorted((f.resource, f.message) for f in result.findings)
+    assert sorted(w["resource"] for w in wanted) == [g[0] for g in got], got
+    for want in wanted:
+        messages = [m for r, m in got if r == want["resource"]]
+        assert any(want.get("contains", "") in m for m in messages), (want, messages)
+    unverified = sorted({u.resource for u in result.unknowns})
+    if "unverified" in expect:
+        assert unverified == sorted(expect["unverified"])
+
+
+@pytest.mark.parametrize("rule_id", RULE_IDS)
+def test_every_rule_has_triggering_and_quiet_fixtures(rule_id: str) -> None:
+    cases = [c for c in CASES if c.parent.name == rule_id]
+    expectations = [yaml.safe_load((c / "expect.yaml").read_text()) or {} for c in cases]
+    assert any(e.get("findings") for e in expectations), f"{rule_id} has no triggering fixture"
+    assert any(not e.get("findings") for e in expectations), f"{rule_id} has no quiet fixture"
