@@ -98,7 +98,7 @@ def unknown(value: Any) -> bool:
         ("true", True),
         ("null", None),
         ('"plain"', "plain"),
-        ("[1, \"two\", null]", [1, "two", None]),
+        ('[1, "two", null]', [1, "two", None]),
         ("[\n  1,\n  2,\n]", [1, 2]),
         ('{a = 1, "b" : 2}', {"a": 1, "b": 2}),
         ("{\n  in = 1\n  for = 2\n}", {"in": 1, "for": 2}),
@@ -248,10 +248,10 @@ def test_partially_known_collections() -> None:
 
 def test_for_expressions() -> None:
     assert ev("[for n in var.names : upper(n)]") == ["A", "B", "C"]
-    assert ev("[for i, n in var.names : i if n != \"b\"]") == [0, 2]
+    assert ev('[for i, n in var.names : i if n != "b"]') == [0, 2]
     assert ev("[for v in var.tags : v]") == ["prod", "core"]
     assert ev("{for k, v in var.tags : v => k}") == {"core": "team", "prod": "env"}
-    assert ev("{for n in var.names : n => 1 if n != \"a\"}") == {"b": 1, "c": 1}
+    assert ev('{for n in var.names : n => 1 if n != "a"}') == {"b": 1, "c": 1}
     assert unknown(ev('[for n in var.names : n if n > "a"]'))
     grouped = ev('{for n in ["a", "b", "a"] : n => n...}')
     assert grouped == {"a": ["a", "a"], "b": ["b"]}
@@ -319,7 +319,7 @@ def test_heredocs() -> None:
         ('length("héllo")', 5),
         ('lookup(var.tags, "team", "x")', "core"),
         ('lookup(var.tags, "nope", "x")', "x"),
-        ("merge(var.tags, {team = \"edge\"}, null)", {"team": "edge", "env": "prod"}),
+        ('merge(var.tags, {team = "edge"}, null)', {"team": "edge", "env": "prod"}),
         ("keys(var.tags)", ["env", "team"]),
         ("values(var.tags)", ["prod", "core"]),
         ('toset(["b", "a", "b"])', ["b", "a"]),

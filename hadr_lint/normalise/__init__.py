@@ -8,18 +8,28 @@ module of this package holds one family of kinds with both formats side by side.
 from __future__ import annotations
 
 import dataclasses
+import importlib
+import pkgutil
 
 from hadr_lint.model import Resource
-from hadr_lint.normalise import compute, databases, network
 from hadr_lint.normalise.fields import Spec, apply_spec
 
-FAMILIES = (compute, network, databases)
+
+def _families() -> list:
+    """Every module of this package that holds TERRAFORM / CLOUDFORMATION tables."""
+    import hadr_lint.normalise as package
+
+    names = sorted(i.name for i in pkgutil.iter_modules(package.__path__) if i.name != "fields")
+    return [importlib.import_module(f"hadr_lint.normalise.{name}") for name in names]
+
+
+FAMILIES = tuple(_families())
 
 
 def _merge(attribute: str) -> dict[str, Spec]:
     table: dict[str, Spec] = {}
     for family in FAMILIES:
-        table.update(getattr(family, attribute))
+        table.update(getattr(family, attribute, {}))
     return table
 
 

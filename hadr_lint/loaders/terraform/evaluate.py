@@ -436,7 +436,7 @@ class _Evaluator:
         args = [self.eval(a, depth) for a in arg_nodes]
         if expand:
             need(args[-1])
-            args = args[:-1] + list(as_list_value(args[-1]))
+            args = args[:-1] + list(_as_list_value(args[-1]))
         return call_function(name, args)
 
     def lazy_call(self, name: str, arg_nodes: list[Tree], depth: int) -> Any:
@@ -604,7 +604,7 @@ class _Evaluator:
         return value if isinstance(value, str) else _template_text(value)
 
 
-def as_list_value(value: Any) -> list:
+def _as_list_value(value: Any) -> list:
     if is_list(value):
         return list(value)
     raise EvaluationError(f"cannot expand a {kind(value)} value into arguments")

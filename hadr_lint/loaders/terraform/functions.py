@@ -171,12 +171,6 @@ def as_map(value: Any) -> Mapping:
     raise EvaluationError(f"a map is required, got {kind(value)}")
 
 
-def capped(values: list) -> list:
-    if len(values) > MAX_ELEMENTS:
-        raise Undecidable(Unknown("expansion capped"))
-    return values
-
-
 # ---------------------------------------------------------------- equality
 
 
@@ -739,7 +733,8 @@ def fn_cidrsubnet(prefix: Any, newbits: Any, netnum: Any) -> str:
 
 
 def fn_cidrsubnets(prefix: Any, *newbits: Any) -> list:
-    network, out, start = _network(prefix), [], int(_network(prefix).network_address)
+    network, out = _network(prefix), []
+    start = int(network.network_address)
     for bits in (as_int(b) for b in newbits):
         length = network.prefixlen + bits
         if bits < 1 or length > network.max_prefixlen:
