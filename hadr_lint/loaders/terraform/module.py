@@ -421,9 +421,7 @@ def nested_body(block: Block, scope: Any) -> dict[str, Any]:
 def _dynamic(block: Block, scope: Any) -> list[Any] | Unknown:
     from hadr_lint.loaders.terraform.scope import ConstMapping
 
-    keys = _for_each_keys(_eval(block.attributes["for_each"].expr, scope), 1000) if (
-        "for_each" in block.attributes
-    ) else Unknown("dynamic block without for_each")
+    keys = _dynamic_keys(block, scope)
     if isinstance(keys, Unknown):
         return keys
     iterator = block.attributes.get("iterator")
@@ -435,6 +433,18 @@ def _dynamic(block: Block, scope: Any) -> list[Any] | Unknown:
         nested_body(content, ChildScope(scope, {name: ConstMapping({"key": k, "value": v})}))
         for k, v in keys
     ]
+
+
+def _dynamic_keys(block: Block, scope: Any) -> list[tuple[Any, Any]] | Unknown:
+    """A dynamic block iterates any collection: lists by index, maps and sets by key."""
+    if "for_each" not in block.attributes:
+        return Unknown("dynamic block without for_each")
+    value = _eval(block.attributes["for_each"].expr, scope)
+    if isinstance(value, (list, tuple)) and not isinstance(find_unknown(value), Unknown):
+        if len(value) > 1000:
+            return Unknown("dynamic block expansion over the cap")
+        return list(enumerate(value))
+    return _for_each_keys(value, 1000)
 
 
 def _lifecycle(block: Block, scope: Any) -> dict[str, Any]:

@@ -1,0 +1,316 @@
+"""The Terraform HCL loader: variables, locals, count/for_each, modules, providers, regions."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from hadr_lint.config import Config
+from hadr_lint.engine import ScanOptions, load_all
+from hadr_lint.model import AZ, Ref, Unknown
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return root
+
+
+def load(root: Path, **options):
+    results = load_all(ScanOptions(paths=(root,), **options), Config())
+    resources = {r.address.split("::", 1)[1]: r for res in results for r in res.resources}
+    errors = [e for res in results for e in res.errors]
+    notes = [n for res in results for n in res.notes]
+    return resources, errors, notes
+
+
+def short(ref):
+    """Ref addresses carry the root folder prefix; compare the Terraform part."""
+    return Ref(ref.address.split("::", 1)[1], ref.attribute)
+
+
+def test_variable_precedence(tmp_path):
+    write(tmp_path, {
+        "main.tf": """
+variable "a" { default = "default" }
+variable "b" { default = "default" }
+variable "c" { default = "default" }
+variable "d" { default = "default" }
+variable "e" { default = "default" }
+resource "aws_sqs_queue" "q" {
+  name = join("-", [var.a, var.b, var.c, var.d, var.e])
+}
+""",
+        "terraform.tfvars": 'b = "tfvars"\nc = "tfvars"\nd = "tfvars"\ne = "tfvars"\n',
+        "z.auto.tfvars": 'c = "auto"\nd = "auto"\ne = "auto"\n',
+        "extra.tfvars": 'd = "file"\ne = "file"\n',
+    })
+    resources, errors, _ = load(
+        tmp_path, var_files=(tmp_path / "extra.tfvars",), variables={"e": "cli"}
+    )
+    assert not errors
+    assert resources["aws_sqs_queue.q"].raw["name"] == "default-tfvars-auto-file-cli"
+
+
+def test_variable_without_value_is_unknown_and_typed_cli_values(tmp_path):
+    write(tmp_path, {"main.tf": """
+variable "multi_az" { type = bool }
+variable "size" { type = number }
+variable "missing" {}
+resource "aws_db_instance" "db" {
+  multi_az          = var.multi_az
+  allocated_storage = var.size
+  identifier        = var.missing
+}
+"""})
+    resources, _, _ = load(tmp_path, variables={"multi_az": "true", "size": "20"})
+    raw = resources["aws_db_instance.db"].raw
+    assert raw["multi_az"] is True
+    assert raw["allocated_storage"] == 20
+    assert isinstance(raw["identifier"], Unknown)
+    assert "missing" in raw["identifier"].reason
+
+
+def test_count_for_each_splat_and_availability_zones(tmp_path):
+    write(tmp_path, {"main.tf": """
+provider "aws" { region = "eu-west-1" }
+data "aws_availability_zones" "az" {}
+data "aws_region" "current" {}
+locals {
+  azs     = slice(data.aws_availability_zones.az.names, 0, 3)
+  buckets = { logs = "a", data = "b" }
+}
+resource "aws_subnet" "s" {
+  count             = length(local.azs)
+  availability_zone = local.azs[count.index]
+  tags              = { Name = "s-${count.index}", Region = data.aws_region.current.name }
+}
+resource "aws_s3_bucket" "b" {
+  for_each = local.buckets
+  bucket   = "${each.key}-${each.value}"
+}
+resource "aws_lb" "lb" {
+  subnets = aws_subnet.s[*].id
+}
+"""})
+    resources, errors, _ = load(tmp_path)
+    assert not errors
+    zones = [resources[f"aws_subnet.s[{i}]"].raw["availability_zone"] for i in range(3)]
+    assert zones == [AZ("eu-west-1", 0), AZ("eu-west-1", 1), AZ("eu-west-1", 2)]
+    assert resources["aws_subnet.s[2]"].raw["tags"] == {"Name": "s-2", "Region": "eu-west-1"}
+    assert resources['aws_s3_bucket.b["logs"]'].raw["bucket"] == "logs-a"
+    subnets = [short(r) for r in resources["aws_lb.lb"].raw["subnets"]]
+    assert subnets == [Ref(f"aws_subnet.s[{i}]", "id") for i in range(3)]
+    assert resources["aws_subnet.s[0]"].name == "aws_subnet.s"
+
+
+def test_count_over_cap_is_unknown_not_expanded(tmp_path):
+    write(tmp_path, {"main.tf": """
+resource "aws_instance" "many" {
+  count         = 1000000
+  instance_type = "t3.micro"
+}
+"""})
+    resources, errors, _ = load(tmp_path)
+    assert not errors
+    assert list(resources) == ["aws_instance.many"]
+    assert "expansion cap" in resources["aws_instance.many"].meta["count_unknown"]
+
+
+def test_locals_cycle_is_unknown(tmp_path):
+    write(tmp_path, {"main.tf": """
+locals {
+  a = local.b
+  b = local.a
+}
+resource "aws_sqs_queue" "q" { name = local.a }
+"""})
+    resources, errors, _ = load(tmp_path)
+    assert not errors
+    name = resources["aws_sqs_queue.q"].raw["name"]
+    assert isinstance(name, Unknown) and "cycle" in name.reason
+
+
+def test_provider_aliases_modules_and_regions(tmp_path):
+    write(tmp_path, {
+        "main.tf": """
+variable "primary_region" { default = "us-east-1" }
+provider "aws" { region = var.primary_region }
+provider "aws" {
+  alias  = "dr"
+  region = "us-west-2"
+}
+resource "aws_s3_bucket" "primary" { bucket = "primary" }
+resource "aws_s3_bucket" "replica" {
+  provider = aws.dr
+  bucket   = "replica"
+}
+resource "aws_s3_bucket" "v6" {
+  region = "eu-central-1"
+  bucket = "v6"
+}
+module "app_dr" {
+  source    = "./modules/app"
+  providers = { aws = aws.dr }
+  name      = "dr"
+}
+module "app" {
+  source = "./modules/app"
+  name   = "main"
+}
+resource "aws_sqs_queue" "from_module" { name = module.app_dr.queue_name }
+""",
+        "modules/app/main.tf": """
+variable "name" {}
+resource "aws_sqs_queue" "q" { name = "app-${var.name}" }
+output "queue_name" { value = aws_sqs_queue.q.name }
+""",
+    })
+    resources, errors, _ = load(tmp_path)
+    assert not errors
+    assert resources["aws_s3_bucket.primary"].region == "us-east-1"
+    assert resources["aws_s3_bucket.replica"].region == "us-west-2"
+    assert resources["aws_s3_bucket.v6"].region == "eu-central-1"
+    assert resources["module.app_dr.aws_sqs_queue.q"].region == "us-west-2"
+    assert resources["module.app.aws_sqs_queue.q"].region == "us-east-1"
+    assert resources["aws_sqs_queue.from_module"].raw["name"] == "app-dr"
+    # the module folder is loaded through its callers, not scanned again as a root
+    assert not [n for n in resources if n.startswith("aws_sqs_queue.q")]
+
+
+def test_module_count_and_nested_modules(tmp_path):
+    write(tmp_path, {
+        "main.tf": """
+module "db" {
+  count  = 2
+  source = "./db"
+  index  = count.index
+}
+""",
+        "db/main.tf": """
+variable "index" {}
+module "inner" {
+  source = "./inner"
+  label  = "db-${var.index}"
+}
+""",
+        "db/inner/main.tf": """
+variable "label" {}
+resource "aws_db_instance" "this" { identifier = var.label }
+""",
+    })
+    resources, errors, _ = load(tmp_path)
+    assert not errors
+    found = sorted(r.address.split("::")[1] for r in resources.values())
+    assert found == [
+        "module.db[0].module.inner.aws_db_instance.this",
+        "module.db[1].module.inner.aws_db_instance.this",
+    ]
+    names = {r.name for r in resources.values()}
+    assert names == {"module.db.module.inner.aws_db_instance.this"}
+    identifiers = sorted(r.raw["identifier"] for r in resources.values())
+    assert identifiers == ["db-0", "db-1"]
+
+
+def test_module_cycle_is_an_error_not_a_hang(tmp_path):
+    write(tmp_path, {
+        "main.tf": 'module "a" {\n  source = "./a"\n}\n',
+        "a/main.tf": 'module "b" {\n  source = "../b"\n}\nresource "aws_sqs_queue" "qa" {}\n',
+        "b/main.tf": 'module "a" {\n  source = "../a"\n}\n',
+    })
+    resources, errors, _ = load(tmp_path)
+    assert any("includes itself" in e.message for e in errors)
+    assert errors[0].line == 1
+    assert "module.a.aws_sqs_queue.qa" in resources
+
+
+def test_remote_module_is_not_fetched_but_downloaded_one_is_loaded(tmp_path):
+    write(tmp_path, {
+        "main.tf": """
+module "vpc" {
+  source  = "terraform-aws-modules/vpc/aws"
+  version = "5.8.1"
+  azs     = ["eu-west-1a", "eu-west-1b"]
+}
+module "cache" {
+  source = "git::https://example.com/cache.git"
+}
+""",
+        ".terraform/modules/modules.json": json.dumps({"Modules": [
+            {"Key": "", "Source": "", "Dir": "."},
+            {"Key": "cache", "Source": "git::https://example.com/cache.git",
+             "Dir": ".terraform/modules/cache"},
+        ]}),
+        ".terraform/modules/cache/main.tf": 'resource "aws_elasticache_cluster" "c" {}\n',
+    })
+    resources, errors, notes = load(tmp_path)
+    assert not errors
+    assert "module.cache.aws_elasticache_cluster.c" in resources
+    vpc = resources["module.vpc"]
+    assert vpc.type == "module"
+    assert vpc.meta["source"] == "terraform-aws-modules/vpc/aws"
+    assert vpc.raw["azs"] == ["eu-west-1a", "eu-west-1b"]
+    assert any("module.vpc" in n and "never fetched" in n for n in notes)
+
+
+def test_dynamic_blocks_and_nested_blocks(tmp_path):
+    write(tmp_path, {"main.tf": """
+variable "rules" {
+  default = [{ port = 80 }, { port = 443 }]
+}
+resource "aws_security_group" "sg" {
+  dynamic "ingress" {
+    for_each = var.rules
+    content {
+      from_port = ingress.value.port
+    }
+  }
+  egress {
+    from_port = 0
+  }
+  lifecycle {
+    prevent_destroy = true
+  }
+}
+"""})
+    resources, _, _ = load(tmp_path)
+    sg = resources["aws_security_group.sg"]
+    assert sg.raw["ingress"] == [{"from_port": 80}, {"from_port": 443}]
+    assert sg.raw["egress"] == [{"from_port": 0}]
+    assert sg.meta["lifecycle"] == {"prevent_destroy": True}
+    assert "lifecycle" not in sg.raw
+
+
+def test_tf_json_files_are_part_of_the_module(tmp_path):
+    write(tmp_path, {
+        "main.tf.json": json.dumps({
+            "variable": {"env": {"default": "prod"}},
+            "resource": {"aws_db_instance": {"db": {
+                "multi_az": "${var.env == \"prod\"}", "engine": "postgres"}}},
+        }),
+    })
+    resources, errors, _ = load(tmp_path)
+    assert not errors
+    assert resources["aws_db_instance.db"].raw == {"multi_az": True, "engine": "postgres"}
+
+
+def test_syntax_error_names_file_and_line_and_other_files_load(tmp_path):
+    write(tmp_path, {
+        "good/main.tf": 'resource "aws_sqs_queue" "q" {}\n',
+        "bad/main.tf": 'resource "aws_sqs_queue" "q" {\n  name = "x"\n  oops = = 1\n}\n',
+    })
+    resources, errors, _ = load(tmp_path)
+    assert "aws_sqs_queue.q" in resources
+    assert len(errors) == 1
+    assert errors[0].file.endswith("bad/main.tf")
+    assert errors[0].line == 3
+    assert "HCL syntax error" in errors[0].message
+
+
+def test_lines_point_at_the_block(tmp_path):
+    write(tmp_path, {"main.tf": '\n\nresource "aws_sqs_queue" "q" {\n  name = "x"\n}\n'})
+    resources, _, _ = load(tmp_path)
+    location = resources["aws_sqs_queue.q"].location
+    assert (location.line, location.end_line) == (3, 5)
