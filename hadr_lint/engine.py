@@ -69,13 +69,25 @@ def _below_cwd(path: Path) -> bool:
 
 def load_all(options: ScanOptions, config: Config) -> list[LoadResult]:
     found = discover(list(options.paths), tuple(options.exclude) + tuple(config.exclude))
-    results = load_terraform(found.terraform_folders, options, config)
+    results = guarded("terraform", lambda: load_terraform(found.terraform_folders, options,
+                                                            config), many=True)
     for document in found.documents:
-        results.append(load_document(document, options, config))
+        results.append(guarded(display_path(document),
+                               lambda d=document: load_document(d, options, config)))
     notes = tuple(found.skipped)
     if notes:
         results.append(LoadResult(notes=notes))
     return results
+
+
+def guarded(where: str, load: Callable[[], Any], many: bool = False) -> Any:
+    """Run a loader; an unexpected exception becomes an error entry, never a traceback."""
+    try:
+        return load()
+    except (Exception, RecursionError) as exc:  # noqa: BLE001 - the scan must go on
+        error = LoadResult(errors=(LoadError(where, None, f"internal error while loading: "
+                                                          f"{type(exc).__name__}: {exc}"),))
+        return [error] if many else error
 
 
 def load_terraform(folders: list[Path], options: ScanOptions, config: Config) -> list[LoadResult]:
@@ -86,10 +98,10 @@ def load_terraform(folders: list[Path], options: ScanOptions, config: Config) ->
     reader = FolderReader(display=display_path, max_file_size=config.max_file_size)
     called = called_folders(folders, reader)
     results = [
-        namespaced(
-            load_root(folder, reader, var_files=options.var_files, variables=options.variables),
-            display_path(folder),
-        )
+        guarded(display_path(folder), lambda f=folder: namespaced(
+            load_root(f, reader, var_files=options.var_files, variables=options.variables),
+            display_path(f),
+        ))
         for folder in folders
         if folder.resolve() not in called
     ]
@@ -203,9 +215,13 @@ def normalise_all(results: list[LoadResult]) -> list[Resource]:
 def run_rules(rules: list[LoadedRule], graph: Any, config: Config):
     findings: dict[tuple, Finding] = {}
     unknowns: dict[tuple, UnknownNote] = {}
+    crashes: list[LoadError] = []
     for rule in rules:
-        for outcome in rule.check(graph, config):
-            if isinstance(outcome, Problem):
+        for outcome in checked(rule, graph, config):
+            if isinstance(outcome, RuleCrash):
+                crashes.append(LoadError(f"rule {outcome.rule_id}", None,
+                                         f"rule crashed: {outcome.message}"))
+            elif isinstance(outcome, Problem):
                 finding = to_finding(rule, outcome, config)
                 findings.setdefault(
                     (finding.rule_id, finding.resource, finding.file, finding.message), finding)
@@ -214,7 +230,21 @@ def run_rules(rules: list[LoadedRule], graph: Any, config: Config):
                 unknowns.setdefault((note.rule_id, note.resource, note.reason), note)
     ordered = sorted(findings.values(), key=lambda f: (f.file, f.line, f.rule_id, f.resource))
     notes = sorted(unknowns.values(), key=lambda u: (u.file, u.line, u.rule_id, u.resource))
-    return tuple(ordered), tuple(notes)
+    return tuple(ordered), tuple(notes), tuple(crashes)
+
+
+def checked(rule: LoadedRule, graph: Any, config: Config):
+    """A rule's outcomes; a rule that crashes becomes a RuleCrash, and the other rules run on."""
+    try:
+        yield from rule.check(graph, config)
+    except (Exception, RecursionError) as exc:  # noqa: BLE001 - one broken rule must not stop all
+        yield RuleCrash(rule.id, f"{type(exc).__name__}: {exc}")
+
+
+@dataclass(frozen=True)
+class RuleCrash:
+    rule_id: str
+    message: str
 
 
 def to_finding(rule: LoadedRule, problem: Problem, config: Config) -> Finding:
@@ -251,8 +281,8 @@ def scan(options: ScanOptions, config: Config, rules: list[LoadedRule]) -> ScanR
     results = load_all(options, config)
     resources = normalise_all(results)
     graph = Graph(resources)
-    findings, unknowns = run_rules(rules, graph, config)
-    errors = sorted({e for r in results for e in r.errors},
+    findings, unknowns, crashes = run_rules(rules, graph, config)
+    errors = sorted({e for r in results for e in r.errors} | set(crashes),
                     key=lambda e: (e.file, e.line or 0, e.message))
     metadata: dict[str, Any] = {}
     for result in results:
