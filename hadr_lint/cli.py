@@ -48,6 +48,32 @@ def scan_options(command):
     return command
 
 
+def objective_options(command):
+    """``--strategy``, ``--rpo``, ``--rto``: override every declared objective."""
+    options = [
+        click.option("--strategy", help="DR strategy for every workload: backup-restore, "
+                     "pilot-light, warm-standby, active-active (overrides the declarations)."),
+        click.option("--rpo", help="Recovery point objective, e.g. 0, 30s, 5m, 1h, 1d."),
+        click.option("--rto", help="Recovery time objective, e.g. 30s, 5m, 4h."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _with_objectives(config, strategy, rpo, rto):
+    from dataclasses import replace
+
+    from hadr_lint.objectives.declare import ObjectivesError, validate
+
+    given = {k: v for k, v in (("strategy", strategy), ("rpo", rpo), ("rto", rto)) if v}
+    try:
+        validate(given, "command line")
+    except ObjectivesError as exc:
+        raise click.UsageError(str(exc).replace("command line.", "--")) from None
+    return replace(config, objective_overrides=given) if given else config
+
+
 def _prepare(paths, config_file, variables, var_files, parameters, region, exclude,
              max_file_size):
     from dataclasses import replace
@@ -78,9 +104,18 @@ def main() -> None:
 
 @main.command()
 @scan_options
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+@click.option("--format", "output_format", default="text",
+              type=click.Choice(["text", "json", "sarif", "junit", "github"]),
+              help="Report format: sarif for code scanning, junit for GitLab/Jenkins, github for "
+                   "workflow annotations.")
 @click.option("--output", type=click.Path(path_type=Path, dir_okay=False),
               help="Write the report to a file instead of standard output.")
+@click.option("--baseline", "baseline_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Hide the findings listed in this baseline; fail only on new ones.")
+@click.option("--write-baseline", type=click.Path(path_type=Path, dir_okay=False),
+              help="Record the current findings in this baseline file.")
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), hidden=True,
+              help="The date suppression expiry is compared with (for tests).")
 @click.option("--select", multiple=True, help="Rule ids or prefixes to run (comma-separated).")
 @click.option("--ignore", multiple=True, help="Rule ids or prefixes to skip (comma-separated).")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "note", "never"]), default=None,
@@ -88,23 +123,64 @@ def main() -> None:
 @click.option("--show-unknown", is_flag=True, help="List the checks unknown values kept open.")
 @click.option("--rules-dir", multiple=True, type=click.Path(path_type=Path, file_okay=False),
               help="Folder of extra rule modules.")
+@objective_options
 def scan(paths, config_file, variables, var_files, parameters, region, exclude, max_file_size,
-         output_format, output, select, ignore, fail_on, show_unknown, rules_dir) -> None:
+         output_format, output, baseline_file, write_baseline, today, select, ignore, fail_on,
+         show_unknown, rules_dir, strategy, rpo, rto) -> None:
     """Scan Terraform and CloudFormation files for HA/DR problems."""
+    from dataclasses import replace
+
+    from hadr_lint import baseline
     from hadr_lint.engine import exit_code
     from hadr_lint.engine import scan as run_scan
     from hadr_lint.report import formatter
     from hadr_lint.rulebase import all_rules
     from hadr_lint.rulebase import select as select_rules
+    from hadr_lint.suppress import pseudo_rules
 
     options, config = _prepare(paths, config_file, variables, var_files, parameters, region,
                                exclude, max_file_size)
-    rules = select_rules(all_rules(rules_dir), _split(select) or config.select,
+    config = _with_objectives(config, strategy, rpo, rto)
+    rules = select_rules(all_rules(rules_dir) + pseudo_rules(), _split(select) or config.select,
                          _split(ignore) + config.ignore)
-    result = run_scan(options, config, rules)
+    options = replace(options, baseline=baseline_file, today=today.date() if today else None)
+    try:
+        result = run_scan(options, config, rules)
+    except baseline.BaselineError as exc:
+        raise click.UsageError(str(exc)) from None
     text = formatter(output_format)(result, show_unknown)
     _emit(text, output)
+    if write_baseline:
+        count = baseline.write(write_baseline, list(result.findings) + list(result.baselined))
+        click.echo(f"wrote {count} findings to the baseline {write_baseline}", err=True)
     sys.exit(exit_code(result, fail_on or config.fail_on))
+
+
+@main.command()
+@scan_options
+@objective_options
+@click.option("--format", "output_format", type=click.Choice(["markdown", "html", "json"]),
+              default="markdown", help="markdown suits a pull-request comment; html is one "
+              "self-contained page.")
+@click.option("--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the report to a file instead of standard output.")
+def report(paths, config_file, variables, var_files, parameters, region, exclude, max_file_size,
+           strategy, rpo, rto, output_format, output) -> None:
+    """Write a recovery posture report: objectives, RPO/RTO estimates with evidence, stores."""
+    from hadr_lint.engine import scan as run_scan
+    from hadr_lint.report.posture import render
+    from hadr_lint.rulebase import all_rules
+    from hadr_lint.rulebase import select as select_rules
+
+    options, config = _prepare(paths, config_file, variables, var_files, parameters, region,
+                               exclude, max_file_size)
+    config = _with_objectives(config, strategy, rpo, rto)
+    rules = select_rules(all_rules(), config.select, config.ignore)
+    result = run_scan(options, config, rules)
+    _emit(render(result, output_format), output)
+    for error in result.errors:
+        click.echo(f"{error.file}:{error.line or ''}: error: {error.message}", err=True)
+    sys.exit(EXIT_USAGE if result.errors else 0)
 
 
 def _emit(text: str, output: Path | None) -> None:
@@ -142,8 +218,9 @@ def list_rules(output_format) -> None:
     import json
 
     from hadr_lint.rulebase import all_rules
+    from hadr_lint.suppress import pseudo_rules
 
-    rules = all_rules()
+    rules = all_rules() + pseudo_rules()
     if output_format == "json":
         click.echo(json.dumps([{
             "id": r.id, "name": r.meta.name, "severity": r.meta.severity,
@@ -156,13 +233,40 @@ def list_rules(output_format) -> None:
                    f"{rule.meta.scope:<10} {rule.meta.short}")
 
 
+@main.command("config")
+@click.option("--check", is_flag=True, help="Validate the file against the schema.")
+@click.argument("file", required=False, type=click.Path(path_type=Path, dir_okay=False))
+def config_command(check, file) -> None:
+    """Check or show the configuration: FILE, else .hadr-lint.yaml found upwards."""
+    import json
+
+    from hadr_lint.config import ConfigError, check_file, find_config, load_config
+
+    path = file or find_config(Path("."))
+    if path is None:
+        click.echo("no .hadr-lint.yaml found: the defaults apply")
+        return
+    if check:
+        problems = check_file(path)
+        for problem in problems:
+            click.echo(problem, err=True)
+        click.echo(f"{path}: {'invalid' if problems else 'valid'}")
+        sys.exit(1 if problems else 0)
+    try:
+        config = load_config(path)
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(json.dumps({k: v for k, v in vars(config).items()}, indent=2, default=list))
+
+
 @main.command()
 @click.argument("rule_id")
 def explain(rule_id) -> None:
     """Print a rule's documentation."""
     from hadr_lint.rulebase import all_rules
+    from hadr_lint.suppress import pseudo_rules
 
-    for rule in all_rules():
+    for rule in all_rules() + pseudo_rules():
         if rule.id.upper() == rule_id.upper():
             meta = rule.meta
             click.echo(f"{meta.id} {meta.name} ({meta.severity}, scope: {meta.scope})\n")

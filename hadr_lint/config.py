@@ -35,6 +35,10 @@ class Config:
     strategies: Mapping[str, Any] = field(default_factory=dict)
     recovery_steps: Mapping[str, Any] = field(default_factory=dict)
     path: str | None = None
+    # Set by the scan, not read from the file: template Metadata HadrLint per file, and the
+    # --strategy/--rpo/--rto values (hadr_lint.objectives.declare resolves them).
+    template_objectives: Mapping[str, Any] = field(default_factory=dict)
+    objective_overrides: Mapping[str, Any] = field(default_factory=dict)
 
 
 def find_config(start: Path) -> Path | None:
@@ -78,13 +82,106 @@ def parse_config(data: Any, where: str = "configuration") -> Config:
         severity=_severities(data.get("severity") or {}, where),
         exclude=_strings(data.get("exclude"), "exclude", where),
         fail_on=_choice(data.get("fail_on", "warning"), FAIL_ON, "fail_on", where),
-        objectives=_mapping(data.get("objectives"), "objectives", where),
-        workloads=tuple(_list(data.get("workloads"), "workloads", where)),
+        objectives=_objectives(data.get("objectives"), where),
+        workloads=tuple(_workloads(data.get("workloads"), where)),
         max_file_size=_positive_int(data.get("max_file_size", 5_000_000), "max_file_size", where),
-        strategies=_mapping(data.get("strategies"), "strategies", where),
-        recovery_steps=_mapping(data.get("recovery_steps"), "recovery_steps", where),
+        strategies=_strategies(data.get("strategies"), where),
+        recovery_steps=_recovery_steps(data.get("recovery_steps"), where),
         path=where,
     )
+
+
+def schema() -> dict[str, Any]:
+    """The JSON Schema of the configuration file (hadr_lint/data/config.schema.json)."""
+    import json
+    from importlib.resources import files
+
+    text = files("hadr_lint").joinpath("data/config.schema.json").read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+def check_file(path: Path) -> list[str]:
+    """Every problem of a configuration file: the JSON Schema's (when jsonschema is installed),
+    then the loader's own checks. An empty list means valid."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        return [f"{path}: cannot read configuration: {exc}"]
+    problems = []
+    try:
+        import jsonschema
+    except ImportError:
+        jsonschema = None
+    if jsonschema is not None:
+        validator = jsonschema.Draft7Validator(schema())
+        for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
+            where = ".".join(str(p) for p in error.absolute_path) or "(top level)"
+            problems.append(f"{path}: {where}: {error.message}")
+    if not problems:
+        try:
+            parse_config(data, str(path))
+        except ConfigError as exc:
+            problems.append(str(exc))
+    return problems
+
+
+def _objectives(value: Any, where: str) -> dict[str, Any]:
+    from hadr_lint.objectives.declare import ObjectivesError, validate
+
+    try:
+        validate(value, "objectives")
+    except ObjectivesError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
+    return dict(value or {})
+
+
+def _workloads(value: Any, where: str) -> list[Any]:
+    from hadr_lint.objectives.declare import ObjectivesError, validate_workloads
+
+    try:
+        validate_workloads(value, "workloads")
+    except ObjectivesError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
+    return list(value or [])
+
+
+def _strategies(value: Any, where: str) -> dict[str, Any]:
+    """``{pilot-light: {rpo: 15m, rto: 30m}}``: bounds that replace the reference table's."""
+    from hadr_lint.objectives.durations import DurationError, parse_duration
+    from hadr_lint.objectives.strategies import NAMES
+
+    found = _mapping(value, "strategies", where)
+    for name, bounds in found.items():
+        if name not in NAMES:
+            raise ConfigError(f"{where}: strategies.{name}: unknown strategy; use one of "
+                              f"{', '.join(NAMES)}")
+        if not isinstance(bounds, dict) or not bounds or set(bounds) - {"rpo", "rto"}:
+            raise ConfigError(f"{where}: strategies.{name} must map rpo and/or rto to durations")
+        for key, duration in bounds.items():
+            try:
+                parse_duration(duration)
+            except DurationError as exc:
+                raise ConfigError(f"{where}: strategies.{name}.{key}: {exc}") from None
+    return found
+
+
+def _recovery_steps(value: Any, where: str) -> dict[str, Any]:
+    """``{restore: 4h, scale_out: 5m, scale_up: 1m, manual_failover: 30m}`` (durations)."""
+    from hadr_lint.objectives.durations import DurationError, parse_duration
+    from hadr_lint.objectives.estimate import RECOVERY_STEPS
+
+    found = _mapping(value, "recovery_steps", where)
+    for key, duration in found.items():
+        if key not in RECOVERY_STEPS:
+            raise ConfigError(f"{where}: recovery_steps.{key}: unknown step; known: "
+                              f"{', '.join(RECOVERY_STEPS)}")
+        try:
+            parse_duration(duration)
+        except DurationError as exc:
+            raise ConfigError(f"{where}: recovery_steps.{key}: {exc}") from None
+    return found
 
 
 def _positive_int(value: Any, key: str, where: str) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import os
 from collections.abc import Callable, Mapping
@@ -35,6 +36,8 @@ class ScanOptions:
     parameters: Mapping[str, str] = field(default_factory=dict)
     region: str | None = None
     exclude: tuple[str, ...] = ()
+    today: Any = None  # datetime.date for suppression expiry; None: the real date
+    baseline: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,11 @@ class ScanResult:
     resources: tuple[Resource, ...]
     rules: tuple[LoadedRule, ...]
     metadata: Mapping[str, Any] = field(default_factory=dict)
+    graph: Any = field(default=None, repr=False, compare=False)  # the Graph the rules saw
+    config: Any = field(default=None, repr=False, compare=False)  # with template objectives
+    suppressed: tuple[Any, ...] = ()  # suppress.SuppressedFinding
+    baselined: tuple[Finding, ...] = ()  # hidden by --baseline
+    fixed: tuple[Mapping[str, Any], ...] = ()  # baseline entries no longer found
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -54,6 +62,11 @@ class ScanResult:
 
 def display_path(path: Path) -> str:
     """Relative to the current folder when below it, else absolute; always with slashes."""
+    return _display_path(path, os.getcwd())
+
+
+@functools.lru_cache(maxsize=8192)
+def _display_path(path: Path, cwd: str) -> str:  # every resource asks: resolve() costs 50 us
     try:
         return Path(os.path.relpath(path.resolve(), Path.cwd())).as_posix() if _below_cwd(
             path) else path.resolve().as_posix()
@@ -68,7 +81,7 @@ def _below_cwd(path: Path) -> bool:
 
 
 def load_all(options: ScanOptions, config: Config) -> list[LoadResult]:
-    found = discover(list(options.paths), tuple(options.exclude) + tuple(config.exclude))
+    found = discover(scan_paths(options.paths), tuple(options.exclude) + tuple(config.exclude))
     results = guarded("terraform", lambda: load_terraform(found.terraform_folders, options,
                                                             config), many=True)
     for document in found.documents:
@@ -91,11 +104,16 @@ def guarded(where: str, load: Callable[[], Any], many: bool = False) -> Any:
 
 
 def load_terraform(folders: list[Path], options: ScanOptions, config: Config) -> list[LoadResult]:
+    from hadr_lint import cache
     from hadr_lint.loaders.terraform import FolderReader, load_root
 
     if not folders:
         return []
     reader = FolderReader(display=display_path, max_file_size=config.max_file_size)
+    cached = cache.TerraformEntry(folders, options, reader)
+    if cached.results is not None:
+        return cached.results
+    reader.prefetch(folders)
     called = called_folders(folders, reader)
     results = [
         guarded(display_path(folder), lambda f=folder: namespaced(
@@ -107,7 +125,7 @@ def load_terraform(folders: list[Path], options: ScanOptions, config: Config) ->
     ]
     results.append(LoadResult(errors=tuple(reader.errors.values()),
                               files=tuple(reader.parsed_files)))
-    return results
+    return cached.store(results)
 
 
 def namespaced(result: LoadResult, root: str) -> LoadResult:
@@ -199,11 +217,14 @@ def _load_plan(shown: str, text: str) -> LoadResult | None:
 
 
 def _load_cloudformation(shown: str, text: str, options: ScanOptions) -> LoadResult:
+    from hadr_lint import cache
     from hadr_lint.loaders import cloudformation
 
-    return cloudformation.load_file(
-        shown, text, parameters=dict(options.parameters), region=options.region
-    )
+    parameters, region = dict(options.parameters), options.region
+    entry = cache.key("cloudformation", shown, cache.digest(text), sorted(parameters.items()),
+                      region)
+    return cache.memo(entry, lambda: cloudformation.load_file(
+        shown, text, parameters=parameters, region=region))
 
 
 def normalise_all(results: list[LoadResult]) -> list[Resource]:
@@ -279,16 +300,19 @@ def scan(options: ScanOptions, config: Config, rules: list[LoadedRule]) -> ScanR
     from hadr_lint.graph import Graph
 
     results = load_all(options, config)
+    config, objective_errors = with_objectives(config, results)
     resources = normalise_all(results)
     graph = Graph(resources)
     findings, unknowns, crashes = run_rules(rules, graph, config)
-    errors = sorted({e for r in results for e in r.errors} | set(crashes),
+    errors = sorted({e for r in results for e in r.errors} | set(crashes) | set(objective_errors),
                     key=lambda e: (e.file, e.line or 0, e.message))
     metadata: dict[str, Any] = {}
     for result in results:
         for key, value in result.metadata.items():
             metadata.setdefault(key, value)
-    return ScanResult(
+    # Objectives are per template: {file: its Metadata HadrLint}, never one file's for all.
+    metadata["objectives"] = dict(sorted(config.template_objectives.items()))
+    result = ScanResult(
         findings=findings,
         unknowns=unknowns,
         errors=tuple(errors),
@@ -297,7 +321,84 @@ def scan(options: ScanOptions, config: Config, rules: list[LoadedRule]) -> ScanR
         resources=tuple(sorted(resources, key=lambda r: r.address)),
         rules=tuple(rules),
         metadata=metadata,
+        graph=graph,
+        config=config,
     )
+    return gate(result, results, options, config)
+
+
+def with_objectives(config: Config, results: list[LoadResult]) -> tuple[Config, list[LoadError]]:
+    """The config with each template's ``Metadata: {HadrLint: ...}`` keyed by its file (see
+    ``hadr_lint.objectives.declare``); an invalid declaration is an error on its file."""
+    from hadr_lint.objectives.declare import ObjectivesError, validate
+
+    found: dict[str, Any] = {}
+    errors: list[LoadError] = []
+    for result in results:
+        declared = result.metadata.get("objectives")
+        if declared is None or not result.files:
+            continue
+        try:
+            validate(declared, "Metadata.HadrLint")
+        except ObjectivesError as exc:
+            errors.append(LoadError(result.files[0], None, str(exc)))
+            continue
+        found[result.files[0]] = declared
+    return dataclasses.replace(config, template_objectives=found), errors
+
+
+def gate(result: ScanResult, results: list[LoadResult], options: ScanOptions,
+         config: Config) -> ScanResult:
+    """After the rules: suppressions, then the changed-files filter, then the baseline."""
+    import datetime
+
+    from hadr_lint import baseline, suppress
+
+    outcome = suppress.apply(result.findings, suppress.collect(results), result.rules,
+                             config.severity, options.today or datetime.date.today())
+    keep = changed_only(options.paths)
+    findings = sorted((f for f in outcome.findings if keep(f.file)),
+                      key=lambda f: (f.file, f.line, f.rule_id, f.resource))
+    suppressed = tuple(s for s in outcome.suppressed if keep(s.finding.file))
+    new, known, fixed = baseline.apply(findings, options.baseline, result, keep,
+                                       [s.finding for s in suppressed])
+    return dataclasses.replace(
+        result, findings=tuple(new), baselined=tuple(known), fixed=tuple(fixed),
+        unknowns=tuple(u for u in result.unknowns if keep(u.file)),
+        suppressed=suppressed, notes=result.notes + tuple(outcome.notes),
+    )
+
+
+def _var_file(path: Path) -> bool:
+    return path.name.endswith((".tfvars", ".tfvars.json"))
+
+
+def scan_paths(paths: tuple[Path, ...]) -> list[Path]:
+    """The paths to discover: a .tfvars file stands for the Terraform folder beside it."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_file() and _var_file(path):
+            tf = sorted(p for p in path.parent.iterdir() if p.name.endswith((".tf", ".tf.json")))
+            found.extend(tf[:1])
+        else:
+            found.append(path)
+    return found
+
+
+def changed_only(paths: tuple[Path, ...]) -> Callable[[str], bool]:
+    """Files given as scan paths (pre-commit's changed files) load their whole folder for
+    context, but only findings on those files are kept; folders and .tfvars keep all below."""
+    files = {p.resolve() for p in paths if p.is_file() and not _var_file(p)}
+    if not files:
+        return lambda file: True
+    folders = [(p if p.is_dir() else p.parent).resolve() for p in paths
+               if p.is_dir() or _var_file(p)]
+
+    def keep(file: str) -> bool:
+        real = Path(file).resolve()
+        return real in files or any(f == real.parent or f in real.parents for f in folders)
+
+    return keep
 
 
 def exit_code(result: ScanResult, fail_on: str) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 DEFAULT_MAX_FILE_SIZE = 5_000_000
@@ -24,3 +25,29 @@ def read_source(path: Path, max_size: int = DEFAULT_MAX_FILE_SIZE) -> str:
         raise UnicodeDecodeError("utf-8", data, data.index(b"\x00"), data.index(b"\x00") + 1,
                                  "binary file (NUL byte)")
     return data.decode("utf-8-sig")
+
+
+MAX_NESTING = 1000
+
+_BRACKETS = re.compile(r"[\[\]{}]")
+_BLOCK_INDENT = re.compile(r"^[ \t]*(?:[-?][ \t]+)*", re.MULTILINE)
+
+
+def nesting_bound(text: str) -> int:
+    """An upper bound of how deeply the collections of a YAML or JSON text nest.
+
+    Flow brackets (counted even inside strings) plus the widest line opening (indentation and
+    compact ``- - -`` indicators): over-estimates, never under-estimates. libyaml's C composer
+    recurses once per level and overflows the C stack (a segmentation fault, not an exception)
+    somewhere past 20,000 levels, so deep documents must be refused before they reach it.
+    """
+    opening = text.count("[") + text.count("{")
+    if opening <= MAX_NESTING:
+        flow = opening
+    else:
+        flow = depth = 0
+        for match in _BRACKETS.finditer(text):
+            depth = depth + 1 if match.group(0) in "[{" else max(depth - 1, 0)
+            flow = max(flow, depth)
+    block = max((m.end() - m.start() for m in _BLOCK_INDENT.finditer(text)), default=0)
+    return flow + block

@@ -42,7 +42,12 @@ TABLES = {
 
 def normalise(resource: Resource) -> Resource:
     """The resource with its canonical kind and attributes filled in."""
-    found = TABLES.get(resource.source, {}).get(resource.type)
+    if resource.type == "module":
+        from hadr_lint.normalise.registry_modules import module_spec
+
+        found = module_spec(resource)
+    else:
+        found = TABLES.get(resource.source, {}).get(resource.type)
     if found is None:
         return resource
     attributes = apply_spec(found, dict(resource.raw), dict(resource.meta))
@@ -50,4 +55,7 @@ def normalise(resource: Resource) -> Resource:
 
 
 def known_kinds() -> list[str]:
-    return sorted({s.kind for table in TABLES.values() for s in table.values()})
+    from hadr_lint.normalise.registry_modules import MODULES
+
+    modules = {found.kind for _, found in MODULES.values()}
+    return sorted({s.kind for table in TABLES.values() for s in table.values()} | modules)

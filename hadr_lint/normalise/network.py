@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from hadr_lint.model import Unknown
 from hadr_lint.normalise.fields import spec, to_bool, to_list, to_lower, to_str
+from hadr_lint.normalise.protection import cfn_lb_deletion_protection, chain
 
 
 def _lb_subnets(raw: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
@@ -15,7 +17,47 @@ def _lb_subnets(raw: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
         ids = [m.get("subnet_id", m.get("SubnetId")) if isinstance(m, dict) else m
                for m in mappings]
         return {"subnets": ids}
+    if isinstance(mappings, Unknown) and not subnets:
+        return {"subnets": mappings}
     return {}
+
+
+def _forward_targets(key: str):
+    """Target groups a listener or listener rule forwards to (plain or weighted forward)."""
+
+    def derive(raw: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
+        actions = to_list(raw.get(key))
+        if isinstance(actions, Unknown):
+            return {"target_groups": actions}
+        found: list[Any] = []
+        for action in actions:
+            if not isinstance(action, dict):
+                continue
+            found.append(action.get("target_group_arn", action.get("TargetGroupArn")))
+            forward = action.get("forward") or action.get("ForwardConfig") or {}
+            forward = forward[0] if isinstance(forward, list) and forward else forward
+            groups = forward.get("target_group", forward.get("TargetGroups")) \
+                if isinstance(forward, dict) else None
+            for group in to_list(groups) if not isinstance(groups, Unknown) else [groups]:
+                found.append(group.get("arn", group.get("TargetGroupArn"))
+                             if isinstance(group, dict) else group)
+        return {"target_groups": [f for f in found if f is not None]}
+
+    return derive
+
+
+def _default_nat(key: str):
+    """NAT gateways that inline ``route`` blocks send 0.0.0.0/0 to."""
+
+    def derive(raw: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
+        routes = to_list(raw.get(key))
+        if isinstance(routes, Unknown):
+            return {"default_nat": routes}
+        found = [r.get("nat_gateway_id") for r in routes
+                 if isinstance(r, dict) and r.get("cidr_block") == "0.0.0.0/0"]
+        return {"default_nat": [f for f in found if f]}
+
+    return derive
 
 
 TERRAFORM = {
@@ -40,8 +82,45 @@ TERRAFORM = {
         availability_zones=("availability_zones", to_list),
         internal=("internal", to_bool, False),
     ),
+    "aws_lb_listener": spec(
+        "lb_listener",
+        _forward_targets("default_action"),
+        load_balancer=("load_balancer_arn", to_str),
+    ),
+    "aws_lb_listener_rule": spec(
+        "lb_listener_rule", _forward_targets("action"), listener=("listener_arn", to_str)
+    ),
+    "aws_lb_target_group": spec("target_group", target_type=("target_type", to_lower, "instance")),
+    "aws_lb_target_group_attachment": spec(
+        "target_group_attachment",
+        target=("target_group_arn", to_str),
+        instance=("target_id", to_str),
+    ),
+    "aws_route_table": spec("route_table", _default_nat("route"), vpc=("vpc_id", to_str)),
+    "aws_route": spec(
+        "route",
+        route_table=("route_table_id", to_str),
+        destination=("destination_cidr_block", to_str),
+        nat_gateway=("nat_gateway_id", to_str),
+    ),
+    "aws_route_table_association": spec(
+        "route_table_association",
+        subnet=("subnet_id", to_str),
+        route_table=("route_table_id", to_str),
+    ),
+    "aws_nat_gateway": spec(
+        "nat_gateway",
+        subnets=("subnet_id", to_list),
+        connectivity=("connectivity_type", to_lower, "public"),
+        availability_mode=("availability_mode", to_lower, "zonal"),
+    ),
 }
 TERRAFORM["aws_alb"] = TERRAFORM["aws_lb"]
+for _old, _new in (("aws_alb_listener", "aws_lb_listener"),
+                   ("aws_alb_listener_rule", "aws_lb_listener_rule"),
+                   ("aws_alb_target_group", "aws_lb_target_group"),
+                   ("aws_alb_target_group_attachment", "aws_lb_target_group_attachment")):
+    TERRAFORM[_old] = TERRAFORM[_new]
 
 CLOUDFORMATION = {
     "AWS::EC2::Subnet": spec(
@@ -52,15 +131,45 @@ CLOUDFORMATION = {
     ),
     "AWS::ElasticLoadBalancingV2::LoadBalancer": spec(
         "load_balancer",
-        _lb_subnets,
+        chain(_lb_subnets, cfn_lb_deletion_protection),
         lb_type=("Type", to_lower, "application"),
         subnets=("Subnets", to_list),
-        internal=("Scheme", lambda v: v == "internal" if isinstance(v, str) else v),
+        internal=("Scheme", lambda v: v == "internal" if isinstance(v, str) else v,
+                  "internet-facing"),
     ),
     "AWS::ElasticLoadBalancing::LoadBalancer": spec(
         "load_balancer",
         lb_type=("Type", to_lower, "classic"),
         subnets=("Subnets", to_list),
         availability_zones=("AvailabilityZones", to_list),
+    ),
+    "AWS::ElasticLoadBalancingV2::Listener": spec(
+        "lb_listener",
+        _forward_targets("DefaultActions"),
+        load_balancer=("LoadBalancerArn", to_str),
+    ),
+    "AWS::ElasticLoadBalancingV2::ListenerRule": spec(
+        "lb_listener_rule", _forward_targets("Actions"), listener=("ListenerArn", to_str)
+    ),
+    "AWS::ElasticLoadBalancingV2::TargetGroup": spec(
+        "target_group", target_type=("TargetType", to_lower, "instance")
+    ),
+    "AWS::EC2::RouteTable": spec("route_table", vpc=("VpcId", to_str)),
+    "AWS::EC2::Route": spec(
+        "route",
+        route_table=("RouteTableId", to_str),
+        destination=("DestinationCidrBlock", to_str),
+        nat_gateway=("NatGatewayId", to_str),
+    ),
+    "AWS::EC2::SubnetRouteTableAssociation": spec(
+        "route_table_association",
+        subnet=("SubnetId", to_str),
+        route_table=("RouteTableId", to_str),
+    ),
+    "AWS::EC2::NatGateway": spec(
+        "nat_gateway",
+        subnets=("SubnetId", to_list),
+        connectivity=("ConnectivityType", to_lower, "public"),
+        availability_mode=("AvailabilityMode", to_lower, "zonal"),
     ),
 }

@@ -7,6 +7,7 @@ import json
 
 from hadr_lint import __version__
 from hadr_lint.engine import ScanResult
+from hadr_lint.suppress import suppressed_dict
 
 
 def as_dict(result: ScanResult) -> dict:
@@ -17,6 +18,9 @@ def as_dict(result: ScanResult) -> dict:
         "unknowns": [dataclasses.asdict(u) for u in result.unknowns],
         "errors": [dataclasses.asdict(e) for e in result.errors],
         "notes": list(result.notes),
+        "suppressed": [suppressed_dict(s) for s in result.suppressed],
+        "baselined": [dataclasses.asdict(f) for f in result.baselined],
+        "fixed": [dict(f) for f in result.fixed],
         "summary": {
             "files": len(result.files),
             "resources": len(result.resources),
@@ -26,6 +30,9 @@ def as_dict(result: ScanResult) -> dict:
             "notes": result.count("note"),
             "unverified": len(result.unknowns),
             "file_errors": len(result.errors),
+            "suppressed": len(result.suppressed),
+            "baselined": len(result.baselined),
+            "fixed": len(result.fixed),
         },
     }
 

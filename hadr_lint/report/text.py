@@ -21,6 +21,9 @@ def render(result: ScanResult, show_unknown: bool = False) -> str:
             )
     for note in result.notes:
         lines.append(f"note: {note}")
+    for entry in result.fixed:
+        lines.append(f"fixed: {entry['file']}: {entry['rule']} {entry['message']} "
+                     f"[{entry['resource']}] (remove it from the baseline)")
     lines.append(summary(result, show_unknown))
     return "\n".join(lines) + "\n"
 
@@ -39,4 +42,8 @@ def summary(result: ScanResult, show_unknown: bool) -> str:
         text += " (--show-unknown lists them)"
     if result.errors:
         text += f"; {len(result.errors)} file errors"
+    if result.suppressed:
+        text += f"; {len(result.suppressed)} suppressed"
+    if result.baselined or result.fixed:
+        text += f"; {len(result.baselined)} in the baseline, {len(result.fixed)} fixed since"
     return text

@@ -27,6 +27,9 @@ class FolderReader:
     folders: dict[Path, Any] = field(default_factory=dict)
     parsed_files: list[str] = field(default_factory=list)
     errors: dict[str, LoadError] = field(default_factory=dict)
+    lines: dict[str, list[str]] = field(default_factory=dict)  # files with suppression comments
+    prefetched: dict[str, bytes] = field(default_factory=dict)  # cache entries parsed in workers
+    digests: dict[str, str] = field(default_factory=dict)  # file -> digest of the text parsed
 
     def __call__(self, folder: Path) -> Any:
         folder = folder.resolve()
@@ -46,7 +49,8 @@ class FolderReader:
         blocks = []
         for path in files:
             blocks.extend(self._parse_file(path))
-        return ModuleFiles(folder, tuple(blocks))
+        lines = {str(p): self.lines[str(p)] for p in files if str(p) in self.lines}
+        return ModuleFiles(folder, tuple(blocks), lines)
 
     def _parse_file(self, path: Path) -> list:
         from hadr_lint.loaders.terraform.parse import (
@@ -61,12 +65,42 @@ class FolderReader:
         try:
             text = read_source(path, self.max_file_size)
             parse = parse_json_blocks if path.name.endswith(".json") else parse_blocks
-            return parse(text, str(path))
+            if "hadr-lint:ignore" in text and parse is parse_blocks:
+                self.lines[str(path)] = text.splitlines()
+            return self._cached(parse, text, str(path))
         except HclSyntaxError as exc:
             self.errors[shown] = LoadError(shown, exc.line, f"HCL syntax error: {exc}")
         except (FileTooLarge, UnicodeDecodeError, OSError) as exc:
             self.errors[shown] = LoadError(shown, None, _read_error(exc))
         return []
+
+    def _cached(self, parse: Callable[[str, str], list], text: str, file: str) -> list:
+        """``parse(text, file)``, from the parse cache when it holds that content."""
+        from hadr_lint import cache
+
+        self.digests[file] = cache.digest(text)
+        entry = cache.key("hcl", parse.__name__, file, self.digests[file])
+        data = self.prefetched.pop(entry, None)
+        value = cache.from_bytes(entry, data) if data is not None else cache.MISS
+        return cache.memo(entry, lambda: parse(text, file)) if value is cache.MISS else value
+
+    def prefetch(self, folders: list[Path]) -> None:
+        """Parse the ``.tf`` files of many folders not in the cache in worker processes."""
+        from hadr_lint import cache
+        from hadr_lint.loaders.terraform.parse import parse_blocks
+        from hadr_lint.text import FileTooLarge, read_source
+
+        jobs = {}
+        for folder in folders:
+            try:
+                files = sorted(p for p in folder.resolve().iterdir() if p.name.endswith(".tf"))
+                texts = [(str(p), read_source(p, self.max_file_size)) for p in files]
+            except (FileTooLarge, UnicodeDecodeError, OSError):
+                continue  # read again, and reported, when the folder is loaded
+            for file, text in texts:
+                jobs[cache.key("hcl", "parse_blocks", file, cache.digest(text))] = (file, text)
+        todo = [(k, *jobs[k]) for k in cache.missing(jobs)]
+        self.prefetched.update(cache.parse_many(todo, parse_blocks, "parsing Terraform"))
 
 
 def _read_error(exc: Exception) -> str:

@@ -28,6 +28,7 @@ class ModuleFiles:
 
     dir: Path
     blocks: tuple[Block, ...]
+    lines: dict[str, list[str]] = field(default_factory=dict, compare=False, hash=False)
 
     def of_type(self, kind: str) -> list[Block]:
         return [b for b in self.blocks if b.type == kind]
@@ -43,6 +44,16 @@ class LoadState:
     modules_json: dict[str, Path] = field(default_factory=dict)
     errors: list[tuple[str, int | None, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    max_total: int = 50_000  # instances per root: nested module counts multiply
+    expanded: int = 0
+
+    def spend(self, count: int) -> bool:
+        """Count ``count`` more instances; False once the root's total is over ``max_total``."""
+        self.expanded += count
+        if self.expanded > self.max_total and self.expanded - count <= self.max_total:
+            self.notes.append(f"stopped expanding count, for_each and modules after "
+                              f"{self.max_total} instances: the rest is unknown")
+        return self.expanded <= self.max_total
 
 
 @dataclass(frozen=True)
@@ -234,6 +245,8 @@ class ModuleInstance:
         keys = self._expansion_keys(block)
         if isinstance(keys, Unknown):
             return keys
+        if not self.state.spend(len(keys)):
+            return Unknown(f"over {self.state.max_total} instances in this root (expansion cap)")
         return [self._instance(kind, block, key, value) for key, value in keys]
 
     def _expansion_keys(self, block: Block) -> list[tuple[Any, Any]] | Unknown:
@@ -284,7 +297,9 @@ class ModuleInstance:
 
     def _resource(self, block: Block, obj: Any, scope: Any, meta: dict) -> Resource:
         raw = {k: obj[k] for k in body_keys(block)}
-        meta = dict(meta, lifecycle=_lifecycle(block, scope), module_key=self.module_key)
+        meta = dict(meta, lifecycle=_lifecycle(block, scope), module_key=self.module_key,
+                    suppressions=self._suppressions(block, self.name_prefix + ".".join(
+                        block.labels)))
         return Resource(
             address=obj.address,
             name=self.name_prefix + ".".join(block.labels),
@@ -327,8 +342,20 @@ class ModuleInstance:
         else:
             from hadr_lint.loaders.terraform.modules import module_call_resource
 
-            return [module_call_resource(self, call, child)]
-        return [r for c in children for r in c.resources()]
+            return _inherit([module_call_resource(self, call, child)], self._suppressions(
+                call, f"{self.name_prefix}module.{call.labels[0]}"))
+        return _inherit([r for c in children for r in c.resources()], self._suppressions(
+            call, f"{self.name_prefix}module.{call.labels[0]}"))
+
+    def _suppressions(self, block: Block, target: str) -> list[Any]:
+        """``# hadr-lint:ignore`` comments inside ``block`` or directly above it."""
+        lines = self.files.lines.get(block.file)
+        if not lines:
+            return []
+        from hadr_lint.suppress import terraform_suppressions
+
+        shown = self.state.display(Path(block.file))
+        return terraform_suppressions(lines, block.line, block.end_line, shown, target)
 
     def outputs(self) -> Any:
         from hadr_lint.loaders.terraform.scope import LazyMapping
@@ -340,6 +367,16 @@ class ModuleInstance:
             return _eval(attr.expr, self) if attr else None
 
         return LazyMapping(list(blocks), output, "output")
+
+
+def _inherit(resources: list[Resource], suppressions: list[Any]) -> list[Resource]:
+    """A module call's suppressions apply to every resource inside the module."""
+    if not suppressions:
+        return resources
+    from dataclasses import replace
+
+    return [replace(r, meta={**r.meta, "suppressions": [
+        *r.meta.get("suppressions", ()), *suppressions]}) for r in resources]
 
 
 def expansion_keys(block: Block, scope: Any, cap: int) -> list[tuple[Any, Any]] | Unknown:

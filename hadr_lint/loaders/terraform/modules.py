@@ -64,6 +64,9 @@ def instantiate_child(parent: ModuleInstance, call: Block) -> Any:
         state.notes.append(f"{where[0]}:{where[1]}: {reason}")
         return UnknownObject(reason)
     keys = expansion_keys(call, parent, state.max_instances)
+    if not state.spend(len(keys) if isinstance(keys, list) else 1):
+        return UnknownObject(f"module.{name} not loaded: over {state.max_total} instances "
+                             "in this root (expansion cap)")
     if isinstance(keys, Unknown):
         unknown = UnknownObject(keys.reason)
         scope = ChildScope(parent, {"count": unknown, "each": unknown})

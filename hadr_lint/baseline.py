@@ -1,0 +1,130 @@
+"""Baselines: accept today's findings, fail only on new ones.
+
+``hadr-lint scan --write-baseline FILE`` writes every current finding; ``--baseline FILE`` hides
+the findings it lists. The file is JSON::
+
+    {
+      "version": 1,
+      "tool": "hadr-lint 0.1.0",
+      "findings": [
+        {"rule": "HA001", "file": "envs/prod/main.tf", "resource": "aws_autoscaling_group.web",
+         "fingerprint": "3f1c0a9b2d4e5f60a7b8", "line": 60, "message": "Auto Scaling group ..."}
+      ]
+    }
+
+``file`` is relative to the baseline file's folder, so the baseline works from any working
+directory. A finding matches an entry on rule, file, resource and fingerprint (a hash of rule,
+resource and message): never on the line, which moves with unrelated edits, and never ignoring the
+file. ``line`` and ``message`` are there for people reading the file. Each entry matches one
+finding. Entries that match nothing, for a file that was scanned and a rule that ran, are reported
+as fixed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections import Counter
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from hadr_lint import __version__
+from hadr_lint.model import Finding
+
+VERSION = 1
+
+
+class BaselineError(Exception):
+    pass
+
+
+def fingerprint(rule_id: str, resource: str, message: str) -> str:
+    text = "\x1f".join((rule_id, resource, message))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+
+
+def _relative(file: str, base: Path) -> str:
+    try:
+        return Path(os.path.relpath(Path(file).resolve(), base.resolve())).as_posix()
+    except ValueError:  # another drive on Windows
+        return Path(file).resolve().as_posix()
+
+
+def _key(entry: dict[str, Any]) -> tuple[str, str, str, str]:
+    return (entry["rule"], entry["file"], entry["resource"], entry["fingerprint"])
+
+
+def entry(finding: Finding, base: Path) -> dict[str, Any]:
+    return {
+        "rule": finding.rule_id,
+        "file": _relative(finding.file, base),
+        "resource": finding.resource,
+        "fingerprint": fingerprint(finding.rule_id, finding.resource, finding.message),
+        "line": finding.line,
+        "message": finding.message,
+    }
+
+
+def write(path: Path, findings: Iterable[Finding]) -> int:
+    base = path.resolve().parent
+    entries = sorted((entry(f, base) for f in findings),
+                     key=lambda e: (e["file"], e["rule"], e["resource"], e["fingerprint"]))
+    data = {"version": VERSION, "tool": f"hadr-lint {__version__}", "findings": entries}
+    path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    return len(entries)
+
+
+def read(path: Path) -> list[dict[str, Any]]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except OSError as exc:
+        raise BaselineError(f"{path}: cannot read baseline: {exc.strerror or exc}") from None
+    except ValueError as exc:
+        raise BaselineError(f"{path}: baseline is not valid JSON: {exc}") from None
+    if not isinstance(data, dict) or data.get("version") != VERSION:
+        raise BaselineError(f"{path}: not a hadr-lint baseline (version {VERSION} expected)")
+    entries = data.get("findings")
+    needed = ("rule", "file", "resource", "fingerprint")
+    if not isinstance(entries, list) or not all(
+        isinstance(e, dict) and all(isinstance(e.get(k), str) for k in needed) for e in entries
+    ):
+        raise BaselineError(f"{path}: each baseline finding needs {', '.join(needed)}")
+    return entries
+
+
+def apply(
+    findings: list[Finding],
+    path: Path | None,
+    result: Any,
+    keep: Callable[[str], bool] = lambda file: True,
+    present: Iterable[Finding] = (),
+) -> tuple[list[Finding], list[Finding], list[dict[str, Any]]]:
+    """(new findings, findings hidden by the baseline, baseline entries fixed since)."""
+    if path is None:
+        return findings, [], []
+    entries = read(path)
+    base = path.resolve().parent
+    available = Counter(_key(e) for e in entries)
+    new, known = [], []
+    for finding in findings:
+        key = _key(entry(finding, base))
+        if available[key] > 0:
+            available[key] -= 1
+            known.append(finding)
+        else:
+            new.append(finding)
+    for finding in present:  # still there, only suppressed: not fixed
+        key = _key(entry(finding, base))
+        if available[key] > 0:
+            available[key] -= 1
+    scanned = {_relative(f, base) for f in result.files if keep(f)}
+    ran = {r.id for r in result.rules}
+    fixed = []
+    for item in entries:
+        key = _key(item)
+        if available[key] > 0 and item["file"] in scanned and item["rule"] in ran:
+            available[key] -= 1
+            fixed.append(item)
+    return new, known, fixed

@@ -1,0 +1,323 @@
+"""A content-addressed cache of parse results under the user's cache folder.
+
+An entry's key hashes what the result depends on: the file's content (and the path it is shown
+as), hadr-lint's version and source files, the versions of the parsing libraries and Python, and
+the options that change the result. A changed input is a different key, so an entry is never
+stale; the cache never changes a result, it only skips work.
+
+Entries live in ``$XDG_CACHE_HOME/hadr-lint/parse-v<FORMAT>/`` (default ``~/.cache/hadr-lint``).
+They are written to a temporary file and renamed into place, so concurrent runs never see half an
+entry. Anything that goes wrong when reading an entry (missing, truncated, written by another
+format, unpickling error) is a miss, and the entry is rewritten. An entry starts with a magic
+header and its own key: a file we did not write for that key is never unpickled.
+
+``HADR_LINT_NO_CACHE=1`` or ``--no-cache`` turns the cache off (nothing read, nothing written).
+This module imports only the standard library: the command line imports it at start-up.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+FORMAT = 1
+ENV_DISABLE = "HADR_LINT_NO_CACHE"
+MAGIC = b"hadr-lint cache\n"
+LIBRARIES = ("python-hcl2", "lark", "cfn-lint", "PyYAML")
+MISS = object()
+
+_disabled = False
+_fingerprint: str | None = None
+
+
+def disable(value: bool = True) -> None:
+    """Turn the cache off (or back on) for this process: ``--no-cache``."""
+    global _disabled
+    _disabled = value
+
+
+def enabled() -> bool:
+    return not _disabled and os.environ.get(ENV_DISABLE, "") in ("", "0")
+
+
+def directory() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "hadr-lint" / f"parse-v{FORMAT}"
+
+
+def digest(data: str | bytes) -> str:
+    return hashlib.sha256(data.encode("utf-8") if isinstance(data, str) else data).hexdigest()
+
+
+def fingerprint() -> str:
+    """What every entry depends on besides its inputs: the code that produced it."""
+    global _fingerprint
+    if _fingerprint is None:
+        from hadr_lint import __version__
+
+        parts = [str(FORMAT), __version__, sys.implementation.cache_tag or "", sys.version,
+                 *(_library_version(name) for name in LIBRARIES), _source_stamp()]
+        _fingerprint = digest("\0".join(parts))
+    return _fingerprint
+
+
+def _library_version(name: str) -> str:
+    from importlib import metadata
+
+    try:
+        return f"{name}={metadata.version(name)}"
+    except metadata.PackageNotFoundError:
+        return f"{name}=none"
+
+
+def _source_stamp() -> str:
+    """Size and modification time of hadr-lint's own modules: an edited checkout (editable
+    install, same version number) must not reuse entries the old code wrote."""
+    root = Path(__file__).resolve().parent
+    stamps = []
+    for path in sorted(root.rglob("*.py")):
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        stamps.append(f"{path.relative_to(root).as_posix()}:{stat.st_size}:{stat.st_mtime_ns}")
+    return digest("\n".join(stamps))
+
+
+def key(kind: str, *parts: Any) -> str:
+    """The key of a result of ``kind`` computed from ``parts`` (strings, numbers, tuples)."""
+    return digest("\0".join([fingerprint(), kind, *(repr(p) for p in parts)]))
+
+
+def _entry(entry_key: str) -> Path:
+    return directory() / entry_key[:2] / f"{entry_key}.pickle"
+
+
+def load(entry_key: str) -> Any:
+    """The value stored under ``entry_key``, or MISS."""
+    if not enabled():
+        return MISS
+    try:
+        data = _entry(entry_key).read_bytes()
+    except OSError:
+        return MISS
+    return from_bytes(entry_key, data)
+
+
+def from_bytes(entry_key: str, data: bytes) -> Any:
+    header = MAGIC + entry_key.encode("ascii") + b"\n"
+    if not data.startswith(header):
+        return MISS
+    try:
+        return pickle.loads(memoryview(data)[len(header):])
+    except Exception:  # noqa: BLE001 - a damaged entry is a miss, and is rewritten
+        return MISS
+
+
+def to_bytes(entry_key: str, value: Any) -> bytes:
+    header = MAGIC + entry_key.encode("ascii") + b"\n"
+    return header + pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def store(entry_key: str, value: Any) -> None:
+    if enabled():
+        try:
+            write(entry_key, to_bytes(entry_key, value))
+        except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
+            pass  # a value that cannot be pickled is simply not cached
+
+
+def write(entry_key: str, data: bytes) -> None:
+    """Write atomically: a temporary file in the same folder, then os.replace."""
+    if not enabled():
+        return
+    target = _entry(entry_key)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+            os.replace(temporary, target)
+        except BaseException:
+            _remove(temporary)
+            raise
+    except OSError:
+        pass  # a read-only or full cache folder: scan on without caching
+
+
+def _remove(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def memo(entry_key: str, compute: Callable[[], Any]) -> Any:
+    """The cached value of ``compute()``; exceptions are not cached."""
+    value = load(entry_key)
+    if value is MISS:
+        value = compute()
+        store(entry_key, value)
+    return value
+
+
+# ---------------------------------------------------------------------------------------------
+# Parsing many files in worker processes
+
+
+PARALLEL_MIN_FILES = 50
+
+
+def workers() -> int:
+    try:
+        count = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        count = os.cpu_count() or 1
+    return max(1, min(count, 8))
+
+
+def parse_many(jobs: list[tuple[str, str, str]], parse: Callable[[str, str], Any],
+               label: str = "parsing") -> dict[str, bytes]:
+    """Parse ``(entry key, path, text)`` jobs in worker processes when there are many.
+
+    Returns entry key -> the cache entry's bytes, for the jobs that parsed; each worker also
+    writes its entries to the cache. A job that raised is left out: the caller parses that file
+    itself and reports the error as it always does. Fewer than PARALLEL_MIN_FILES jobs, or a
+    single core, return {} and the caller parses as usual.
+    """
+    count = workers()
+    if len(jobs) < PARALLEL_MIN_FILES or count < 2:
+        return {}
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from hadr_lint.progress import Progress
+
+    size = max(4, min(32, len(jobs) // (count * 4)))
+    batches = [jobs[i:i + size] for i in range(0, len(jobs), size)]
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    context = multiprocessing.get_context(method)
+    done: dict[str, bytes] = {}
+    try:
+        with ProcessPoolExecutor(count, mp_context=context) as pool, \
+                Progress(len(jobs), label) as progress:
+            for result in pool.map(_parse_batch, [(parse, b, enabled()) for b in batches]):
+                done.update(result)
+                progress.advance(len(result) or 1)
+    except (OSError, RuntimeError, ImportError):  # no processes here: parse in this one
+        return {}
+    return done
+
+
+def _parse_batch(task: tuple[Callable[[str, str], Any], list[tuple[str, str, str]], bool]
+                 ) -> dict[str, bytes]:
+    parse, batch, write_entries = task
+    if not write_entries:
+        disable()
+    out = {}
+    for entry_key, path, text in batch:
+        try:
+            data = to_bytes(entry_key, parse(text, path))
+        except Exception:  # noqa: BLE001 - the caller parses it again and reports the error
+            continue
+        write(entry_key, data)
+        out[entry_key] = data
+    return out
+
+
+def missing(keys: Iterable[str]) -> list[str]:
+    """The keys that have no entry (every key when the cache is off)."""
+    if not enabled():
+        return list(keys)
+    return [k for k in keys if not _entry(k).is_file()]
+
+
+# ---------------------------------------------------------------------------------------------
+# Terraform roots: the loaded resources, valid while every file they were read from is unchanged
+
+
+class TerraformEntry:
+    """The results of loading Terraform ``roots``, cached with the state of what they read.
+
+    A Terraform root reads files beyond its folder (local modules, modules that ``terraform init``
+    downloaded, tfvars), so the entry records every folder the FolderReader was asked for and the
+    digest of each file in it, plus each root's tfvars and modules.json and the --var-file files.
+    The entry is used only when all of them are unchanged.
+    """
+
+    def __init__(self, roots: list[Path], options: Any, reader: Any) -> None:
+        self.roots = [Path(r) for r in roots]
+        self.var_files = [Path(v) for v in options.var_files]
+        self.reader = reader
+        self.key = key("terraform-roots", os.getcwd(), [(str(r), str(r.resolve()))
+                       for r in self.roots], [str(v) for v in self.var_files],
+                       sorted(options.variables.items()), reader.max_file_size)
+        self.results = self._valid(load(self.key)) if enabled() else None
+
+    def _valid(self, entry: Any) -> Any:
+        if not (isinstance(entry, tuple) and len(entry) == 3):
+            return None
+        folders, state, results = entry
+        try:
+            return results if self._state(folders) == state else None
+        except Exception:  # noqa: BLE001 - any surprise is a miss
+            return None
+
+    def store(self, results: Any) -> Any:
+        """Cache ``results`` unless a file changed while it was being read; return them."""
+        if not enabled():
+            return results
+        folders = sorted(str(f) for f in self.reader.folders)
+        state = self._state(folders)
+        read = getattr(self.reader, "digests", {})
+        seen = {str(Path(folder, name)): value for folder, listing in state[0]
+                for name, value in listing or ()}
+        if all(seen.get(file) == value for file, value in read.items()):
+            store(self.key, (folders, state, results))
+        return results
+
+    def _state(self, folders: list[str]) -> tuple:
+        size = self.reader.max_file_size
+        listings = tuple((folder, _listing(Path(folder), size)) for folder in folders)
+        roots = tuple((str(root), _root_inputs(root, size)) for root in self.roots)
+        var_files = tuple(_file_state(path, size) for path in self.var_files)
+        return listings, roots, var_files
+
+
+def _listing(folder: Path, size: int) -> tuple | None:
+    """Name and digest of the Terraform files in ``folder``, as FolderReader lists them."""
+    from hadr_lint.loaders.terraform import is_terraform_file
+
+    try:
+        files = sorted(p for p in folder.iterdir() if p.is_file() and is_terraform_file(p))
+    except OSError:
+        return None
+    return tuple((p.name, _file_state(p, size)) for p in files)
+
+
+def _root_inputs(root: Path, size: int) -> tuple:
+    from hadr_lint.loaders.terraform import _var_files
+
+    modules = root.resolve() / ".terraform" / "modules" / "modules.json"
+    try:
+        modules_state = digest(modules.read_bytes())
+    except OSError as exc:
+        modules_state = f"{type(exc).__name__}"
+    return tuple((str(p), _file_state(p, size)) for p in _var_files(root)), modules_state
+
+
+def _file_state(path: Path, size: int) -> str:
+    """The digest of the text as the loaders read it (same size limit, same decoding)."""
+    from hadr_lint.text import read_source
+
+    try:
+        return digest(read_source(path, size))
+    except Exception as exc:  # noqa: BLE001 - the kind of failure is the state
+        return f"{type(exc).__name__}:{exc}"

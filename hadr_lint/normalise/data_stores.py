@@ -1,0 +1,341 @@
+"""Data stores: DynamoDB, S3, EFS, ElastiCache, and the resources that copy them elsewhere.
+
+Canonical kinds and attributes (both formats):
+
+* ``dynamodb_table``: ``name``, ``tags`` (dict), ``pitr`` (bool, default False),
+  ``replica_regions`` (list of region names of global-table replicas; a CloudFormation
+  ``AWS::DynamoDB::GlobalTable`` lists its own region too), ``global_table`` (True for
+  ``AWS::DynamoDB::GlobalTable``).
+* ``dynamodb_replica`` (``aws_dynamodb_table_replica``): ``table`` (the global table ARN it
+  extends); its region is the resource's region.
+* ``s3_bucket``: ``name``, ``tags``, ``replication_destinations`` (destination bucket ARNs/Refs
+  of inline, enabled replication rules).
+* ``s3_replication`` (``aws_s3_bucket_replication_configuration``): ``bucket`` (the source),
+  ``destinations`` (destination bucket ARNs/Refs of enabled rules). Both carry
+  ``replication_time``: True when every enabled rule has Replication Time Control on.
+* ``s3_bucket`` has ``log_target`` (the bucket its access logs go to); ``s3_logging``
+  (``aws_s3_bucket_logging``) has ``bucket`` and ``log_target``.
+* ``efs_file_system``: ``tags``, ``backup_policy`` (``ENABLED``/``DISABLED``/None, upper case),
+  ``replication_regions`` (CloudFormation ``ReplicationConfiguration.Destinations[].Region``).
+* ``efs_backup_policy`` (``aws_efs_backup_policy``): ``file_system``, ``status`` (upper case).
+* ``efs_replication`` (``aws_efs_replication_configuration``): ``file_system`` (the source),
+  ``destination_regions`` (None in an item means "the provider's region"),
+  ``destination_file_systems`` (existing destination file systems, when given).
+* ``cache_replication_group`` and ``cache_cluster`` (ElastiCache): ``engine`` (lower case),
+  ``snapshot_retention`` (int, default 0), ``replication_group`` (cache clusters that are members
+  of a replication group), ``automatic_failover`` (bool), ``multi_az`` (bool),
+  ``global_replication_group``, ``tags``.
+
+``to_tags`` turns a Terraform map or a CloudFormation ``[{Key, Value}]`` list into a dict; other
+families import it. Terraform ``tags_all`` (plan JSON, provider ``default_tags`` included) is
+preferred over ``tags`` when present.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hadr_lint.model import Unknown
+from hadr_lint.normalise.fields import spec, to_bool, to_int, to_lower, to_str, to_upper
+from hadr_lint.normalise.protection import cfn_retention, tf_retention, to_enabled
+
+
+def to_tags(value: Any) -> Any:
+    """A dict of tags, from a map or a ``[{Key, Value}]`` list; absent is an empty dict."""
+    if value is None:
+        return {}
+    if isinstance(value, Unknown):
+        return value
+    if isinstance(value, dict):
+        return dict(value)
+    if isinstance(value, list):
+        tags = {}
+        for item in value:
+            if not isinstance(item, dict) or not isinstance(item.get("Key"), str):
+                return Unknown("tags that are not Key/Value pairs")
+            tags[item["Key"]] = item.get("Value")
+        return tags
+    return Unknown("tags that are neither a map nor a list")
+
+
+def tf_tags(raw: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
+    """``tags_all`` (plan JSON: default tags included) when present, else ``tags``."""
+    tags_all = raw.get("tags_all")
+    if isinstance(tags_all, dict):
+        return {"tags": to_tags(tags_all)}
+    return {"tags": to_tags(raw.get("tags"))}
+
+
+def cfn_tags(raw: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
+    return {"tags": to_tags(raw.get("Tags"))}
+
+
+def _blocks(value: Any) -> Any:
+    """A repeated block (list of dicts) or a single dict as a list; Unknown kept."""
+    if value is None:
+        return []
+    if isinstance(value, Unknown):
+        return value
+    if isinstance(value, dict):
+        return [value]
+    if isinstance(value, list):
+        return value
+    return Unknown("expected blocks")
+
+
+def _items(blocks: Any, read) -> Any:
+    """``read(block)`` for each block; an Unknown list or block gives an Unknown element."""
+    if isinstance(blocks, Unknown):
+        return blocks
+    out = []
+    for block in blocks:
+        if isinstance(block, dict):
+            out.extend(read(block))
+        else:
+            out.append(block if isinstance(block, Unknown) else Unknown("block not a mapping"))
+    return out
+
+
+def _chain(*derives):
+    def derive(raw: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        for one in derives:
+            found.update(one(raw, dict(out, **found)))
+        return found
+
+    return derive
+
+
+# ----- DynamoDB ----------------------------------------------------------------------------------
+def _tf_replicas(raw: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
+    regions = _items(_blocks(raw.get("replica")), lambda b: [to_str(b.get("region_name"))])
+    return {"replica_regions": regions}
+
+
+def _cfn_global_table(raw: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
+    replicas = _blocks(raw.get("Replicas"))
+    regions = _items(replicas, lambda b: [to_str(b.get("Region"))])
+    flags = _items(replicas, lambda b: [to_bool(_path(b, "PointInTimeRecoverySpecification",
+                                                       "PointInTimeRecoveryEnabled"))])
+    return {"replica_regions": regions, "global_table": True, "pitr": _any_true(flags)}
+
+
+def _path(block: dict, *keys: str) -> Any:
+    for key in keys:
+        if not isinstance(block, dict):
+            return None
+        block = block.get(key)
+    return block
+
+
+def _any_true(flags: Any) -> Any:
+    if isinstance(flags, Unknown):
+        return flags
+    if any(f is True for f in flags):
+        return True
+    unknown = next((f for f in flags if isinstance(f, Unknown)), None)
+    return unknown or False
+
+
+# ----- S3 -----------------------------------------------------------------------------------------
+def _enabled_destinations(rules: Any, status_key: str, dest_key: str, bucket_key: str) -> Any:
+    def read(rule: dict) -> list:
+        status = rule.get(status_key)
+        if isinstance(status, str) and status.lower() != "enabled":
+            return []
+        dest = _blocks(rule.get(dest_key))
+        found = _items(dest, lambda d: [d.get(bucket_key)])
+        if isinstance(found, Unknown):
+            return [found]
+        if isinstance(status, Unknown):
+            return [status]
+        return found
+
+    return _items(_blocks(rules), read)
+
+
+def _replication_time(rules: Any, keys: tuple[str, str, str, str]) -> Any:
+    """True when every enabled rule has Replication Time Control on (15-minute SLA), False when
+    one has not, Unknown when it cannot be told; None without rules. (objectives: OB004)"""
+    status_key, dest_key, rtc_key, rtc_status = keys
+    blocks = _blocks(rules)
+    if isinstance(blocks, Unknown):
+        return blocks
+    found: list = []
+    for rule in blocks:
+        status = rule.get(status_key) if isinstance(rule, dict) else None
+        if isinstance(status, str) and status.lower() != "enabled":
+            continue
+        dest = _blocks(rule.get(dest_key)) if isinstance(rule, dict) else Unknown("rule")
+        rtc = _path(dest[0], rtc_key) if isinstance(dest, list) and dest else dest
+        rtc = rtc[0] if isinstance(rtc, list) and rtc else rtc
+        value = rtc.get(rtc_status) if isinstance(rtc, dict) else rtc
+        found.append(value.lower() == "enabled" if isinstance(value, str) else
+                     value if isinstance(value, Unknown) else False)
+    if not found:
+        return None
+    if any(f is False for f in found):
+        return False
+    return next((f for f in found if isinstance(f, Unknown)), True)
+
+
+_TF_RTC = ("status", "destination", "replication_time", "status")
+
+
+def _tf_inline_replication(raw: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
+    config = _blocks(raw.get("replication_configuration"))
+    rules = _items(config, lambda c: _blocks(c.get("rules")) or [])
+    return {"replication_destinations": _enabled_destinations(rules, "status", "destination",
+                                                              "bucket"),
+            "replication_time": _replication_time(rules, _TF_RTC)}
+
+
+def _tf_replication(raw: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
+    return {"destinations": _enabled_destinations(raw.get("rule"), "status", "destination",
+                                                  "bucket"),
+            "replication_time": _replication_time(raw.get("rule"), _TF_RTC)}
+
+
+def _cfn_bucket_replication(raw: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
+    rules = _path(raw, "ReplicationConfiguration", "Rules")
+    return {"replication_destinations": _enabled_destinations(rules, "Status", "Destination",
+                                                              "Bucket"),
+            "replication_time": _replication_time(
+                rules, ("Status", "Destination", "ReplicationTime", "Status"))}
+
+
+# ----- EFS ----------------------------------------------------------------------------------------
+def _tf_efs_replication(raw: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
+    dest = _blocks(raw.get("destination"))
+    return {
+        "destination_regions": _items(dest, lambda d: [to_str(d.get("region"))]),
+        "destination_file_systems": _items(
+            dest, lambda d: [d["file_system_id"]] if d.get("file_system_id") else []),
+    }
+
+
+def _cfn_efs_replication(raw: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
+    dest = _blocks(_path(raw, "ReplicationConfiguration", "Destinations"))
+    return {"replication_regions": _items(dest, lambda d: [to_str(d.get("Region"))])}
+
+
+_TF_CACHE = dict(
+    engine=("engine", to_lower, "redis"),
+    snapshot_retention=("snapshot_retention_limit", to_int, 0),
+    global_replication_group=("global_replication_group_id", to_str),
+)
+
+TERRAFORM = {
+    "aws_dynamodb_table": spec(
+        "dynamodb_table",
+        _chain(tf_tags, _tf_replicas, lambda raw, out: {"global_table": False}, tf_retention),
+        name=("name", to_str),
+        pitr=("point_in_time_recovery.0.enabled", to_bool, False),
+        pitr_days=("point_in_time_recovery.0.recovery_period_in_days", to_int),
+        deletion_protection=("deletion_protection_enabled", to_bool, False),
+    ),
+    "aws_dynamodb_table_replica": spec(
+        "dynamodb_replica",
+        tf_tags,
+        table=("global_table_arn", to_str),
+    ),
+    "aws_s3_bucket": spec(
+        "s3_bucket",
+        _chain(tf_tags, _tf_inline_replication, tf_retention),
+        name=("bucket", to_str),
+        log_target=("logging.0.target_bucket", to_str),
+        versioning=("versioning.0.enabled", to_bool),
+        force_destroy=("force_destroy", to_bool, False),
+    ),
+    "aws_s3_bucket_logging": spec(
+        "s3_logging",
+        bucket=("bucket", to_str),
+        log_target=("target_bucket", to_str),
+    ),
+    "aws_s3_bucket_replication_configuration": spec(
+        "s3_replication",
+        _tf_replication,
+        bucket=("bucket", to_str),
+    ),
+    "aws_efs_file_system": spec(
+        "efs_file_system",
+        _chain(tf_tags, tf_retention),
+        name=("creation_token", to_str),
+    ),
+    "aws_efs_backup_policy": spec(
+        "efs_backup_policy",
+        file_system=("file_system_id", to_str),
+        status=("backup_policy.0.status", to_upper),
+    ),
+    "aws_efs_replication_configuration": spec(
+        "efs_replication",
+        _tf_efs_replication,
+        file_system=("source_file_system_id", to_str),
+    ),
+    "aws_elasticache_replication_group": spec(
+        "cache_replication_group",
+        tf_tags,
+        name=("replication_group_id", to_str),
+        automatic_failover=("automatic_failover_enabled", to_bool, False),
+        multi_az=("multi_az_enabled", to_bool, False),
+        **_TF_CACHE,
+    ),
+    "aws_elasticache_cluster": spec(
+        "cache_cluster",
+        tf_tags,
+        name=("cluster_id", to_str),
+        replication_group=("replication_group_id", to_str),
+        engine=("engine", to_lower),
+        snapshot_retention=("snapshot_retention_limit", to_int, 0),
+        az_mode=("az_mode", to_lower),
+    ),
+}
+
+CLOUDFORMATION = {
+    "AWS::DynamoDB::Table": spec(
+        "dynamodb_table",
+        _chain(cfn_tags, lambda raw, out: {"replica_regions": [], "global_table": False},
+               cfn_retention("AWS::DynamoDB::Table")),
+        name=("TableName", to_str),
+        pitr=("PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled", to_bool, False),
+        pitr_days=("PointInTimeRecoverySpecification.RecoveryPeriodInDays", to_int),
+        deletion_protection=("DeletionProtectionEnabled", to_bool, False),
+    ),
+    "AWS::DynamoDB::GlobalTable": spec(
+        "dynamodb_table",
+        _chain(_cfn_global_table, cfn_retention("AWS::DynamoDB::GlobalTable")),
+        name=("TableName", to_str),
+        tags=("Replicas.0.Tags", to_tags),
+    ),
+    "AWS::S3::Bucket": spec(
+        "s3_bucket",
+        _chain(cfn_tags, _cfn_bucket_replication, cfn_retention("AWS::S3::Bucket")),
+        name=("BucketName", to_str),
+        log_target=("LoggingConfiguration.DestinationBucketName", to_str),
+        versioning=("VersioningConfiguration.Status", to_enabled, "Suspended"),
+    ),
+    "AWS::EFS::FileSystem": spec(
+        "efs_file_system",
+        _chain(_cfn_efs_replication, cfn_retention("AWS::EFS::FileSystem")),
+        tags=("FileSystemTags", to_tags),
+        backup_policy=("BackupPolicy.Status", to_upper),
+    ),
+    "AWS::ElastiCache::ReplicationGroup": spec(
+        "cache_replication_group",
+        cfn_tags,
+        name=("ReplicationGroupId", to_str),
+        engine=("Engine", to_lower, "redis"),
+        snapshot_retention=("SnapshotRetentionLimit", to_int, 0),
+        automatic_failover=("AutomaticFailoverEnabled", to_bool, False),
+        multi_az=("MultiAZEnabled", to_bool, False),
+        global_replication_group=("GlobalReplicationGroupId", to_str),
+    ),
+    "AWS::ElastiCache::CacheCluster": spec(
+        "cache_cluster",
+        cfn_tags,
+        name=("ClusterName", to_str),
+        engine=("Engine", to_lower),
+        snapshot_retention=("SnapshotRetentionLimit", to_int, 0),
+        az_mode=("AZMode", to_lower),
+    ),
+}

@@ -1,0 +1,331 @@
+"""The building blocks each strategy needs, checked against the graph (OB003).
+
+Cumulative, cheapest first; each strategy needs its own blocks and those of the cheaper ones:
+
+* backup-restore: every stateful store backed up and the backups copied to another region
+  (an AWS Backup copy action to a vault in another region, or RDS automated backups replication).
+* pilot-light: + every stateful store replicated to another region (global table, Aurora Global
+  Database, cross-region replica, S3 or EFS replication) and Route 53 failover routing with a
+  health check on the primary record (compute in the DR region may be off).
+* warm-standby: + running compute in a DR region: an Auto Scaling group with ``min_size >= 1``
+  behind a load balancer.
+* active-active: + multi-region writable databases (DynamoDB global tables; Aurora Global
+  Database with write forwarding on a secondary; a single-writer RDS instance never is), latency,
+  weighted or geo routing with health checks over at least two regions, and serving capacity
+  (an Auto Scaling group with ``min_size >= 1`` behind a load balancer) in every region.
+
+Each check answers True, False, or an ``Unknown`` with the reason (then the rule reports the
+check as unverified).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from hadr_lint.model import Resource, Unknown
+from hadr_lint.objectives import estimate
+from hadr_lint.objectives.declare import Workload
+from hadr_lint.objectives.strategies import NAMES
+
+WRITABLE_KINDS = ("dynamodb_table", "db_cluster", "db_instance")
+MULTI_REGION_ROUTING = ("latency", "weighted", "geolocation", "geoproximity")
+
+
+@dataclass(frozen=True)
+class Block:
+    strategy: str      # the cheapest strategy that needs the block
+    name: str          # short name, e.g. "cross-region backup copy"
+    resource: Resource  # what a finding points at
+    present: Any       # True, False or Unknown
+    detail: str        # why it is missing (False) or what is known
+
+
+@dataclass(frozen=True)
+class Regions:
+    primary: Any                 # a region name, or Unknown
+    dr: tuple[str, ...]
+    source: str                  # how the primary region was found
+
+
+def regions(graph, workload: Workload, config: Any) -> Regions:
+    """Primary and DR regions: declared, else the PRIMARY failover record's target region,
+    else the most common region of the workload's stores, then of its resources."""
+    declared = workload.declared
+    found = [estimate.region(r, config) for r in workload.resources]
+    known = sorted({r for r in found if isinstance(r, str)})
+    primary: Any = declared.primary_region
+    source = "declared"
+    if primary is None:
+        primary, source = _primary_from_dns(graph, workload, config)
+    if primary is None:
+        stores = estimate.stateful_stores(graph, workload.resources)
+        primary, source = _most_common([estimate.region(s, config) for s in stores]), \
+            "region of most stateful stores"
+    if primary is None:
+        primary, source = _most_common(found), "region of most resources"
+    if primary is None:
+        unknown = next((r for r in found if isinstance(r, Unknown)), None)
+        primary = unknown or Unknown("the workload has no resource with a known region")
+    dr = declared.dr_regions or tuple(r for r in known if r != primary)
+    return Regions(primary, tuple(dr), source)
+
+
+def _primary_from_dns(graph, workload, config) -> tuple[Any, str]:
+    from hadr_lint.rules._region import target_region
+
+    for entry in estimate.routed_entries(graph, workload.resources):
+        if entry.get("failover") == "PRIMARY":
+            where = target_region(graph, entry, config)
+            if isinstance(where, str):
+                return where, f"target of the PRIMARY failover record {entry.resource.name}"
+    return None, ""
+
+
+def _most_common(values: list[Any]) -> str | None:
+    counts = Counter(v for v in values if isinstance(v, str))
+    if not counts:
+        return None
+    return sorted(counts.items(), key=lambda p: (-p[1], p[0]))[0][0]
+
+
+def blocks(graph, workload: Workload, config: Any) -> list[Block]:
+    """Every building block the declared strategy needs, present or not."""
+    strategy = workload.declared.strategy
+    if strategy is None:
+        return []
+    level = NAMES.index(strategy)
+    where = regions(graph, workload, config)
+    stores = estimate.stateful_stores(graph, workload.resources,
+                                      where.primary if isinstance(where.primary, str) else None)
+    anchor = first_anchor(graph, workload, stores)
+    found: list[Block] = [_backup_copy(graph, s, config) for s in stores]
+    if level >= 1:
+        found += [_replicated(graph, s, config) for s in stores]
+        found.append(_failover_routing(graph, workload, anchor))
+    if level >= 2:
+        found.append(_dr_compute(graph, workload, where, config, anchor))
+    if level >= 3:
+        found += [_writable(graph, s, config) for s in stores if s.kind in WRITABLE_KINDS]
+        found.append(_multi_region_routing(graph, workload, config, anchor))
+        found += _capacity_everywhere(graph, workload, where, config, anchor)
+    return found
+
+
+def first_anchor(graph, workload: Workload, stores: list[Resource] | None = None) -> Resource:
+    """Where a workload-level finding points: its first stateful store, else its first resource
+    of a known kind, else its first resource (by address: deterministic)."""
+    stores = stores if stores is not None else estimate.stateful_stores(graph, workload.resources)
+    if stores:
+        return stores[0]
+    typed = [r for r in workload.resources if r.kind != "other"]
+    return (typed or list(workload.resources))[0]
+
+
+def _own_region(store: Resource, config: Any) -> Any:
+    return estimate.region(store, config)
+
+
+def _decide(estimates: list, name: str, store: Resource, strategy: str, missing: str,
+            present: str) -> Block:
+    if any(e.known for e in estimates):
+        best = next(e for e in estimates if e.known)
+        return Block(strategy, name, store, True, f"{present}: {best.summary}")
+    pending = next((e for e in estimates if not e.known), None)
+    if pending is not None:
+        return Block(strategy, name, store, Unknown(pending.unknown_reason), pending.unknown_reason)
+    return Block(strategy, name, store, False, missing)
+
+
+def _backup_copy(graph, store: Resource, config: Any) -> Block:
+    own = _own_region(store, config)
+    name = "cross-region backup copy"
+    if isinstance(own, Unknown):
+        return Block("backup-restore", name, store, own, own.reason)
+    copies = list(estimate.backup_copies(graph, store, own, config))
+    from hadr_lint.backup_links import is_covered
+
+    covered = is_covered(graph, store)
+    why = ("no AWS Backup plan selects it" if covered is False else
+           "its AWS Backup rules copy to no vault in another region")
+    return _decide(copies, name, store, "backup-restore",
+                   f"{_label(store)} has no backup copied to another region: {why}",
+                   "backups copied to another region")
+
+
+def _replicated(graph, store: Resource, config: Any) -> Block:
+    own = _own_region(store, config)
+    name = "cross-region replication"
+    if isinstance(own, Unknown):
+        return Block("pilot-light", name, store, own, own.reason)
+    copies = list(estimate.replication_copies(graph, store, own, config))
+    return _decide(copies, name, store, "pilot-light",
+                   f"{_label(store)} is not replicated to another region (pilot light needs the "
+                   f"data live in the DR region)", "replicated")
+
+
+def _label(store: Resource) -> str:
+    return store.kind.replace("_", " ").replace("db ", "DB ").replace("dynamodb", "DynamoDB") \
+        .replace("s3", "S3").replace("efs", "EFS")
+
+
+def _failover_routing(graph, workload: Workload, anchor: Resource) -> Block:
+    entries = [e for e in estimate.routed_entries(graph, workload.resources)
+               if e.get("routing") == "failover"]
+    name = "health-checked failover routing"
+    primaries = [e for e in entries if e.get("failover") == "PRIMARY"]
+    secondaries = [e for e in entries if e.get("failover") == "SECONDARY"]
+    target = (primaries or entries)[0].resource if entries else anchor
+    watched = [e.watched for e in primaries]
+    if primaries and secondaries and any(w is True for w in watched):
+        return Block("pilot-light", name, target, True,
+                     f"failover records {primaries[0].label} with a health check")
+    unknown = next((w for w in watched if isinstance(w, Unknown)), None)
+    if unknown is not None and secondaries:
+        return Block("pilot-light", name, target, unknown, unknown.reason)
+    if not entries:
+        why = "no Route 53 failover records route between regions"
+    elif not secondaries or not primaries:
+        why = "the failover records have no PRIMARY/SECONDARY pair"
+    else:
+        why = "the PRIMARY failover record has no health check"
+    return Block("pilot-light", name, target, False,
+                 f"{why}: failover to the DR region would be manual")
+
+
+def _serving(graph, group: Resource) -> Any:
+    """True when an Auto Scaling group runs at least one instance behind a load balancer."""
+    size = group.get("min_size")
+    if isinstance(size, Unknown):
+        return Unknown(f"min_size of {group.name} unknown: {size.reason}")
+    if not isinstance(size, int) or size < 1:
+        return False
+    for key in ("target_groups", "load_balancers", "traffic_sources"):
+        value = group.get(key)
+        if isinstance(value, Unknown):
+            return Unknown(f"{key} of {group.name} unknown: {value.reason}")
+        if value:
+            return True
+    if graph.sources(group, "group", kind="autoscaling_attachment"):
+        return True
+    return False
+
+
+def _groups(graph, workload: Workload) -> list[Resource]:
+    own = [r for r in workload.resources if r.kind == "autoscaling_group"]
+    return own or graph.resources("autoscaling_group")
+
+
+def _dr_compute(graph, workload, where: Regions, config, anchor) -> Block:
+    name = "running compute in the DR region"
+    if isinstance(where.primary, Unknown):
+        return Block("warm-standby", name, anchor, where.primary, where.primary.reason)
+    groups = _groups(graph, workload)
+    verdicts = []
+    for group in groups:
+        own = estimate.region(group, config)
+        if isinstance(own, Unknown):
+            verdicts.append((group, own))
+        elif own != where.primary and (not where.dr or own in where.dr):
+            verdicts.append((group, _serving(graph, group)))
+    for group, verdict in verdicts:
+        if verdict is True:
+            return Block("warm-standby", name, group, True,
+                         f"{group.name} serves in {estimate.region(group, config)}")
+    pending = next(((g, v) for g, v in verdicts if isinstance(v, Unknown)), None)
+    if pending is not None:
+        return Block("warm-standby", name, pending[0], pending[1], pending[1].reason)
+    target = verdicts[0][0] if verdicts else (groups[0] if groups else anchor)
+    dr = ", ".join(where.dr) or "any region other than " + where.primary
+    why = ("its Auto Scaling groups there run no instance behind a load balancer "
+           "(min_size 0 or no target group)" if verdicts else "no Auto Scaling group runs there")
+    return Block("warm-standby", name, target, False,
+                 f"no running compute in the DR region ({dr}): {why}")
+
+
+def _writable(graph, store: Resource, config: Any) -> Block:
+    name = "multi-region writable data"
+    if store.kind == "db_instance":
+        return Block("active-active", name, store, False,
+                     "an RDS DB instance has a single writer: only one region can write")
+    if store.kind == "dynamodb_table":
+        own = _own_region(store, config)
+        if isinstance(own, Unknown):
+            return Block("active-active", name, store, own, own.reason)
+        copies = list(estimate.replication_copies(graph, store, own, config))
+        return _decide(copies, name, store, "active-active",
+                       "DynamoDB table is not a global table: only its region can write",
+                       "global table")
+    return _cluster_writable(graph, store, name)
+
+
+def _cluster_writable(graph, cluster: Resource, name: str) -> Block:
+    value = cluster.get("global_cluster")
+    if isinstance(value, Unknown):
+        return Block("active-active", name, cluster, value, value.reason)
+    if value is None:
+        return Block("active-active", name, cluster, False,
+                     "Aurora cluster is not part of a global database: only its region can "
+                     "write")
+    key = estimate.global_key(graph, value)
+    others = [c for c in graph.resources("db_cluster") if c is not cluster
+              and estimate.global_key(graph, c.get("global_cluster")) == key]
+    flags = [c.get("write_forwarding") for c in others]
+    if any(f is True for f in flags):
+        return Block("active-active", name, cluster, True, "Aurora Global write forwarding")
+    unknown = next((f for f in flags if isinstance(f, Unknown)), None)
+    if unknown is not None:
+        return Block("active-active", name, cluster, unknown, unknown.reason)
+    return Block("active-active", name, cluster, False,
+                 "no secondary cluster of its global database enables write forwarding "
+                 "(enable_global_write_forwarding): only the primary region can write")
+
+
+def _multi_region_routing(graph, workload, config, anchor) -> Block:
+    from hadr_lint.rules._region import target_region
+
+    name = "health-checked multi-region routing"
+    entries = [e for e in estimate.routed_entries(graph, workload.resources)
+               if e.get("routing") in MULTI_REGION_ROUTING]
+    target = entries[0].resource if entries else anchor
+    watched = [e for e in entries if e.watched is True]
+    places = [target_region(graph, e, config) for e in watched]
+    known = sorted({p for p in places if isinstance(p, str)})
+    if len(known) >= 2:
+        return Block("active-active", name, target, True,
+                     f"{entries[0].get('routing')} routing with health checks over "
+                     f"{', '.join(known)}")
+    pending = next((p for p in places if isinstance(p, Unknown)), None)
+    pending = pending or next((e.watched for e in entries if isinstance(e.watched, Unknown)),
+                              None)
+    if pending is not None:
+        return Block("active-active", name, target, pending, pending.reason)
+    why = ("no latency, weighted or geo records" if not entries else
+           f"health-checked records reach {len(known)} region(s)")
+    return Block("active-active", name, target, False,
+                 f"{why}: traffic cannot be served from two regions at once")
+
+
+def _capacity_everywhere(graph, workload, where: Regions, config, anchor) -> list[Block]:
+    name = "serving capacity in every region"
+    if isinstance(where.primary, Unknown):
+        return [Block("active-active", name, anchor, where.primary, where.primary.reason)]
+    found = []
+    groups = _groups(graph, workload)
+    for place in (where.primary, *where.dr):
+        here = [g for g in groups if estimate.region(g, config) == place]
+        verdicts = [_serving(graph, g) for g in here]
+        target = here[0] if here else anchor
+        if any(v is True for v in verdicts):
+            found.append(Block("active-active", f"{name} ({place})", target, True, place))
+            continue
+        pending = next((v for v in verdicts if isinstance(v, Unknown)), None)
+        if pending is not None:
+            found.append(Block("active-active", f"{name} ({place})", target, pending,
+                               pending.reason))
+            continue
+        found.append(Block("active-active", f"{name} ({place})", target, False,
+                           f"no Auto Scaling group serves in {place} (min_size >= 1 behind a "
+                           f"load balancer)"))
+    return found

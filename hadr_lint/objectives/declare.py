@@ -1,0 +1,199 @@
+"""The declared recovery objectives of each workload, and which resources form each workload.
+
+Where objectives come from, weakest first; each key (strategy, rpo, rto, primary_region,
+dr_regions) is taken from the strongest source that sets it:
+
+1. ``objectives:`` in ``.hadr-lint.yaml`` (the default workload);
+2. the ``workloads:`` entry whose ``path`` (relative to the config file's folder) holds the
+   resource's file; the longest matching path wins;
+3. a CloudFormation template's ``Metadata: {HadrLint: {Strategy, RPO, RTO}}``, for the resources
+   of that template (the template is then a workload of its own);
+4. ``--strategy``, ``--rpo``, ``--rto`` on the command line, for every workload.
+
+A workload is named by its most specific source: the template file, the workload path, or
+``default``. Values are validated where they are read (``validate``): an invalid value is an
+error naming the key path, never ignored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hadr_lint.model import Resource
+from hadr_lint.objectives.durations import DurationError, parse_duration
+from hadr_lint.objectives.strategies import NAMES
+
+KEYS = ("strategy", "rpo", "rto", "primary_region", "dr_regions")
+ALIASES = {"primaryregion": "primary_region", "drregions": "dr_regions"}
+STRATEGY_ALIASES = {
+    "backup-and-restore": "backup-restore", "backup-restore": "backup-restore",
+    "pilot-light": "pilot-light", "warm-standby": "warm-standby",
+    "active-active": "active-active", "multi-site": "active-active",
+    "multi-site-active-active": "active-active",
+}
+
+
+class ObjectivesError(ValueError):
+    """An invalid declared objective; the message names the key path."""
+
+
+@dataclass(frozen=True)
+class Declared:
+    """Declared objectives; seconds for rpo/rto; ``sources`` says where each key came from."""
+
+    strategy: str | None = None
+    rpo: float | None = None
+    rto: float | None = None
+    primary_region: str | None = None
+    dr_regions: tuple[str, ...] = ()
+    sources: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def empty(self) -> bool:
+        return self.strategy is None and self.rpo is None and self.rto is None
+
+    def missing(self) -> list[str]:
+        names = (("strategy", self.strategy), ("RPO", self.rpo), ("RTO", self.rto))
+        return [name for name, value in names if value is None]
+
+
+@dataclass(frozen=True)
+class Workload:
+    name: str
+    declared: Declared
+    resources: tuple[Resource, ...]
+
+
+def validate(data: Any, where: str) -> dict[str, Any]:
+    """``data`` (an objectives mapping) checked and normalised: lower-case keys, durations in
+    seconds, a canonical strategy name. ``where`` is the key path used in error messages."""
+    if data is None:
+        return {}
+    if not isinstance(data, Mapping):
+        raise ObjectivesError(f"{where} must be a mapping of strategy, rpo, rto, "
+                              f"primary_region, dr_regions")
+    out: dict[str, Any] = {}
+    for raw_key, value in data.items():
+        key = str(raw_key).lower()
+        key = ALIASES.get(key, key)
+        if key not in KEYS:
+            raise ObjectivesError(f"{where}.{raw_key}: unknown key; known: {', '.join(KEYS)}")
+        out[key] = _value(key, value, f"{where}.{raw_key}")
+    return out
+
+
+def _value(key: str, value: Any, where: str) -> Any:
+    if key == "strategy":
+        name = str(value).lower().replace("_", "-").replace(" ", "-") \
+            if isinstance(value, str) else None
+        if name not in STRATEGY_ALIASES:
+            raise ObjectivesError(f"{where}: {value!r} is not a strategy; use one of "
+                                  f"{', '.join(NAMES)}")
+        return STRATEGY_ALIASES[name]
+    if key in ("rpo", "rto"):
+        try:
+            return parse_duration(value)
+        except DurationError as exc:
+            raise ObjectivesError(f"{where}: {exc}") from None
+    if key == "primary_region":
+        if not isinstance(value, str) or not value:
+            raise ObjectivesError(f"{where}: expected a region name such as us-east-1")
+        return value
+    if isinstance(value, str):
+        value = [value]
+    if isinstance(value, tuple):
+        value = list(value)
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise ObjectivesError(f"{where}: expected a list of region names")
+    return tuple(value)
+
+
+def validate_workloads(data: Any, where: str = "workloads") -> list[dict[str, Any]]:
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        raise ObjectivesError(f"{where} must be a list of {{path, objectives}}")
+    out = []
+    for index, item in enumerate(data):
+        here = f"{where}[{index}]"
+        if not isinstance(item, Mapping):
+            raise ObjectivesError(f"{here} must be a mapping with path and objectives")
+        extra = sorted(set(item) - {"path", "objectives", "name"})
+        if extra:
+            raise ObjectivesError(f"{here}.{extra[0]}: unknown key; known: path, objectives")
+        path = item.get("path")
+        if not isinstance(path, str) or not path.strip():
+            raise ObjectivesError(f"{here}.path: expected a folder path relative to the "
+                                  f"configuration file")
+        out.append({"path": path.strip().rstrip("/") or ".",
+                    "objectives": validate(item.get("objectives"), f"{here}.objectives")})
+    return out
+
+
+# ----- resolving --------------------------------------------------------------------------------
+
+def config_folder(config: Any) -> Path:
+    """The folder workload paths are relative to: the config file's, else the current one."""
+    where = getattr(config, "path", None)
+    if where and Path(where).is_file():
+        return Path(where).resolve().parent
+    return Path.cwd().resolve()
+
+
+def workloads(resources: Iterable[Resource], config: Any) -> list[Workload]:
+    """Resources grouped by workload, each with its declared objectives; sorted by name with
+    ``default`` first. Resources of no kind (``other``) still belong to a workload."""
+    base = config_folder(config)
+    entries = [(e, (base / e["path"]).resolve()) for e in _workload_entries(config)]
+    templates = dict(getattr(config, "template_objectives", {}) or {})
+    groups: dict[str, list[Resource]] = {}
+    declared: dict[str, Declared] = {}
+    for resource in resources:
+        file = resource.location.file
+        entry = _best_entry(Path(file).resolve(), entries)
+        name = file if file in templates else (entry["path"] if entry else "default")
+        groups.setdefault(name, []).append(resource)
+        if name not in declared:
+            declared[name] = _resolve(config, entry, templates.get(file), file)
+    ordered = sorted(groups, key=lambda n: (n != "default", n))
+    return [Workload(n, declared[n], tuple(sorted(groups[n], key=lambda r: r.address)))
+            for n in ordered]
+
+
+def _workload_entries(config: Any) -> list[dict[str, Any]]:
+    return validate_workloads(list(getattr(config, "workloads", ()) or ()) or None)
+
+
+def _best_entry(file: Path, entries: list[tuple[dict, Path]]) -> dict | None:
+    best = None
+    for entry, folder in entries:
+        if file == folder or folder in file.parents:
+            if best is None or len(folder.parts) > len(best[1].parts):
+                best = (entry, folder)
+    return best[0] if best else None
+
+
+def _resolve(config: Any, entry: dict | None, template: Any, file: str) -> Declared:
+    layers = [(validate(getattr(config, "objectives", None) or None, "objectives"),
+               "objectives in the configuration")]
+    if entry is not None:
+        layers.append((entry["objectives"], f"workload {entry['path']} in the configuration"))
+    if template:
+        layers.append((validate(template, f"{file}: Metadata.HadrLint"),
+                       f"{file} Metadata HadrLint"))
+    overrides = getattr(config, "objective_overrides", None) or {}
+    layers.append((validate(overrides or None, "command line"), "command line"))
+    values: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    for layer, source in layers:
+        for key, value in layer.items():
+            values[key] = value
+            sources[key] = source
+    return Declared(
+        strategy=values.get("strategy"), rpo=values.get("rpo"), rto=values.get("rto"),
+        primary_region=values.get("primary_region"),
+        dr_regions=tuple(values.get("dr_regions") or ()), sources=sources,
+    )

@@ -1,0 +1,680 @@
+"""RPO and RTO the infrastructure can deliver, per failure scope, each with its evidence chain.
+
+Pure functions of the graph and the configuration. An estimate is a number of seconds,
+``math.inf`` ("unbounded": no copy survives, or a manual step nobody bounded), or unknown (None,
+with the reason). It is unknown whenever an input it needs is unknown; it is never guessed.
+
+RPO of a stateful store (``store_rpo``)
+  * Availability Zone loss: 0 for data the service writes synchronously to several zones (RDS
+    Multi-AZ, Aurora and Multi-AZ DB clusters, DynamoDB, S3, EFS Standard); for single-zone data
+    (RDS single-AZ, EFS One Zone) the best copy outside the zone: automated backups (5 minutes:
+    RDS uploads transaction logs every 5 minutes), AWS Backup (the rule's schedule), or any
+    cross-region copy below.
+  * Region loss: the best copy in another region. Asynchronous replication (DynamoDB global
+    tables, Aurora Global Database, cross-region read replicas): 1 s ("typically under a
+    second"). S3 replication: 15 min with Replication Time Control, unbounded without (no time
+    guarantee). EFS replication: 15 min (AWS's stated RPO). RDS automated backups replicated to
+    another region: 5 min. AWS Backup copy actions to a vault in another region: the interval of
+    the rule's ``cron()``/``rate()`` schedule. Nothing: unbounded.
+  The workload RPO is the worst store's.
+
+RTO of a workload for a region loss (``region_rto``)
+  detection + DNS TTL + the strategy's recovery step:
+  * detection: Route 53 health check ``failure_threshold x request_interval`` (defaults 3 x 30 s)
+    of the health-checked records that route between regions (an alias that evaluates target
+    health without a health check: 60 s); without such routing, failover is manual:
+    ``recovery_steps.manual_failover`` (default unbounded).
+  * TTL: the record's ``ttl``; an alias record answers with the target's TTL (60 s for load
+    balancers).
+  * recovery step (``RECOVERY_STEPS``, each overridable in ``recovery_steps:``): ``restore`` 4 h
+    (backup-restore: restore data from backups and provision the stack), ``scale_out`` 5 min
+    (pilot-light: start compute from zero and pass health checks), ``scale_up`` 1 min
+    (warm-standby: the standby already serves; scale it up), ``none`` 0 (active-active).
+
+RTO of a workload for an Availability Zone loss (``az_rto``): the slowest store failover: RDS
+Multi-AZ 2 min (AWS: typically 60-120 s), Aurora with a replica 30 s, Aurora without a replica
+10 min (the writer is re-created), regional services 0, single-AZ data the ``restore`` step.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from hadr_lint.model import Resource, Unknown
+from hadr_lint.objectives.durations import format_duration, parse_duration
+from hadr_lint.objectives.schedule import interval_seconds
+
+INF = math.inf
+RECOVERY_STEPS: dict[str, float] = {
+    "restore": 4 * 3600.0,
+    "scale_out": 300.0,
+    "scale_up": 60.0,
+    "none": 0.0,
+    "manual_failover": INF,
+}
+STEP_TEXT = {
+    "restore": "restore from backups and provision the stack",
+    "scale_out": "start compute from zero in the DR region (pilot light)",
+    "scale_up": "scale the running standby up (warm standby)",
+    "none": "none: every region already serves (active-active)",
+}
+ASYNC = 1.0
+ASYNC_TEXT = "asynchronous replication, typically under a second"
+S3_RTC = 900.0
+EFS_REPLICATION = 900.0
+LOG_UPLOAD = 300.0
+HEALTH_CHECK_DEFAULTS = (3, 30)
+ALIAS_TTL = 60.0
+TARGET_HEALTH_DETECTION = 60.0
+STORE_KINDS = ("db_instance", "db_cluster", "dynamodb_table", "s3_bucket", "efs_file_system")
+SCOPES = ("az", "region")
+SCOPE_TEXT = {"az": "an Availability Zone loss", "region": "a region loss"}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One link of an estimate's chain: which resource and attribute gave which number."""
+
+    resource: str
+    file: str
+    line: int
+    attribute: str
+    contribution: str
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """Seconds (``math.inf``: unbounded), or None with ``unknown_reason``; and its evidence."""
+
+    value_seconds: float | None
+    unknown_reason: str | None = None
+    evidence: tuple[Evidence, ...] = ()
+    summary: str = ""
+
+    @property
+    def known(self) -> bool:
+        return self.value_seconds is not None
+
+    @property
+    def text(self) -> str:
+        if self.value_seconds is None:
+            return f"unknown ({self.unknown_reason})"
+        return format_duration(self.value_seconds)
+
+    def exceeds(self, declared: float) -> bool:
+        return self.value_seconds is not None and self.value_seconds > declared
+
+
+def evidence(resource: Resource | None, attribute: str, contribution: str) -> Evidence:
+    if resource is None:
+        return Evidence("", "", 0, attribute, contribution)
+    return Evidence(resource.name, resource.location.file, resource.location.line, attribute,
+                    contribution)
+
+
+def known(value: float, resource: Resource | None, attribute: str, why: str) -> Estimate:
+    text = f"{why}: {format_duration(value)}"
+    return Estimate(value, None, (evidence(resource, attribute, text),), why)
+
+
+def unknown(reason: str, resource: Resource | None = None, attribute: str = "") -> Estimate:
+    return Estimate(None, reason, (evidence(resource, attribute, f"unknown: {reason}"),)
+                    if resource is not None else ())
+
+
+def steps(config: Any) -> dict[str, float]:
+    """The recovery step times: defaults with ``recovery_steps:`` applied."""
+    found = dict(RECOVERY_STEPS)
+    for key, value in (getattr(config, "recovery_steps", None) or {}).items():
+        found[key] = parse_duration(value)
+    return found
+
+
+# ----- which resources hold state -----------------------------------------------------------------
+def stateful_stores(graph, resources: Iterable[Resource] | None = None,
+                    primary_region: str | None = None) -> list[Resource]:
+    """The stores whose data a recovery must bring back, sorted by address: replicas, Aurora
+    members, secondary clusters of a global database and replication destinations are copies,
+    not stores of their own."""
+    wanted = {r.address for r in resources} if resources is not None else None
+    secondaries = _global_secondaries(graph, primary_region)
+    destinations = _replication_destinations(graph)
+    found = []
+    for store in graph.resources(*STORE_KINDS):
+        if wanted is not None and store.address not in wanted:
+            continue
+        if _is_set(store.get("cluster")) or _is_set(store.get("replicate_source")):
+            continue
+        if _is_set(store.get("replication_source")) or store.address in secondaries:
+            continue
+        if store.address in destinations:
+            continue
+        found.append(store)
+    return found
+
+
+def _is_set(value: Any) -> bool:
+    return value not in (None, "", [], {})
+
+
+def _global_secondaries(graph, primary_region: str | None) -> set[str]:
+    """Clusters of an Aurora global database other than its primary: the global cluster's source
+    cluster, else the one in the declared primary region, else the first by address."""
+    groups: dict[Any, list[Resource]] = {}
+    for cluster in graph.resources("db_cluster"):
+        key = global_key(graph, cluster.get("global_cluster"))
+        if key is not None:
+            groups.setdefault(key, []).append(cluster)
+    secondaries: set[str] = set()
+    for key, members in groups.items():
+        primary = _global_primary(graph, key, members, primary_region)
+        secondaries.update(m.address for m in members if m is not primary)
+    return secondaries
+
+
+def global_key(graph, value: Any) -> Any:
+    if value is None or isinstance(value, Unknown):
+        return None
+    target = graph.resolve(value)
+    if target is not None:
+        return ("res", target.address)
+    return ("id", str(value))
+
+
+def _global_primary(graph, key: Any, members: list[Resource], primary: str | None) -> Resource:
+    if key[0] == "res":
+        source = graph.get(key[1]).get("source_cluster")
+        for member in members:
+            if source is not None and graph.resolve(source) is member:
+                return member
+    for member in members:
+        if primary is not None and member.region == primary:
+            return member
+    return members[0]
+
+
+def _replication_destinations(graph) -> set[str]:
+    """Buckets another scanned bucket replicates into and that replicate nowhere themselves."""
+    sources = {s.address for s in graph.resources("s3_bucket") if _s3_rules(graph, s)}
+    found = set()
+    for bucket in graph.resources("s3_bucket"):
+        for _, destination, _ in _s3_rules(graph, bucket):
+            target = graph.resolve(destination)
+            if target is not None and target.address not in sources:
+                found.add(target.address)
+    return found
+
+
+# ----- regions ------------------------------------------------------------------------------------
+def region(resource: Resource, config: Any) -> Any:
+    from hadr_lint.rules._region import region_of
+
+    return region_of(resource, config)
+
+
+def value_region(graph, value: Any, config: Any) -> Any:
+    from hadr_lint.rules._region import value_region as found
+
+    return found(graph, value, config)
+
+
+# ----- RPO ----------------------------------------------------------------------------------------
+def store_rpo(graph, store: Resource, scope: str, config: Any) -> Estimate:
+    """The RPO ``store`` can deliver when ``scope`` (``az`` or ``region``) is lost."""
+    if scope == "az":
+        synchronous = _synchronous(store)
+        if synchronous is not None:
+            return synchronous
+    own = region(store, config)
+    if isinstance(own, Unknown):
+        return unknown(own.reason, store, "region")
+    candidates = list(_region_copies(graph, store, own, config))
+    if scope == "az":
+        candidates += list(_in_region_copies(graph, store, own, config))
+    return best(candidates, store, scope)
+
+
+def best(candidates: list[Estimate], store: Resource, scope: str) -> Estimate:
+    """The best copy decides; an unknown copy that might beat the best known one makes the
+    result unknown (never better or worse than the evidence)."""
+    known_ones = [c for c in candidates if c.known]
+    unknown_ones = [c for c in candidates if not c.known]
+    chain = tuple(e for c in candidates for e in c.evidence)
+    top = min(known_ones, key=lambda c: c.value_seconds, default=None)
+    if top is not None and (not unknown_ones or top.value_seconds <= ASYNC):
+        rest = tuple(e for e in chain if e not in top.evidence)
+        return Estimate(top.value_seconds, None, top.evidence + rest, top.summary)
+    if unknown_ones:
+        return Estimate(None, unknown_ones[0].unknown_reason, chain)
+    why = f"no copy of {store.name} outside {'its zone' if scope == 'az' else 'its region'}"
+    return Estimate(INF, None, chain + (evidence(store, "", f"{why}: unbounded"),), why)
+
+
+def _synchronous(store: Resource) -> Estimate | None:
+    """0 for data written synchronously to several zones; None for single-zone data."""
+    kind = store.kind
+    if kind == "db_instance":
+        multi_az = store.get("multi_az")
+        if isinstance(multi_az, Unknown):
+            return unknown(f"multi_az unknown: {multi_az.reason}", store, "multi_az")
+        if multi_az is True:
+            return known(0, store, "multi_az", "synchronous Multi-AZ standby")
+        return None
+    if kind == "db_cluster":
+        return known(0, store, "engine", "cluster storage written synchronously across AZs")
+    if kind == "efs_file_system":
+        zone = store.get("availability_zone")
+        if isinstance(zone, Unknown):
+            return unknown(f"availability_zone unknown: {zone.reason}", store,
+                           "availability_zone")
+        if zone is not None:
+            return None
+    return known(0, store, "kind", f"{kind.replace('_', ' ')}: regional service, data stored "
+                                   f"synchronously across AZs")
+
+
+def _in_region_copies(graph, store: Resource, own: str, config: Any) -> Iterable[Estimate]:
+    if store.kind == "db_instance":
+        retention = store.get("backup_retention")
+        if isinstance(retention, Unknown):
+            yield unknown(f"backup_retention unknown: {retention.reason}", store,
+                          "backup_retention")
+        elif retention is None or retention > 0:
+            yield known(LOG_UPLOAD, store, "backup_retention",
+                        "automated backups, point-in-time restore (logs uploaded every 5 min)")
+    yield from _backup_copies(graph, store, own, config, same_region=True)
+
+
+def _region_copies(graph, store: Resource, own: str, config: Any) -> Iterable[Estimate]:
+    yield from replication_copies(graph, store, own, config)
+    yield from backup_copies(graph, store, own, config)
+
+
+def replication_copies(graph, store: Resource, own: str, config: Any) -> Iterable[Estimate]:
+    """Live replication of ``store`` to another region (one estimate per copy)."""
+    readers = {
+        "dynamodb_table": _dynamodb_replicas,
+        "db_cluster": _cluster_replicas,
+        "db_instance": _instance_replicas,
+        "s3_bucket": _s3_replication,
+        "efs_file_system": _efs_replication,
+    }
+    yield from readers[store.kind](graph, store, own, config)
+
+
+def backup_copies(graph, store: Resource, own: str, config: Any) -> Iterable[Estimate]:
+    """Backups of ``store`` copied to another region: AWS Backup copy actions, RDS automated
+    backups replication."""
+    if store.kind == "db_instance":
+        yield from _instance_backup_replication(graph, store, own, config)
+    yield from _backup_copies(graph, store, own, config, same_region=False)
+
+
+def _elsewhere(found: Any, own: str) -> Any:
+    """True when a region differs from ``own``; Unknown kept; None (no region) is False."""
+    if isinstance(found, Unknown):
+        return found
+    return isinstance(found, str) and found != own
+
+
+def _dynamodb_replicas(graph, table, own, config):
+    regions = table.get("replica_regions")
+    if isinstance(regions, Unknown):
+        yield unknown(f"replicas unknown: {regions.reason}", table, "replica_regions")
+        regions = []
+    for item in regions or []:
+        if isinstance(item, Unknown):
+            yield unknown(f"replica region unknown: {item.reason}", table, "replica_regions")
+        elif item != own:
+            yield known(ASYNC, table, "replica_regions", f"global table replica in {item}; "
+                                                         f"{ASYNC_TEXT}")
+    for replica in graph.sources(table, "table", kind="dynamodb_replica"):
+        where = _elsewhere(region(replica, config), own)
+        if isinstance(where, Unknown):
+            yield unknown(where.reason, replica, "region")
+        elif where:
+            yield known(ASYNC, replica, "table", f"global table replica in "
+                                                 f"{region(replica, config)}; {ASYNC_TEXT}")
+
+
+def _cluster_replicas(graph, cluster, own, config):
+    key = global_key(graph, cluster.get("global_cluster"))
+    members = [c for c in graph.resources("db_cluster")
+               if key is not None and global_key(graph, c.get("global_cluster")) == key
+               and c is not cluster]
+    members += [c for c in graph.resources("db_cluster")
+                if graph.resolve(c.get("replication_source")) is cluster]
+    for member in members:
+        where = _elsewhere(region(member, config), own)
+        if isinstance(where, Unknown):
+            yield unknown(where.reason, member, "region")
+        elif where:
+            attribute = "global_cluster" if key is not None else "replication_source"
+            yield known(ASYNC, member, attribute,
+                        f"{'Aurora Global Database secondary' if key else 'cross-region replica'}"
+                        f" in {region(member, config)}; {ASYNC_TEXT}")
+    if key is not None and not members:
+        yield unknown(f"global cluster of {cluster.name} has no secondary cluster among the "
+                      f"scanned files", cluster, "global_cluster")
+    if isinstance(cluster.get("global_cluster"), Unknown):
+        yield unknown(f"global_cluster unknown: {cluster.get('global_cluster').reason}",
+                      cluster, "global_cluster")
+
+
+def _instance_replicas(graph, db, own, config):
+    for replica in graph.resources("db_instance"):
+        if graph.resolve(replica.get("replicate_source")) is not db:
+            continue
+        where = _elsewhere(region(replica, config), own)
+        if isinstance(where, Unknown):
+            yield unknown(where.reason, replica, "region")
+        elif where:
+            yield known(ASYNC, replica, "replicate_source",
+                        f"cross-region read replica in {region(replica, config)}; {ASYNC_TEXT}")
+
+
+def _instance_backup_replication(graph, db, own, config):
+    for copy in graph.resources("db_backup_replication"):
+        if graph.resolve(copy.get("source")) is not db:
+            continue
+        where = _elsewhere(region(copy, config), own)
+        if isinstance(where, Unknown):
+            yield unknown(where.reason, copy, "region")
+        elif where:
+            yield known(LOG_UPLOAD, copy, "source", "automated backups replicated to "
+                        f"{region(copy, config)} (transaction logs every 5 min)")
+    target = db.get("backup_replication_region")
+    if isinstance(target, Unknown):
+        yield unknown(f"backup replication region unknown: {target.reason}", db,
+                      "backup_replication_region")
+    elif isinstance(target, str) and target != own:
+        yield known(LOG_UPLOAD, db, "backup_replication_region",
+                    f"automated backups replicated to {target} (transaction logs every 5 min)")
+
+
+def _s3_rules(graph, bucket) -> list[tuple[Resource, Any, Any]]:
+    """(declaring resource, destination, replication time control) for each replication rule."""
+    found = []
+    inline = bucket.get("replication_destinations")
+    for item in inline if isinstance(inline, list) else ([inline] if inline else []):
+        found.append((bucket, item, bucket.get("replication_time")))
+    for config in graph.sources(bucket, "bucket", kind="s3_replication"):
+        destinations = config.get("destinations")
+        items = destinations if isinstance(destinations, list) else [destinations]
+        for item in items:
+            found.append((config, item, config.get("replication_time")))
+    return found
+
+
+def _s3_replication(graph, bucket, own, config):
+    for source, destination, rtc in _s3_rules(graph, bucket):
+        if isinstance(destination, Unknown):
+            yield unknown(f"replication destination unknown: {destination.reason}", source,
+                          "destinations")
+            continue
+        where = value_region(graph, destination, config)
+        if isinstance(where, Unknown):
+            yield unknown(where.reason, source, "destinations")
+        elif where != own:
+            yield _s3_rtc(source, where, rtc)
+
+
+def _s3_rtc(source: Resource, where: str, rtc: Any) -> Estimate:
+    if isinstance(rtc, Unknown):
+        return unknown(f"Replication Time Control unknown: {rtc.reason}", source,
+                       "replication_time")
+    if rtc is True:
+        return known(S3_RTC, source, "replication_time",
+                     f"S3 replication to {where} with Replication Time Control")
+    return known(INF, source, "replication_time",
+                 f"S3 replication to {where} without Replication Time Control (no time bound)")
+
+
+def _efs_replication(graph, fs, own, config):
+    regions = fs.get("replication_regions")
+    for item in regions if isinstance(regions, list) else []:
+        if isinstance(item, str) and item != own:
+            yield known(EFS_REPLICATION, fs, "replication_regions",
+                        f"EFS replication to {item} (AWS states an RPO of 15 min)")
+    if isinstance(regions, Unknown):
+        yield unknown(f"replication regions unknown: {regions.reason}", fs,
+                      "replication_regions")
+    for copy in graph.sources(fs, "file_system", kind="efs_replication"):
+        targets = copy.get("destination_regions")
+        if isinstance(targets, Unknown):
+            yield unknown(f"destination unknown: {targets.reason}", copy, "destination_regions")
+            continue
+        for item in targets or []:
+            where = region(copy, config) if item is None else item
+            where = _elsewhere(where, own) and where
+            if isinstance(where, Unknown):
+                yield unknown(where.reason, copy, "destination_regions")
+            elif where:
+                yield known(EFS_REPLICATION, copy, "destination_regions",
+                            f"EFS replication to {where} (AWS states an RPO of 15 min)")
+
+
+def _backup_copies(graph, store, own, config, same_region: bool):
+    """One estimate per AWS Backup rule that backs ``store`` up (same_region) or copies it to
+    another region: the longest gap of the rule's schedule."""
+    from hadr_lint.backup_links import backup_coverage, is_covered
+
+    covered = is_covered(graph, store)
+    if isinstance(covered, Unknown):
+        yield unknown(f"backup selection unknown: {covered.reason}", store, "backup")
+    for plan in backup_coverage(graph).get(store.address, []):
+        rules = plan.get("rules")
+        if isinstance(rules, Unknown):
+            yield unknown(f"backup rules unknown: {rules.reason}", plan, "rules")
+            continue
+        for rule in rules or []:
+            if not isinstance(rule, dict):
+                yield unknown("a backup rule is unknown", plan, "rules")
+                continue
+            yield from _rule_copy(graph, plan, rule, own, config, same_region)
+
+
+def _rule_copy(graph, plan, rule: Mapping, own, config, same_region: bool):
+    name = rule.get("name") if isinstance(rule.get("name"), str) else "?"
+    schedule = rule.get("schedule")
+    if same_region:
+        where: Any = "its region"
+    else:
+        where = _copy_region(graph, plan, rule, own, config)
+        if where is None:
+            return
+        if isinstance(where, Unknown):
+            yield unknown(f"copy destination of rule {name} unknown: {where.reason}", plan,
+                          f"rules[{name}].copy_actions")
+            return
+    if schedule is None:
+        yield unknown(f"backup rule {name} sets no schedule", plan, f"rules[{name}].schedule")
+        return
+    gap = interval_seconds(schedule)
+    if isinstance(gap, Unknown):
+        yield unknown(gap.reason, plan, f"rules[{name}].schedule")
+        return
+    what = "AWS Backup" if same_region else f"AWS Backup copy to {where}"
+    yield known(gap, plan, f"rules[{name}].schedule", f"{what}, rule {name} runs {schedule}")
+
+
+def _copy_region(graph, plan, rule: Mapping, own, config) -> Any:
+    """The other region a rule copies to, None when it copies nowhere else, or Unknown."""
+    actions = rule.get("copy_actions")
+    if isinstance(actions, Unknown):
+        return actions
+    pending = None
+    for action in actions or []:
+        vault = action.get("destination_vault") if isinstance(action, dict) else Unknown(
+            "copy action unknown")
+        where = value_region(graph, vault, config)
+        if isinstance(where, Unknown):
+            pending = pending or where
+        elif where != own:
+            return where
+    return pending
+
+
+def workload_rpo(estimates: Mapping[str, Estimate], stores: list[Resource]) -> Estimate:
+    """The worst store decides; unknown when any store is unknown and no known one is
+    unbounded."""
+    if not stores:
+        return Estimate(None, "no stateful store in the workload")
+    pairs = [(store, estimates[store.address]) for store in stores]
+    known_ones = [(s, e) for s, e in pairs if e.known]
+    unknown_ones = [(s, e) for s, e in pairs if not e.known]
+    worst = max(known_ones, key=lambda p: p[1].value_seconds, default=None)
+    if unknown_ones and (worst is None or worst[1].value_seconds != INF):
+        store, est = unknown_ones[0]
+        return Estimate(None, f"{store.name}: {est.unknown_reason}", est.evidence)
+    store, est = worst
+    return replace(est, summary=f"{store.name}: {est.summary}")
+
+
+# ----- RTO ----------------------------------------------------------------------------------------
+ROUTING_BETWEEN_REGIONS = ("failover", "latency", "weighted", "geolocation", "geoproximity")
+
+
+def region_rto(graph, resources: Iterable[Resource] | None, strategy: str | None,
+               config: Any, step: str | None = None) -> Estimate:
+    """Detection + DNS TTL + the strategy's recovery step, for a region loss."""
+    if strategy is None and step is None:
+        return Estimate(None, "no strategy declared: the recovery step is not known")
+    if step is None:
+        from hadr_lint.objectives.strategies import table
+
+        step = table(getattr(config, "strategies", None))[strategy].recovery_step
+    times = steps(config)
+    parts = [_detection(graph, resources, config, times), _ttl(graph, resources)]
+    parts.append(Estimate(times[step], None, (evidence(None, f"recovery_steps.{step}",
+                 f"recovery step: {STEP_TEXT[step]}: {format_duration(times[step])}"),),
+                 STEP_TEXT[step]))
+    return add(parts)
+
+
+def add(parts: list[Estimate]) -> Estimate:
+    chain = tuple(e for p in parts for e in p.evidence)
+    missing = next((p for p in parts if not p.known), None)
+    if missing is not None:
+        return Estimate(None, missing.unknown_reason, chain)
+    total = sum(p.value_seconds for p in parts)
+    return Estimate(total, None, chain, " + ".join(p.summary for p in parts if p.summary))
+
+
+def routed_entries(graph, resources: Iterable[Resource] | None):
+    """Health-checked DNS records that route between regions: the workload's own when it has
+    some, else every such record in the scan."""
+    from hadr_lint.rules._region import dns_entries
+
+    entries = [e for e in dns_entries(graph) if e.get("routing") in ROUTING_BETWEEN_REGIONS]
+    if resources is not None:
+        wanted = {r.address for r in resources}
+        own = [e for e in entries if e.resource.address in wanted]
+        entries = own or entries
+    return entries
+
+
+def _detection(graph, resources, config, times) -> Estimate:
+    entries = [e for e in routed_entries(graph, resources) if e.watched is not False]
+    if not entries:
+        value = times["manual_failover"]
+        return Estimate(value, None, (evidence(None, "recovery_steps.manual_failover",
+                        "no health-checked DNS routing between regions: failover is manual: "
+                        f"{format_duration(value)}"),), "manual failover")
+    found = [_entry_detection(graph, e) for e in entries]
+    return _worst(found)
+
+
+def _entry_detection(graph, entry) -> Estimate:
+    check_id = entry.get("health_check")
+    if isinstance(entry.watched, Unknown):
+        return unknown(f"health check unknown: {entry.watched.reason}", entry.resource,
+                       "health_check")
+    check = graph.resolve(check_id) if check_id is not None else None
+    if check is None and check_id is None:
+        return known(TARGET_HEALTH_DETECTION, entry.resource, "evaluate_target_health",
+                     "alias evaluates target health (about 1 min)")
+    if check is None:
+        return unknown(f"health check {check_id} is not among the scanned resources",
+                       entry.resource, "health_check")
+    threshold = check.get("failure_threshold")
+    interval = check.get("request_interval")
+    threshold = HEALTH_CHECK_DEFAULTS[0] if threshold is None else threshold
+    interval = HEALTH_CHECK_DEFAULTS[1] if interval is None else interval
+    for name, value in (("failure_threshold", threshold), ("request_interval", interval)):
+        if not isinstance(value, int):
+            reason = value.reason if isinstance(value, Unknown) else f"{value!r}"
+            return unknown(f"{name} unknown: {reason}", check, name)
+    return known(threshold * interval, check, "failure_threshold, request_interval",
+                 f"health check fails after {threshold} x {interval} s")
+
+
+def _ttl(graph, resources) -> Estimate:
+    entries = [e for e in routed_entries(graph, resources) if e.watched is not False]
+    if not entries:
+        return Estimate(0, None, (), "")
+    found = []
+    for entry in entries:
+        ttl = entry.get("ttl")
+        if entry.get("alias_target") is not None:
+            found.append(known(ALIAS_TTL, entry.resource, "alias",
+                               "alias record: the target's DNS TTL (60 s for load balancers)"))
+        elif isinstance(ttl, int):
+            found.append(known(ttl, entry.resource, "ttl", f"DNS TTL {ttl} s"))
+        else:
+            reason = ttl.reason if isinstance(ttl, Unknown) else "record without a TTL"
+            found.append(unknown(f"ttl unknown: {reason}", entry.resource, "ttl"))
+    return _worst(found)
+
+
+def _worst(found: list[Estimate]) -> Estimate:
+    chain = tuple(e for f in found for e in f.evidence)
+    missing = next((f for f in found if not f.known), None)
+    if missing is not None:
+        return Estimate(None, missing.unknown_reason, chain)
+    top = max(found, key=lambda f: f.value_seconds)
+    return Estimate(top.value_seconds, None, top.evidence, top.summary)
+
+
+def az_rto(graph, stores: list[Resource], config: Any) -> Estimate:
+    """The slowest store failover when an Availability Zone is lost."""
+    if not stores:
+        return Estimate(None, "no stateful store in the workload")
+    return _worst([store_az_rto(graph, s, config) for s in stores])
+
+
+def store_az_rto(graph, store: Resource, config: Any) -> Estimate:
+    times = steps(config)
+    if store.kind == "db_instance":
+        multi_az = store.get("multi_az")
+        if isinstance(multi_az, Unknown):
+            return unknown(f"multi_az unknown: {multi_az.reason}", store, "multi_az")
+        if multi_az is True:
+            return known(120, store, "multi_az", "RDS Multi-AZ failover (typically 60-120 s)")
+        return known(times["restore"], store, "multi_az",
+                     "single-AZ instance: restore from backups")
+    if store.kind == "db_cluster":
+        return _cluster_az_rto(graph, store, times)
+    if store.kind == "efs_file_system" and store.get("availability_zone") is not None:
+        return known(times["restore"], store, "availability_zone",
+                     "EFS One Zone: restore from backups")
+    return known(0, store, "kind", "regional service: no failover needed")
+
+
+def _cluster_az_rto(graph, cluster: Resource, times) -> Estimate:
+    members = graph.sources(cluster, "cluster", kind="db_instance")
+    if any(m.get("count_unknown") for m in members):
+        return unknown("the number of cluster instances is unknown", cluster, "instances")
+    if len(members) >= 2:
+        return known(30, cluster, "instances", f"Aurora promotes a replica ({len(members)} "
+                                                "instances; typically under 30 s)")
+    if len(members) == 1:
+        return known(600, cluster, "instances",
+                     "one instance: Aurora re-creates the writer (typically under 10 min)")
+    if cluster.get("engine_mode") == "serverless":
+        return known(600, cluster, "engine_mode", "Aurora Serverless v1: re-created in "
+                                                  "another AZ (typically under 10 min)")
+    return unknown("no cluster instance among the scanned resources", cluster, "instances")

@@ -1,0 +1,50 @@
+"""GitHub Actions workflow commands: one annotation line per finding and per file error.
+
+``::error file=main.tf,line=60,endLine=75,title=HA001::message`` shows the finding on the pull
+request's diff without code scanning. Severities map to ``error``, ``warning`` and ``notice``.
+"""
+
+from __future__ import annotations
+
+from hadr_lint.engine import ScanResult
+
+COMMAND = {"error": "error", "warning": "warning", "note": "notice"}
+
+
+def _data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _property(text: str) -> str:
+    return _data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def annotation(command: str, message: str, file: str | None = None, line: int | None = None,
+               end_line: int | None = None, title: str | None = None) -> str:
+    props = []
+    if file:
+        props.append(f"file={_property(file)}")
+    if line:
+        props.append(f"line={line}")
+        props.append(f"endLine={max(line, end_line or line)}")
+    if title:
+        props.append(f"title={_property(title)}")
+    head = f"::{command} {','.join(props)}" if props else f"::{command}"
+    return f"{head}::{_data(message)}"
+
+
+def render(result: ScanResult, show_unknown: bool = False) -> str:
+    lines = [
+        annotation(COMMAND[f.severity], f"{f.message} [{f.resource}]", f.file, f.line,
+                   f.end_line, f.rule_id)
+        for f in result.findings
+    ]
+    lines += [annotation("error", e.message, e.file, e.line, None, "hadr-lint: file error")
+              for e in result.errors]
+    if show_unknown:
+        lines += [annotation("notice", f"unverified: {u.reason} [{u.resource}]", u.file, u.line,
+                             None, u.rule_id) for u in result.unknowns]
+    from hadr_lint.report.text import summary
+
+    lines.append(summary(result, show_unknown))
+    return "\n".join(lines) + "\n"

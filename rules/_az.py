@@ -1,0 +1,76 @@
+"""Helpers the AZ-scope rules (HA002-HA011) share: spread checks, following LB attachments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hadr_lint.model import Unknown
+from hadr_lint.rulebase import problem, unverified
+from hadr_lint.ruleutil import plural, region_of, required_azs, zone_names
+
+
+def spread(graph, config, resource, what: str):
+    """HA001-style check: ``resource`` spans at least min_azs distinct AZs (capped by region)."""
+    zones = graph.zones(resource)
+    required, capped = required_azs(config.min_azs, region_of(resource, zones))
+    if len(zones.zones) >= required:
+        return
+    if zones.unknown:
+        yield unverified(resource, "AZ spread unknown: " + "; ".join(zones.unknown))
+        return
+    yield problem(
+        resource,
+        f"{what} spans {plural(len(zones.zones), 'AZ')} ({zone_names(zones)}); "
+        f"needs at least {required}{capped}",
+    )
+
+
+def first_unknown(*values: Any) -> Unknown | None:
+    return next((v for v in values if isinstance(v, Unknown)), None)
+
+
+def list_state(value: Any) -> str:
+    """``set`` (a non-empty list, even with unknown items), ``empty``, or ``unknown``."""
+    if isinstance(value, Unknown):
+        return "unknown"
+    if isinstance(value, list):
+        return "set" if value else "empty"
+    return "empty" if value in (None, "") else "set"
+
+
+# ----- Auto Scaling group -> load balancers ------------------------------------------------------
+def asg_targets(graph, group) -> list:
+    """Target groups and Classic ELBs the group registers with, where the graph resolves them."""
+    found = []
+    for relation in ("target_groups", "load_balancers", "traffic_sources"):
+        found.extend(graph.targets(group, relation))
+    for attachment in graph.sources(group, relation="group", kind="autoscaling_attachment"):
+        found.extend(graph.targets(attachment, "target"))
+    return _unique(found)
+
+
+def load_balancers_of(graph, target) -> list:
+    """The load balancers that send traffic to ``target`` (a target group, or an LB itself)."""
+    if target.kind == "load_balancer":
+        return [target]
+    if target.kind != "target_group":
+        return []
+    found = []
+    for listener in graph.sources(target, relation="target_groups", kind="lb_listener"):
+        found.extend(graph.targets(listener, "load_balancer"))
+    for rule in graph.sources(target, relation="target_groups", kind="lb_listener_rule"):
+        for listener in graph.targets(rule, "listener"):
+            found.extend(graph.targets(listener, "load_balancer"))
+    return _unique(r for r in found if r.kind == "load_balancer")
+
+
+def _unique(resources) -> list:
+    seen: dict[str, Any] = {}
+    for resource in resources:
+        seen.setdefault(resource.address, resource)
+    return list(seen.values())
+
+
+def same_unit(first, second) -> bool:
+    """Both resources come from the same Terraform root, plan or template (``unit::address``)."""
+    return first.address.split("::", 1)[0] == second.address.split("::", 1)[0]

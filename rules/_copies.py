@@ -1,0 +1,153 @@
+"""Where the region-scope rules find a data store's copies in other regions (DR005).
+
+``copies(graph, store, config)`` returns ``(exempt, regions)``: ``exempt`` when the store is itself
+a replica or secondary (its data already lives elsewhere), and the regions of its copies, each a
+region name or an ``Unknown`` (a copy that might exist, or whose region cannot be resolved).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hadr_lint.rules._region import find_store, region_of, value_region
+
+from hadr_lint.model import Unknown
+from hadr_lint.ruleutil import is_set
+
+
+def copies(graph, store, config) -> tuple[bool, list[Any]]:
+    reader = READERS.get(store.kind)
+    if reader is None:
+        return True, []
+    return reader(graph, store, config)
+
+
+def _pointing(graph, kind: str, attribute: str, store, kinds: tuple[str, ...]):
+    """Resources of ``kind`` whose ``attribute`` designates ``store``, and unknown ones."""
+    found, unknown = [], []
+    for resource in graph.resources(kind):
+        value = resource.get(attribute)
+        if isinstance(value, Unknown):
+            unknown.append(Unknown(f"{resource.name}: {value.reason}"))
+        elif value is not None and find_store(graph, value, kinds) is store:
+            found.append(resource)
+    return found, unknown
+
+
+def _regions_of(resources, config) -> list[Any]:
+    return [region_of(r, config) for r in resources]
+
+
+# ----- RDS ---------------------------------------------------------------------------------------
+def _db_instance(graph, db, config):
+    engine = db.get("engine")
+    member = is_set(db.get("cluster")) or isinstance(engine, str) and engine.startswith("aurora")
+    if member or is_set(db.get("replicate_source")):
+        return True, []
+    replicas, unknown = _pointing(graph, "db_instance", "replicate_source", db, ("db_instance",))
+    backups, unknown2 = _pointing(graph, "db_backup_replication", "source", db, ("db_instance",))
+    regions = _regions_of(replicas + backups, config) + unknown + unknown2
+    own = db.get("backup_replication_region")
+    if own is not None:
+        regions.append(own)
+    return False, regions
+
+
+def _db_cluster(graph, cluster, config):
+    if is_set(cluster.get("replication_source")):
+        return True, []
+    replicas, unknown = _pointing(graph, "db_cluster", "replication_source", cluster,
+                                  ("db_cluster",))
+    regions = _regions_of(replicas, config) + unknown
+    group = _global_group(graph, cluster)
+    if isinstance(group, Unknown):
+        regions.append(group)
+    elif group is not None:
+        members = [c for c in graph.resources("db_cluster")
+                   if c is not cluster and _global_group(graph, c) == group]
+        regions += _regions_of(members, config)
+    return False, regions
+
+
+def _global_group(graph, cluster) -> Any:
+    """The global database a cluster belongs to (an address or id), None, or Unknown."""
+    value = cluster.get("global_cluster")
+    if isinstance(value, Unknown):
+        return Unknown(f"global cluster of {cluster.name}: {value.reason}")
+    if value is not None:
+        target = find_store(graph, value, ("db_global_cluster",))
+        return target.address if target is not None else str(value)
+    for glob in graph.resources("db_global_cluster"):
+        source = glob.get("source_cluster")
+        if source is not None and find_store(graph, source, ("db_cluster",)) is cluster:
+            return glob.address
+    return None
+
+
+# ----- DynamoDB ----------------------------------------------------------------------------------
+def _dynamodb(graph, table, config):
+    listed = table.get("replica_regions")
+    regions = [listed] if isinstance(listed, Unknown) else list(listed or [])
+    replicas, unknown = _pointing(graph, "dynamodb_replica", "table", table, ("dynamodb_table",))
+    return False, regions + _regions_of(replicas, config) + unknown
+
+
+# ----- S3 ----------------------------------------------------------------------------------------
+def _s3(graph, bucket, config):
+    role = _bucket_role(graph, bucket)
+    if role is True:
+        return True, []
+    destinations = _listed(bucket.get("replication_destinations"))
+    configs, unknown = _pointing(graph, "s3_replication", "bucket", bucket, ("s3_bucket",))
+    for item in configs:
+        destinations += _listed(item.get("destinations"))
+    regions = [value_region(graph, d, config, ("s3_bucket",)) for d in destinations]
+    return False, regions + unknown + ([role] if isinstance(role, Unknown) else [])
+
+
+def _listed(value: Any) -> list[Any]:
+    if isinstance(value, Unknown):
+        return [value]
+    return list(value or [])
+
+
+def _bucket_role(graph, bucket) -> Any:
+    """True when the bucket is a replication destination or an access-log target (its data is a
+    copy, or logs), Unknown when an unresolved destination might be it, else False."""
+    unknown = None
+    for source in graph.resources("s3_bucket", "s3_replication", "s3_logging"):
+        for key in ("replication_destinations", "destinations", "log_target"):
+            value = source.get(key)
+            for item in [value] if key == "log_target" else _listed(value):
+                if isinstance(item, Unknown):
+                    unknown = unknown or Unknown(f"{source.name} copies to a bucket that may be "
+                                                 f"this one: {item.reason}")
+                elif item is not None and find_store(graph, item, ("s3_bucket",)) is bucket:
+                    return True
+    return unknown or False
+
+
+# ----- EFS ---------------------------------------------------------------------------------------
+def _efs(graph, fs, config):
+    for item in graph.resources("efs_replication"):
+        for dest in _listed(item.get("destination_file_systems")):
+            if not isinstance(dest, Unknown) and graph.resolve(dest) is fs:
+                return True, []
+    own = region_of(fs, config)
+    regions = [own if r is None else r for r in _listed(fs.get("replication_regions"))]
+    configs, unknown = _pointing(graph, "efs_replication", "file_system", fs,
+                                 ("efs_file_system",))
+    for item in configs:
+        here = region_of(item, config)
+        regions += [here if r is None else r for r in _listed(item.get("destination_regions"))]
+    return False, regions + unknown
+
+
+READERS = {
+    "db_instance": _db_instance,
+    "db_cluster": _db_cluster,
+    "dynamodb_table": _dynamodb,
+    "s3_bucket": _s3,
+    "efs_file_system": _efs,
+}
+STORE_KINDS = tuple(READERS)

@@ -1,0 +1,131 @@
+"""Data store has no copy in another region, though the DR strategy needs one.
+
+## What it does
+When the configuration declares a multi-region strategy (`objectives: {strategy: pilot-light}`,
+`warm-standby` or `active-active` in `.hadr-lint.yaml`), reports every RDS instance, Aurora
+cluster, DynamoDB table, S3 bucket and EFS file system that has no copy in another region. Copies
+that count:
+
+* DynamoDB global table replicas (`replica { region_name }`, `aws_dynamodb_table_replica`,
+  `AWS::DynamoDB::GlobalTable` `Replicas`);
+* S3 replication to a bucket in another region (`aws_s3_bucket_replication_configuration`, inline
+  `replication_configuration`, `ReplicationConfiguration`); same-region replication does not;
+* an Aurora global database with a member cluster in another region (`aws_rds_global_cluster`,
+  `global_cluster_identifier`), or a cross-region replica cluster;
+* RDS cross-region read replicas (`replicate_source_db` naming this instance, by reference or
+  ARN) and cross-region automated backup replication
+  (`aws_db_instance_automated_backups_replication`, `AutomaticBackupReplicationRegion`);
+* EFS replication to another region (`aws_efs_replication_configuration`,
+  `ReplicationConfiguration`).
+
+Stores that are themselves replicas or secondaries are exempt. Without a declared strategy, or with
+`backup-restore`, the rule is silent.
+
+## Why is this bad?
+Pilot light, warm standby and active-active all promise that the data is already in the recovery
+region when the primary region fails. A store that exists in one region only turns that promise
+into a restore from backup (if there is one) measured in hours, and loses everything written
+since.
+
+## Example
+```hcl
+resource "aws_dynamodb_table" "orders" {
+  name         = "orders"
+  billing_mode = "PAY_PER_REQUEST"
+  hash_key     = "id"
+  attribute {
+    name = "id"
+    type = "S"
+  }
+}
+```
+```yaml
+Orders:
+  Type: AWS::DynamoDB::Table
+  Properties:
+    TableName: orders
+    BillingMode: PAY_PER_REQUEST
+    KeySchema: [{AttributeName: id, KeyType: HASH}]
+    AttributeDefinitions: [{AttributeName: id, AttributeType: S}]
+```
+
+## Fix
+```hcl
+resource "aws_dynamodb_table" "orders" {
+  # ...
+  stream_enabled   = true
+  stream_view_type = "NEW_AND_OLD_IMAGES"
+  replica { region_name = "us-west-2" }
+}
+```
+```yaml
+Orders:
+  Type: AWS::DynamoDB::GlobalTable
+  Properties:
+    TableName: orders
+    # ...
+    Replicas:
+      - Region: us-east-1
+      - Region: us-west-2
+```
+
+A copy whose region cannot be resolved (an ARN without a region, a variable without a value)
+leaves the check unverified.
+"""
+
+from __future__ import annotations
+
+from hadr_lint.rules._copies import STORE_KINDS, copies
+from hadr_lint.rules._region import region_of, strategy_needs_copies
+
+from hadr_lint.model import Unknown
+from hadr_lint.rulebase import Rule, problem, unverified
+
+RULE = Rule(
+    id="DR005",
+    name="no-cross-region-copy",
+    severity="error",
+    scope="region",
+    kinds=STORE_KINDS,
+    short="Data store has no copy in another region, though the DR strategy needs one",
+    description="With a pilot-light, warm-standby or active-active strategy, an RDS instance, "
+    "Aurora cluster, DynamoDB table, S3 bucket or EFS file system with no replica in another "
+    "region is lost with its region.",
+    tags=("reliability", "region", "data", "replication"),
+    equivalents={"checkov": "CKV_AWS_144 (S3 cross-region replication)", "cfn-lint": "none",
+                 "trivy": "none"},
+)
+
+NAMES = {
+    "db_instance": "RDS DB instance", "db_cluster": "Aurora cluster",
+    "dynamodb_table": "DynamoDB table", "s3_bucket": "S3 bucket",
+    "efs_file_system": "EFS file system",
+}
+
+
+def check(graph, config):
+    strategy = strategy_needs_copies(config)
+    if strategy is None:
+        return
+    for store in graph.resources(*STORE_KINDS):
+        exempt, regions = copies(graph, store, config)
+        if not exempt:
+            yield from _judge(store, regions, config, strategy)
+
+
+def _judge(store, regions, config, strategy):
+    regions = [r if isinstance(r, (str, Unknown)) else Unknown(f"region {r} known only after "
+               "apply") for r in regions]
+    own = region_of(store, config)
+    if regions and isinstance(own, Unknown):
+        yield unverified(store, f"region unknown: {own.reason}")
+        return
+    if any(isinstance(r, str) and r != own for r in regions):
+        return
+    unknown = next((r for r in regions if isinstance(r, Unknown)), None)
+    if unknown is not None:
+        yield unverified(store, f"a copy's region is unknown: {unknown.reason}")
+        return
+    where = f"only in {own}" if isinstance(own, str) else "in one region"
+    yield problem(store, f"{NAMES[store.kind]} has no copy in another region (it lives {where}), "
+                  f"but the declared strategy is {strategy}")

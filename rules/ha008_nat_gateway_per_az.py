@@ -1,0 +1,172 @@
+"""Private subnets send their outbound traffic to a NAT gateway in another Availability Zone.
+
+## What it does
+Follows each route table's default route (`0.0.0.0/0`, in inline `route` blocks, `aws_route` or
+`AWS::EC2::Route`) to its NAT gateway, resolves the NAT gateway's subnet to its zone, and compares
+it with the zones of the subnets associated with the route table (`aws_route_table_association`,
+`AWS::EC2::SubnetRouteTableAssociation`). Reports route tables whose subnets sit in zones where
+none of their NAT gateways is: typically one NAT gateway shared by every private subnet. For the
+terraform-aws-modules/vpc module it reports `single_nat_gateway = true` with several `azs`.
+Regional NAT gateways (`availability_mode = "regional"`) span zones and are not reported.
+
+## Why is this bad?
+A NAT gateway lives in one zone. When that zone fails, every private subnet routed through it
+loses outbound access (package mirrors, AWS APIs without VPC endpoints, third-party APIs) even
+though its own zone is healthy, so a single-zone failure spreads to the whole VPC.
+
+## Example
+```hcl
+resource "aws_route_table" "private" {
+  vpc_id = aws_vpc.main.id
+  route {
+    cidr_block     = "0.0.0.0/0"
+    nat_gateway_id = aws_nat_gateway.main.id   # in public subnet a
+  }
+}
+
+resource "aws_route_table_association" "private" {
+  count          = 3                           # private subnets a, b, c
+  subnet_id      = aws_subnet.private[count.index].id
+  route_table_id = aws_route_table.private.id
+}
+```
+```yaml
+PrivateDefaultRoute:
+  Type: AWS::EC2::Route
+  Properties:
+    RouteTableId: !Ref PrivateRouteTable       # associated with subnets in a, b and c
+    DestinationCidrBlock: 0.0.0.0/0
+    NatGatewayId: !Ref NatGatewayA
+```
+
+## Fix
+One NAT gateway and one private route table per zone:
+```hcl
+resource "aws_route_table" "private" {
+  count  = 3
+  vpc_id = aws_vpc.main.id
+  route {
+    cidr_block     = "0.0.0.0/0"
+    nat_gateway_id = aws_nat_gateway.per_az[count.index].id
+  }
+}
+```
+```yaml
+PrivateDefaultRouteB:
+  Type: AWS::EC2::Route
+  Properties:
+    RouteTableId: !Ref PrivateRouteTableB      # associated with the subnet in b only
+    DestinationCidrBlock: 0.0.0.0/0
+    NatGatewayId: !Ref NatGatewayB
+```
+With the vpc module: `one_nat_gateway_per_az = true` and `single_nat_gateway = false`.
+
+A NAT gateway or subnet whose zone cannot be resolved leaves the check unverified.
+"""
+
+from __future__ import annotations
+
+from hadr_lint.rules._az import first_unknown
+
+from hadr_lint.model import Unknown
+from hadr_lint.rulebase import Rule, problem, unverified
+
+RULE = Rule(
+    id="HA008",
+    name="nat-gateway-per-az",
+    severity="warning",
+    scope="az",
+    kinds=("route_table", "vpc_module"),
+    short="Private subnets use a NAT gateway in another Availability Zone",
+    description="Private subnets whose default route goes to a NAT gateway in another "
+    "Availability Zone lose outbound access when that zone fails.",
+    tags=("reliability", "availability-zone", "network", "nat-gateway"),
+    equivalents={"checkov": "none", "trivy": "none"},
+)
+
+DEFAULT = "0.0.0.0/0"
+
+
+def nat_gateways(graph, table) -> tuple[list, list[str]]:
+    """The NAT gateways a route table's default route goes to, and what is unknown about it."""
+    found = list(graph.targets(table, "default_nat"))
+    unknown = []
+    inline = table.get("default_nat")
+    if isinstance(inline, Unknown):
+        unknown.append(f"inline routes unknown: {inline.reason}")
+    for route in graph.sources(table, relation="route_table", kind="route"):
+        destination, target = route.get("destination"), route.get("nat_gateway")
+        if destination != DEFAULT or target is None:
+            continue
+        resolved = graph.targets(route, "nat_gateway")
+        found.extend(resolved)
+        if not resolved:
+            unknown.append(f"NAT gateway {target} of {route.name} is not in the scanned files")
+    return found, unknown
+
+
+def subnets_of(graph, table) -> tuple[list, list[str]]:
+    found, unknown = [], []
+    for link in graph.sources(table, relation="route_table", kind="route_table_association"):
+        resolved = graph.targets(link, "subnet")
+        found.extend(resolved)
+        if not resolved and link.get("subnet") is not None:
+            unknown.append(f"subnet of {link.name} is not in the scanned files")
+    return found, unknown
+
+
+def check(graph, config):
+    for table in graph.resources("route_table"):
+        yield from _check_table(graph, table)
+    for vpc in graph.resources("vpc_module"):
+        yield from _check_module(vpc)
+
+
+def _check_table(graph, table):
+    nats, nat_unknown = nat_gateways(graph, table)
+    if not nats and not nat_unknown:
+        return
+    if any(nat.get("availability_mode") == "regional" for nat in nats):
+        return
+    subnets, subnet_unknown = subnets_of(graph, table)
+    if not subnets and not subnet_unknown:
+        return
+    nat_zones, subnet_zones = _zones(graph, nats, nat_unknown), _zones(graph, subnets,
+                                                                       subnet_unknown)
+    outside = subnet_zones - nat_zones
+    if outside and not nat_unknown:
+        shown = ", ".join(sorted(str(z) for z in outside))
+        where = ", ".join(sorted(str(z) for z in nat_zones))
+        yield problem(
+            table,
+            f"route table sends the default route of subnets in {shown} to a NAT gateway in "
+            f"{where}: losing that AZ cuts their outbound access",
+        )
+    elif nat_unknown or subnet_unknown:
+        reasons = dict.fromkeys(nat_unknown + subnet_unknown)
+        yield unverified(table, "NAT gateway or subnet AZ unknown: " + "; ".join(reasons))
+
+
+def _zones(graph, resources, unknown: list[str]) -> set:
+    found: set = set()
+    for resource in resources:
+        zones = graph.zones(resource)
+        found |= zones.zones
+        unknown.extend(zones.unknown)
+    return found
+
+
+def _check_module(vpc):
+    enabled, single = vpc.get("enable_nat_gateway"), vpc.get("single_nat_gateway")
+    azs, private = vpc.get("azs"), vpc.get("private_subnets")
+    if enabled is False or single is False or private == []:
+        return
+    unknown = first_unknown(enabled, single, azs, private)
+    if unknown is not None:
+        yield unverified(vpc, f"NAT gateway layout unknown: {unknown.reason}")
+    elif isinstance(azs, list) and len(azs) > 1:
+        yield problem(
+            vpc,
+            f"single_nat_gateway = true serves private subnets in {len(azs)} AZs from one NAT "
+            "gateway: losing its AZ cuts outbound access for all of them",
+        )

@@ -1,0 +1,76 @@
+"""ECS service or EKS node group spans fewer than `min_azs` Availability Zones.
+
+## What it does
+Resolves the subnets of ECS services using `awsvpc` networking (`network_configuration.subnets`;
+CloudFormation `NetworkConfiguration.AwsvpcConfiguration.Subnets`) and of EKS managed node
+groups (`subnet_ids`; CloudFormation `Subnets`) to their zones and counts the distinct zones.
+The threshold is `min_azs` (default 3), capped by the number of zones the region has. Services
+without `awsvpc` subnets are placed by their cluster's capacity and are not checked here.
+
+## Why is this bad?
+ECS spreads tasks, and EKS spreads nodes, only over the subnets they are given. A service or node
+group in one zone stops with it; in two zones it loses half its capacity while the scheduler
+looks for room in the survivor.
+
+## Example
+```hcl
+resource "aws_ecs_service" "api" {
+  name          = "api"
+  desired_count = 3
+  network_configuration {
+    subnets = [aws_subnet.private_a.id]
+  }
+}
+```
+```yaml
+ApiService:
+  Type: AWS::ECS::Service
+  Properties:
+    DesiredCount: 3
+    NetworkConfiguration:
+      AwsvpcConfiguration:
+        Subnets: [!Ref PrivateSubnetA]
+```
+
+## Fix
+```hcl
+resource "aws_ecs_service" "api" {
+  network_configuration {
+    subnets = aws_subnet.private[*].id   # one subnet per AZ, count = 3
+  }
+}
+```
+```yaml
+Subnets: [!Ref PrivateSubnetA, !Ref PrivateSubnetB, !Ref PrivateSubnetC]
+```
+
+Subnets whose zone cannot be resolved leave the check unverified.
+"""
+
+from __future__ import annotations
+
+from hadr_lint.rules._az import spread
+
+from hadr_lint.rulebase import Rule
+
+RULE = Rule(
+    id="HA010",
+    name="container-az-spread",
+    severity="warning",
+    scope="az",
+    kinds=("ecs_service", "eks_node_group"),
+    short="ECS service or EKS node group spans fewer than min_azs AZs",
+    description="Container services and node groups placed in fewer distinct Availability Zones "
+    "than min_azs cannot keep capacity through the loss of a zone.",
+    tags=("reliability", "availability-zone", "containers", "ecs", "eks"),
+    equivalents={"checkov": "none"},
+)
+
+NAMES = {"ecs_service": "ECS service", "eks_node_group": "EKS node group"}
+
+
+def check(graph, config):
+    for resource in graph.resources("ecs_service", "eks_node_group"):
+        if resource.get("subnets") == []:
+            continue
+        yield from spread(graph, config, resource, NAMES[resource.kind])

@@ -1,0 +1,85 @@
+"""S3 bucket without object versioning.
+
+## What it does
+Reports S3 buckets whose versioning is neither enabled inline (`versioning { enabled = true }`,
+`VersioningConfiguration: {Status: Enabled}`) nor by an `aws_s3_bucket_versioning` resource
+that refers to the bucket (by reference or by name) with status `Enabled`. `Suspended` counts as
+off. The message says when the bucket is a replication source or destination.
+
+## Why is this bad?
+Without versioning, an object that a person, a script or a faulty deployment overwrites or
+deletes is gone. Replication does not help: it copies the overwrite and, with delete-marker
+replication, the deletion. Versioning keeps the previous versions to restore from (add a lifecycle
+rule to expire old versions), and S3 replication requires it on both buckets anyway.
+
+## Example
+```hcl
+resource "aws_s3_bucket" "invoices" {
+  bucket = "acme-invoices"
+}
+```
+```yaml
+Invoices:
+  Type: AWS::S3::Bucket
+  Properties:
+    BucketName: acme-invoices
+```
+
+## Fix
+```hcl
+resource "aws_s3_bucket_versioning" "invoices" {
+  bucket = aws_s3_bucket.invoices.id
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+```
+```yaml
+Invoices:
+  Type: AWS::S3::Bucket
+  Properties:
+    BucketName: acme-invoices
+    VersioningConfiguration:
+      Status: Enabled
+```
+
+A versioning status from a variable without a value, or a versioning resource whose bucket cannot
+be resolved, leaves the check unverified.
+"""
+
+from __future__ import annotations
+
+from hadr_lint.rules._human import replication_roles, versioning
+
+from hadr_lint.model import Unknown
+from hadr_lint.rulebase import Rule, problem, unverified
+
+RULE = Rule(
+    id="HE003",
+    name="object-versioning",
+    severity="warning",
+    scope="human",
+    kinds=("s3_bucket",),
+    short="S3 bucket without object versioning",
+    description="An S3 bucket without versioning cannot restore an object that was overwritten "
+    "or deleted by mistake; replication copies the mistake.",
+    tags=("human-error", "s3", "versioning"),
+    equivalents={"checkov": "CKV_AWS_21", "cfn-lint": "none"},
+)
+
+
+def check(graph, config):
+    for bucket in graph.resources("s3_bucket"):
+        state = versioning(graph, bucket)
+        if isinstance(state, Unknown):
+            yield unverified(bucket, f"versioning unknown: {state.reason}")
+        elif state is False:
+            yield problem(bucket, _message(replication_roles(graph, bucket)))
+
+
+def _message(roles):
+    if roles:
+        return (f"S3 bucket is a replication {' and '.join(roles)} without versioning: S3 "
+                "replication requires versioning on both buckets, and an overwritten or deleted "
+                "object cannot be restored")
+    return "S3 bucket has no versioning: an overwritten or deleted object cannot be restored"

@@ -1,0 +1,98 @@
+"""The infrastructure lacks a building block the declared strategy needs.
+
+## What it does
+Checks the building blocks of the declared disaster-recovery strategy, one finding per missing
+block. Strategies are cumulative: each needs the blocks of the cheaper ones.
+
+* **backup-restore**: every stateful store (RDS, Aurora, DynamoDB, S3, EFS) backed up and the
+  backups copied to another region: an AWS Backup rule with a `copy_action` to a vault in
+  another region, or RDS automated backups replication.
+* **pilot-light** adds: every stateful store replicated to another region (DynamoDB global
+  table, Aurora Global Database, cross-region read replica, S3 or EFS replication); Route 53
+  failover records (PRIMARY and SECONDARY) with a health check on the primary. Compute in the DR
+  region may be off.
+* **warm-standby** adds: running compute in the DR region: an Auto Scaling group with
+  `min_size >= 1` behind a load balancer.
+* **active-active** adds: writable data in several regions (DynamoDB global tables, Aurora
+  Global Database with write forwarding; an RDS instance has one writer); latency, weighted or
+  geo routing with health checks over at least 2 regions; serving capacity in every region.
+
+Regions: `primary_region` / `dr_regions` when declared, else the target of the PRIMARY failover
+record, else the region most stateful stores are in. A block that depends on an unknown value
+(a selection by unknown tags, an unknown `min_size`, a region that cannot be resolved) is
+reported as unverified, never as missing. Source of the strategies: AWS whitepaper "Disaster
+Recovery of Workloads on AWS: Recovery in the Cloud", and the project's reference notes.
+
+## Why is this bad?
+A declared strategy that is not built is worse than none: the team believes it can fail over in
+minutes, and finds out during the outage that the DR region has no data, no routing or no
+servers.
+
+## Example
+Declared `pilot-light`, but the table lives in one region only and nothing routes to a DR region:
+```hcl
+resource "aws_dynamodb_table" "orders" {
+  name     = "orders"
+  hash_key = "id"
+}
+```
+```yaml
+Metadata:
+  HadrLint: {Strategy: pilot-light, RPO: 10m, RTO: 30m}
+Resources:
+  Orders:
+    Type: AWS::DynamoDB::Table
+```
+
+## Fix
+Build the blocks: a global table (and a backup copied to another region), failover routing with
+health checks:
+```hcl
+resource "aws_dynamodb_table" "orders" {
+  name     = "orders"
+  hash_key = "id"
+  replica { region_name = "us-west-2" }
+}
+```
+```yaml
+Orders:
+  Type: AWS::DynamoDB::GlobalTable
+  Properties:
+    Replicas: [{Region: us-east-1}, {Region: us-west-2}]
+```
+"""
+
+from __future__ import annotations
+
+from hadr_lint.rules._objectives import assess
+
+from hadr_lint.model import Unknown
+from hadr_lint.rulebase import Rule, problem, unverified
+
+RULE = Rule(
+    id="OB003",
+    name="strategy-not-implemented",
+    severity="error",
+    scope="objectives",
+    kinds=(),
+    short="The infrastructure lacks a building block the declared strategy needs",
+    description="One finding per missing building block of the declared DR strategy: "
+    "cross-region backup copies, replication, failover routing, standby compute, "
+    "multi-region writes.",
+    tags=("disaster-recovery", "region", "objectives"),
+    equivalents={},
+)
+
+
+def check(graph, config):
+    for assessment in assess(graph, config):
+        strategy = assessment.workload.declared.strategy
+        for block in assessment.blocks:
+            if block.present is True:
+                continue
+            if isinstance(block.present, Unknown):
+                yield unverified(block.resource, f"{block.name} unknown: {block.detail}")
+                continue
+            needed = strategy if block.strategy == strategy else f"{strategy} (like " \
+                f"{block.strategy})"
+            yield problem(block.resource, f"{needed} needs {block.name}: {block.detail}")

@@ -1,0 +1,110 @@
+"""The RPO the infrastructure can deliver exceeds the declared RPO.
+
+## What it does
+Estimates, for every stateful store of a workload, how much data a failure would lose, and
+reports each store whose estimate exceeds the declared RPO (for the failure scope that gives the
+larger loss):
+
+* **Availability Zone loss**: 0 for data written synchronously to several zones (RDS Multi-AZ,
+  Aurora, DynamoDB, S3, EFS Standard); for single-zone data, the best copy elsewhere (RDS
+  automated backups: 5 minutes; AWS Backup: its schedule).
+* **Region loss**: the best copy in another region. Asynchronous replication (DynamoDB global
+  tables, Aurora Global Database, cross-region read replicas): 1 second. S3 replication: 15
+  minutes with Replication Time Control, unbounded without. EFS replication: 15 minutes. RDS
+  automated backups replication: 5 minutes. AWS Backup copy actions: the longest gap of the
+  rule's schedule, read from its `cron()` or `rate()` expression (`cron(0 5 * * ? *)` is 24h,
+  `cron(0 */4 * * ? *)` 4h, `rate(12 hours)` 12h). No copy: unbounded.
+
+The message gives the evidence: which resource and attribute gave the number. A store whose
+estimate depends on an unknown value (a schedule that cannot be read, a selection by unknown
+tags, a region that cannot be resolved) is unverified. A declared RPO of 0 is met only by
+synchronous copies: declare `1s` for "near zero" across regions.
+
+## Why is this bad?
+The RPO is the data the business agreed it can lose. A nightly backup copy gives up to 24 hours
+of lost orders whatever the declaration says.
+
+## Example
+Declared `rpo: 1h`, but the only copy in another region is a daily AWS Backup copy:
+```hcl
+resource "aws_backup_plan" "daily" {
+  name = "daily"
+  rule {
+    rule_name         = "daily"
+    target_vault_name = "main"
+    schedule          = "cron(0 5 * * ? *)"
+    copy_action { destination_vault_arn = "arn:aws:backup:us-west-2:123456789012:backup-vault:dr" }
+  }
+}
+```
+```yaml
+Plan:
+  Type: AWS::Backup::BackupPlan
+  Properties:
+    BackupPlan:
+      BackupPlanName: daily
+      BackupPlanRule:
+        - RuleName: daily
+          TargetBackupVault: main
+          ScheduleExpression: cron(0 5 * * ? *)
+          CopyActions:
+            - DestinationBackupVaultArn: arn:aws:backup:us-west-2:123456789012:backup-vault:dr
+```
+
+## Fix
+Copy more often (`cron(0 * * * ? *)` is hourly), or replicate the data continuously:
+```hcl
+schedule = "cron(0 * * * ? *)"
+```
+```yaml
+ScheduleExpression: cron(0 * * * ? *)
+```
+"""
+
+from __future__ import annotations
+
+from hadr_lint.rules._objectives import assess, because, scope_text
+
+from hadr_lint.objectives.durations import format_duration
+from hadr_lint.rulebase import Rule, problem, unverified
+
+NEAR_ZERO = " (only synchronous copies give 0; declare rpo: 1s for near zero)"
+
+RULE = Rule(
+    id="OB004",
+    name="rpo-estimate",
+    severity="error",
+    scope="objectives",
+    kinds=("db_instance", "db_cluster", "dynamodb_table", "s3_bucket", "efs_file_system"),
+    short="The RPO the infrastructure can deliver exceeds the declared RPO",
+    description="Estimates each stateful store's data loss for an Availability Zone and a "
+    "region loss from its replication and backup copies, and compares it with the declared "
+    "RPO.",
+    tags=("disaster-recovery", "region", "availability-zone", "objectives", "rpo"),
+    equivalents={},
+)
+
+
+def check(graph, config):
+    for assessment in assess(graph, config):
+        declared = assessment.workload.declared.rpo
+        if declared is None:
+            continue
+        for store in assessment.stores:
+            yield from _check_store(assessment, store, declared)
+
+
+def _check_store(assessment, store, declared: float):
+    pending = None
+    for scope in ("region", "az"):
+        found = assessment.store_rpo[scope][store.address]
+        if found.exceeds(declared):
+            hint = NEAR_ZERO if declared == 0 and found.value_seconds <= 1 else ""
+            yield problem(store, f"RPO for {scope_text(scope)} is {found.text}, above the "
+                          f"declared {format_duration(declared)}: {because(found, 1)}{hint}")
+            return
+        if not found.known and pending is None:
+            pending = (scope, found)
+    if pending is not None:
+        scope, found = pending
+        yield unverified(store, f"RPO for {scope_text(scope)} unknown: {found.unknown_reason}")
