@@ -152,15 +152,26 @@ def called_folders(folders: list[Path], reader: Callable[[Path], Any]) -> set[Pa
     """Folders that another scanned folder calls as a local module: loaded through the call."""
     from hadr_lint.loaders.terraform.parse import Literal
 
-    called = set()
+    calls: dict[Path, set[Path]] = {}
     for folder in folders:
         files = reader(folder)
         for call in files.of_type("module") if files else []:
             attr = call.attributes.get("source")
             source = _literal_source(attr.expr, Literal) if attr else ""
-            if source.startswith(("./", "../")):
-                called.add((folder / source).resolve())
-    return called
+            target = (folder / source).resolve()
+            if source.startswith(("./", "../")) and target != folder.resolve():
+                calls.setdefault(folder.resolve(), set()).add(target)
+    # folders that only call each other in a cycle have no root: they are loaded as roots
+    # (and report the cycle) instead of silently not at all
+    called = {target for targets in calls.values() for target in targets}
+    reached: set[Path] = set()
+    todo = [f.resolve() for f in folders if f.resolve() not in called]
+    while todo:
+        for target in calls.get(todo.pop(), ()):
+            if target not in reached:
+                reached.add(target)
+                todo.append(target)
+    return reached
 
 
 def _literal_source(expr: Any, literal: type) -> str:

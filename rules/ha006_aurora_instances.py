@@ -9,7 +9,8 @@ clusters with fewer than two instances, and clusters whose instances are all pin
 `availability_zone`. Aurora Serverless v1 (`engine_mode = "serverless"`) and Limitless Database
 clusters manage their own capacity and are exempt; Serverless v2 instances (`db.serverless`)
 count as instances. A cluster without instances that belongs to a global database is taken as a
-headless secondary and not reported.
+headless secondary and not reported; a cluster none of whose instances is in the scanned files is
+unverified (they may be declared in another stack or root module).
 
 ## Why is this bad?
 The cluster volume is replicated across three zones, but the instances are not. A cluster with a
@@ -138,7 +139,7 @@ def instances(graph, cluster) -> tuple[int | Unknown, list]:
             return Unknown(f"the count of {db.name} is unknown: {db.get('count_unknown')}"), []
     if len(found) < 2:
         stray = next((db for db in graph.resources("db_instance")
-                      if isinstance(db.get("cluster"), Unknown) and same_unit(db, cluster)), None)
+                      if isinstance(db.get("cluster"), Unknown)), None)
         if stray is not None:
             return Unknown(f"the cluster of {stray.name} is unknown"), []
     return len(found), [db.get("availability_zone") for db in found]
@@ -172,6 +173,10 @@ def _check_cluster(graph, cluster):
     total = count + readers
     if total == 0 and (is_set(cluster.get("global_cluster"))
                        or is_set(cluster.get("replication_source"))):
+        return
+    if total == 0 and cluster.get("instance_count") is None:
+        yield unverified(cluster, "no instance of the cluster in the scanned files (they may be "
+                                  "declared elsewhere)")
         return
     if total < 2:
         yield problem(

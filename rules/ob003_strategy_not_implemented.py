@@ -15,7 +15,8 @@ block. Strategies are cumulative: each needs the blocks of the cheaper ones.
   `min_size >= 1` behind a load balancer.
 * **active-active** adds: writable data in several regions (DynamoDB global tables, Aurora
   Global Database with write forwarding; an RDS instance has one writer); latency, weighted or
-  geo routing with health checks over at least 2 regions; serving capacity in every region.
+  geo routing with health checks over at least 2 regions (instead of failover routing); serving
+  capacity in every region.
 
 Regions: `primary_region` / `dr_regions` when declared, else the target of the PRIMARY failover
 record, else the region most stateful stores are in. A block that depends on an unknown value

@@ -78,6 +78,11 @@ def looks_like_cloudformation(data: object) -> bool:
 
 def decode(text: str, path: str = "") -> tuple[object | None, tuple[LoadError, ...]]:
     """Decode YAML or JSON text once: (data, errors). Never raises."""
+    from hadr_lint.text import MAX_NESTING, nesting_bound
+
+    if nesting_bound(text) > MAX_NESTING:  # libyaml would overflow the C stack: a segfault
+        message = f"cannot decode template: nested more than {MAX_NESTING} levels deep"
+        return None, (LoadError(path, None, message),)
     try:
         import cfnlint.decode
 
@@ -121,7 +126,8 @@ def _match_errors(matches: list, path: str) -> tuple[LoadError, ...]:
     for match in matches or ():
         line = getattr(match, "linenumber", None)
         line = line if isinstance(line, int) and line > 0 else None
-        error = LoadError(path, line, f"cannot parse template: {getattr(match, 'message', match)}")
+        text = " ".join(str(getattr(match, "message", match)).split())  # one readable line
+        error = LoadError(path, line, f"cannot parse template: {text}")
         if error not in errors:
             errors.append(error)
     return tuple(errors)

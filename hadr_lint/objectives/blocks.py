@@ -11,7 +11,8 @@ Cumulative, cheapest first; each strategy needs its own blocks and those of the 
   behind a load balancer.
 * active-active: + multi-region writable databases (DynamoDB global tables; Aurora Global
   Database with write forwarding on a secondary; a single-writer RDS instance never is), latency,
-  weighted or geo routing with health checks over at least two regions, and serving capacity
+  weighted or geo routing with health checks over at least two regions (instead of failover
+  routing), and serving capacity
   (an Auto Scaling group with ``min_size >= 1`` behind a load balancer) in every region.
 
 Each check answers True, False, or an ``Unknown`` with the reason (then the rule reports the
@@ -103,6 +104,7 @@ def blocks(graph, workload: Workload, config: Any) -> list[Block]:
     found: list[Block] = [_backup_copy(graph, s, config) for s in stores]
     if level >= 1:
         found += [_replicated(graph, s, config) for s in stores]
+    if level in (1, 2):  # active-active needs multi-region routing instead (below)
         found.append(_failover_routing(graph, workload, anchor))
     if level >= 2:
         found.append(_dr_compute(graph, workload, where, config, anchor))
@@ -165,9 +167,13 @@ def _replicated(graph, store: Resource, config: Any) -> Block:
                    f"data live in the DR region)", "replicated")
 
 
+LABELS = {"db_instance": "RDS DB instance", "db_cluster": "DB cluster",
+          "dynamodb_table": "DynamoDB table", "s3_bucket": "S3 bucket",
+          "efs_file_system": "EFS file system"}
+
+
 def _label(store: Resource) -> str:
-    return store.kind.replace("_", " ").replace("db ", "DB ").replace("dynamodb", "DynamoDB") \
-        .replace("s3", "S3").replace("efs", "EFS")
+    return LABELS.get(store.kind, store.kind)
 
 
 def _failover_routing(graph, workload: Workload, anchor: Resource) -> Block:

@@ -21,7 +21,8 @@ RPO of a stateful store (``store_rpo``)
 RTO of a workload for a region loss (``region_rto``)
   detection + DNS TTL + the strategy's recovery step:
   * detection: Route 53 health check ``failure_threshold x request_interval`` (defaults 3 x 30 s)
-    of the health-checked records that route between regions (an alias that evaluates target
+    of the health-checked records that route between regions (with failover routing, the PRIMARY
+    records; the slowest one decides) (an alias that evaluates target
     health without a health check: 60 s); without such routing, failover is manual:
     ``recovery_steps.manual_failover`` (default unbounded).
   * TTL: the record's ``ttl``; an alias record answers with the target's TTL (60 s for load
@@ -577,8 +578,18 @@ def routed_entries(graph, resources: Iterable[Resource] | None):
     return entries
 
 
-def _detection(graph, resources, config, times) -> Estimate:
+def failing_entries(graph, resources) -> list:
+    """The records whose health decides a region failover: with failover routing the PRIMARY
+    records (the secondary only matters when it fails too), else every health-checked record
+    (any region may be the one that fails)."""
     entries = [e for e in routed_entries(graph, resources) if e.watched is not False]
+    primaries = [e for e in entries if e.get("failover") == "PRIMARY"]
+    others = [e for e in entries if e.get("routing") != "failover"]
+    return primaries + others if primaries else entries
+
+
+def _detection(graph, resources, config, times) -> Estimate:
+    entries = failing_entries(graph, resources)
     if not entries:
         value = times["manual_failover"]
         return Estimate(value, None, (evidence(None, "recovery_steps.manual_failover",
@@ -613,7 +624,7 @@ def _entry_detection(graph, entry) -> Estimate:
 
 
 def _ttl(graph, resources) -> Estimate:
-    entries = [e for e in routed_entries(graph, resources) if e.watched is not False]
+    entries = failing_entries(graph, resources)
     if not entries:
         return Estimate(0, None, (), "")
     found = []

@@ -102,6 +102,7 @@ class ModuleInstance:
         self._names = self._build_names()
         self._instances: dict[tuple[str, str, str], list[Instance] | Unknown] = {}
         self._children: dict[str, Any] = {}
+        self._warming = False
 
     # ----- scope -----
     def lookup(self, name: str) -> Any:
@@ -158,8 +159,33 @@ class ModuleInstance:
     def _local(self, name: str) -> Any:
         for block in self.files.of_type("locals"):
             if name in block.attributes:
+                if not self._warming:
+                    self._warming = True
+                    try:
+                        self._warm_locals(name)
+                    finally:
+                        self._warming = False
                 return _eval(block.attributes[name].expr, self)
         raise KeyError(name)
+
+    def _warm_locals(self, name: str) -> None:
+        """Evaluate the locals ``name`` needs first, deepest first: a chain of 2,000 locals then
+        never recurses deeper than one local (Python's stack holds about 100)."""
+        values = self._names["local"]
+        exprs = {n: a.expr for b in self.files.of_type("locals") for n, a in b.attributes.items()}
+        order: list[str] = []
+        seen = {name}
+        stack = [(name, iter(local_references(exprs[name])))]
+        while stack:
+            current, refs = stack[-1]
+            ref = next(refs, None)
+            if ref is None:
+                order.append(stack.pop()[0])
+            elif ref not in seen and ref in exprs:
+                seen.add(ref)
+                stack.append((ref, iter(local_references(exprs[ref]))))
+        for ref in order[:-1]:
+            values[ref]
 
     # ----- providers and regions -----
     def _own_providers(self) -> dict[str, Callable[[], Any]]:
@@ -275,13 +301,24 @@ class ModuleInstance:
 
     def resources(self) -> list[Resource]:
         found: list[Resource] = []
+        first: dict[tuple[str, ...], Block] = {}
         for block in self.files.of_type("resource"):
             if len(block.labels) != 2:
                 continue
+            if block.labels in first:
+                self._duplicate(block, first[block.labels])
+                continue
+            first[block.labels] = block
             found.extend(self._resources_of(block))
         for call in self.files.of_type("module"):
             found.extend(self._module_resources(call))
         return found
+
+    def _duplicate(self, block: Block, first: Block) -> None:
+        shown = self.state.display(Path(first.file))
+        message = (f'duplicate resource "{block.labels[0]}" "{block.labels[1]}": first declared '
+                   f"at {shown}:{first.line}; this one is ignored")
+        self.state.errors.append((self.state.display(Path(block.file)), block.line, message))
 
     def _resources_of(self, block: Block) -> list[Resource]:
         instances = self.instances("resource", block)
@@ -367,6 +404,20 @@ class ModuleInstance:
             return _eval(attr.expr, self) if attr else None
 
         return LazyMapping(list(blocks), output, "output")
+
+
+def local_references(expr: Any) -> list[str]:
+    """Names ``x`` of the ``local.x`` references in an expression tree (found without recursion)."""
+    if isinstance(expr, Literal) or not hasattr(expr, "iter_subtrees"):
+        return []
+    found = []
+    for tree in expr.iter_subtrees_topdown():
+        if tree.data != "get_attr_expr_term" or len(tree.children) != 2:
+            continue
+        base, attr = tree.children
+        if traversal_text(base) == "local" and getattr(attr, "data", "") == "get_attr":
+            found.append(traversal_text(attr))
+    return list(dict.fromkeys(found))
 
 
 def _inherit(resources: list[Resource], suppressions: list[Any]) -> list[Resource]:
