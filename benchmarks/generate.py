@@ -1,6 +1,8 @@
 """Generate a synthetic repository of realistic Terraform modules and CloudFormation templates.
 
     python benchmarks/generate.py OUT --resources 10000
+    python benchmarks/generate.py OUT --module-files 50    # one folder of 50 .tf files
+
 
 Each Terraform stack (one folder) has a VPC, three subnets over AZs, an ALB, an Auto Scaling
 group, an RDS instance, a Route 53 failover record with health check, a DynamoDB table and a
@@ -235,13 +237,117 @@ def generate(out: Path, resources: int, cfn_share: float = 0.25) -> dict[str, in
     }
 
 
+MODULE_HEADER = """\
+provider "aws" {
+  region = var.region
+}
+
+variable "region" {
+  default = "eu-west-1"
+}
+
+variable "name" {
+  default = "platform"
+}
+
+data "aws_availability_zones" "available" {}
+
+locals {
+  azs  = slice(data.aws_availability_zones.available.names, 0, 3)
+  tags = { Service = var.name }
+}
+
+resource "aws_vpc" "main" {
+  cidr_block = "10.0.0.0/16"
+  tags       = local.tags
+}
+"""
+
+SERVICE = """\
+# Service {index}: its own subnets, load balancer, instances and data stores.
+
+resource "aws_subnet" "svc{index}" {{
+  count             = 3
+  vpc_id            = aws_vpc.main.id
+  availability_zone = local.azs[count.index]
+  cidr_block        = cidrsubnet(aws_vpc.main.cidr_block, 8, {index} * 3 + count.index)
+  tags              = merge(local.tags, {{ Tier = "svc{index}" }})
+}}
+
+resource "aws_lb" "svc{index}" {{
+  name               = "${{var.name}}-svc{index}"
+  load_balancer_type = "application"
+  subnets            = aws_subnet.svc{index}[*].id
+}}
+
+resource "aws_lb_target_group" "svc{index}" {{
+  name     = "${{var.name}}-svc{index}"
+  port     = 8080
+  protocol = "HTTP"
+  vpc_id   = aws_vpc.main.id
+}}
+
+resource "aws_autoscaling_group" "svc{index}" {{
+  name                = "${{var.name}}-svc{index}"
+  min_size            = {min_size}
+  max_size            = 9
+  vpc_zone_identifier = {subnets}
+  target_group_arns   = [aws_lb_target_group.svc{index}.arn]
+  health_check_type   = "ELB"
+}}
+
+resource "aws_db_instance" "svc{index}" {{
+  identifier              = "${{var.name}}-svc{index}"
+  engine                  = "postgres"
+  instance_class          = "db.r6g.large"
+  allocated_storage       = 50
+  multi_az                = {multi_az}
+  backup_retention_period = 7
+}}
+
+resource "aws_dynamodb_table" "svc{index}" {{
+  name         = "${{var.name}}-svc{index}"
+  billing_mode = "PAY_PER_REQUEST"
+  hash_key     = "id"
+  attribute {{
+    name = "id"
+    type = "S"
+  }}
+  point_in_time_recovery {{
+    enabled = true
+  }}
+}}
+"""
+MODULE_RESOURCES_PER_FILE = 8
+
+
+def generate_module(out: Path, files: int = 50) -> dict[str, int]:
+    """One Terraform folder of ``files`` files, as a large platform module is laid out:
+    ``main.tf`` with the provider, VPC and locals, then one file per service. This is the
+    pre-commit case: one changed file, its folder loaded for context."""
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "main.tf").write_text(MODULE_HEADER)
+    for index in range(1, files):
+        defect = index % 4 == 3
+        (out / f"service{index:02d}.tf").write_text(SERVICE.format(
+            index=index, min_size=2 if defect else 3, multi_az="false" if defect else "true",
+            subnets=f"[aws_subnet.svc{index}[0].id]" if defect else f"aws_subnet.svc{index}[*].id",
+        ))
+    return {"module_files": files, "resources": 1 + (files - 1) * MODULE_RESOURCES_PER_FILE}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path)
     parser.add_argument("--resources", type=int, default=1000)
     parser.add_argument("--cfn-share", type=float, default=0.25)
+    parser.add_argument("--module-files", type=int, default=0,
+                        help="write one Terraform folder of this many files instead")
     args = parser.parse_args()
-    print(generate(args.out, args.resources, args.cfn_share))
+    if args.module_files:
+        print(generate_module(args.out, args.module_files))
+    else:
+        print(generate(args.out, args.resources, args.cfn_share))
 
 
 if __name__ == "__main__":

@@ -1,55 +1,182 @@
-"""Time hadr-lint on synthetic repositories: medians over several runs, peak memory.
+"""Time hadr-lint on synthetic repositories: medians over several runs, peak memory per command.
 
-    python benchmarks/run.py [--sizes 1000 10000] [--runs 5]
+    python benchmarks/run.py [--sizes 1000 10000] [--runs 5] [--exe PATH] [--compare]
 
-Prints a Markdown table. Runs the installed ``hadr-lint`` as a subprocess, as users do.
+Runs ``hadr-lint`` as a subprocess, as users do, with its cache in a temporary folder:
+
+- ``--version``: start-up;
+- pre-commit: ``scan one.tf`` in a folder of 50 files, the others in the cache, the given file
+  changed before every run (so it is parsed each time);
+- cold scan (no parse cache) and warm scan (cache filled by an earlier run) of each size;
+- with ``--compare``: cfn-lint (``cfn-lint`` on PATH) on the CloudFormation part and on one
+  template, and checkov from ``/tmp/checkov-venv`` (its own environment: it replaces python-hcl2's
+  ``hcl2`` package) on the Terraform part. Slow tools run fewer times.
+
+Peak memory is the child's maximum resident set size (``os.wait4``). Prints a Markdown table.
 """
 
 from __future__ import annotations
 
 import argparse
-import resource
+import os
+import platform
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate import generate  # noqa: E402
+from generate import generate, generate_module  # noqa: E402
+
+CHECKOV = Path("/tmp/checkov-venv/bin/checkov")
 
 
-def timed(command: list[str], runs: int) -> tuple[float, float]:
-    """Median wall time in seconds and peak RSS in MB of the child processes."""
-    times = []
+def run_once(command: list[str], env: dict[str, str]) -> tuple[float, float, int]:
+    """Wall seconds, peak RSS in MB and exit code of one run of ``command``."""
+    start = time.perf_counter()
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                             env=env)
+    _, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    return time.perf_counter() - start, usage.ru_maxrss / 1024, child.returncode
+
+
+def timed(command: list[str], env: dict[str, str], runs: int,
+          before: Callable[[], None] | None = None) -> tuple[float, float]:
+    """Median wall time and the largest peak RSS over ``runs`` runs; ``before`` runs untimed."""
+    times, peaks = [], []
     for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-        times.append(time.perf_counter() - start)
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return statistics.median(times), peak
+        if before:
+            before()
+        seconds, peak, _ = run_once(command, env)
+        times.append(seconds)
+        peaks.append(peak)
+    return statistics.median(times), max(peaks)
+
+
+def machine() -> str:
+    model = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return f"{cores} cores, {model}, Python {platform.python_version()}, {platform.system()}"
+
+
+class Bench:
+    def __init__(self, exe: str, runs: int, work: Path) -> None:
+        self.exe = exe
+        self.runs = runs
+        self.cache = work / "cache"
+        self.env = dict(os.environ, XDG_CACHE_HOME=str(self.cache))
+        self.env.pop("HADR_LINT_NO_CACHE", None)
+        self.rows: list[tuple[str, float, float]] = []
+
+    def add(self, name: str, command: list[str], runs: int | None = None, env=None,
+            before: Callable[[], None] | None = None) -> float:
+        seconds, peak = timed(command, env or self.env, runs or self.runs, before)
+        self.rows.append((name, seconds, peak))
+        print(f"  {name}: {seconds:.3f} s, {peak:.0f} MB", file=sys.stderr)
+        return seconds
+
+    def clear_parse_cache(self) -> None:
+        """Cold: no parse cache. The compiled HCL grammar (a one-time cost) is kept."""
+        for entry in self.cache.glob("hadr-lint/parse-v*"):
+            shutil.rmtree(entry, ignore_errors=True)
+
+    def scan(self, path: Path) -> list[str]:
+        return [self.exe, "scan", str(path), "--fail-on", "never", "--format", "json"]
+
+
+def pre_commit_case(bench: Bench, work: Path) -> None:
+    module = work / "module50"
+    generate_module(module, 50)
+    changed = module / "service07.tf"
+    original = changed.read_text()
+    counter = iter(range(10**6))
+
+    def edit() -> None:  # a new edit each run: that file is parsed, the other 49 come cached
+        changed.write_text(original + f"\n# edit {next(counter)}\n")
+
+    run_once(bench.scan(module), bench.env)  # fill the cache, as the previous commit did
+    bench.add("pre-commit: scan 1 changed file of a 50-file module", bench.scan(changed),
+              before=edit)
+
+
+def sizes_case(bench: Bench, work: Path, sizes: list[int]) -> dict[int, tuple[float, float]]:
+    measured = {}
+    for size in sizes:
+        out = work / f"repo{size}"
+        made = generate(out, size)
+        count = made["resources"]
+        cold = bench.add(f"scan {count} resources, cold (no cache)", bench.scan(out),
+                         before=bench.clear_parse_cache)
+        run_once(bench.scan(out), bench.env)
+        warm = bench.add(f"scan {count} resources, warm (cache filled)", bench.scan(out))
+        measured[count] = (cold, warm)
+    return measured
+
+
+def compare_case(bench: Bench, work: Path, sizes: list[int]) -> None:
+    out = work / f"repo{sizes[0]}"
+    cfn = out / "cloudformation"
+    one = sorted(cfn.glob("*.yaml"))[0]
+    if shutil.which("cfn-lint"):
+        bench.add("cfn-lint, one template", ["cfn-lint", str(one)], runs=3)
+        bench.add("hadr-lint, same template, cold", bench.scan(one), runs=3,
+                  before=bench.clear_parse_cache)
+        templates = sorted(str(p) for p in cfn.glob("*.yaml"))
+        bench.add(f"cfn-lint, {len(templates)} templates", ["cfn-lint", *templates], runs=1)
+        bench.add(f"hadr-lint, same {len(templates)} templates, cold", bench.scan(cfn), runs=3,
+                  before=bench.clear_parse_cache)
+    if CHECKOV.exists():
+        env = dict(bench.env)
+        bench.add("checkov --version", [str(CHECKOV), "--version"], runs=3, env=env)
+        tf = out / "terraform"
+        bench.add(f"checkov -d, Terraform part of {sizes[0]}", [
+            str(CHECKOV), "-d", str(tf), "--framework", "terraform", "--quiet", "--compact",
+            "--skip-download"], runs=1, env=env)
+        bench.add("hadr-lint, same Terraform part, cold", bench.scan(tf), runs=3,
+                  before=bench.clear_parse_cache)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--exe", default=shutil.which("hadr-lint") or "hadr-lint")
+    parser.add_argument("--compare", action="store_true",
+                        help="also time cfn-lint and checkov when installed")
     args = parser.parse_args()
-    exe = shutil.which("hadr-lint") or "hadr-lint"
-    rows = [("hadr-lint --version", *timed([exe, "--version"], args.runs))]
-    with tempfile.TemporaryDirectory() as tmp:
-        for size in args.sizes:
-            out = Path(tmp) / str(size)
-            made = generate(out, size)
-            command = [exe, "scan", str(out), "--fail-on", "never"]
-            rows.append((f"scan {made['resources']} resources", *timed(command, args.runs)))
+    with tempfile.TemporaryDirectory(prefix="hadr-bench-") as tmp:
+        work = Path(tmp)
+        bench = Bench(args.exe, args.runs, work)
+        bench.add("hadr-lint --version", [args.exe, "--version"])
+        pre_commit_case(bench, work)
+        measured = sizes_case(bench, work, sorted(args.sizes))
+        if args.compare:
+            compare_case(bench, work, sorted(args.sizes))
+    print(f"Machine: {machine()}; load average {os.getloadavg()[0]:.1f} at the end\n")
     print("| what | median (s) | peak RSS (MB) |")
-    print("|---|---|---|")
-    for name, seconds, peak in rows:
+    print("|---|---:|---:|")
+    for name, seconds, peak in bench.rows:
         print(f"| {name} | {seconds:.3f} | {peak:.0f} |")
+    counts = sorted(measured)
+    if len(counts) > 1:
+        small, large = counts[0], counts[-1]
+        for index, label in ((0, "cold"), (1, "warm")):
+            ratio = measured[large][index] / measured[small][index]
+            print(f"\n{label}: {large} / {small} resources ({large / small:.1f}x) "
+                  f"takes {ratio:.1f}x the time")
 
 
 if __name__ == "__main__":

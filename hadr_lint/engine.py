@@ -158,8 +158,10 @@ def called_folders(folders: list[Path], reader: Callable[[Path], Any]) -> set[Pa
         for call in files.of_type("module") if files else []:
             attr = call.attributes.get("source")
             source = _literal_source(attr.expr, Literal) if attr else ""
+            if not source.startswith(("./", "../")) or "\x00" in source:
+                continue
             target = (folder / source).resolve()
-            if source.startswith(("./", "../")) and target != folder.resolve():
+            if target != folder.resolve():
                 calls.setdefault(folder.resolve(), set()).add(target)
     # folders that only call each other in a cycle have no root: they are loaded as roots
     # (and report the cycle) instead of silently not at all

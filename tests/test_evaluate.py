@@ -499,3 +499,10 @@ def test_parse_expression_rejects_non_expressions() -> None:
         parse_expression("1 +")
     with pytest.raises(ValueError):
         parse_expression("1\ny = 2")
+
+
+def test_basename_and_dirname_are_pure_string_functions():
+    assert ev('basename("arn:aws:autoscaling:x/groups/web-asg")') == "web-asg"
+    assert ev('basename("a/b/")') == "b"
+    assert ev('dirname("modules/vpc/main.tf")') == "modules/vpc"
+    assert ev('dirname("main.tf")') == "."

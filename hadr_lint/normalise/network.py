@@ -38,7 +38,8 @@ def _forward_targets(key: str):
             forward = forward[0] if isinstance(forward, list) and forward else forward
             groups = forward.get("target_group", forward.get("TargetGroups")) \
                 if isinstance(forward, dict) else None
-            for group in to_list(groups) if not isinstance(groups, Unknown) else [groups]:
+            groups = [groups] if isinstance(groups, (dict, Unknown)) else to_list(groups)
+            for group in groups if isinstance(groups, list) else [groups]:
                 found.append(group.get("arn", group.get("TargetGroupArn"))
                              if isinstance(group, dict) else group)
         return {"target_groups": [f for f in found if f is not None]}

@@ -627,6 +627,18 @@ def fn_lower(text: Any) -> str:
     return as_str(text).lower()
 
 
+def fn_basename(path: Any) -> str:
+    """Terraform's basename: the last element of a slash-separated path (no file access)."""
+    text = as_str(path).rstrip("/")
+    return text.rsplit("/", 1)[-1] if text else as_str(path)
+
+
+def fn_dirname(path: Any) -> str:
+    text = as_str(path)
+    head = text.rsplit("/", 1)[0] if "/" in text else "."
+    return head or "/"
+
+
 def fn_upper(text: Any) -> str:
     return as_str(text).upper()
 
@@ -763,6 +775,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "alltrue": fn_alltrue,
     "anytrue": fn_anytrue,
     "base64decode": fn_base64decode,
+    "basename": fn_basename,
     "base64encode": fn_base64encode,
     "ceil": fn_ceil,
     "chomp": fn_chomp,
@@ -771,6 +784,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "cidrsubnet": fn_cidrsubnet,
     "cidrsubnets": fn_cidrsubnets,
     "coalesce": fn_coalesce,
+    "dirname": fn_dirname,
     "coalescelist": fn_coalescelist,
     "compact": fn_compact,
     "concat": fn_concat,

@@ -34,7 +34,10 @@ def module_source(parent: ModuleInstance, call: Block) -> str:
 def resolve_source(parent: ModuleInstance, call: Block) -> Path | None:
     source = module_source(parent, call)
     if source.startswith(("./", "../")):
-        return (parent.files.dir / source).resolve()
+        try:
+            return (parent.files.dir / source).resolve()
+        except (OSError, ValueError):  # a NUL character, a name too long: never loaded
+            return None
     key = _child_key(parent, call)
     return parent.state.modules_json.get(key)
 
