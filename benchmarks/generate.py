@@ -6,8 +6,8 @@
 
 Each Terraform stack (one folder) has a VPC, three subnets over AZs, an ALB, an Auto Scaling
 group, an RDS instance, a Route 53 failover record with health check, a DynamoDB table and a
-Backup plan: 13 resources and a data source. Each CloudFormation template has the same shape. Stacks alternate
-regions and a quarter of them carry deliberate HA/DR defects, so rules have work to do.
+Backup plan: 13 resources and a data source. Each CloudFormation template has the same shape.
+Stacks alternate regions and a quarter of them carry deliberate HA/DR defects.
 """
 
 from __future__ import annotations

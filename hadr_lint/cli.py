@@ -26,6 +26,12 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(p.strip() for v in values for p in v.split(",") if p.strip())
 
 
+def _no_cache(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    from hadr_lint import cache
+
+    cache.disable(value)
+
+
 def scan_options(command):
     options = [
         click.argument("paths", nargs=-1, type=click.Path(path_type=Path)),
@@ -42,6 +48,8 @@ def scan_options(command):
         click.option("--exclude", multiple=True, metavar="GLOB", help="Skip matching paths."),
         click.option("--max-file-size", type=click.IntRange(min=1), default=None,
                      help="Largest file to read, in bytes (default 5000000)."),
+        click.option("--no-cache", is_flag=True, expose_value=False, callback=_no_cache,
+                     help="Neither read nor write the parse cache (also HADR_LINT_NO_CACHE=1)."),
     ]
     for option in reversed(options):
         command = option(command)
@@ -123,10 +131,15 @@ def main() -> None:
 @click.option("--show-unknown", is_flag=True, help="List the checks unknown values kept open.")
 @click.option("--rules-dir", multiple=True, type=click.Path(path_type=Path, file_okay=False),
               help="Folder of extra rule modules.")
+@click.option("--with-checkov", is_flag=True,
+              help="Also run checkov's HA/DR checks (a separate install, e.g. pipx install "
+                   "checkov) and merge its results, without duplicates of hadr-lint's.")
+@click.option("--checkov", "checkov_path", metavar="PATH",
+              help="The checkov executable to run (implies --with-checkov; default: PATH).")
 @objective_options
 def scan(paths, config_file, variables, var_files, parameters, region, exclude, max_file_size,
          output_format, output, baseline_file, write_baseline, today, select, ignore, fail_on,
-         show_unknown, rules_dir, strategy, rpo, rto) -> None:
+         show_unknown, rules_dir, with_checkov, checkov_path, strategy, rpo, rto) -> None:
     """Scan Terraform and CloudFormation files for HA/DR problems."""
     from dataclasses import replace
 
@@ -144,10 +157,15 @@ def scan(paths, config_file, variables, var_files, parameters, region, exclude, 
     rules = select_rules(all_rules(rules_dir) + pseudo_rules(), _split(select) or config.select,
                          _split(ignore) + config.ignore)
     options = replace(options, baseline=baseline_file, today=today.date() if today else None)
+    checkov = _find_checkov(checkov_path) if with_checkov or checkov_path else None
     try:
         result = run_scan(options, config, rules)
     except baseline.BaselineError as exc:
         raise click.UsageError(str(exc)) from None
+    if checkov:
+        from hadr_lint.integrations.checkov import scan_with_checkov
+
+        result = scan_with_checkov(result, options.paths, rules, checkov)
     text = formatter(output_format)(result, show_unknown)
     _emit(text, output)
     if write_baseline:
@@ -179,8 +197,20 @@ def report(paths, config_file, variables, var_files, parameters, region, exclude
     result = run_scan(options, config, rules)
     _emit(render(result, output_format), output)
     for error in result.errors:
-        click.echo(f"{error.file}:{error.line or ''}: error: {error.message}", err=True)
+        where = f"{error.file}:{error.line}" if error.line else error.file
+        click.echo(f"{where}: error: {error.message}", err=True)
     sys.exit(EXIT_USAGE if result.errors else 0)
+
+
+def _find_checkov(path: str | None) -> str:
+    """checkov's executable, or exit 2 saying how to install it."""
+    from hadr_lint.integrations.checkov import CheckovMissing, find_checkov
+
+    try:
+        return find_checkov(path)
+    except CheckovMissing as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
 
 
 def _emit(text: str, output: Path | None) -> None:
@@ -192,20 +222,25 @@ def _emit(text: str, output: Path | None) -> None:
 
 @main.command()
 @scan_options
-@click.option("--format", "output_format", type=click.Choice(["json", "dot"]), default="json")
+@click.option("--format", "output_format", default="json",
+              type=click.Choice(["json", "dot", "mermaid", "svg"]),
+              help="json: the resource graph plus the picture's layout; dot, mermaid, svg: the "
+                   "picture of regions, AZs and findings.")
+@click.option("--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the output to a file instead of standard output.")
 def graph(paths, config_file, variables, var_files, parameters, region, exclude, max_file_size,
-          output_format) -> None:
-    """Print the resource graph with each node's region and AZs."""
-    from hadr_lint.engine import load_all, normalise_all
-    from hadr_lint.graph import Graph
-    from hadr_lint.report.graph_out import render_dot, render_json
+          output_format, output) -> None:
+    """Draw the architecture: regions, AZs, resources with their findings, replication."""
+    from hadr_lint.engine import scan as run_scan
+    from hadr_lint.report.graph_out import render
+    from hadr_lint.rulebase import all_rules
+    from hadr_lint.rulebase import select as select_rules
 
     options, config = _prepare(paths, config_file, variables, var_files, parameters, region,
                                exclude, max_file_size)
-    results = load_all(options, config)
-    built = Graph(normalise_all(results))
-    click.echo(render_dot(built) if output_format == "dot" else render_json(built), nl=False)
-    errors = [e for r in results for e in r.errors]
+    result = run_scan(options, config, select_rules(all_rules(), config.select, config.ignore))
+    _emit(render(result.graph, result.findings, result.config, output_format), output)
+    errors = result.errors
     for error in errors:
         click.echo(f"{error.file}:{error.line or ''}: error: {error.message}", err=True)
     sys.exit(EXIT_USAGE if errors else 0)

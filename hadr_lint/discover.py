@@ -39,14 +39,24 @@ def _inside(path: Path, roots: list[Path]) -> bool:
     return any(real == root or root in real.parents for root in roots)
 
 
+def roots_of(paths: list[Path]) -> list[Path]:
+    """The scanned trees: each folder given, or the folder of each file given."""
+    return [p.resolve() if p.is_dir() else p.resolve().parent for p in paths]
+
+
+def escapes(path: Path, roots: list[Path]) -> bool:
+    """True for a symbolic link whose target is outside every scanned tree (or a link loop)."""
+    return path.is_symlink() and not _inside(path, roots)
+
+
 def discover(paths: list[Path], exclude: tuple[str, ...] = ()) -> Discovered:
     found = Discovered()
-    roots = [p.resolve() if p.is_dir() else p.resolve().parent for p in paths]
+    roots = roots_of(paths)
     folders: dict[Path, None] = {}
     documents: dict[Path, None] = {}
     for path in paths:
         for file in _walk(path, exclude, found):
-            if file.is_symlink() and not _inside(file, roots):
+            if escapes(file, roots):
                 found.skipped.append(f"{file}: symbolic link to outside the scanned tree")
                 continue
             if file.name.endswith(TERRAFORM):

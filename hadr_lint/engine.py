@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from hadr_lint.config import Config
-from hadr_lint.discover import discover
+from hadr_lint.discover import discover, roots_of
 from hadr_lint.model import (
     Finding,
     LoadError,
@@ -55,6 +55,7 @@ class ScanResult:
     suppressed: tuple[Any, ...] = ()  # suppress.SuppressedFinding
     baselined: tuple[Finding, ...] = ()  # hidden by --baseline
     fixed: tuple[Mapping[str, Any], ...] = ()  # baseline entries no longer found
+    external: tuple[Any, ...] = ()  # integrations.checkov.ExternalRun (--with-checkov)
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -109,7 +110,8 @@ def load_terraform(folders: list[Path], options: ScanOptions, config: Config) ->
 
     if not folders:
         return []
-    reader = FolderReader(display=display_path, max_file_size=config.max_file_size)
+    reader = FolderReader(display=display_path, max_file_size=config.max_file_size,
+                          roots=roots_of(scan_paths(options.paths)))
     cached = cache.TerraformEntry(folders, options, reader)
     if cached.results is not None:
         return cached.results
@@ -421,4 +423,6 @@ def exit_code(result: ScanResult, fail_on: str) -> int:
         return 0
     threshold = SEVERITY_RANK[fail_on]
     failing = any(SEVERITY_RANK[f.severity] >= threshold for f in result.findings)
+    failing = failing or any(SEVERITY_RANK[f.severity] >= threshold
+                             for run in result.external for f in run.findings)
     return 1 if failing else 0

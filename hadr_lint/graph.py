@@ -50,14 +50,16 @@ class Graph:
             self._add_edges(resource)
 
     # ----- building -----
-    def _identity_index(self) -> dict[str, str]:
-        index: dict[str, str] = {}
+    def _identity_index(self) -> dict[str, tuple[str, ...]]:
+        """Known id / ARN / name strings -> the resources carrying them (names repeat across
+        kinds: a subnet group and a vault may both be called "main")."""
+        index: dict[str, list[str]] = {}
         for resource in self._by_address.values():
-            for key in IDENTITY_KEYS:
-                value = resource.raw.get(key)
-                if isinstance(value, str) and value:
-                    index.setdefault(value, resource.address)
-        return index
+            for value in _identities(resource):
+                found = index.setdefault(value, [])
+                if resource.address not in found:
+                    found.append(resource.address)
+        return {value: tuple(addresses) for value, addresses in index.items()}
 
     def _add_edges(self, resource: Resource) -> None:
         linked: set[str] = set()
@@ -75,9 +77,11 @@ class Graph:
     def _targets_in(self, value: Any) -> list[str]:
         found = []
         for item in value if isinstance(value, list) else [value]:
-            target = self.resolve(item)
-            if target is not None:
-                found.append(target.address)
+            if isinstance(item, Ref):
+                if item.address in self._by_address:
+                    found.append(item.address)
+            elif isinstance(item, str):
+                found.extend(self._by_identity.get(item, ()))
         return found
 
     def _address_of(self, address: str) -> str | None:
@@ -86,22 +90,34 @@ class Graph:
         return None
 
     # ----- look-ups -----
-    def resolve(self, value: Any) -> Resource | None:
-        """The scanned resource a Ref or an id/ARN/name string designates, if any."""
+    def resolve(self, value: Any, *kinds: str) -> Resource | None:
+        """The scanned resource a Ref or an id/ARN/name string designates, if any.
+
+        A string carried by several resources resolves only when ``kinds`` narrows it to one;
+        an ambiguous string resolves to None (callers treat that as unresolved, never guess).
+        """
         if isinstance(value, Ref):
-            return self._by_address.get(value.address)
-        if isinstance(value, str) and value in self._by_identity:
-            return self._by_address[self._by_identity[value]]
-        return None
+            found = self._by_address.get(value.address)
+            return found if found is not None and (not kinds or found.kind in kinds) else None
+        if not isinstance(value, str):
+            return None
+        candidates = [self._by_address[a] for a in self._by_identity.get(value, ())]
+        if kinds:
+            candidates = [r for r in candidates if r.kind in kinds]
+        return candidates[0] if len(candidates) == 1 else None
 
     def get(self, address: str) -> Resource | None:
         return self._by_address.get(address)
 
     def resources(self, *kinds: str) -> list[Resource]:
-        found = self._by_address.values()
-        if kinds:
-            found = [r for r in found if r.kind in kinds]
-        return sorted(found, key=lambda r: r.address)
+        if not hasattr(self, "_by_kind"):  # rules ask per resource: index once, not n times
+            self._by_kind: dict[str, list[Resource]] = {}
+            for resource in sorted(self._by_address.values(), key=lambda r: r.address):
+                self._by_kind.setdefault(resource.kind, []).append(resource)
+        if not kinds:
+            return sorted(self._by_address.values(), key=lambda r: r.address)
+        found = [r for kind in dict.fromkeys(kinds) for r in self._by_kind.get(kind, ())]
+        return found if len(kinds) == 1 else sorted(found, key=lambda r: r.address)
 
     def targets(self, resource: Resource, relation: str | None = None) -> list[Resource]:
         return [
@@ -150,7 +166,7 @@ class Graph:
         zones: set = set()
         unknown: list[str] = []
         for item in subnets:
-            subnet = self.resolve(item)
+            subnet = self.resolve(item, "subnet")
             if subnet is None:
                 unknown.append(_unresolved(item))
                 continue
@@ -158,6 +174,19 @@ class Graph:
             zones |= found.zones
             unknown.extend(found.unknown)
         return ZoneSet(frozenset(zones), tuple(dict.fromkeys(unknown)))
+
+
+def _identities(resource: Resource) -> list[str]:
+    found = []
+    for key in IDENTITY_KEYS:
+        value = resource.raw.get(key)
+        if isinstance(value, str) and value:
+            found.append(value)
+    for key in ("name", "identifier"):
+        value = resource.attributes.get(key)
+        if isinstance(value, str) and value and value not in found:
+            found.append(value)
+    return found
 
 
 def _unresolved(item: Any) -> str:

@@ -104,6 +104,7 @@ OTHER = {"PRIMARY": "SECONDARY", "SECONDARY": "PRIMARY"}
 
 def check(graph, config):
     failover = [e for e in dns_entries(graph) if e.get("routing") == "failover"]
+    index = _index(failover)
     for entry in failover:
         kind = entry.get("failover")
         if isinstance(kind, Unknown):
@@ -111,29 +112,36 @@ def check(graph, config):
             continue
         if kind not in OTHER:
             continue
-        yield from _partner(entry, kind, failover)
+        yield from _partner(entry, kind, index)
 
 
-def _partner(entry, kind, failover):
+def _index(failover):
+    """Computed once, so that finding partners stays linear in the number of records: the
+    (key, type) pairs present (None when a value cannot be hashed), and for each wanted type the
+    records that may be of that type."""
+    try:
+        pairs = {(e.key, e.get("failover")) for e in failover}
+    except TypeError:
+        pairs = None
+    candidates = {wanted: [e for e in failover if e.get("failover") == wanted
+                           or isinstance(e.get("failover"), Unknown)] for wanted in OTHER}
+    return failover, pairs, candidates
+
+
+def _partner(entry, kind, index):
+    failover, pairs, candidates = index
     key = entry.key
     if isinstance(key, Unknown):
         yield unverified(entry.resource, f"{entry.label}: {key.reason}")
         return
     wanted = OTHER[kind]
-    others = [e for e in failover if e is not entry]
-    if any(e.key == key and e.get("failover") == wanted for e in others):
+    if (key, wanted) in pairs if pairs is not None else any(
+            e.key == key and e.get("failover") == wanted for e in failover if e is not entry):
         return
-    doubtful = [e for e in others if _may_be_partner(entry, e, wanted)]
+    doubtful = [e for e in candidates[wanted] if e is not entry and maybe_same(entry, e)]
     if doubtful:
         yield unverified(entry.resource, f"{entry.label}: its {wanted} partner may be "
                          f"{doubtful[0].resource.name}, written differently")
         return
     yield problem(entry.resource, f"{kind} failover record {entry.label} has no {wanted} "
                   "record for the same zone, name and type: nothing to fail over to")
-
-
-def _may_be_partner(entry, other, wanted) -> bool:
-    kind = other.get("failover")
-    if kind != wanted and not isinstance(kind, Unknown):
-        return False
-    return maybe_same(entry, other)

@@ -92,7 +92,7 @@ RULE = Rule(
     "Aurora cluster, DynamoDB table, S3 bucket or EFS file system with no replica in another "
     "region is lost with its region.",
     tags=("reliability", "region", "data", "replication"),
-    equivalents={"checkov": "CKV_AWS_144 (S3 cross-region replication)", "cfn-lint": "none",
+    equivalents={"checkov": "CKV_AWS_144 (S3 replication; region not checked)", "cfn-lint": "none",
                  "trivy": "none"},
 )
 

@@ -84,8 +84,13 @@ RULE = Rule(
     "without point-in-time recovery, an EFS file system without a backup policy or a Redis "
     "without snapshots, that no AWS Backup plan selects either.",
     tags=("reliability", "region", "backup", "data"),
-    equivalents={"checkov": "CKV_AWS_28 (DynamoDB PITR), CKV_AWS_133 (RDS backup)",
-                 "trivy": "AVD-AWS-0024 (DynamoDB PITR)", "cfn-lint": "none"},
+    equivalents={"checkov": "CKV_AWS_28 (DynamoDB PITR), CKV_AWS_133 (RDS backup), "
+                            "CKV_AWS_134 (ElastiCache Redis backup)",
+                 "trivy": "AVD-AWS-0024 (DynamoDB PITR), AVD-AWS-0077 (RDS retention), "
+                          "AVD-AWS-0050 (ElastiCache Redis retention)",
+                 "kics": "741f1291-47ac-4a85-a07b-3d32a9d6bd3e (DynamoDB PITR), "
+                         "1dc73fb4-5b51-430c-8c5f-25dcf9090b02 (RDS backup)",
+                 "cfn-lint": "none"},
 )
 
 REDIS = ("redis", "valkey")

@@ -66,7 +66,7 @@ RULE = Rule(
     "the load balancer's health checks (health_check_type ELB) so unhealthy instances are "
     "replaced.",
     tags=("reliability", "availability-zone", "autoscaling", "health-check"),
-    equivalents={"checkov": "CKV2_AWS_15"},
+    equivalents={"checkov": "CKV2_AWS_15", "cfn-lint": "none", "trivy": "none"},
 )
 
 LOAD_BALANCER_CHECKS = ("ELB", "VPC_LATTICE")

@@ -57,7 +57,8 @@ RULE = Rule(
     description="A single-AZ RDS instance has no synchronous standby and is lost with its "
     "Availability Zone. Aurora members and read replicas are exempt.",
     tags=("reliability", "availability-zone", "rds"),
-    equivalents={"checkov": "CKV_AWS_157", "cfn-lint": "none", "trivy": "none"},
+    equivalents={"checkov": "CKV_AWS_157", "cfn-lint": "none", "trivy": "none",
+                 "kics": "2b1d4935-9acf-48a7-8466-10d18bf51a69 (CloudFormation)"},
 )
 
 NOT_RDS = ("aurora", "docdb", "neptune")

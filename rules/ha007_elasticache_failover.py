@@ -71,7 +71,8 @@ RULE = Rule(
     description="A Redis or Valkey cache without a replica in another Availability Zone and "
     "automatic failover is lost with its zone; a Memcached cluster in one zone goes cold.",
     tags=("reliability", "availability-zone", "elasticache"),
-    equivalents={"checkov": "none", "trivy": "none"},
+    equivalents={"checkov": "CKV2_AWS_50 (replication groups)", "trivy": "none",
+                 "kics": "6db03a91-f933-4f13-ab38-a8b87a7de54d (Memcached az_mode)"},
 )
 
 REDIS = ("redis", "valkey")

@@ -81,6 +81,8 @@ RULE = Rule(
         "checkov": "CKV_AWS_293 (RDS instance), CKV_AWS_139 (RDS cluster), CKV_AWS_150 (LB), "
         "CKV2_AWS_58 (Neptune); none for DynamoDB or DocumentDB",
         "cfn-lint": "none",
+        "trivy": "AVD-AWS-0177 (RDS instance), AVD-AWS-0343 (RDS cluster)",
+        "kics": "afecd1f1-6378-4f7e-bb3b-60c35801fdd4 (ALB)",
     },
 )
 

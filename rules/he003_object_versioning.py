@@ -64,7 +64,8 @@ RULE = Rule(
     description="An S3 bucket without versioning cannot restore an object that was overwritten "
     "or deleted by mistake; replication copies the mistake.",
     tags=("human-error", "s3", "versioning"),
-    equivalents={"checkov": "CKV_AWS_21", "cfn-lint": "none"},
+    equivalents={"checkov": "CKV_AWS_21", "cfn-lint": "none", "trivy": "AVD-AWS-0090",
+                 "kics": "568a4d22-3517-44a6-a7ad-6a7eed88722c"},
 )
 
 

@@ -28,9 +28,9 @@ def test_broken_seed_reports_ha001_and_ha005_in_text():
     result = run("scan", "fixtures/seed/broken")
     assert result.exit_code == 1
     lines = result.output.splitlines()
-    assert lines[0].startswith("fixtures/seed/broken/main.tf:60: HA001 ")
+    assert lines[0].startswith("fixtures/seed/broken/main.tf:62: HA001 ")
     assert lines[0].endswith("[aws_autoscaling_group.web_asg] (error)")
-    assert lines[1].startswith("fixtures/seed/broken/main.tf:81: HA005 ")
+    assert lines[1].startswith("fixtures/seed/broken/main.tf:83: HA005 ")
     assert lines[-1].startswith("2 findings (2 errors, 0 warnings, 0 notes)")
 
 
@@ -41,7 +41,7 @@ def test_good_seed_is_clean_in_json():
     assert data["version"] == 1
     assert data["tool"]["name"] == "hadr-lint"
     assert data["findings"] == [] and data["errors"] == []
-    assert data["summary"]["resources"] == 13
+    assert data["summary"]["resources"] == 19
 
 
 def test_json_finding_fields():
@@ -55,8 +55,8 @@ def test_json_finding_fields():
         "resource": "aws_autoscaling_group.web_asg",
         "resource_type": "aws_autoscaling_group",
         "file": "fixtures/seed/broken/main.tf",
-        "line": 60,
-        "end_line": 74,
+        "line": 62,
+        "end_line": 76,
         "scope": "az",
     }
 
@@ -83,6 +83,7 @@ def test_unknowns_are_listed_not_reported(tmp_path):
 
 def test_broken_file_exits_2_and_others_are_still_scanned(tmp_path):
     shutil.copytree(SEED / "broken", tmp_path / "broken")
+    shutil.copy(SEED / ".hadr-lint.yaml", tmp_path / ".hadr-lint.yaml")
     (tmp_path / "bad").mkdir()
     (tmp_path / "bad" / "main.tf").write_text('resource "aws_lb" "x" {\n  subnets = [\n}\n')
     (tmp_path / "template.yaml").write_text(

@@ -89,7 +89,9 @@ def decode(text: str, path: str = "") -> tuple[object | None, tuple[LoadError, .
         data, matches = cfnlint.decode.decode_str(text)
     except Exception as exc:  # decoding must never surface a traceback
         return None, (LoadError(path, None, f"cannot decode template: {_exception_text(exc)}"),)
-    errors = _match_errors(matches, path)
+    last = max(len(text.splitlines()), 1)  # an error at the end of the file is on its last line
+    errors = tuple(replace(e, line=min(e.line, last)) if e.line else e
+                   for e in _match_errors(matches, path))
     return (None, errors) if errors else (data, ())
 
 

@@ -382,6 +382,7 @@ class _PlanReader:
                 (c.get("type"), c.get("name")): c
                 for c in map(_dict, _list(self.module_config(names).get("resources")))
                 if c.get("mode", "managed") == "managed"
+                and isinstance(c.get("type"), str) and isinstance(c.get("name"), str)
             }
         return self.config_resources[names].get((item["type"], item["name"]), {})
 

@@ -274,9 +274,7 @@ def _cluster_writable(graph, cluster: Resource, name: str) -> Block:
         return Block("active-active", name, cluster, False,
                      "Aurora cluster is not part of a global database: only its region can "
                      "write")
-    key = estimate.global_key(graph, value)
-    others = [c for c in graph.resources("db_cluster") if c is not cluster
-              and estimate.global_key(graph, c.get("global_cluster")) == key]
+    others = estimate.global_members(graph, cluster)
     flags = [c.get("write_forwarding") for c in others]
     if any(f is True for f in flags):
         return Block("active-active", name, cluster, True, "Aurora Global write forwarding")

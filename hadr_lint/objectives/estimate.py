@@ -40,6 +40,7 @@ Multi-AZ 2 min (AWS: typically 60-120 s), Aurora with a replica 30 s, Aurora wit
 from __future__ import annotations
 
 import math
+import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -49,6 +50,7 @@ from hadr_lint.objectives.durations import format_duration, parse_duration
 from hadr_lint.objectives.schedule import interval_seconds
 
 INF = math.inf
+_GROUPS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 RECOVERY_STEPS: dict[str, float] = {
     "restore": 4 * 3600.0,
     "scale_out": 300.0,
@@ -72,6 +74,7 @@ ALIAS_TTL = 60.0
 TARGET_HEALTH_DETECTION = 60.0
 STORE_KINDS = ("db_instance", "db_cluster", "dynamodb_table", "s3_bucket", "efs_file_system")
 SCOPES = ("az", "region")
+NO_STORES = "no stateful store in the workload"
 SCOPE_TEXT = {"az": "an Availability Zone loss", "region": "a region loss"}
 
 
@@ -341,13 +344,26 @@ def _dynamodb_replicas(graph, table, own, config):
                                                  f"{region(replica, config)}; {ASYNC_TEXT}")
 
 
+def global_members(graph, cluster: Resource) -> list[Resource]:
+    """The other clusters of ``cluster``'s global database (none when it has none)."""
+    key = global_key(graph, cluster.get("global_cluster"))
+    if key is None:
+        return []
+    groups = _GROUPS.get(graph)
+    if groups is None:
+        groups = {}
+        for other in graph.resources("db_cluster"):
+            found = global_key(graph, other.get("global_cluster"))
+            if found is not None:
+                groups.setdefault(found, []).append(other)
+        _GROUPS[graph] = groups
+    return [c for c in groups.get(key, []) if c is not cluster]
+
+
 def _cluster_replicas(graph, cluster, own, config):
     key = global_key(graph, cluster.get("global_cluster"))
-    members = [c for c in graph.resources("db_cluster")
-               if key is not None and global_key(graph, c.get("global_cluster")) == key
-               and c is not cluster]
-    members += [c for c in graph.resources("db_cluster")
-                if graph.resolve(c.get("replication_source")) is cluster]
+    members = global_members(graph, cluster)
+    members += graph.sources(cluster, "replication_source", kind="db_cluster")
     for member in members:
         where = _elsewhere(region(member, config), own)
         if isinstance(where, Unknown):
@@ -366,9 +382,7 @@ def _cluster_replicas(graph, cluster, own, config):
 
 
 def _instance_replicas(graph, db, own, config):
-    for replica in graph.resources("db_instance"):
-        if graph.resolve(replica.get("replicate_source")) is not db:
-            continue
+    for replica in graph.sources(db, "replicate_source", kind="db_instance"):
         where = _elsewhere(region(replica, config), own)
         if isinstance(where, Unknown):
             yield unknown(where.reason, replica, "region")
@@ -378,9 +392,7 @@ def _instance_replicas(graph, db, own, config):
 
 
 def _instance_backup_replication(graph, db, own, config):
-    for copy in graph.resources("db_backup_replication"):
-        if graph.resolve(copy.get("source")) is not db:
-            continue
+    for copy in graph.sources(db, "source", kind="db_backup_replication"):
         where = _elsewhere(region(copy, config), own)
         if isinstance(where, Unknown):
             yield unknown(where.reason, copy, "region")
@@ -523,7 +535,7 @@ def workload_rpo(estimates: Mapping[str, Estimate], stores: list[Resource]) -> E
     """The worst store decides; unknown when any store is unknown and no known one is
     unbounded."""
     if not stores:
-        return Estimate(None, "no stateful store in the workload")
+        return Estimate(None, NO_STORES)
     pairs = [(store, estimates[store.address]) for store in stores]
     known_ones = [(s, e) for s, e in pairs if e.known]
     unknown_ones = [(s, e) for s, e in pairs if not e.known]
@@ -653,7 +665,7 @@ def _worst(found: list[Estimate]) -> Estimate:
 def az_rto(graph, stores: list[Resource], config: Any) -> Estimate:
     """The slowest store failover when an Availability Zone is lost."""
     if not stores:
-        return Estimate(None, "no stateful store in the workload")
+        return Estimate(None, NO_STORES)
     return _worst([store_az_rto(graph, s, config) for s in stores])
 
 

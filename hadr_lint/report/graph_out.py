@@ -1,4 +1,4 @@
-"""``hadr-lint graph``: the resource graph as JSON or Graphviz dot."""
+"""``hadr-lint graph``: the resource graph as JSON or Graphviz dot, and the picture."""
 
 from __future__ import annotations
 
@@ -43,6 +43,19 @@ def as_dict(graph: Graph) -> dict[str, Any]:
         "nodes": nodes,
         "edges": [{"source": s, "target": t, "relation": r} for s, t, r in edges],
     }
+
+
+def render(graph: Graph, findings=(), config: Any = None, output_format: str = "json") -> str:
+    """``hadr-lint graph``: json is the graph above plus the picture's ``layout``; dot, mermaid
+    and svg draw the picture (``hadr_lint.report.picture``)."""
+    from hadr_lint.report import picture
+
+    if output_format == "json":
+        data = as_dict(graph)
+        data["layout"] = picture.layout(graph, findings, config).as_dict()
+        return json.dumps(data, indent=2) + "\n"
+    draw = {"dot": picture.dot, "mermaid": picture.mermaid, "svg": picture.svg}[output_format]
+    return draw(graph, findings, config)
 
 
 def render_json(graph: Graph) -> str:

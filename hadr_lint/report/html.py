@@ -6,6 +6,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from hadr_lint.objectives.estimate import NO_STORES
 from hadr_lint.report.markdown import SCOPE_NAMES, summary_line
 
 CSS = """
@@ -30,6 +31,7 @@ def render_html(data: dict[str, Any]) -> str:
             f"<p class=\"muted\">{e(summary_line(data['summary']))}</p>"]
     for workload in data["workloads"]:
         body += _workload(workload)
+    body += data.get("architecture") or []
     body += _findings(data["findings"])
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
@@ -62,6 +64,8 @@ def _workload(w: dict[str, Any]) -> list[str]:
 def _est(found: dict[str, Any] | None) -> str:
     if found is None:
         return ""
+    if found["unknown_reason"] == NO_STORES:
+        return "<span class=\"muted\">n/a (no stateful store)</span>"
     if found["text"] == "unknown":
         return f"<span class=\"unknown\">unknown: {e(found['unknown_reason'])}</span>"
     return f"<span class=\"estimate\">{e(found['text'])}</span>"
@@ -79,6 +83,8 @@ def _evidence(w: dict[str, Any]) -> list[str]:
     for metric in ("rpo", "rto"):
         for scope in ("az", "region"):
             found = w[metric][scope]
+            if found["unknown_reason"] == NO_STORES:
+                continue
             out.append(f"<p><strong>{metric.upper()}, {e(SCOPE_NAMES[scope])}: "
                        f"{e(found['text'])}</strong>"
                        + (f" <span class=\"unknown\">({e(found['unknown_reason'])})</span>"
@@ -87,8 +93,8 @@ def _evidence(w: dict[str, Any]) -> list[str]:
             for item in found["evidence"]:
                 where = f"<code>{e(item['file'])}:{item['line']}</code> " if item["file"] else ""
                 who = f"{e(item['resource'])} " if item["resource"] else ""
-                out.append(f"<li>{where}{who}<code>{e(item['attribute'])}</code>: "
-                           f"{e(item['contribution'])}</li>")
+                attribute = f"<code>{e(item['attribute'])}</code>" if item["attribute"] else ""
+                out.append(f"<li>{where}{who}{attribute}: {e(item['contribution'])}</li>")
             out.append("</ul>")
     return out
 

@@ -38,4 +38,7 @@ def as_dict(result: ScanResult) -> dict:
 
 
 def render(result: ScanResult, show_unknown: bool = False) -> str:
-    return json.dumps(as_dict(result), indent=2, sort_keys=False) + "\n"
+    data = as_dict(result)
+    if result.external:  # --with-checkov: other tools' results, kept apart from hadr-lint's
+        data["external"] = [run.as_dict() for run in result.external]
+    return json.dumps(data, indent=2, sort_keys=False) + "\n"

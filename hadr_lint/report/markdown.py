@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from hadr_lint.objectives.estimate import NO_STORES
+
 SCOPE_NAMES = {"az": "AZ loss", "region": "region loss"}
 STATUS = {"present": "✅ present", "missing": "❌ missing", "unknown": "❔ unknown"}
 
@@ -30,6 +32,7 @@ def render_markdown(data: dict[str, Any]) -> str:
     lines += [summary_line(summary), ""]
     for workload in data["workloads"]:
         lines += _workload(workload)
+    lines += data.get("architecture") or []
     lines += _findings(data["findings"])
     return "\n".join(lines).rstrip() + "\n"
 
@@ -56,6 +59,8 @@ def _workload(w: dict[str, Any]) -> list[str]:
 
 
 def _est(found: dict[str, Any]) -> str:
+    if found["unknown_reason"] == NO_STORES:
+        return "n/a (no stateful store)"
     if found["text"] == "unknown":
         return f"unknown: {cell(found['unknown_reason'])}"
     return f"**{cell(found['text'])}**"
@@ -83,16 +88,19 @@ def _evidence(w: dict[str, Any]) -> list[str]:
     for metric in ("rpo", "rto"):
         for scope in ("az", "region"):
             found = w[metric][scope]
+            if found["unknown_reason"] == NO_STORES:
+                continue
             lines.append(f"**{metric.upper()}, {SCOPE_NAMES[scope]}: {cell(found['text'])}**"
                          + (f" ({cell(found['unknown_reason'])})" if found["unknown_reason"]
                             else ""))
             lines.append("")
             for item in found["evidence"]:
                 where = f"`{item['file']}:{item['line']}` " if item["file"] else ""
-                what = f"{item['resource']} `{item['attribute']}`" if item["resource"] \
-                    else f"`{item['attribute']}`"
+                attribute = f"`{item['attribute']}`" if item["attribute"] else ""
+                what = " ".join(p for p in (item["resource"], attribute) if p)
                 lines.append(f"- {where}{cell(what)}: {cell(item['contribution'])}")
-            lines.append("")
+            if found["evidence"]:
+                lines.append("")
     lines += ["</details>", ""]
     return lines
 

@@ -27,6 +27,9 @@ def render(result, output_format: str = "markdown") -> str:
     data = as_dict(result)
     if output_format == "json":
         return json.dumps(data, indent=2) + "\n"
+    from hadr_lint.report.picture import for_report
+
+    data = dict(data, architecture=for_report(result, output_format))
     if output_format == "html":
         from hadr_lint.report.html import render_html
 

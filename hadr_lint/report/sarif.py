@@ -180,4 +180,9 @@ def as_dict(result: ScanResult, root: Path | None = None) -> dict[str, Any]:
 
 
 def render(result: ScanResult, show_unknown: bool = False) -> str:
-    return json.dumps(as_dict(result), indent=2) + "\n"
+    log = as_dict(result)
+    if result.external:  # --with-checkov: one more run per tool, tool.driver.name "checkov"
+        from hadr_lint.integrations.checkov import sarif_runs
+
+        log["runs"] += sarif_runs(result, _Locator(source_root()))
+    return json.dumps(log, indent=2) + "\n"

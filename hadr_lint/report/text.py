@@ -10,6 +10,10 @@ def render(result: ScanResult, show_unknown: bool = False) -> str:
         f"{f.file}:{f.line}: {f.rule_id} {f.message} [{f.resource}] ({f.severity})"
         for f in result.findings
     ]
+    if result.external:
+        from hadr_lint.integrations.checkov import text_lines
+
+        lines += text_lines(result)
     for error in result.errors:
         where = f"{error.file}:{error.line}" if error.line else error.file
         lines.append(f"{where}: error: {error.message}")
@@ -24,6 +28,10 @@ def render(result: ScanResult, show_unknown: bool = False) -> str:
     for entry in result.fixed:
         lines.append(f"fixed: {entry['file']}: {entry['rule']} {entry['message']} "
                      f"[{entry['resource']}] (remove it from the baseline)")
+    if result.external:
+        from hadr_lint.integrations.checkov import text_summary
+
+        lines += text_summary(result)
     lines.append(summary(result, show_unknown))
     return "\n".join(lines) + "\n"
 

@@ -24,6 +24,7 @@ class FolderReader:
     display: Callable[[Path], str]
     max_file_size: int = 5_000_000
     read_text: Callable[[Path, int], str] | None = None
+    roots: list[Path] = field(default_factory=list)  # scanned trees: links out are not followed
     folders: dict[Path, Any] = field(default_factory=dict)
     parsed_files: list[str] = field(default_factory=list)
     errors: dict[str, LoadError] = field(default_factory=dict)
@@ -41,7 +42,8 @@ class FolderReader:
         from hadr_lint.loaders.terraform.module import ModuleFiles
 
         try:
-            files = sorted(p for p in folder.iterdir() if p.is_file() and is_terraform_file(p))
+            files = sorted(p for p in folder.iterdir() if p.is_file() and is_terraform_file(p)
+                           and not self._escapes(p))
         except OSError:
             return None
         if not files:
@@ -51,6 +53,12 @@ class FolderReader:
             blocks.extend(self._parse_file(path))
         lines = {str(p): self.lines[str(p)] for p in files if str(p) in self.lines}
         return ModuleFiles(folder, tuple(blocks), lines)
+
+    def _escapes(self, path: Path) -> bool:
+        """A link to outside the scanned trees (and outside this folder): never read."""
+        from hadr_lint.discover import escapes
+
+        return bool(self.roots) and escapes(path, [*self.roots, path.parent.resolve()])
 
     def _parse_file(self, path: Path) -> list:
         from hadr_lint.loaders.terraform.parse import (
@@ -93,7 +101,8 @@ class FolderReader:
         jobs = {}
         for folder in folders:
             try:
-                files = sorted(p for p in folder.resolve().iterdir() if p.name.endswith(".tf"))
+                files = sorted(p for p in folder.resolve().iterdir() if p.name.endswith(".tf")
+                               and not self._escapes(p))
                 texts = [(str(p), read_source(p, self.max_file_size)) for p in files]
             except (FileTooLarge, UnicodeDecodeError, OSError):
                 continue  # read again, and reported, when the folder is loaded

@@ -1,0 +1,357 @@
+"""``hadr-lint scan --with-checkov``: run checkov's HA/DR checks beside hadr-lint's rules.
+
+checkov cannot live in hadr-lint's environment (it installs its own ``hcl2`` package over
+python-hcl2's and pins an old networkx), so it runs as a separate program: the ``checkov`` on
+PATH or the one given with ``--checkov PATH``, never through a shell, with a timeout, and only
+when the user asks for it. Only its HA/DR checks run: the checkov ids listed in the rules'
+``equivalents`` plus ``EXTRA_CHECKS`` (HA/DR checks hadr-lint has no rule for).
+
+Its failed checks are merged into the report, marked as checkov's. A checkov result that
+repeats a hadr-lint finding (same file and resource, and the checkov id is listed in that
+hadr-lint rule's equivalents) is dropped as a duplicate; suppressed and baselined hadr-lint
+findings count, so a problem accepted in hadr-lint does not come back through checkov. Results on
+resources hadr-lint left unverified are kept: checkov may know more.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from hadr_lint.model import LoadError
+
+INSTALL_HINT = (
+    "checkov was not found on PATH. Install it in its own environment, e.g. "
+    "`pipx install checkov` (it cannot share hadr-lint's environment: it replaces the hcl2 "
+    "package), or pass --checkov /path/to/checkov."
+)
+TIMEOUT = 900  # seconds; checkov takes about 25 s on a large module, 2 s just to start
+CHECKOV_ID = re.compile(r"\bCKV2?_AWS_\d+\b")
+# checkov's HA/DR checks that no hadr-lint rule covers (checked against checkov 3.3.30).
+EXTRA_CHECKS = {
+    "CKV_AWS_138": "Classic ELB cross-zone load balancing",
+    "CKV_AWS_152": "ALB/NLB cross-zone load balancing",
+    "CKV_AWS_310": "CloudFront origin failover",
+    "CKV_AWS_360": "DocumentDB backup retention",
+    "CKV_AWS_361": "Neptune backup retention",
+    "CKV_AWS_394": "aws_availability_zones pins zone identity",
+}
+LEVELS = {"CRITICAL": "error", "HIGH": "error", "MEDIUM": "warning", "LOW": "note",
+          "INFO": "note"}
+DEFAULT_SEVERITY = "warning"  # checkov reports no severity without a Prisma Cloud key
+
+
+class CheckovMissing(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class ExternalFinding:
+    tool: str
+    check_id: str
+    check_name: str
+    severity: str
+    resource: str
+    file: str
+    line: int
+    end_line: int
+    guideline: str | None = None
+
+
+@dataclass(frozen=True)
+class ExternalRun:
+    tool: str
+    version: str
+    command: tuple[str, ...]
+    checks: tuple[str, ...]
+    findings: tuple[ExternalFinding, ...] = ()
+    duplicates: tuple[tuple[ExternalFinding, str], ...] = ()  # (checkov result, hadr-lint id)
+    errors: tuple[str, ...] = field(default=())
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "tool": self.tool,
+            "version": self.version,
+            "checks": list(self.checks),
+            "findings": [asdict(f) for f in self.findings],
+            "duplicates": [dict(asdict(f), duplicate_of=rule) for f, rule in self.duplicates],
+            "errors": list(self.errors),
+        }
+
+
+def find_checkov(explicit: str | None = None) -> str:
+    """The checkov executable: ``explicit`` (a path or a name on PATH), else ``checkov``."""
+    candidate = explicit or "checkov"
+    found = shutil.which(candidate)
+    if found is None and explicit and Path(explicit).is_file():
+        found = explicit
+    if found is None:
+        raise CheckovMissing(INSTALL_HINT)
+    return found
+
+
+def check_ids(rules) -> list[str]:
+    """The checkov ids named in the rules' equivalents, plus EXTRA_CHECKS."""
+    ids = {i for rule in rules for i in equivalent_ids(rule)} | set(EXTRA_CHECKS)
+    return sorted(ids, key=_id_order)
+
+
+def equivalent_ids(rule) -> set[str]:
+    return set(CHECKOV_ID.findall(str(rule.meta.equivalents.get("checkov", ""))))
+
+
+def _id_order(check_id: str) -> tuple:
+    prefix, _, number = check_id.rpartition("_")
+    return (prefix, int(number))
+
+
+def command(executable: str, paths, checks) -> list[str]:
+    args = [executable, "--quiet", "--compact", "-o", "json", "--skip-download",
+            "--framework", "terraform", "cloudformation", "--check", ",".join(checks)]
+    for path in paths:
+        path = Path(path)
+        args += ["-d" if path.is_dir() else "-f", str(path)]
+    return args
+
+
+def path_groups(paths) -> list[list[Path]]:
+    """checkov ignores ``-f`` when ``-d`` is given: folders and files run separately. A
+    ``.tfvars`` file stands for its folder."""
+    folders, files = [], []
+    for path in map(Path, paths):
+        if path.is_file() and path.name.endswith((".tfvars", ".tfvars.json")):
+            path = path.parent
+        (folders if path.is_dir() else files).append(path)
+    return [group for group in (list(dict.fromkeys(folders)), files) if group]
+
+
+def run(executable: str, paths, checks, timeout: float = TIMEOUT) -> ExternalRun:
+    """Run checkov over ``paths``; its failures to run become ``errors``, never raise."""
+    runs = [_run_once(command(executable, group, checks), timeout)
+            for group in path_groups(paths)]
+    reports = [r for _, r, _ in runs for r in r]
+    return ExternalRun(
+        tool="checkov",
+        version=_version(reports),
+        command=tuple(" ".join(args) for args, _, _ in runs),
+        checks=tuple(checks),
+        findings=tuple(parse(reports)),
+        errors=tuple(e for _, _, errors in runs for e in errors),
+    )
+
+
+def _run_once(args: list[str], timeout: float) -> tuple[list[str], list[dict], list[str]]:
+    env = dict(os.environ, BC_SKIP_MAPPING="TRUE", LOG_LEVEL="ERROR")
+    try:
+        done = subprocess.run(args, capture_output=True, text=True, timeout=timeout, env=env,
+                              check=False, stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:
+        return args, [], [f"checkov did not finish within {timeout:g} s"]
+    except OSError as exc:
+        return args, [], [f"cannot run checkov: {exc}"]
+    try:
+        reports = _documents(done.stdout)
+    except ValueError as exc:
+        tail = " ".join(done.stderr.strip().splitlines()[-2:])
+        return args, [], [f"checkov exited with {done.returncode} and no JSON report ({exc}): "
+                          f"{tail}"]
+    if done.returncode not in (0, 1):
+        return args, reports, [f"checkov exited with {done.returncode}"]
+    return args, reports, []
+
+
+def _documents(text: str) -> list[dict]:
+    """checkov prints one JSON value per scanned folder: a report or a list of reports."""
+    decoder, index, found = json.JSONDecoder(), 0, []
+    while True:
+        while index < len(text) and text[index].isspace():
+            index += 1
+        if index >= len(text):
+            return [d for d in found if isinstance(d, dict)]
+        value, index = decoder.raw_decode(text, index)
+        found += value if isinstance(value, list) else [value]
+
+
+def _version(reports: list[dict]) -> str:
+    for report in reports:
+        version = (report.get("summary") or {}).get("checkov_version")
+        if version:
+            return str(version)
+    return ""
+
+
+def parse(reports: list[dict]) -> list[ExternalFinding]:
+    found: dict[tuple, ExternalFinding] = {}
+    for report in reports:
+        for item in (report.get("results") or {}).get("failed_checks") or ():
+            finding = _finding(item)
+            found.setdefault((finding.check_id, finding.file, finding.resource, finding.line),
+                             finding)
+    return sorted(found.values(), key=lambda f: (f.file, f.line, f.check_id, f.resource))
+
+
+def _finding(item: dict) -> ExternalFinding:
+    from hadr_lint.engine import display_path
+
+    lines = item.get("file_line_range") or [0, 0]
+    path = item.get("file_abs_path") or item.get("file_path") or ""
+    severity = LEVELS.get(str(item.get("severity") or "").upper(), DEFAULT_SEVERITY)
+    return ExternalFinding(
+        tool="checkov",
+        check_id=str(item.get("check_id", "")),
+        check_name=str(item.get("check_name", "")),
+        severity=severity,
+        resource=str(item.get("resource", "")),
+        file=display_path(Path(path)) if path else "",
+        line=int(lines[0] or 0),
+        end_line=int(lines[-1] or 0),
+        guideline=item.get("guideline"),
+    )
+
+
+def merge(result, external: ExternalRun, rules):
+    """``result`` with checkov's run attached; duplicates of hadr-lint findings set aside."""
+    by_rule = {rule.id: equivalent_ids(rule) for rule in rules}
+    hadr = list(result.findings) + [s.finding for s in result.suppressed] + list(result.baselined)
+    seen: dict[tuple[str, str], set[str]] = {}
+    for f in hadr:
+        for key in _resource_keys(f.resource):
+            seen.setdefault((_file_key(f.file), key), set()).add(f.rule_id)
+    kept, duplicates = [], []
+    for finding in external.findings:
+        rule_id = _duplicate_of(finding, seen, by_rule)
+        if rule_id:
+            duplicates.append((finding, rule_id))
+        else:
+            kept.append(finding)
+    external = replace(external, findings=tuple(kept), duplicates=tuple(duplicates))
+    errors = tuple(LoadError("checkov", None, e) for e in external.errors)
+    return replace(result, external=tuple(result.external) + (external,),
+                   errors=tuple(result.errors) + errors)
+
+
+def _duplicate_of(finding: ExternalFinding, seen: dict, by_rule: dict) -> str | None:
+    file = _file_key(finding.file)
+    for key in sorted(_resource_keys(finding.resource)):
+        for rule_id in sorted(seen.get((file, key), ())):
+            if finding.check_id in by_rule.get(rule_id, ()):
+                return rule_id
+    return None
+
+
+def _file_key(file: str) -> str:
+    return str(Path(file).resolve()) if file else ""
+
+
+def _resource_keys(name: str) -> set[str]:
+    """Names that identify one resource across tools: ``aws_db_instance.main`` (instance keys
+    dropped), ``module.db.aws_db_instance.this`` and its ``aws_db_instance.this`` tail, and a
+    CloudFormation logical id from checkov's ``AWS::RDS::DBInstance.OrdersDb``."""
+    plain = re.sub(r"\[[^\]]*\]", "", name)
+    keys = {plain}
+    if "::" in plain:
+        keys.add(plain.rsplit(".", 1)[-1])
+    else:
+        parts = plain.split(".")
+        if len(parts) >= 2:
+            keys.add(".".join(parts[-2:]))
+    return keys
+
+
+def scan_with_checkov(result, paths, rules, executable: str | None = None,
+                      timeout: float = TIMEOUT):
+    """Find checkov (raises CheckovMissing), run it over ``paths`` and merge its results."""
+    found = find_checkov(executable)
+    return merge(result, run(found, paths, check_ids(rules), timeout), rules)
+
+
+# ---------------------------------------------------------------------------------------------
+# Report helpers (text, SARIF); the JSON report uses ExternalRun.as_dict.
+
+
+def text_lines(result) -> list[str]:
+    lines = []
+    for external in result.external:
+        for f in external.findings:
+            lines.append(f"{f.file}:{f.line}: {f.check_id} {f.check_name} [{f.resource}] "
+                         f"({f.severity}, from {f.tool})")
+    return lines
+
+
+def text_summary(result) -> list[str]:
+    lines = []
+    for external in result.external:
+        dropped = ", ".join(f"{f.check_id} = {rule} on {f.resource}"
+                            for f, rule in external.duplicates)
+        text = (f"{external.tool} {external.version or '?'}: {len(external.findings)} "
+                f"finding{'s' if len(external.findings) != 1 else ''} from "
+                f"{len(external.checks)} HA/DR checks")
+        if external.duplicates:
+            text += f"; {len(external.duplicates)} dropped as duplicates ({dropped})"
+        lines.append(text)
+    return lines
+
+
+def sarif_runs(result, where) -> list[dict[str, Any]]:
+    """One SARIF run per external tool, ``tool.driver.name`` the tool's name."""
+    runs = []
+    for external in result.external:
+        ids = sorted({f.check_id for f in external.findings}, key=_id_order)
+        names = {f.check_id: f.check_name for f in external.findings}
+        index = {check_id: i for i, check_id in enumerate(ids)}
+        runs.append({
+            "tool": {"driver": {
+                "name": external.tool,
+                "version": external.version or "unknown",
+                "informationUri": "https://www.checkov.io",
+                "rules": [_sarif_rule(i, names[i]) for i in ids],
+            }},
+            "invocations": [{
+                "executionSuccessful": not external.errors,
+                "toolExecutionNotifications": [
+                    {"level": "error", "message": {"text": e}} for e in external.errors],
+            }],
+            "results": [_sarif_result(f, index, where) for f in external.findings],
+            "properties": {"runBy": "hadr-lint --with-checkov",
+                           "droppedDuplicates": len(external.duplicates)},
+        })
+    return runs
+
+
+def _sarif_rule(check_id: str, name: str) -> dict[str, Any]:
+    return {
+        "id": check_id,
+        "name": check_id,
+        "shortDescription": {"text": name or check_id},
+        "fullDescription": {"text": name or check_id},
+        "help": {"text": name or check_id, "markdown": name or check_id},
+        "helpUri": "https://www.checkov.io/5.Policy%20Index/all.html",
+        "defaultConfiguration": {"level": DEFAULT_SEVERITY},
+        "properties": {"tags": ["reliability", "checkov"]},
+    }
+
+
+def _sarif_result(f: ExternalFinding, index: dict[str, int], where) -> dict[str, Any]:
+    import hashlib
+
+    physical = where.physical(f.file, f.line, f.end_line)
+    uri = physical["artifactLocation"]["uri"]
+    digest = hashlib.sha256("\x1f".join((f.check_id, uri, f.resource)).encode()).hexdigest()
+    return {
+        "ruleId": f.check_id,
+        "ruleIndex": index[f.check_id],
+        "level": f.severity,
+        "message": {"text": f"{f.check_name} [{f.resource}] (from checkov)"},
+        "locations": [{
+            "physicalLocation": physical,
+            "logicalLocations": [{"fullyQualifiedName": f.resource, "kind": "resource"}],
+        }],
+        "partialFingerprints": {"checkovFinding/v1": digest[:32]},
+        "properties": {"resource": f.resource, "tool": f.tool},
+    }

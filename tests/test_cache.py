@@ -1,0 +1,279 @@
+"""The parse cache: same output with and without it, invalidation, damage, concurrency."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from hadr_lint import cache
+from hadr_lint.cli import main
+from hadr_lint.progress import Progress
+
+ROOT = Path(__file__).resolve().parent.parent
+
+MODULE = """\
+variable "subnets" {
+  type = list(string)
+}
+
+resource "aws_autoscaling_group" "web" {
+  min_size            = 2
+  max_size            = 6
+  vpc_zone_identifier = var.subnets
+}
+"""
+
+ROOT_TF = """\
+provider "aws" {
+  region = "eu-west-1"
+}
+
+variable "zones" {
+  default = 1
+}
+
+data "aws_availability_zones" "all" {}
+
+resource "aws_subnet" "a" {
+  count             = var.zones
+  vpc_id            = "vpc-1"
+  availability_zone = data.aws_availability_zones.all.names[count.index]
+}
+
+module "web" {
+  source  = "../modules/web"
+  subnets = aws_subnet.a[*].id
+}
+
+resource "aws_db_instance" "db" {
+  engine         = "postgres"
+  instance_class = "db.t3.micro"
+  multi_az       = false
+}
+"""
+
+TEMPLATE = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Database:
+    Type: AWS::RDS::DBInstance
+    Properties:
+      Engine: postgres
+      DBInstanceClass: db.t3.micro
+      MultiAZ: false
+"""
+
+
+@pytest.fixture(autouse=True)
+def cache_on(monkeypatch, tmp_path):
+    """These tests use the cache, in a folder of their own; conftest turns it off elsewhere."""
+    monkeypatch.delenv(cache.ENV_DISABLE, raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(cache, "_disabled", False)
+    monkeypatch.setattr(cache, "_fingerprint", None)
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    repo = tmp_path / "repo"
+    (repo / "live").mkdir(parents=True)
+    (repo / "modules" / "web").mkdir(parents=True)
+    (repo / "cfn").mkdir()
+    (repo / "live" / "main.tf").write_text(ROOT_TF)
+    (repo / "modules" / "web" / "main.tf").write_text(MODULE)
+    (repo / "cfn" / "db.yaml").write_text(TEMPLATE)
+    monkeypatch.chdir(repo)
+    return repo
+
+
+def scan(*args: str) -> str:
+    result = CliRunner().invoke(main, ["scan", ".", "--format", "json", "--fail-on", "never",
+                                       *args], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def entries() -> list[Path]:
+    return sorted(cache.directory().rglob("*.pickle"))
+
+
+def test_cold_warm_and_no_cache_give_byte_identical_json(project):
+    cold = scan()
+    assert entries(), "the first scan fills the cache"
+    warm = scan()
+    without = scan("--no-cache")
+    assert cold == warm == without
+    findings = {(f["rule_id"], f["resource"]) for f in json.loads(cold)["findings"]}
+    assert ("HA005", "aws_db_instance.db") in findings
+    assert ("HA005", "Database") in findings
+
+
+def test_no_cache_flag_and_environment_write_nothing(project, monkeypatch):
+    scan("--no-cache")
+    assert entries() == []
+    monkeypatch.setenv(cache.ENV_DISABLE, "1")
+    scan()
+    assert entries() == []
+
+
+def test_a_changed_module_file_is_seen(project):
+    assert "aws_autoscaling_group.web" in scan()
+    renamed = MODULE.replace('"aws_autoscaling_group" "web"', '"aws_autoscaling_group" "api"')
+    (project / "modules" / "web" / "main.tf").write_text(renamed)
+    warm = scan()
+    assert "aws_autoscaling_group.api" in warm
+    assert "aws_autoscaling_group.web" not in warm
+    assert warm == scan("--no-cache")
+
+
+@pytest.mark.parametrize("change", ["tfvars", "new file", "module", "cfn"])
+def test_every_input_change_gives_the_uncached_result(project, change):
+    scan()
+    if change == "tfvars":
+        (project / "live" / "terraform.tfvars").write_text("zones = 3\n")
+    elif change == "new file":
+        (project / "live" / "extra.tf").write_text(
+            'resource "aws_db_instance" "other" {\n  multi_az = false\n}\n')
+    elif change == "module":
+        (project / "modules" / "web" / "extra.tf").write_text(
+            'resource "aws_db_instance" "in_module" {\n  multi_az = false\n}\n')
+    else:
+        (project / "cfn" / "db.yaml").write_text(TEMPLATE.replace("MultiAZ: false",
+                                                                  "MultiAZ: true"))
+    warm = scan()
+    assert warm == scan("--no-cache")
+    assert warm != scan_of_original(project, change)
+
+
+def scan_of_original(project: Path, change: str) -> str:
+    """The result before the change, recomputed without the cache."""
+    if change == "tfvars":
+        (project / "live" / "terraform.tfvars").unlink()
+    elif change == "new file":
+        (project / "live" / "extra.tf").unlink()
+    elif change == "module":
+        (project / "modules" / "web" / "extra.tf").unlink()
+    else:
+        (project / "cfn" / "db.yaml").write_text(TEMPLATE)
+    return scan("--no-cache")
+
+
+def test_options_are_part_of_the_key(project):
+    scan()
+    assert scan("--var", "zones=3") == scan("--var", "zones=3", "--no-cache")
+    assert scan("--region", "us-east-1") == scan("--region", "us-east-1", "--no-cache")
+
+
+@pytest.mark.parametrize("damage", [b"", b"garbage", "truncate", "other key"])
+def test_damaged_entries_are_misses_and_are_rewritten(project, damage):
+    expected = scan()
+    stored = entries()
+    first = stored[0].read_bytes()
+    for path in stored:
+        data = path.read_bytes()
+        if damage == "truncate":
+            path.write_bytes(data[: len(data) // 2])
+        elif damage == "other key":  # a valid entry, but written for another key
+            path.write_bytes(first if path != stored[0] else stored[1].read_bytes())
+        else:
+            path.write_bytes(damage)
+    assert scan() == expected
+    for path in entries():
+        assert cache.from_bytes(path.stem, path.read_bytes()) is not cache.MISS
+
+
+def test_unwritable_cache_folder_is_no_error(project, monkeypatch, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    assert scan() == scan("--no-cache")
+
+
+def test_write_is_atomic_and_leaves_no_temporary_files(tmp_path):
+    key = cache.key("test", 1)
+    for value in range(20):
+        cache.store(key, {"value": value})
+    assert cache.load(key) == {"value": 19}
+    assert [p.name for p in cache.directory().rglob("*")
+            if p.is_file() and p.name.startswith(".tmp-")] == []
+
+
+def test_concurrent_runs_agree(project):
+    env = dict(os.environ)
+    command = [sys.executable, "-m", "hadr_lint", "scan", ".", "--format", "json",
+               "--fail-on", "never"]
+    runs = [subprocess.Popen(command, cwd=project, env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE) for _ in range(3)]
+    outputs = [run.communicate(timeout=120) for run in runs]
+    assert all(run.returncode == 0 for run in runs), [err for _, err in outputs]
+    assert len({out for out, _ in outputs}) == 1
+    assert outputs[0][0].decode() == scan("--no-cache")
+
+
+def test_parallel_parsing_gives_the_serial_result(tmp_path, monkeypatch):
+    repo = tmp_path / "many"
+    for index in range(12):
+        folder = repo / f"stack{index:02d}"
+        folder.mkdir(parents=True)
+        (folder / "main.tf").write_text(ROOT_TF.replace("../modules/web", "./web"))
+        (folder / "web").mkdir()
+        (folder / "web" / "main.tf").write_text(MODULE)
+    monkeypatch.chdir(repo)
+    serial = scan("--no-cache")
+    monkeypatch.setattr(cache, "PARALLEL_MIN_FILES", 2)
+    assert cache.workers() < 2 or scan() == serial  # parsed in workers, then from the cache
+    assert scan() == serial
+
+
+def test_grammar_is_compiled_into_the_user_cache_not_site_packages(tmp_path):
+    """Where site-packages is read-only, the compiled HCL grammar still lands somewhere
+    writable: every file opened for writing while parsing is below XDG_CACHE_HOME."""
+    script = textwrap.dedent("""
+        import sys
+        written = []
+        def audit(event, args):
+            if event == "open" and isinstance(args[0], str) and args[1] and \\
+                    any(c in args[1] for c in "wax+"):
+                written.append(args[0])
+        sys.addaudithook(audit)
+        from hadr_lint.loaders.terraform.parse import parse_blocks
+        parse_blocks('a = 1\\n')
+        print("\\n".join(written))
+    """)
+    xdg = tmp_path / "xdg"
+    env = dict(os.environ, XDG_CACHE_HOME=str(xdg))
+    out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                         text=True, check=True, timeout=300).stdout.split()
+    assert (xdg / "hadr-lint" / "hcl2-grammar.bin").is_file()
+    assert all(Path(p).resolve().is_relative_to(xdg.resolve()) for p in out), out
+
+
+class FakeTerminal(io.StringIO):
+    def __init__(self, tty: bool) -> None:
+        super().__init__()
+        self.tty = tty
+
+    def isatty(self) -> bool:
+        return self.tty
+
+
+def test_progress_only_on_a_terminal():
+    quiet = FakeTerminal(tty=False)
+    with Progress(3, "parsing", quiet) as progress:
+        for _ in range(3):
+            progress.advance()
+    assert quiet.getvalue() == ""
+    shown = FakeTerminal(tty=True)
+    with Progress(3, "parsing", shown) as progress:
+        for _ in range(3):
+            progress.advance()
+    assert "parsing 3/3" in shown.getvalue()
+    assert shown.getvalue().endswith("\r\033[K")

@@ -1,0 +1,64 @@
+"""The same inputs give byte-identical reports: across runs, hash seeds, and with or without the
+parse cache. Each run is a separate interpreter (PYTHONHASHSEED only applies at start-up)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from hadr_lint.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+FORMATS = ("json", "sarif", "text")
+
+
+def _options(command) -> set[str]:
+    return {opt for param in command.params for opt in getattr(param, "opts", ())}
+
+
+def _formats() -> list[str]:
+    scan = main.commands["scan"]
+    choices = next(p.type.choices for p in scan.params if p.name == "output_format")
+    return [f for f in FORMATS if f in choices]
+
+
+def _start(fmt: str, seed: str, cache_home: Path, *extra: str) -> subprocess.Popen:
+    env = dict(os.environ, PYTHONHASHSEED=seed, XDG_CACHE_HOME=str(cache_home))
+    env.pop("HADR_LINT_NO_CACHE", None)
+    command = [sys.executable, "-m", "hadr_lint", "scan", "fixtures", "--format", fmt,
+               "--today", "2025-01-01", *extra]
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+
+
+def _finish(process: subprocess.Popen) -> bytes:
+    out, err = process.communicate(timeout=300)
+    assert process.returncode in (0, 1, 2), err.decode()[-2000:]
+    assert b"Traceback" not in err, err.decode()[-2000:]
+    return out
+
+
+@pytest.mark.parametrize("fmt", _formats())
+def test_reports_are_identical_across_hash_seeds(tmp_path, fmt):
+    no_cache = ("--no-cache",) if "--no-cache" in _options(main.commands["scan"]) else ()
+    runs = [_start(fmt, seed, tmp_path / f"cache-{seed}", *no_cache)
+            for seed in ("0", "1", "random")]
+    outputs = [_finish(p) for p in runs]
+    assert outputs[0], "empty report"
+    assert outputs[0] == outputs[1] == outputs[2]
+
+
+@pytest.mark.skipif("--no-cache" not in _options(main.commands["scan"]),
+                    reason="no parse cache in this version")
+def test_reports_are_identical_with_a_cold_cache_a_warm_cache_and_no_cache(tmp_path):
+    cache = tmp_path / "cache"
+    cold = _finish(_start("json", "random", cache))
+    assert any(cache.rglob("*")), "the cache was not written"
+    warm = _finish(_start("json", "random", cache))
+    none = _finish(_start("json", "random", tmp_path / "unused", "--no-cache"))
+    assert not (tmp_path / "unused").exists()
+    assert cold == warm == none

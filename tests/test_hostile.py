@@ -1,0 +1,704 @@
+"""Hostile and broken input: never crash, never execute, never lose a result.
+
+Every case is generated into tmp_path. A case that could kill the interpreter (a C stack overflow
+in libyaml on deeply nested documents) runs in a subprocess, so that a regression fails one test
+instead of the whole session.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from hadr_lint.cli import main
+from hadr_lint.config import Config
+from hadr_lint.engine import ScanOptions, load_all
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATE = "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Queue:\n    Type: AWS::SQS::Queue\n"
+SINGLE_AZ_DB = """provider "aws" {
+  region = "us-east-1"
+}
+
+resource "aws_db_instance" "main" {
+  engine   = "mysql"
+  multi_az = false
+}
+"""
+
+
+def write(root: Path, files: dict[str, str | bytes]) -> Path:
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8", newline="")
+    return root
+
+
+def scan(*args: str) -> tuple[int, dict]:
+    """``hadr-lint scan ARGS --format json``: any exception fails the test (no traceback path)."""
+    result = CliRunner().invoke(main, ["scan", *args, "--format", "json"], catch_exceptions=False)
+    data = json.loads(result.stdout if hasattr(result, "stdout") else result.output)
+    for error in data["errors"]:
+        assert "internal error" not in error["message"], error
+        assert "rule crashed" not in error["message"], error
+        assert error["file"] and error["message"].strip() == error["message"], error
+        assert "\n" not in error["message"], error
+    return result.exit_code, data
+
+
+def errors_of(data: dict, name: str) -> list[dict]:
+    return [e for e in data["errors"] if e["file"].endswith(name)]
+
+
+@pytest.fixture(autouse=True)
+def in_tmp(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HADR_LINT_NO_CACHE", "1")
+
+
+# ---------------------------------------------------------------------------- malformed files
+
+MALFORMED = {
+    "hcl": ("bad/main.tf", 'resource "aws_instance" "a" {\n  ami = \n}\n', 2, "HCL syntax error"),
+    "yaml": ("bad/t.yaml", "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  A: [\n",
+             None, "cannot parse template"),
+    "json": ("bad/t.json", '{\n"AWSTemplateFormatVersion": "2010-09-09",\n"Resources": {\n',
+             None, "cannot parse template"),
+    "tf.json": ("bad/main.tf.json", '{"resource": {\n', None, "invalid JSON"),
+    "plan": ("bad/plan.json", '{"format_version": "1.2", "planned_values": {\n', None,
+             "invalid JSON"),
+    "utf8-tf": ("bad/main.tf", b'resource "aws_sqs_queue" "a" {\n  name = "\xff"\n}\n', None,
+                "not UTF-8 text"),
+    "utf8-yaml": ("bad/t.yaml", TEMPLATE.encode() + b"# \xfe\xff\n", None, "not UTF-8 text"),
+    "binary-tf": ("bad/main.tf", bytes(range(256)) * 64, None, "not UTF-8 text"),
+    "binary-tf-no-nul": ("bad/main.tf", bytes(range(1, 256)) * 64, None, "not UTF-8 text"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(MALFORMED))
+def test_malformed_file_is_an_error_and_other_files_are_still_scanned(tmp_path, case):
+    name, content, line, message = MALFORMED[case]
+    write(tmp_path, {name: content, "good/t.yaml": TEMPLATE, "tf/main.tf": SINGLE_AZ_DB})
+    code, data = scan(".")
+    assert code == 2
+    found = errors_of(data, name)
+    assert len(found) >= 1 and message in found[0]["message"], data["errors"]
+    if line is not None:
+        assert found[0]["line"] == line
+    else:
+        assert found[0]["line"] is None or found[0]["line"] >= 1
+    assert data["summary"]["resources"] >= 2  # the queue and the database
+    assert any(f["rule_id"] == "HA005" for f in data["findings"])
+
+
+def test_yaml_parse_errors_carry_a_line(tmp_path):
+    write(tmp_path, {"t.yaml": TEMPLATE + "  Other:\n    Type: [AWS::SQS::Queue\n"})
+    code, data = scan(".")
+    assert code == 2
+    assert data["errors"][0]["line"] == 6  # at the end of the file: its last line
+
+
+# ---------------------------------------------------------------------------- encodings, empty
+
+BOM = b"\xef\xbb\xbf"
+
+
+@pytest.mark.parametrize("name, content", [
+    ("main.tf", BOM + SINGLE_AZ_DB.encode()),
+    ("t.yaml", BOM + (TEMPLATE + "  Db:\n    Type: AWS::RDS::DBInstance\n"
+                      "    Properties:\n      Engine: mysql\n").encode()),
+    ("t.json", BOM + json.dumps({"AWSTemplateFormatVersion": "2010-09-09", "Resources": {
+        "Db": {"Type": "AWS::RDS::DBInstance", "Properties": {"Engine": "mysql"}}}}).encode()),
+])
+def test_utf8_bom_parses(tmp_path, name, content):
+    write(tmp_path, {name: content})
+    code, data = scan(".", "--region", "us-east-1", "--select", "HA005")
+    assert not data["errors"]
+    assert code == 1 and [f["rule_id"] for f in data["findings"]] == ["HA005"]
+
+
+def test_empty_files(tmp_path):
+    write(tmp_path, {"main.tf": "", "t.yaml": "", "t.json": "", "x.yml": "\n\n",
+                     "other/main.tf": SINGLE_AZ_DB})
+    code, data = scan(".")
+    assert not data["errors"]
+    assert data["summary"]["resources"] == 1
+
+
+def test_crlf_line_endings_parse_with_the_right_lines(tmp_path):
+    template = ("AWSTemplateFormatVersion: '2010-09-09'\r\nResources:\r\n\r\n  Db:\r\n"
+                "    Type: AWS::RDS::DBInstance\r\n    Properties:\r\n      Engine: mysql\r\n"
+                "      MultiAZ: false\r\n")
+    write(tmp_path, {"tf/main.tf": SINGLE_AZ_DB.replace("\n", "\r\n"), "cfn/t.yaml": template})
+    code, data = scan(".", "--region", "us-east-1", "--select", "HA005")
+    assert not data["errors"]
+    lines = {(f["file"], f["line"], f["end_line"]) for f in data["findings"]}
+    assert lines == {("tf/main.tf", 5, 8), ("cfn/t.yaml", 4, 8)}
+
+
+# ---------------------------------------------------------------------------- size limit
+
+def test_20_mb_file_is_refused_quickly_with_a_clear_error(tmp_path):
+    big = "# padding\n" * 2_000_000  # 20 MB
+    write(tmp_path, {"big/main.tf": big, "big/t.yaml": TEMPLATE + big, "ok/main.tf": SINGLE_AZ_DB})
+    started = time.monotonic()
+    code, data = scan(".")
+    assert time.monotonic() - started < 10
+    assert code == 2
+    for name in ("main.tf", "t.yaml"):
+        (error,) = errors_of(data, f"big/{name}")
+        assert "20.0 MB, over the size limit of 5.0 MB" in error["message"]
+        assert "--max-file-size" in error["message"]
+    assert data["summary"]["resources"] == 1
+
+
+def test_max_file_size_option(tmp_path):
+    write(tmp_path, {"main.tf": SINGLE_AZ_DB})
+    code, data = scan(".", "--max-file-size", "50")
+    assert code == 2 and "over the size limit" in data["errors"][0]["message"]
+    code, data = scan(".", "--max-file-size", "100000")
+    assert not data["errors"]
+
+
+# ---------------------------------------------------------------------------- nesting, bombs
+
+DEPTH = 100_000
+
+
+def _deep_cases() -> dict[str, str]:
+    brackets = "[" * DEPTH + "]" * DEPTH
+    objects = '{"a": ' * DEPTH + "1" + "}" * DEPTH
+    return {
+        "json/t.json": '{"AWSTemplateFormatVersion": "2010-09-09", "Resources": ' + brackets + "}",
+        "json-objects/t.json": '{"AWSTemplateFormatVersion": "2010-09-09", "X": ' + objects + "}",
+        "yaml/t.yaml": "AWSTemplateFormatVersion: '2010-09-09'\nResources: " + brackets + "\n",
+        "yaml-compact/t.yaml": "AWSTemplateFormatVersion: '2010-09-09'\nX:\n  " + "- " * DEPTH
+        + "x\n",
+        "yaml-block/t.yaml": "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n"
+        + "".join(" " * i + f"k{i}:\n" for i in range(1, 2500)),
+        "tfjson/main.tf.json": '{"resource": ' + brackets + "}",
+        "plan/plan.json": '{"format_version": "1.2", "planned_values": ' + brackets + "}",
+        "hcl/main.tf": "locals {\n  x = " + brackets + "\n}\n"
+        'resource "aws_sqs_queue" "q" {\n  name = local.x\n}\n',
+    }
+
+
+def test_documents_nested_100000_levels_deep(tmp_path):
+    """In a subprocess: libyaml overflowed the C stack on these (a segmentation fault)."""
+    write(tmp_path, _deep_cases())
+    write(tmp_path, {"ok/t.yaml": TEMPLATE})
+    env = dict(os.environ, HADR_LINT_NO_CACHE="1")
+    started = time.monotonic()
+    run = subprocess.run([sys.executable, "-m", "hadr_lint", "scan", ".", "--format", "json"],
+                         capture_output=True, text=True, cwd=tmp_path, env=env, timeout=300)
+    assert run.returncode == 2, run.stderr[-2000:]
+    assert "Traceback" not in run.stderr
+    assert time.monotonic() - started < 120
+    data = json.loads(run.stdout)
+    messages = {e["file"]: e["message"] for e in data["errors"]}
+    for folder in ("json", "json-objects", "yaml", "yaml-compact", "yaml-block"):
+        name = next(n for n in messages if n.startswith(folder + "/"))
+        assert "nested more than 1000 levels deep" in messages[name]
+    assert "maximum recursion depth" in messages["tfjson/main.tf.json"]
+    assert "maximum recursion depth" in messages["plan/plan.json"]
+    assert all("internal error" not in m for m in messages.values())
+    assert data["summary"]["resources"] == 2  # ok/Queue, and hcl's queue with an unknown name
+
+
+def test_hcl_nested_expression_is_an_unknown_value(tmp_path):
+    write(tmp_path, {"main.tf": 'resource "aws_sqs_queue" "q" {\n  name = ' + "[" * 5000
+                     + "]" * 5000 + "\n}\n"})
+    resources, errors = _load(tmp_path)
+    assert not errors
+    assert "nested too deeply" in resources["aws_sqs_queue.q"].raw["name"].reason
+
+
+def test_yaml_alias_bomb_is_refused(tmp_path):
+    lines = ["AWSTemplateFormatVersion: '2010-09-09'", 'a: &a ["lol","lol","lol","lol","lol",'
+             '"lol","lol","lol","lol"]']
+    previous = "a"
+    for name in "bcdefghi":
+        lines.append(f"{name}: &{name} [" + ",".join([f"*{previous}"] * 9) + "]")
+        previous = name
+    lines += ["Resources:", "  Q:", "    Type: AWS::SQS::Queue", "    Properties:",
+              "      Tags: *i"]
+    write(tmp_path, {"bomb.yaml": "\n".join(lines) + "\n", "ok/t.yaml": TEMPLATE})
+    started = time.monotonic()
+    code, data = scan(".")
+    assert time.monotonic() - started < 20
+    assert code == 2
+    (error,) = errors_of(data, "bomb.yaml")
+    assert "alias" in error["message"]
+    assert data["summary"]["resources"] == 1
+
+
+# ---------------------------------------------------------------------------- duplicates, shapes
+
+def test_duplicate_keys(tmp_path):
+    write(tmp_path, {
+        "yaml/t.yaml": TEMPLATE + "  Queue:\n    Type: AWS::SQS::Queue\n",
+        "json/t.json": '{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {\n'
+                       '"Q": {"Type": "AWS::SQS::Queue"},\n"Q": {"Type": "AWS::SQS::Queue"}}}',
+        "attr/main.tf": 'resource "aws_sqs_queue" "q" {\n  name = "a"\n  name = "b"\n}\n',
+        "block/main.tf": 'resource "aws_sqs_queue" "q" {\n  name = "a"\n}\n',
+        "block/other.tf": '\n\nresource "aws_sqs_queue" "q" {}\n',
+    })
+    code, data = scan(".")
+    assert code == 2
+    assert any("Duplicate found 'Queue'" in e["message"] and e["line"] == 5
+               for e in errors_of(data, "yaml/t.yaml"))
+    assert any("Duplicate found" in e["message"] for e in errors_of(data, "json/t.json"))
+    (attr,) = errors_of(data, "attr/main.tf")
+    assert attr["line"] == 3 and 'argument "name" is set twice (lines 2 and 3)' in attr["message"]
+    (block,) = errors_of(data, "block/other.tf")
+    assert block["line"] == 3 and "first declared at block/main.tf:1" in block["message"]
+    assert data["summary"]["resources"] == 1  # block's first queue
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("t.yaml", "- AWSTemplateFormatVersion: '2010-09-09'\n- Resources: {}\n",
+     "template is not a mapping (found a list)"),
+    ("t.json", '["AWSTemplateFormatVersion", "Resources"]', "template is not a mapping"),
+    ("t.yaml", "AWSTemplateFormatVersion\n", "template is not a mapping (found a string)"),
+    ("main.tf.json", '"resource"', "must hold a JSON object"),
+    ("main.tf.json", '[{"resource": {}}]', "must hold a JSON object"),
+])
+def test_document_that_is_not_a_mapping(tmp_path, name, content, message):
+    write(tmp_path, {name: content, "ok/t.yaml": TEMPLATE})
+    code, data = scan(".")
+    assert code == 2
+    (error,) = errors_of(data, name)
+    assert message in error["message"]
+    assert data["summary"]["resources"] == 1
+
+
+def test_plan_shaped_list_or_scalar_is_skipped_or_an_error(tmp_path):
+    write(tmp_path, {"a/plan.json": '["format_version", "planned_values"]',
+                     "b/plan.json": '"format_version"',
+                     "c/plan.json": '{"format_version": "1.2", "planned_values": []}'})
+    code, data = scan(".")
+    assert [e["file"] for e in data["errors"]] == ["c/plan.json"]
+    assert "no planned_values object" in data["errors"][0]["message"]
+
+
+@pytest.mark.parametrize("version", ['"2.0"', "1", "null", '"x"', "[1]"])
+def test_plan_of_an_unsupported_format_version(tmp_path, version):
+    write(tmp_path, {"plan.json": '{"format_version": ' + version + ', "planned_values": '
+                                  '{"root_module": {"resources": []}}}'})
+    code, data = scan(".")
+    assert code == 2
+    assert "unsupported plan format version" in data["errors"][0]["message"]
+    assert data["errors"][0]["file"] == "plan.json"
+
+
+def test_plan_configuration_with_wrong_types(tmp_path):
+    """Found by fuzz/fuzz_plan.py: a configuration resource whose type is an object."""
+    plan = {
+        "format_version": "1.2",
+        "planned_values": {"root_module": {"resources": [{
+            "address": "aws_sqs_queue.q", "mode": "managed", "type": "aws_sqs_queue",
+            "name": "q", "values": {"name": {"not": "a string"}}}]}},
+        "resource_changes": [{"address": "aws_sqs_queue.q", "change": {"after_unknown": []}}],
+        "configuration": {"provider_config": {"aws": {"expressions": {"region": []}}},
+                          "root_module": {"resources": [
+                              {"type": {"x": 1}, "name": ["q"], "mode": "managed"},
+                              {"type": "aws_sqs_queue", "name": "q", "expressions": []}]}},
+    }
+    write(tmp_path, {"plan.json": json.dumps(plan)})
+    code, data = scan(".")
+    assert not data["errors"]
+    assert data["summary"]["resources"] == 1
+
+
+# ---------------------------------------------------------------------------- nothing executed
+
+PAYLOADS = {
+    "in-properties.yaml": TEMPLATE + "    Properties:\n      QueueName: !!python/object/apply:"
+                          "os.system ['touch {marker}']\n",
+    "document.yaml": "!!python/object/apply:os.system ['touch {marker}']\n",
+    "resources.yaml": "Resources: !!python/object/apply:os.system ['touch {marker}']\n",
+    "new.yaml": "AWSTemplateFormatVersion: '2010-09-09'\nResources: !!python/object/new:"
+                "subprocess.Popen [['touch', '{marker}']]\n",
+    "name.yaml": "AWSTemplateFormatVersion: !!python/name:os.system\nResources: {{}}\n",
+}
+
+
+def test_yaml_python_tags_are_never_constructed(tmp_path, monkeypatch):
+    marker = tmp_path / "PWNED"
+    calls = []
+    monkeypatch.setattr(os, "system", lambda *a: calls.append(a) or 0)
+    write(tmp_path, {f"t/{name}": text.format(marker=marker) for name, text in PAYLOADS.items()})
+    with _no_network_no_processes(monkeypatch):
+        code, data = scan(".")
+    assert not marker.exists() and not calls
+    assert data["summary"]["resources"] == 0
+    flagged = {e["file"] for e in data["errors"]}
+    assert "t/in-properties.yaml" in flagged and "t/new.yaml" in flagged
+    assert all("could not determine a constructor" in e["message"] for e in data["errors"])
+
+
+class _Forbidden(AssertionError):
+    pass
+
+
+def _forbid(*args, **kwargs):
+    raise _Forbidden(f"network or process access during a scan: {args!r}")
+
+
+class _no_network_no_processes:
+    def __init__(self, monkeypatch):
+        self.monkeypatch = monkeypatch
+
+    def __enter__(self):
+        for target, name in ((socket, "socket"), (socket, "create_connection"),
+                             (socket, "getaddrinfo"), (subprocess, "Popen"), (os, "system"),
+                             (os, "popen"), (os, "fork")):
+            self.monkeypatch.setattr(target, name, _forbid)
+        return self
+
+    def __exit__(self, *exc):
+        self.monkeypatch.undo()
+        return False
+
+
+def test_scanning_every_fixture_opens_no_socket_and_starts_no_process(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    with _no_network_no_processes(monkeypatch):
+        result = CliRunner().invoke(main, ["scan", "fixtures", "--format", "json"],
+                                    catch_exceptions=True)
+    assert not isinstance(result.exception, _Forbidden), result.exception
+    assert result.exit_code in (0, 1, 2)
+    data = json.loads(result.output)
+    assert data["summary"]["resources"] > 50
+
+
+# ---------------------------------------------------------------------------- expansion limits
+
+def _load(root: Path):
+    results = load_all(ScanOptions(paths=(root,)), Config())
+    resources = {r.address.split("::", 1)[1]: r for res in results for r in res.resources}
+    errors = [e for res in results for e in res.errors]
+    return resources, errors
+
+
+def _notes(root: Path) -> list[str]:
+    return [n for res in load_all(ScanOptions(paths=(root,)), Config()) for n in res.notes]
+
+
+def test_huge_count_and_for_each_are_capped_and_unknown(tmp_path):
+    write(tmp_path, {"main.tf": """
+locals {
+  big = range(100000000)
+}
+resource "aws_sqs_queue" "count" {
+  count = 1000000
+  name  = "q-${count.index}"
+}
+resource "aws_sqs_queue" "set" {
+  for_each = toset([for i in range(1000000) : tostring(i)])
+}
+resource "aws_sqs_queue" "map" {
+  for_each = { for i in range(5000) : tostring(i) => i }
+}
+resource "aws_sqs_queue" "local" {
+  count = length(local.big)
+}
+"""})
+    started = time.monotonic()
+    resources, errors = _load(tmp_path)
+    assert time.monotonic() - started < 20
+    assert not errors
+    assert set(resources) == {"aws_sqs_queue.count", "aws_sqs_queue.set", "aws_sqs_queue.map",
+                              "aws_sqs_queue.local"}
+    for resource in resources.values():
+        assert resource.meta["count_unknown"], resource.address
+    assert "expansion cap" in resources["aws_sqs_queue.count"].meta["count_unknown"]
+
+
+def test_nested_module_counts_stop_at_the_total_cap(tmp_path):
+    """Seven small files: 20 instances per level, six levels: 64 million without a total cap."""
+    folder = tmp_path
+    for _ in range(6):
+        write(folder, {"main.tf": 'module "x" {\n  source = "./m"\n  count  = 20\n}\n'
+                                  'resource "aws_sqs_queue" "q" {}\n'})
+        folder = folder / "m"
+    write(folder, {"main.tf": 'resource "aws_sqs_queue" "q" {}\n'})
+    started = time.monotonic()
+    code, data = scan(".")
+    assert time.monotonic() - started < 120
+    assert not data["errors"]
+    assert any("stopped expanding" in n for n in data["notes"])
+    assert data["summary"]["resources"] < 60_000
+
+
+def test_module_that_includes_itself(tmp_path):
+    write(tmp_path, {"main.tf": 'module "me" {\n  source = "./"\n}\n'
+                                'resource "aws_sqs_queue" "q" {}\n'})
+    code, data = scan(".")
+    assert code == 2
+    (error,) = data["errors"]
+    assert error["file"] == "main.tf" and error["line"] == 1
+    assert "module.me includes itself" in error["message"]
+    assert data["summary"]["resources"] == 2  # the folder is loaded: the queue, and module.me
+
+
+def test_modules_in_a_cycle_with_and_without_a_root(tmp_path):
+    write(tmp_path, {
+        "root/main.tf": 'module "a" {\n  source = "../a"\n}\n',
+        "a/main.tf": 'module "b" {\n  source = "../b"\n}\nresource "aws_sqs_queue" "qa" {}\n',
+        "b/main.tf": 'module "a" {\n  source = "../a"\n}\n',
+    })
+    code, data = scan("root")
+    assert code == 2
+    assert [(e["file"], e["line"]) for e in data["errors"]] == [("b/main.tf", 1)]
+    assert "root -> a -> b -> a" in data["errors"][0]["message"]
+    # a and b only call each other: each is loaded as a root, the cycle is reported
+    code, data = scan("a", "b")
+    assert code == 2
+    assert {e["file"] for e in data["errors"]} == {"a/main.tf", "b/main.tf"}
+    assert data["summary"]["resources"] >= 1
+
+
+def test_module_source_with_a_nul_character(tmp_path):
+    """Found by fuzz/fuzz_hcl.py: Path.resolve() raised ValueError (embedded null byte)."""
+    write(tmp_path, {"main.tf": 'module "m" {\n  source = "./\\u0000x"\n}\n'
+                                'resource "aws_sqs_queue" "q" {}\n'})
+    code, data = scan(".")
+    assert not data["errors"]
+    assert data["summary"]["resources"] == 2  # the queue and the module that was not loaded
+
+
+def test_locals_in_a_cycle_are_unknown(tmp_path):
+    write(tmp_path, {"main.tf": 'locals {\n  a = local.b\n  b = local.c\n  c = local.a\n}\n'
+                                'resource "aws_sqs_queue" "q" {\n  name = local.a\n}\n'})
+    resources, errors = _load(tmp_path)
+    assert not errors
+    assert "refers to itself (cycle)" in resources["aws_sqs_queue.q"].raw["name"].reason
+
+
+def test_2000_locals_in_a_chain_resolve(tmp_path):
+    chain = "".join(f"  l{i} = local.l{i - 1}\n" for i in range(1, 2001))
+    write(tmp_path, {"main.tf": f'locals {{\n  l0 = "end"\n{chain}}}\n'
+                                'resource "aws_sqs_queue" "q" {\n  name = local.l2000\n}\n'})
+    resources, errors = _load(tmp_path)
+    assert not errors
+    assert resources["aws_sqs_queue.q"].raw["name"] == "end"
+
+
+# ---------------------------------------------------------------------------- links, permissions
+
+def test_symbolic_link_loops_and_links_outside_the_tree(tmp_path):
+    outside = write(tmp_path / "outside", {"main.tf": SINGLE_AZ_DB, "t.yaml": TEMPLATE})
+    tree = write(tmp_path / "tree", {"main.tf": 'resource "aws_sqs_queue" "q" {}\n'})
+    (tree / "loop").symlink_to(tree, target_is_directory=True)
+    (tree / "sub").mkdir()
+    (tree / "sub" / "up").symlink_to(tree / "sub", target_is_directory=True)
+    (tree / "out").symlink_to(outside, target_is_directory=True)
+    (tree / "db.tf").symlink_to(outside / "main.tf")
+    (tree / "t.yaml").symlink_to(outside / "t.yaml")
+    (tree / "dangling.yaml").symlink_to(tmp_path / "missing.yaml")
+    (tree / "self.tf").symlink_to(tree / "self.tf")
+    started = time.monotonic()
+    code, data = scan("tree", "--select", "HA005")
+    assert time.monotonic() - started < 30
+    assert data["findings"] == []  # outside/main.tf's database is not read
+    names = {n.split(":")[0] for n in data["notes"]}
+    assert {"tree/db.tf", "tree/t.yaml"} <= names
+    assert data["summary"]["resources"] == 1
+
+
+def test_unreadable_file(tmp_path, monkeypatch):
+    """Tests run as root, where chmod 000 does not stop reading: the read itself is refused."""
+    write(tmp_path, {"locked/main.tf": SINGLE_AZ_DB, "locked/t.yaml": TEMPLATE,
+                     "ok/main.tf": SINGLE_AZ_DB})
+    for path in (tmp_path / "locked").iterdir():
+        path.chmod(0)
+    original = Path.read_bytes
+
+    def read_bytes(self):
+        if self.parent.name == "locked":
+            raise PermissionError(13, "Permission denied", str(self))
+        return original(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    code, data = scan(".")
+    assert code == 2
+    assert {(e["file"], e["message"]) for e in data["errors"]} == {
+        ("locked/main.tf", "cannot read: Permission denied"),
+        ("locked/t.yaml", "cannot read: Permission denied"),
+    }
+    assert [f["file"] for f in data["findings"] if f["rule_id"] == "HA005"] == ["ok/main.tf"]
+
+
+# ---------------------------------------------------------------------------- scale
+
+def test_cloudformation_with_10000_resources_finishes(tmp_path):
+    """cfn-lint's decoder checks duplicate keys against every earlier key (quadratic): about
+    4 s for 10,000 resources on the reference machine, 4x that for 20,000."""
+    body = "".join(f"  Queue{i}:\n    Type: AWS::SQS::Queue\n    Properties:\n"
+                   f"      QueueName: q{i}\n" for i in range(10_000))
+    write(tmp_path, {"t.yaml": "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n" + body})
+    started = time.monotonic()
+    code, data = scan(".")
+    assert time.monotonic() - started < 120
+    assert not data["errors"]
+    assert data["summary"]["resources"] == 10_000
+
+
+# ---------------------------------------------------------------------------- wrong types in rules
+
+def _wrong_values():
+    from hadr_lint.model import Ref, Unknown
+
+    return {
+        "string": "not-what-you-expect",
+        "map": {"key": "value", "Fn::Nope": ["x"]},
+        "list": ["a", 1, {"b": None}],
+        "int": 7,
+        "float": 1.5,
+        "bool": True,
+        "none": None,
+        "unknown": Unknown("wrong type"),
+        "nested-unknown-list": [Unknown("wrong type"), "a"],
+        "nested-unknown-map": {"key": Unknown("wrong type"), "x": [Unknown("deeper")]},
+        "ref": Ref("nowhere.thing", "id"),
+    }
+
+
+def _string_constants(code) -> set[str]:
+    found = set()
+    for const in code.co_consts:
+        if isinstance(const, str) and const.isidentifier():
+            found.add(const)
+        elif hasattr(const, "co_consts"):
+            found |= _string_constants(const)
+    return found
+
+
+def _raw_keys() -> set[str]:
+    """Every key a spec path or a derive function of the normalise tables may read."""
+    import inspect
+
+    from hadr_lint.normalise import FAMILIES, TABLES
+
+    keys = set()
+    for table in TABLES.values():
+        for found in table.values():
+            keys |= {f.path.split(".")[0] for f in found.fields.values()}
+    for family in FAMILIES:
+        for _, function in inspect.getmembers(family, inspect.isfunction):
+            keys |= _string_constants(function.__code__)
+    return keys
+
+
+def _set_path(raw: dict, path: str, value) -> None:
+    """Put ``value`` where the dotted path ``a.0.b`` reads it, building the containers."""
+    parts = path.split(".")
+    current = raw
+    for part, following in zip(parts, parts[1:]):
+        if part.isdigit():
+            continue  # current is already the first item of that list
+        child = current.get(part)
+        if following.isdigit():
+            if not (isinstance(child, list) and child and isinstance(child[0], dict)):
+                child = current[part] = [{}]
+            current = child[0]
+        else:
+            if not isinstance(child, dict):
+                child = current[part] = {}
+            current = child
+    if not parts[-1].isdigit():
+        current[parts[-1]] = value
+
+
+def _wrong_resources(value, source: str, nested: bool):
+    from hadr_lint.model import Location, Resource
+    from hadr_lint.normalise import TABLES
+    from hadr_lint.normalise.registry_modules import MODULES
+
+    keys = sorted(_raw_keys())
+    table = TABLES["terraform" if source == "plan" else source]
+    types = [(rtype, found, {}) for rtype, found in sorted(table.items())]
+    if source == "terraform":
+        types += [("module", MODULES[key][1], {"source": key}) for key in sorted(MODULES)]
+    made = []
+    for index, (rtype, found, meta) in enumerate(types):
+        raw = {key: copy.deepcopy(value) for key in keys}
+        if nested:
+            for item in found.fields.values():
+                _set_path(raw, item.path, copy.deepcopy(value))
+        meta = dict(meta, lifecycle={"prevent_destroy": value}, deletion_policy=value,
+                    update_replace_policy=value, update_policy=value, creation_policy=value,
+                    metadata=value, count_unknown=None, index=None)
+        made.append(Resource(
+            address=f"{source}::{rtype}.w{index}", name=f"{rtype}.w{index}", type=rtype,
+            location=Location("wrong.tf", index + 1, index + 1), raw=raw, region=value,
+            source=source, meta=meta,
+        ))
+    return made
+
+
+def _without_unknowns(resource):
+    """The resource with every attribute that holds an Unknown anywhere made absent."""
+    import dataclasses
+
+    from hadr_lint.model import find_unknown
+
+    attributes = {k: (None if find_unknown(v) is not None else v)
+                  for k, v in resource.attributes.items()}
+    region = None if find_unknown(resource.region) is not None else resource.region
+    return dataclasses.replace(resource, attributes=attributes, region=region)
+
+
+def _error_findings(resources) -> set[tuple[str, str]]:
+    from hadr_lint.graph import Graph
+    from hadr_lint.model import Problem
+    from hadr_lint.rulebase import all_rules
+
+    graph = Graph(resources)
+    config = Config()
+    found = set()
+    for rule in all_rules():
+        for outcome in rule.check(graph, config):  # an exception here fails the test
+            if isinstance(outcome, Problem) and (outcome.severity or rule.meta.severity) == "error":
+                found.add((rule.id, outcome.resource.name))
+    return found
+
+
+@pytest.mark.parametrize("source", ["terraform", "plan", "cloudformation"])
+@pytest.mark.parametrize("nested", [False, True], ids=["flat", "nested"])
+@pytest.mark.parametrize("value_name", sorted(_wrong_values()))
+def test_wrong_typed_values_never_crash_a_rule_nor_make_an_error(source, nested, value_name):
+    """Every canonical kind of both formats' tables (discovered, so new kinds and rules are
+    covered), every field and every raw key the tables read holding one wrong-typed value: no
+    rule may raise, and an error-severity finding must not depend on an Unknown (it must still
+    be there when every attribute holding an Unknown is absent instead)."""
+    from hadr_lint.normalise import normalise
+
+    resources = [normalise(r) for r in _wrong_resources(_wrong_values()[value_name], source,
+                                                        nested)]
+    assert {r.kind for r in resources} - {"other"}, "no canonical kind was built"
+    with_wrong = _error_findings(resources)
+    with_absent = _error_findings([_without_unknowns(r) for r in resources])
+    assert with_wrong <= with_absent, sorted(with_wrong - with_absent)
+
+
+def test_every_canonical_kind_is_covered_by_the_wrong_type_test():
+    from hadr_lint.normalise import known_kinds, normalise
+
+    built = {normalise(r).kind for source in ("terraform", "cloudformation")
+             for r in _wrong_resources("x", source, False)}
+    assert set(known_kinds()) <= built
