@@ -517,3 +517,17 @@ def test_large_template_loads_quickly():
     assert len(result.resources) == 2000
     assert result.resources[-1].raw["AvailabilityZone"] == AZ("eu-west-1", 1999 % 3)
     assert result.resources[-1].location.line == 2 + 1999 * 5 + 1
+
+
+def test_a_module_type_of_another_tool_is_a_note_not_an_error():
+    text = (
+        "Resources:\n"
+        "  Bucket:\n"
+        "    Type: AWS::S3::Bucket\n"
+        "  Access:\n"
+        '    Type: !Rain::Module "bucket-policy.yaml"\n'
+    )
+    result = cloudformation.load_file("rain.yaml", text, region="us-east-1")
+    assert result.errors == ()
+    assert [r.name for r in result.resources] == ["Bucket"]
+    assert any("Access" in n and "not expanded" in n for n in result.notes)

@@ -227,6 +227,11 @@ def _declared_resources(
             errors.append(LoadError(path, _line(key), f"resource {name} must be a mapping"))
             continue
         rtype = body.get("Type")
+        if isinstance(rtype, Mapping) and rtype:
+            tag = next(iter(rtype))
+            notes.append(f"{path}:{_line(key)}: resource {name} has a {tag} type (a module "
+                         "or macro of another tool): not expanded")
+            continue
         if not isinstance(rtype, str) or not rtype:
             errors.append(LoadError(path, _line(key), f"resource {name} has no Type"))
             continue
