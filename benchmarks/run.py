@@ -12,7 +12,9 @@ Runs ``hadr-lint`` as a subprocess, as users do, with its cache in a temporary f
   template, and checkov from ``/tmp/checkov-venv`` (its own environment: it replaces python-hcl2's
   ``hcl2`` package) on the Terraform part. Slow tools run fewer times.
 
-Peak memory is the child's maximum resident set size (``os.wait4``). Prints a Markdown table.
+Wall time is what a user waits; CPU time (user + system of the command and its worker
+processes) is steadier on a shared machine. Peak memory is the command's maximum resident set
+size (``os.wait4``; a worker's own peak is not added). Prints a Markdown table.
 """
 
 from __future__ import annotations
@@ -36,27 +38,34 @@ from generate import generate, generate_module  # noqa: E402
 CHECKOV = Path("/tmp/checkov-venv/bin/checkov")
 
 
-def run_once(command: list[str], env: dict[str, str]) -> tuple[float, float, int]:
-    """Wall seconds, peak RSS in MB and exit code of one run of ``command``."""
+def run_once(command: list[str], env: dict[str, str]) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds (user + system, its worker processes included) and peak RSS
+    in MB of one run of ``command``."""
+    before = os.times()
     start = time.perf_counter()
     child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                              env=env)
-    _, status, usage = os.wait4(child.pid, 0)
-    child.returncode = os.waitstatus_to_exitcode(status)
-    return time.perf_counter() - start, usage.ru_maxrss / 1024, child.returncode
+    _, _, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - start
+    after = os.times()
+    cpu = (after.children_user - before.children_user
+           + after.children_system - before.children_system)
+    return wall, cpu, usage.ru_maxrss / 1024
 
 
 def timed(command: list[str], env: dict[str, str], runs: int,
-          before: Callable[[], None] | None = None) -> tuple[float, float]:
-    """Median wall time and the largest peak RSS over ``runs`` runs; ``before`` runs untimed."""
-    times, peaks = [], []
+          before: Callable[[], None] | None = None) -> tuple[float, float, float]:
+    """Median wall and CPU time and the largest peak RSS over ``runs`` runs; ``before`` runs
+    untimed before each."""
+    walls, cpus, peaks = [], [], []
     for _ in range(runs):
         if before:
             before()
-        seconds, peak, _ = run_once(command, env)
-        times.append(seconds)
+        wall, cpu, peak = run_once(command, env)
+        walls.append(wall)
+        cpus.append(cpu)
         peaks.append(peak)
-    return statistics.median(times), max(peaks)
+    return statistics.median(walls), statistics.median(cpus), max(peaks)
 
 
 def machine() -> str:
@@ -79,14 +88,14 @@ class Bench:
         self.cache = work / "cache"
         self.env = dict(os.environ, XDG_CACHE_HOME=str(self.cache))
         self.env.pop("HADR_LINT_NO_CACHE", None)
-        self.rows: list[tuple[str, float, float]] = []
+        self.rows: list[tuple[str, float, float, float]] = []
 
     def add(self, name: str, command: list[str], runs: int | None = None, env=None,
             before: Callable[[], None] | None = None) -> float:
-        seconds, peak = timed(command, env or self.env, runs or self.runs, before)
-        self.rows.append((name, seconds, peak))
-        print(f"  {name}: {seconds:.3f} s, {peak:.0f} MB", file=sys.stderr)
-        return seconds
+        wall, cpu, peak = timed(command, env or self.env, runs or self.runs, before)
+        self.rows.append((name, wall, cpu, peak))
+        print(f"  {name}: {wall:.3f} s, CPU {cpu:.3f} s, {peak:.0f} MB", file=sys.stderr)
+        return wall
 
     def clear_parse_cache(self) -> None:
         """Cold: no parse cache. The compiled HCL grammar (a one-time cost) is kept."""
@@ -123,6 +132,10 @@ def sizes_case(bench: Bench, work: Path, sizes: list[int]) -> dict[int, tuple[fl
         run_once(bench.scan(out), bench.env)
         warm = bench.add(f"scan {count} resources, warm (cache filled)", bench.scan(out))
         measured[count] = (cold, warm)
+    serial = dict(bench.env, HADR_LINT_JOBS="1")
+    bench.add(f"scan {count} resources, cold, parsing in 1 process", bench.scan(out),
+              env=serial, before=bench.clear_parse_cache)
+    bench.add(f"scan {count} resources, --no-cache", bench.scan(out) + ["--no-cache"])
     return measured
 
 
@@ -166,10 +179,10 @@ def main() -> None:
         if args.compare:
             compare_case(bench, work, sorted(args.sizes))
     print(f"Machine: {machine()}; load average {os.getloadavg()[0]:.1f} at the end\n")
-    print("| what | median (s) | peak RSS (MB) |")
-    print("|---|---:|---:|")
-    for name, seconds, peak in bench.rows:
-        print(f"| {name} | {seconds:.3f} | {peak:.0f} |")
+    print("| what | wall, median (s) | CPU, median (s) | peak RSS (MB) |")
+    print("|---|---:|---:|---:|")
+    for name, wall, cpu, peak in bench.rows:
+        print(f"| {name} | {wall:.3f} | {cpu:.3f} | {peak:.0f} |")
     counts = sorted(measured)
     if len(counts) > 1:
         small, large = counts[0], counts[-1]

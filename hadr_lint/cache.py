@@ -22,6 +22,7 @@ import os
 import pickle
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -137,6 +138,7 @@ def write(entry_key: str, data: bytes) -> None:
     """Write atomically: a temporary file in the same folder, then os.replace."""
     if not enabled():
         return
+    prune()
     target = _entry(entry_key)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -150,6 +152,43 @@ def write(entry_key: str, data: bytes) -> None:
             raise
     except OSError:
         pass  # a read-only or full cache folder: scan on without caching
+
+
+MAX_AGE = 30 * 86400  # seconds an entry is kept after it was written
+_pruned = False
+
+
+def prune(now: float | None = None) -> None:
+    """Once a day at most: delete entries written more than MAX_AGE ago, and the folders of
+    other cache formats. Edited files leave their old entries behind; this bounds the folder."""
+    global _pruned
+    if _pruned:
+        return
+    _pruned = True
+    now = time.time() if now is None else now
+    stamp = directory().parent / "last-prune"
+    try:
+        if now - stamp.stat().st_mtime < 86400:
+            return
+    except OSError:
+        pass
+    try:
+        directory().parent.mkdir(parents=True, exist_ok=True)
+        stamp.touch()
+        os.utime(stamp, (now, now))
+    except OSError:
+        return
+    import shutil
+
+    for old in directory().parent.glob("parse-v*"):
+        if old != directory():
+            shutil.rmtree(old, ignore_errors=True)
+    for entry in directory().glob("*/*"):
+        try:
+            if now - entry.stat().st_mtime > MAX_AGE:
+                entry.unlink()
+        except OSError:
+            pass
 
 
 def _remove(path: str) -> None:
@@ -177,13 +216,21 @@ ENV_JOBS = "HADR_LINT_JOBS"
 
 
 def workers() -> int:
-    """Worker processes for parsing: HADR_LINT_JOBS if set (1: none), else the usable cores."""
+    """Worker processes for parsing: HADR_LINT_JOBS if set (1: none), else the idle cores.
+
+    Workers cost CPU time (results travel back pickled): on a machine already busy (a shared CI
+    runner) they made a cold scan slower, so only cores the load average leaves idle are used.
+    """
     if os.environ.get(ENV_JOBS, "").isdigit():
         return max(1, int(os.environ[ENV_JOBS]))
     try:
         count = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
         count = os.cpu_count() or 1
+    try:
+        count -= int(os.getloadavg()[0])
+    except (AttributeError, OSError):
+        pass
     return max(1, min(count, 8))
 
 
@@ -260,17 +307,19 @@ class TerraformEntry:
         self.roots = [Path(r) for r in roots]
         self.var_files = [Path(v) for v in options.var_files]
         self.reader = reader
-        self.key = key("terraform-roots", os.getcwd(), [(str(r), str(r.resolve()))
-                       for r in self.roots], [str(v) for v in self.var_files],
-                       sorted(options.variables.items()), reader.max_file_size)
-        self.results = self._valid(load(self.key)) if enabled() else None
+        self.results = None
+        if enabled():
+            self.key = key("terraform-roots", os.getcwd(), [(str(r), str(r.resolve()))
+                           for r in self.roots], [str(v) for v in self.var_files],
+                           sorted(options.variables.items()), reader.max_file_size)
+            self.results = self._valid(load(self.key))
 
     def _valid(self, entry: Any) -> Any:
         if not (isinstance(entry, tuple) and len(entry) == 3):
             return None
-        folders, state, results = entry
+        folders, state, results = entry  # results pickled apart: unpickled only when valid
         try:
-            return results if self._state(folders) == state else None
+            return pickle.loads(results) if self._state(folders) == state else None
         except Exception:  # noqa: BLE001 - any surprise is a miss
             return None
 
@@ -284,7 +333,11 @@ class TerraformEntry:
         seen = {str(Path(folder, name)): value for folder, listing in state[0]
                 for name, value in listing or ()}
         if all(seen.get(file) == value for file, value in read.items()):
-            store(self.key, (folders, state, results))
+            try:
+                blob = pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL)
+            except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
+                return results
+            store(self.key, (folders, state, blob))
         return results
 
     def _state(self, folders: list[str]) -> tuple:

@@ -62,7 +62,7 @@ def load_config(path: Path | None) -> Config:
 
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
-    except (OSError, yaml.YAMLError) as exc:
+    except (OSError, yaml.YAMLError, RecursionError) as exc:
         raise ConfigError(f"{path}: cannot read configuration: {exc}") from None
     return parse_config(data, str(path))
 
@@ -107,7 +107,7 @@ def check_file(path: Path) -> list[str]:
 
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
-    except (OSError, yaml.YAMLError) as exc:
+    except (OSError, yaml.YAMLError, RecursionError) as exc:
         return [f"{path}: cannot read configuration: {exc}"]
     problems = []
     try:

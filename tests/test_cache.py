@@ -229,8 +229,20 @@ def test_parallel_parsing_gives_the_serial_result(tmp_path, monkeypatch):
     monkeypatch.chdir(repo)
     serial = scan("--no-cache")
     monkeypatch.setattr(cache, "PARALLEL_MIN_FILES", 2)
-    assert cache.workers() < 2 or scan() == serial  # parsed in workers, then from the cache
-    assert scan() == serial
+    monkeypatch.setenv(cache.ENV_JOBS, "2")
+    parsed = []
+    real = cache.parse_many
+
+    def spy(*args, **kwargs):
+        result = real(*args, **kwargs)
+        parsed.append(len(result))
+        return result
+
+    monkeypatch.setattr(cache, "parse_many", spy)
+    assert scan("--no-cache") == serial  # in workers, without the cache
+    assert scan() == serial  # in workers, then read from the cache they wrote
+    assert parsed[:2] == [24, 24]
+    assert scan() == serial  # all from the cache
 
 
 def test_grammar_is_compiled_into_the_user_cache_not_site_packages(tmp_path):
@@ -277,3 +289,24 @@ def test_progress_only_on_a_terminal():
             progress.advance()
     assert "parsing 3/3" in shown.getvalue()
     assert shown.getvalue().endswith("\r\033[K")
+
+
+def test_prune_removes_old_entries_and_other_formats_once_a_day(monkeypatch):
+    old, fresh = cache.key("test", "old"), cache.key("test", "fresh")
+    monkeypatch.setattr(cache, "_pruned", True)  # no pruning while writing the entries
+    cache.store(old, 1)
+    cache.store(fresh, 2)
+    other_format = cache.directory().parent / "parse-v0"
+    other_format.mkdir()
+    now = cache._entry(fresh).stat().st_mtime
+    os.utime(cache._entry(old), (now - cache.MAX_AGE - 10, now - cache.MAX_AGE - 10))
+    monkeypatch.setattr(cache, "_pruned", False)
+    cache.prune(now)
+    assert cache.load(old) is cache.MISS
+    assert cache.load(fresh) == 2
+    assert not other_format.exists()
+    cache.store(old, 1)
+    os.utime(cache._entry(old), (now - cache.MAX_AGE - 10, now - cache.MAX_AGE - 10))
+    monkeypatch.setattr(cache, "_pruned", False)
+    cache.prune(now + 3600)  # pruned an hour ago: not again today
+    assert cache.load(old) == 1

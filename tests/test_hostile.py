@@ -24,7 +24,8 @@ from hadr_lint.config import Config
 from hadr_lint.engine import ScanOptions, load_all
 
 ROOT = Path(__file__).resolve().parent.parent
-TEMPLATE = "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Queue:\n    Type: AWS::SQS::Queue\n"
+TEMPLATE = ("AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Queue:\n"
+            "    Type: AWS::SQS::Queue\n")
 SINGLE_AZ_DB = """provider "aws" {
   region = "us-east-1"
 }
@@ -608,7 +609,7 @@ def _set_path(raw: dict, path: str, value) -> None:
     """Put ``value`` where the dotted path ``a.0.b`` reads it, building the containers."""
     parts = path.split(".")
     current = raw
-    for part, following in zip(parts, parts[1:]):
+    for part, following in zip(parts, parts[1:], strict=False):
         if part.isdigit():
             continue  # current is already the first item of that list
         child = current.get(part)
@@ -702,3 +703,31 @@ def test_every_canonical_kind_is_covered_by_the_wrong_type_test():
     built = {normalise(r).kind for source in ("terraform", "cloudformation")
              for r in _wrong_resources("x", source, False)}
     assert set(known_kinds()) <= built
+
+
+def test_deeply_nested_configuration_file_is_a_usage_error(tmp_path):
+    write(tmp_path, {".hadr-lint.yaml": "select: " + "[" * 5000 + "]" * 5000 + "\n",
+                     "main.tf": SINGLE_AZ_DB})
+    result = CliRunner().invoke(main, ["scan", "."], catch_exceptions=False)
+    assert result.exit_code == 2
+    assert "cannot read configuration" in result.output
+
+
+def test_duplicate_and_unlabelled_module_blocks(tmp_path):
+    """Found by fuzz/fuzz_hcl.py: a module block declared twice was expanded twice at every
+    level (2^depth), and a module block without a label raised IndexError."""
+    folder = tmp_path
+    for _ in range(14):
+        write(folder, {"main.tf": 'module "m" {\n  source = "./m"\n}\n\nmodule "m" {\n'
+                                  '  source = "./m"\n}\nmodule {\n  source = "./m"\n}\n'})
+        folder = folder / "m"
+    write(folder, {"main.tf": 'resource "aws_sqs_queue" "q" {}\n'})
+    started = time.monotonic()
+    code, data = scan(".")
+    assert time.monotonic() - started < 30
+    assert code == 2
+    (error,) = [e for e in data["errors"] if e["file"] == "main.tf"]
+    assert error["line"] == 5
+    assert 'duplicate module "m": first declared at main.tf:1' in error["message"]
+    assert len(data["errors"]) == 14
+    assert data["summary"]["resources"] == 1

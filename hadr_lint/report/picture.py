@@ -530,9 +530,10 @@ def mermaid(graph, findings: Iterable[Any] = (), config: Any = None) -> str:
     return render_mermaid(layout(graph, findings, config))
 
 
-def svg(graph, findings: Iterable[Any] = (), config: Any = None) -> str:
-    """The picture as one self-contained SVG element."""
-    return render_svg(layout(graph, findings, config))
+def svg(graph, findings: Iterable[Any] = (), config: Any = None, standalone: bool = True) -> str:
+    """The picture as one self-contained SVG element; ``standalone=False`` leaves out the XML
+    namespace, which an SVG inline in an HTML page does not need."""
+    return render_svg(layout(graph, findings, config), standalone)
 
 
 def dot(graph, findings: Iterable[Any] = (), config: Any = None) -> str:
@@ -852,9 +853,10 @@ def geometry(picture: Layout) -> _Geometry:
     return _Geometry(content_w + 2 * PAD, y + 64, global_box, regions, nodes, y)
 
 
-def render_svg(picture: Layout) -> str:
+def render_svg(picture: Layout, standalone: bool = True) -> str:
     geo = geometry(picture)
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="hadr-lint-picture" '
+    namespace = 'xmlns="http://www.w3.org/2000/svg" ' if standalone else ""
+    out = [f'<svg {namespace}class="hadr-lint-picture" '
            f'viewBox="0 0 {geo.width:.0f} {geo.height:.0f}" width="{geo.width:.0f}" '
            f'height="{geo.height:.0f}" role="img" font-family="{xml_text(FONT)}" '
            f'style="max-width:100%;height:auto" '
@@ -1022,7 +1024,7 @@ def for_report(result, output_format: str) -> list[str]:
         return []
     findings, config = result.findings, getattr(result, "config", None)
     if output_format == "html":
-        return ["<h2>Architecture</h2>", svg(graph, findings, config),
+        return ["<h2>Architecture</h2>", svg(graph, findings, config, standalone=False),
                 '<p class="muted">Hover a box for its resources and their findings.</p>']
     return ["## Architecture", "", "```mermaid", mermaid(graph, findings, config).rstrip(),
             "```", "", LEGEND, ""]

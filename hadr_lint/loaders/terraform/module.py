@@ -311,13 +311,20 @@ class ModuleInstance:
             first[block.labels] = block
             found.extend(self._resources_of(block))
         for call in self.files.of_type("module"):
+            if len(call.labels) != 1:
+                continue
+            if ("module", *call.labels) in first:
+                self._duplicate(call, first[("module", *call.labels)])
+                continue
+            first[("module", *call.labels)] = call
             found.extend(self._module_resources(call))
         return found
 
     def _duplicate(self, block: Block, first: Block) -> None:
         shown = self.state.display(Path(first.file))
-        message = (f'duplicate resource "{block.labels[0]}" "{block.labels[1]}": first declared '
-                   f"at {shown}:{first.line}; this one is ignored")
+        what = " ".join(f'"{label}"' for label in block.labels)
+        message = (f"duplicate {block.type} {what}: first declared at {shown}:{first.line}; "
+                   "this one is ignored")
         self.state.errors.append((self.state.display(Path(block.file)), block.line, message))
 
     def _resources_of(self, block: Block) -> list[Resource]:

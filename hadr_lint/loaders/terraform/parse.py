@@ -137,8 +137,9 @@ def _block(node: Tree, file: str) -> Block:
             if child.data == "attribute":
                 attr = _attribute(child)
                 if attr.name in attributes:
-                    raise HclSyntaxError(f'argument "{attr.name}" is set twice (lines '
-                                         f"{attributes[attr.name].line} and {attr.line})", attr.line)
+                    first = attributes[attr.name].line
+                    raise HclSyntaxError(f'argument "{attr.name}" is set twice (lines {first} '
+                                         f"and {attr.line})", attr.line)
                 attributes[attr.name] = attr
             elif child.data == "block":
                 blocks.append(_block(child, file))
