@@ -235,17 +235,19 @@ def workers() -> int:
 
 
 def parse_many(jobs: list[tuple[str, str, str]], parse: Callable[[str, str], Any],
-               label: str = "parsing") -> dict[str, bytes]:
-    """Parse ``(entry key, path, text)`` jobs in worker processes when there are many.
+               label: str = "parsing") -> dict[str, Any]:
+    """Parse ``(entry key, path, text)`` jobs, in worker processes when cores are idle, with
+    progress on a terminal; fewer than PARALLEL_MIN_FILES jobs return {} (parsed when used).
 
-    Returns entry key -> the cache entry's bytes, for the jobs that parsed; each worker also
-    writes its entries to the cache. A job that raised is left out: the caller parses that file
-    itself and reports the error as it always does. Fewer than PARALLEL_MIN_FILES jobs, or a
-    single core, return {} and the caller parses as usual.
+    Returns entry key -> the parsed value, or the cache entry's bytes when a worker parsed it
+    (workers also write their entries to the cache). A job that raised is left out: the caller
+    parses that file itself and reports the error as it always does.
     """
     count = workers()
-    if len(jobs) < PARALLEL_MIN_FILES or count < 2:
+    if len(jobs) < PARALLEL_MIN_FILES:
         return {}
+    if count < 2:
+        return _parse_here(jobs, parse, label)
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -264,6 +266,22 @@ def parse_many(jobs: list[tuple[str, str, str]], parse: Callable[[str, str], Any
                 progress.advance(len(result) or 1)
     except (OSError, RuntimeError, ImportError):  # no processes here: parse in this one
         return {}
+    return done
+
+
+def _parse_here(jobs: list[tuple[str, str, str]], parse: Callable[[str, str], Any],
+                label: str) -> dict[str, Any]:
+    from hadr_lint.progress import Progress
+
+    done = {}
+    with Progress(len(jobs), label) as progress:
+        for entry_key, path, text in jobs:
+            progress.advance()
+            try:
+                done[entry_key] = parse(text, path)
+            except Exception:  # noqa: BLE001 - the caller parses it again and reports the error
+                continue
+            store(entry_key, done[entry_key])
     return done
 
 
@@ -311,7 +329,8 @@ class TerraformEntry:
         if enabled():
             self.key = key("terraform-roots", os.getcwd(), [(str(r), str(r.resolve()))
                            for r in self.roots], [str(v) for v in self.var_files],
-                           sorted(options.variables.items()), reader.max_file_size)
+                           sorted(options.variables.items()), reader.max_file_size,
+                           [str(r) for r in getattr(reader, "roots", ())])  # links followed
             self.results = self._valid(load(self.key))
 
     def _valid(self, entry: Any) -> Any:

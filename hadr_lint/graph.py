@@ -7,6 +7,7 @@ attributes that no canonical attribute covers become ``references`` edges.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -35,16 +36,16 @@ class ZoneSet:
 
 
 class Graph:
-    """A networkx MultiDiGraph of resources, with the look-ups rules need."""
+    """A multigraph of resources (one edge per source, target and relation), with the look-ups
+    rules need; ``nx`` is the same graph as a networkx MultiDiGraph."""
 
     def __init__(self, resources: Iterable[Resource]) -> None:
-        import networkx
-
-        self.nx = networkx.MultiDiGraph()
         self._by_address: dict[str, Resource] = {}
+        self._succ: dict[str, dict[str, dict[str, None]]] = {}  # source -> target -> relations
+        self._pred: dict[str, dict[str, dict[str, None]]] = {}  # target -> source -> relations
+        self._edges: list[tuple[str, str, str]] = []
         for resource in resources:
             self._by_address[resource.address] = resource
-            self.nx.add_node(resource.address, resource=resource)
         self._by_identity = self._identity_index()
         for resource in self._by_address.values():
             self._add_edges(resource)
@@ -65,14 +66,33 @@ class Graph:
         linked: set[str] = set()
         for relation, value in resource.attributes.items():
             for target in self._targets_in(value):
-                self.nx.add_edge(resource.address, target, key=relation, relation=relation)
+                self._add_edge(resource.address, target, relation)
                 linked.add(target)
         for ref in iter_refs(dict(resource.raw)):
             target = self._address_of(ref.address)
             if target and target not in linked and target != resource.address:
-                self.nx.add_edge(resource.address, target, key="references",
-                                 relation="references")
+                self._add_edge(resource.address, target, "references")
                 linked.add(target)
+
+    def _add_edge(self, source: str, target: str, relation: str) -> None:
+        relations = self._succ.setdefault(source, {}).setdefault(target, {})
+        if relation not in relations:
+            relations[relation] = None
+            self._pred.setdefault(target, {}).setdefault(source, {})[relation] = None
+            self._edges.append((source, target, relation))
+
+    @functools.cached_property
+    def nx(self) -> Any:
+        """The graph as a networkx MultiDiGraph (edge key and "relation" = the relation), built
+        on first use: importing networkx costs 0.1 s, and scans do not need it."""
+        import networkx
+
+        graph = networkx.MultiDiGraph()
+        for address, resource in self._by_address.items():
+            graph.add_node(address, resource=resource)
+        for source, target, relation in self._edges:
+            graph.add_edge(source, target, key=relation, relation=relation)
+        return graph
 
     def _targets_in(self, value: Any) -> list[str]:
         found = []
@@ -122,8 +142,9 @@ class Graph:
     def targets(self, resource: Resource, relation: str | None = None) -> list[Resource]:
         return [
             self._by_address[target]
-            for _, target, data in self.nx.out_edges(resource.address, data=True)
-            if relation is None or data["relation"] == relation
+            for target, relations in self._succ.get(resource.address, {}).items()
+            for name in relations
+            if relation is None or name == relation
         ]
 
     def sources(
@@ -131,8 +152,9 @@ class Graph:
     ) -> list[Resource]:
         found = [
             self._by_address[source]
-            for source, _, data in self.nx.in_edges(resource.address, data=True)
-            if relation is None or data["relation"] == relation
+            for source, relations in self._pred.get(resource.address, {}).items()
+            for name in relations
+            if relation is None or name == relation
         ]
         return [r for r in found if kind is None or r.kind == kind]
 

@@ -29,7 +29,7 @@ class FolderReader:
     parsed_files: list[str] = field(default_factory=list)
     errors: dict[str, LoadError] = field(default_factory=dict)
     lines: dict[str, list[str]] = field(default_factory=dict)  # files with suppression comments
-    prefetched: dict[str, bytes] = field(default_factory=dict)  # cache entries parsed in workers
+    prefetched: dict[str, Any] = field(default_factory=dict)  # parsed ahead, maybe in workers
     digests: dict[str, str] = field(default_factory=dict)  # file -> digest of the text parsed
 
     def __call__(self, folder: Path) -> Any:
@@ -88,12 +88,14 @@ class FolderReader:
 
         self.digests[file] = cache.digest(text)
         entry = cache.key("hcl", parse.__name__, file, self.digests[file])
-        data = self.prefetched.pop(entry, None)
-        value = cache.from_bytes(entry, data) if data is not None else cache.MISS
+        value = self.prefetched.pop(entry, cache.MISS)
+        if isinstance(value, bytes):  # parsed in a worker process
+            value = cache.from_bytes(entry, value)
         return cache.memo(entry, lambda: parse(text, file)) if value is cache.MISS else value
 
     def prefetch(self, folders: list[Path]) -> None:
-        """Parse the ``.tf`` files of many folders not in the cache in worker processes."""
+        """Parse ahead the ``.tf`` files not in the cache when there are many: in worker
+        processes when cores are idle, with progress on a terminal."""
         from hadr_lint import cache
         from hadr_lint.loaders.terraform.parse import parse_blocks
         from hadr_lint.text import FileTooLarge, read_source
