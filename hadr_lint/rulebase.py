@@ -20,7 +20,7 @@ from typing import Any
 from hadr_lint.model import SEVERITIES, Problem, Resource, Unverified
 
 DOCS_URL = "https://github.com/hadr-lint/hadr-lint/blob/main/docs/rules.md"
-SCOPES = ("az", "region", "human", "objectives")
+SCOPES = ("az", "region", "human", "objectives", "suppression")
 
 
 @dataclass(frozen=True)

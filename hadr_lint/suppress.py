@@ -79,8 +79,8 @@ class Outcome:
 # ----- pseudo rules ------------------------------------------------------------------------------
 
 def _pseudo(rule_id: str, name: str, short: str, doc: str) -> LoadedRule:
-    meta = Rule(id=rule_id, name=name, severity="warning", scope="human", kinds=(),
-                short=short, description=short, tags=("suppression", "human-error"))
+    meta = Rule(id=rule_id, name=name, severity="warning", scope="suppression", kinds=(),
+                short=short, description=short, tags=("suppression",))
     return LoadedRule(meta, lambda graph, config: iter(()), doc.strip())
 
 

@@ -210,16 +210,24 @@ def _versioning(graph, resource: Resource) -> Any:
 
 
 def _aws_backup(graph, resource: Resource) -> list:
+    """The AWS Backup rules protecting ``resource``: selections by ARN, wildcard or tag."""
+    from hadr_lint.backup_links import backup_coverage, is_covered
+
+    covered = is_covered(graph, resource)
+    if isinstance(covered, Unknown):
+        return [Unknown(f"AWS Backup coverage unknown: {covered.reason}")]
+    if not covered:
+        return []
+    plans = backup_coverage(graph).get(resource.address, [])
+    if not plans:
+        return [Unknown("selected by an AWS Backup plan that is not among the scanned resources")]
     found: list = []
-    for selection in graph.sources(resource, relation="resources", kind="backup_selection"):
-        plan = graph.resolve(selection.get("plan"))
-        rules = plan.get("rules") if plan is not None else Unknown(
-            f"backup plan of {selection.name} is not among the scanned resources")
+    for plan in plans:
+        rules = plan.get("rules")
         if isinstance(rules, Unknown):
             found.append(Unknown(f"AWS Backup plan unknown: {rules.reason}"))
             continue
-        for rule in rules:
-            found.append(_backup_rule(graph, rule))
+        found.extend(_backup_rule(graph, rule) for rule in rules or [])
     return found
 
 

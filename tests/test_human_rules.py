@@ -165,6 +165,24 @@ def test_aws_backup_through_a_locked_vault():
     assert found["earliest"] == "90 days (AWS Backup (vault aws_backup_vault.v, locked))"
 
 
+def test_aws_backup_selected_by_tag_counts():
+    table = make("aws_dynamodb_table", "aws_dynamodb_table.t",
+                 {"name": "t", "tags": {"backup": "daily"}})
+    other = make("aws_dynamodb_table", "aws_dynamodb_table.o", {"name": "o"})
+    vault = make("aws_backup_vault", "aws_backup_vault.v", {"name": "prod"})
+    plan = make("aws_backup_plan", "aws_backup_plan.p", {"name": "daily", "rule": [{
+        "rule_name": "daily", "target_vault_name": Ref("aws_backup_vault.v", "name"),
+        "schedule": "cron(0 5 * * ? *)", "lifecycle": [{"delete_after": 30}]}]})
+    selection = make("aws_backup_selection", "s", {
+        "plan_id": Ref("aws_backup_plan.p"),
+        "selection_tag": [{"type": "STRINGEQUALS", "key": "backup", "value": "daily"}]})
+    graph = Graph([table, other, vault, plan, selection])
+    found = recoverability(graph, table)
+    assert [m["days"] for m in found["mechanisms"]] == [30]
+    assert found["survives_deletion"] is True
+    assert recoverability(graph, other)["mechanisms"] == []
+
+
 def test_nothing_known_to_recover_from():
     efs = make("aws_efs_file_system", "fs", {"creation_token": "fs"})
     found = recoverability(Graph([efs]), efs)
