@@ -8,7 +8,9 @@ Cumulative, cheapest first; each strategy needs its own blocks and those of the 
   Database, cross-region replica, S3 or EFS replication) and Route 53 failover routing with a
   health check on the primary record (compute in the DR region may be off).
 * warm-standby: + running compute in a DR region: an Auto Scaling group with ``min_size >= 1``
-  behind a load balancer.
+  behind a load balancer, an ECS service with ``desired_count >= 1`` or an EKS node group with
+  ``min_size >= 1``. Health-checked latency, weighted or geo routing over two regions counts as
+  failover routing too: Route 53 stops answering with a region whose records are unhealthy.
 * active-active: + multi-region writable databases (DynamoDB global tables; Aurora Global
   Database with write forwarding on a secondary; a single-writer RDS instance never is), latency,
   weighted or geo routing with health checks over at least two regions (instead of failover
@@ -31,6 +33,8 @@ from hadr_lint.objectives.declare import Workload
 from hadr_lint.objectives.strategies import NAMES
 
 WRITABLE_KINDS = ("dynamodb_table", "db_cluster", "db_instance")
+COMPUTE_KINDS = ("autoscaling_group", "ecs_service", "eks_node_group")
+COMPUTE_LABEL = "Auto Scaling group, ECS service or EKS node group"
 MULTI_REGION_ROUTING = ("latency", "weighted", "geolocation", "geoproximity")
 
 
@@ -105,7 +109,7 @@ def blocks(graph, workload: Workload, config: Any) -> list[Block]:
     if level >= 1:
         found += [_replicated(graph, s, config) for s in stores]
     if level in (1, 2):  # active-active needs multi-region routing instead (below)
-        found.append(_failover_routing(graph, workload, anchor))
+        found.append(_failover_routing(graph, workload, config, anchor))
     if level >= 2:
         found.append(_dr_compute(graph, workload, where, config, anchor))
     if level >= 3:
@@ -176,7 +180,18 @@ def _label(store: Resource) -> str:
     return LABELS.get(store.kind, store.kind)
 
 
-def _failover_routing(graph, workload: Workload, anchor: Resource) -> Block:
+def _failover_routing(graph, workload: Workload, config: Any, anchor: Resource) -> Block:
+    found = _failover_records(graph, workload, anchor)
+    if found.present is True:
+        return found
+    spread = _multi_region_routing(graph, workload, config, anchor)
+    if spread.present is True:
+        return Block("pilot-light", found.name, spread.resource, True,
+                     f"{spread.detail}: Route 53 stops answering with an unhealthy region")
+    return found
+
+
+def _failover_records(graph, workload: Workload, anchor: Resource) -> Block:
     entries = [e for e in estimate.routed_entries(graph, workload.resources)
                if e.get("routing") == "failover"]
     name = "health-checked failover routing"
@@ -218,9 +233,21 @@ def _serving(graph, group: Resource) -> Any:
     return False
 
 
+def _running(graph, unit: Resource) -> Any:
+    """True when a compute unit runs: an ASG serving behind a load balancer, an ECS service
+    with desired_count >= 1, an EKS node group with min_size >= 1."""
+    if unit.kind == "autoscaling_group":
+        return _serving(graph, unit)
+    key = "desired_count" if unit.kind == "ecs_service" else "min_size"
+    size = unit.get(key)
+    if isinstance(size, Unknown):
+        return Unknown(f"{key} of {unit.name} unknown: {size.reason}")
+    return isinstance(size, int) and size >= 1
+
+
 def _groups(graph, workload: Workload) -> list[Resource]:
-    own = [r for r in workload.resources if r.kind == "autoscaling_group"]
-    return own or graph.resources("autoscaling_group")
+    own = [r for r in workload.resources if r.kind in COMPUTE_KINDS]
+    return own or graph.resources(*COMPUTE_KINDS)
 
 
 def _dr_compute(graph, workload, where: Regions, config, anchor) -> Block:
@@ -234,7 +261,7 @@ def _dr_compute(graph, workload, where: Regions, config, anchor) -> Block:
         if isinstance(own, Unknown):
             verdicts.append((group, own))
         elif own != where.primary and (not where.dr or own in where.dr):
-            verdicts.append((group, _serving(graph, group)))
+            verdicts.append((group, _running(graph, group)))
     for group, verdict in verdicts:
         if verdict is True:
             return Block("warm-standby", name, group, True,
@@ -244,8 +271,8 @@ def _dr_compute(graph, workload, where: Regions, config, anchor) -> Block:
         return Block("warm-standby", name, pending[0], pending[1], pending[1].reason)
     target = verdicts[0][0] if verdicts else (groups[0] if groups else anchor)
     dr = ", ".join(where.dr) or "any region other than " + where.primary
-    why = ("its Auto Scaling groups there run no instance behind a load balancer "
-           "(min_size 0 or no target group)" if verdicts else "no Auto Scaling group runs there")
+    why = ("its compute there runs nothing (an ASG with min_size 0 or no target group, a "
+           "service or node group scaled to 0)" if verdicts else f"no {COMPUTE_LABEL} runs there")
     return Block("warm-standby", name, target, False,
                  f"no running compute in the DR region ({dr}): {why}")
 
@@ -319,7 +346,7 @@ def _capacity_everywhere(graph, workload, where: Regions, config, anchor) -> lis
     groups = _groups(graph, workload)
     for place in (where.primary, *where.dr):
         here = [g for g in groups if estimate.region(g, config) == place]
-        verdicts = [_serving(graph, g) for g in here]
+        verdicts = [_running(graph, g) for g in here]
         target = here[0] if here else anchor
         if any(v is True for v in verdicts):
             found.append(Block("active-active", f"{name} ({place})", target, True, place))
@@ -330,6 +357,5 @@ def _capacity_everywhere(graph, workload, where: Regions, config, anchor) -> lis
                                pending.reason))
             continue
         found.append(Block("active-active", f"{name} ({place})", target, False,
-                           f"no Auto Scaling group serves in {place} (min_size >= 1 behind a "
-                           f"load balancer)"))
+                           f"no {COMPUTE_LABEL} serves in {place}"))
     return found
