@@ -44,8 +44,9 @@ files) leaves the check unverified instead of reporting it.
 
 from __future__ import annotations
 
-from hadr_lint.rulebase import Rule, problem, unverified
-from hadr_lint.ruleutil import plural, region_of, required_azs, zone_names
+from hadr_lint.rules._az import spread
+
+from hadr_lint.rulebase import Rule
 
 RULE = Rule(
     id="HA001",
@@ -63,15 +64,4 @@ RULE = Rule(
 
 def check(graph, config):
     for group in graph.resources("autoscaling_group"):
-        zones = graph.zones(group)
-        required, capped = required_azs(config.min_azs, region_of(group, zones))
-        if len(zones.zones) >= required:
-            continue
-        if zones.unknown:
-            yield unverified(group, "AZ spread unknown: " + "; ".join(zones.unknown))
-            continue
-        yield problem(
-            group,
-            f"Auto Scaling group spans {plural(len(zones.zones), 'AZ')} ({zone_names(zones)}); "
-            f"needs at least {required}{capped}",
-        )
+        yield from spread(graph, config, group, "Auto Scaling group")
