@@ -290,7 +290,7 @@ def to_finding(rule: LoadedRule, problem: Problem, config: Config) -> Finding:
         rule_id=rule.id,
         rule_name=rule.meta.name,
         severity=severity,
-        message=problem.message,
+        message=problem.message + caller_note(resource),
         resource=resource.name,
         resource_type=resource.type,
         file=resource.location.file,
@@ -298,6 +298,20 @@ def to_finding(rule: LoadedRule, problem: Problem, config: Config) -> Finding:
         end_line=resource.location.end_line or resource.location.line,
         scope=rule.meta.scope,
     )
+
+
+def caller_note(resource: Resource) -> str:
+    """`` (via ROOT)`` when the resource is defined in a module shared from outside the root that
+    loaded it (examples/a and examples/b both calling ../../), so findings say which caller."""
+    root, found, _ = resource.address.partition("::")
+    file = resource.location.file
+    if not found or not root or file == root:
+        return ""
+    if root == "." and not file.startswith("../"):
+        return ""
+    if file.startswith(root.rstrip("/") + "/"):
+        return ""
+    return f" (via {root})"
 
 
 def to_unknown(rule: LoadedRule, outcome: Unverified) -> UnknownNote:

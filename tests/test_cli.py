@@ -146,3 +146,23 @@ def test_graph_json_and_dot():
 
 def test_version_is_fast_path():
     assert run("--version").output.strip() == "hadr-lint, version 0.1.0"
+
+
+def test_findings_in_a_shared_module_name_the_caller(tmp_path):
+    (tmp_path / "modules" / "db").mkdir(parents=True)
+    (tmp_path / "modules" / "db" / "main.tf").write_text(
+        'variable "multi_az" {}\n'
+        'resource "aws_db_instance" "this" {\n  engine   = "postgres"\n'
+        "  multi_az = var.multi_az\n}\n"
+    )
+    for name, multi_az in (("orders", "false"), ("billing", "false"), ("ledger", "true")):
+        (tmp_path / "examples" / name).mkdir(parents=True)
+        (tmp_path / "examples" / name / "main.tf").write_text(
+            f'module "db" {{\n  source   = "../../modules/db"\n  multi_az = {multi_az}\n}}\n'
+        )
+    data = json.loads(run("scan", str(tmp_path), "--select", "HA005", "--format", "json").output)
+    messages = sorted(f["message"] for f in data["findings"])
+    assert len(messages) == 2
+    assert messages[0].endswith("/examples/billing)")
+    assert messages[1].endswith("/examples/orders)")
+    assert {f["resource"] for f in data["findings"]} == {"module.db.aws_db_instance.this"}
