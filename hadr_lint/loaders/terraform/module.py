@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,23 @@ class ModuleFiles:
     lines: dict[str, list[str]] = field(default_factory=dict, compare=False, hash=False)
 
     def of_type(self, kind: str) -> list[Block]:
-        return [b for b in self.blocks if b.type == kind]
+        return list(self._by_type.get(kind, ()))
+
+    @cached_property
+    def _by_type(self) -> dict[str, list[Block]]:
+        index: dict[str, list[Block]] = {}
+        for block in self.blocks:
+            index.setdefault(block.type, []).append(block)
+        return index
+
+    @cached_property
+    def labelled(self) -> dict[tuple[str, str], dict[str, Block]]:
+        """(kind, type) -> name -> block, for resource and data blocks with two labels."""
+        index: dict[tuple[str, str], dict[str, Block]] = {}
+        for block in self.blocks:
+            if len(block.labels) == 2:
+                index.setdefault((block.type, block.labels[0]), {})[block.labels[1]] = block
+        return index
 
 
 @dataclass
@@ -133,11 +150,7 @@ class ModuleInstance:
         return [b.labels[0] for b in self.files.of_type(kind) if len(b.labels) == 2]
 
     def _blocks(self, kind: str, rtype: str) -> dict[str, Block]:
-        return {
-            b.labels[1]: b
-            for b in self.files.of_type(kind)
-            if len(b.labels) == 2 and b.labels[0] == rtype
-        }
+        return self.files.labelled.get((kind, rtype), {})
 
     # ----- variables and locals -----
     def _variable_names(self) -> list[str]:
