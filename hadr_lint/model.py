@@ -42,10 +42,15 @@ class Ref:
 
 @dataclass(frozen=True)
 class AZ:
-    """The ``index``-th availability zone of ``region`` (region may be unknown: then None)."""
+    """The ``index``-th availability zone of ``region`` (region may be unknown: then None).
+
+    ``form`` says whether the value stands for the zone's name (``us-east-1a``) or its zone id
+    (``use1-az1``); it takes no part in equality: both designate the same zone.
+    """
 
     region: str | None
     index: int
+    form: str = field(default="name", compare=False)
 
     def __str__(self) -> str:
         return f"{self.region or '?'}#az{self.index}"

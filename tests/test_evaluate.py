@@ -430,7 +430,7 @@ def test_unsupported_functions_are_unknown() -> None:
     assert ev('file("secret.txt")') == Unknown("function file is not supported")
     assert ev("timestamp()") == Unknown("function timestamp is not supported")
     assert ev('templatefile("x.tpl", {})') == Unknown("function templatefile is not supported")
-    assert ev('regex("a+", "aaa")') == Unknown("function regex is not supported")
+    assert ev("uuid()") == Unknown("function uuid is not supported")
     assert ev('provider::aws::arn_parse("x")') == Unknown(
         "function provider::aws::arn_parse is not supported"
     )
@@ -506,3 +506,29 @@ def test_basename_and_dirname_are_pure_string_functions():
     assert ev('basename("a/b/")') == "b"
     assert ev('dirname("modules/vpc/main.tf")') == "modules/vpc"
     assert ev('dirname("main.tf")') == "."
+
+
+def test_regex_and_regexall():
+    assert ev('regexall("^[a-z]{2}-", "us-east-1a")') == ["us-"]
+    assert ev('regexall("^[a-z]{2}-", "use1-az1")') == []
+    assert ev('regex("(?P<num>[0-9]+)-(?P<tier>[a-z]+)", "12-web")') == {"num": "12", "tier": "web"}
+    assert ev('regex("([a-z]+)([0-9]+)", "ab12")') == ["ab", "12"]
+    assert ev('try(regex("z", "abc"), "no match")') == "no match"
+    assert isinstance(ev('regex("(", "a")'), Unknown)
+
+
+def test_regex_on_a_symbolic_zone_name_is_decided_only_when_every_name_agrees():
+    scope = ChildScope(SCOPE, {
+        "name": AZ("eu-west-1", 1),
+        "zone_id": AZ("eu-west-1", 1, "id"),
+    })
+    # terraform-aws-modules/vpc tells names from zone ids this way
+    assert ev('length(regexall("^[a-z]{2}-", name)) > 0', scope) is True
+    assert isinstance(ev('length(regexall("c$", name)) > 0', scope), Unknown)
+    assert isinstance(ev('length(regexall("^[a-z]{2}-", zone_id)) > 0', scope), Unknown)
+
+
+def test_a_pathological_pattern_times_out_as_unknown():
+    text = "x" * 3000
+    result = ev(f'regexall("(x+x+)+y", "{text}")')
+    assert result == [] or isinstance(result, Unknown)

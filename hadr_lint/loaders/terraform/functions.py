@@ -623,6 +623,68 @@ def fn_replace(text: Any, search: Any, replacement: Any) -> str:
     return value.replace(pattern, new)
 
 
+REGEX_TIMEOUT = 0.05  # seconds: RE2 is linear, Python's engines are not (ReDoS guard)
+AZ_LETTERS = "abcdef"
+
+
+def fn_regex(pattern: Any, text: Any) -> Any:
+    """Terraform's regex(): the first match (its captures when the pattern has groups)."""
+    found = _on_text(text, lambda value: _matches(as_str(pattern), value, 1))
+    if isinstance(found, list) and not found:
+        raise EvaluationError("regex: the pattern does not match")
+    return found[0] if isinstance(found, list) else found
+
+
+def fn_regexall(pattern: Any, text: Any) -> Any:
+    return _on_text(text, lambda value: _matches(as_str(pattern), value, MAX_ELEMENTS))
+
+
+def _on_text(text: Any, compute: Callable[[str], Any]) -> Any:
+    """Apply ``compute`` to a string; a symbolic AZ name is decided when every name its region
+    can have gives the same answer (``^[a-z]{2}-`` matches them all), else it stays unknown."""
+    if not isinstance(text, AZ):
+        return compute(as_str(text))
+    count = min(len(AZ_LETTERS), _region_az_count(text.region))
+    if text.form != "name" or not count:
+        raise Undecidable(symbolic_unknown(text))
+    answers = [compute(f"{text.region}{letter}") for letter in AZ_LETTERS[:count]]
+    if any(answer != answers[0] for answer in answers):
+        raise Undecidable(symbolic_unknown(text))
+    return answers[0]
+
+
+def _region_az_count(region: Any) -> int:
+    from hadr_lint.regions import az_count
+
+    return az_count(region) or 0
+
+
+def _matches(pattern: str, text: str, limit: int) -> list[Any]:
+    import regex
+
+    try:
+        compiled = regex.compile(pattern)
+    except (regex.error, ValueError, OverflowError) as exc:
+        raise EvaluationError(f"invalid regular expression: {exc}") from None
+    found: list[Any] = []
+    try:
+        for match in compiled.finditer(text, timeout=REGEX_TIMEOUT):
+            found.append(_capture(compiled, match))
+            if len(found) >= limit:
+                break
+    except TimeoutError:
+        raise Undecidable(Unknown("regular expression took too long to evaluate")) from None
+    return found
+
+
+def _capture(compiled: Any, match: Any) -> Any:
+    if compiled.groupindex:
+        return {name: match.group(name) for name in compiled.groupindex}
+    if compiled.groups:
+        return list(match.groups())
+    return match.group(0)
+
+
 def fn_lower(text: Any) -> str:
     return as_str(text).lower()
 
@@ -810,6 +872,8 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "nonsensitive": fn_identity,
     "one": fn_one,
     "range": fn_range,
+    "regex": fn_regex,
+    "regexall": fn_regexall,
     "replace": fn_replace,
     "reverse": fn_reverse,
     "sensitive": fn_identity,

@@ -585,7 +585,8 @@ def _availability_zones(region: Any) -> Any:
         zones: Any = Unknown(reason)
     else:
         zones = [AZ(region, i) for i in range(count)]
-    return ConstMapping({"names": zones, "zone_ids": zones, "id": region})
+    ids = [AZ(z.region, z.index, "id") for z in zones] if isinstance(zones, list) else zones
+    return ConstMapping({"names": zones, "zone_ids": ids, "id": region})
 
 
 def _region_data(region: Any) -> Any:
