@@ -53,7 +53,7 @@ class AZ:
     form: str = field(default="name", compare=False)
 
     def __str__(self) -> str:
-        return f"{self.region or '?'}#az{self.index}"
+        return f"{self.region} AZ {self.index + 1}" if self.region else f"AZ {self.index + 1}"
 
 
 def is_unknown(value: Any) -> bool:

@@ -137,7 +137,7 @@ def test_graph_json_and_dot():
     data = json.loads(run("graph", "fixtures/seed/good").output)
     asg = next(n for n in data["nodes"] if n["kind"] == "autoscaling_group")
     assert asg["region"] == "us-east-1"
-    assert asg["azs"] == ["us-east-1#az0", "us-east-1#az1", "us-east-1#az2"]
+    assert asg["azs"] == ["us-east-1 AZ 1", "us-east-1 AZ 2", "us-east-1 AZ 3"]
     relations = {(e["source"].split("::")[1], e["relation"]) for e in data["edges"]}
     assert ("aws_autoscaling_group.web_asg", "subnets") in relations
     dot = run("graph", "fixtures/seed/good", "--format", "dot").output

@@ -166,7 +166,7 @@ def test_regions_azs_and_global(layout):
     us = layout.regions[1]
     assert [a.label for a in us.azs] == ["us-east-1a", "us-east-1b", "us-east-1c"]
     eu = layout.regions[0]
-    assert [a.label for a in eu.azs] == ["eu-west-1 · AZ 1", "eu-west-1 · AZ 2"]
+    assert [a.label for a in eu.azs] == ["eu-west-1 AZ 1", "eu-west-1 AZ 2"]
     for name in ("aws_route53_record.primary", "aws_route53_zone.main", "aws_iam_role.deploy",
                  "aws_route53_health_check.us"):
         assert _container(layout, _node(layout, name)) == "global"
@@ -285,7 +285,7 @@ def test_cli_graph_formats(fmt):
     elif fmt == "mermaid":
         assert "us-east-1a" in check_mermaid(text)["subgraphs"].values()
     elif fmt == "svg":
-        assert "eu-west-1 · AZ 2" in check_svg(text)["azs"]
+        assert "eu-west-1 AZ 2" in check_svg(text)["azs"]
     else:
         assert "us-east-1" in check_dot(text)["clusters"]
 

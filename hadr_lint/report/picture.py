@@ -18,8 +18,8 @@ Placement:
 * Global resources (Route 53, CloudFront, Global Accelerator, IAM) sit outside every region.
 * A resource whose region is not known goes in a box "region unknown".
 
-Symbolic zones ``AZ(region, index)`` are shown as "us-east-1 · AZ 1": the first zone
-``data "aws_availability_zones"`` returns (``us-east-1#az0`` in findings).
+Symbolic zones ``AZ(region, index)`` are shown as in findings, "us-east-1 AZ 1": the first zone
+``data "aws_availability_zones"`` returns.
 
 Resources of the same kind in the same place (AZ, regional band, global) with the same AZ span
 become one node, "aws_subnet ×3", whose members are listed in its tooltip: the picture stays
@@ -430,8 +430,6 @@ def is_global(resource: Resource) -> bool:
 
 
 def zone_label(zone: Any) -> str:
-    if isinstance(zone, AZ):
-        return f"{zone.region} · AZ {zone.index + 1}" if zone.region else f"AZ {zone.index + 1}"
     return str(zone)
 
 
