@@ -407,3 +407,58 @@ def test_errored_plan_is_noted():
     data = plan([], [], [], errored=True)
     result = load_plan("plan.json", data, json.dumps(data))
     assert result.notes == ("plan.json: the plan errored; its resources may be incomplete",)
+
+
+def _subnet(index: int) -> dict:
+    return {
+        "address": f"module.vpc.aws_subnet.private[{index}]", "mode": "managed",
+        "type": "aws_subnet", "name": "private", "index": index,
+        "values": {"availability_zone": f"eu-west-1{'abc'[index]}", "cidr_block": "10.0.0.0/24"},
+    }
+
+
+def test_references_through_a_module_output_reach_its_resources():
+    plan = {
+        "format_version": "1.2",
+        "planned_values": {"root_module": {
+            "resources": [{
+                "address": "aws_autoscaling_group.web", "mode": "managed",
+                "type": "aws_autoscaling_group", "name": "web",
+                "values": {"min_size": 3, "max_size": 6},
+            }],
+            "child_modules": [{
+                "address": "module.vpc",
+                "resources": [_subnet(i) for i in range(3)],
+            }],
+        }},
+        "resource_changes": [
+            {"address": "aws_autoscaling_group.web", "change": {
+                "actions": ["create"], "after": {"min_size": 3, "max_size": 6},
+                "after_unknown": {"vpc_zone_identifier": True}}},
+        ] + [
+            {"address": f"module.vpc.aws_subnet.private[{i}]", "change": {
+                "actions": ["create"], "after": _subnet(i)["values"],
+                "after_unknown": {"id": True}}}
+            for i in range(3)
+        ],
+        "configuration": {"root_module": {
+            "resources": [{
+                "address": "aws_autoscaling_group.web", "mode": "managed",
+                "type": "aws_autoscaling_group", "name": "web",
+                "expressions": {"vpc_zone_identifier": {
+                    "references": ["module.vpc.private_subnets", "module.vpc"]}},
+            }],
+            "module_calls": {"vpc": {"source": "./vpc", "module": {
+                "outputs": {"private_subnets": {"expression": {
+                    "references": ["aws_subnet.private[*].id", "aws_subnet.private"]}}},
+                "resources": [{"address": "aws_subnet.private", "mode": "managed",
+                               "type": "aws_subnet", "name": "private"}],
+            }}},
+        }},
+    }
+    result = load_plan("plan.json", plan, json.dumps(plan, indent=1))
+    assert not result.errors
+    group = by_address(result)["aws_autoscaling_group.web"]
+    assert group.raw["vpc_zone_identifier"] == [
+        Ref(f"module.vpc.aws_subnet.private[{i}]", "id") for i in range(3)
+    ]

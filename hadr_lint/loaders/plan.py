@@ -30,6 +30,9 @@ _RESOURCE_REF = re.compile(
     rf"^(?P<res>[A-Za-z_][\w-]*\.[A-Za-z_][\w-]*)(?P<key>{_KEY})?(?:\.(?P<attr>[A-Za-z_][\w-]*))?"
 )
 _VAR_REF = re.compile(r"^var\.([A-Za-z_][\w-]*)$")
+_OUTPUT_REF = re.compile(
+    rf"^module\.(?P<call>[A-Za-z_][\w-]*)(?P<key>{_KEY})?\.(?P<out>[A-Za-z_][\w-]*)$"
+)
 _ADDRESS_KEY = re.compile(r'"address"\s*:\s*("(?:[^"\\]|\\.)*")')
 _BRACKETS = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]]')
 
@@ -341,11 +344,22 @@ class _PlanReader:
             expr = _dict(_dict(call.get("expressions")).get(var.group(1)))
             found = self.referenced(_list(expr.get("references")), name, steps[:-1], depth + 1)
             return [(target, None, attr) for target, attr in found]
+        output = _OUTPUT_REF.match(ref)
+        if output and depth < MAX_DEPTH:
+            return self.output_reference(output, name, steps, depth)
         match = _RESOURCE_REF.match(ref)
         if not match or match.group("res").split(".")[0] in _NOT_RESOURCES:
             return []
         base = _prefixed(steps, match.group("res"))
         return [(base + (match.group("key") or ""), base, match.group("attr"))]
+
+    def output_reference(self, output: re.Match, name: str, steps: Steps, depth: int) -> list:
+        """``module.vpc.private_subnets``: follow the child module's output expression."""
+        child = steps + (f"module.{output.group('call')}{output.group('key') or ''}",)
+        outputs = _dict(self.module_config(_names(child)).get("outputs"))
+        expr = _dict(_dict(outputs.get(output.group("out"))).get("expression"))
+        found = self.referenced(_list(expr.get("references")), name, child, depth + 1)
+        return [(target, None, attr) for target, attr in found]
 
     def instances_of(self, target: str) -> list[str]:
         if target in self.values:
