@@ -314,3 +314,31 @@ def test_lines_point_at_the_block(tmp_path):
     resources, _, _ = load(tmp_path)
     location = resources["aws_sqs_queue.q"].location
     assert (location.line, location.end_line) == (3, 5)
+
+
+def test_provider_default_tags_become_tags_all(tmp_path):
+    write(tmp_path, {"main.tf": """
+provider "aws" {
+  region = "us-east-1"
+  default_tags {
+    tags = { backup = "daily", team = "core" }
+  }
+}
+provider "aws" {
+  alias  = "plain"
+  region = "us-east-1"
+}
+resource "aws_dynamodb_table" "orders" {
+  name = "orders"
+  tags = { team = "orders" }
+}
+resource "aws_dynamodb_table" "untagged" {
+  provider = aws.plain
+  name     = "untagged"
+}
+"""})
+    resources, errors, _ = load(tmp_path)
+    assert not errors
+    orders = resources["aws_dynamodb_table.orders"]
+    assert orders.raw["tags_all"] == {"backup": "daily", "team": "orders"}
+    assert "tags_all" not in resources["aws_dynamodb_table.untagged"].raw

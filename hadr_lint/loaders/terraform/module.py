@@ -73,6 +73,17 @@ class LoadState:
         return self.expanded <= self.max_total
 
 
+class ProviderConfig:
+    """A provider configuration: calling it gives its region; ``default_tags`` its tags thunk."""
+
+    def __init__(self, region: Callable[[], Any], default_tags: Any) -> None:
+        self.region = region
+        self.default_tags = default_tags
+
+    def __call__(self) -> Any:
+        return self.region()
+
+
 @dataclass(frozen=True)
 class Instance:
     key: Any
@@ -210,8 +221,23 @@ class ModuleInstance:
             key = block.labels[0]
             if alias is not None:
                 key = f"{key}.{_eval(alias.expr, self)}"
-            own[key] = self._region_thunk(block)
+            own[key] = ProviderConfig(self._region_thunk(block), self._default_tags(block))
         return own
+
+    def _default_tags(self, block: Block) -> Any:
+        """``default_tags { tags = {...} }``, evaluated on first use; None without the block."""
+        found = next((b for b in block.blocks if b.type == "default_tags"), None)
+        attr = found.attributes.get("tags") if found is not None else None
+        if attr is None:
+            return None
+        cache: list[Any] = []
+
+        def tags() -> Any:
+            if not cache:
+                cache.append(_eval(attr.expr, self))
+            return cache[0]
+
+        return tags
 
     def _region_thunk(self, block: Block) -> Callable[[], Any]:
         attr = block.attributes.get("region")
@@ -231,6 +257,19 @@ class ModuleInstance:
         if thunk is None:
             return Unknown(f"no region configured for provider {provider_key}")
         return thunk()
+
+    def _tags_all(self, block: Block, raw: dict) -> dict[str, Any]:
+        """``tags_all`` as the AWS provider computes it: its default_tags under the resource's."""
+        tags = getattr(self.providers.get(self._provider_key(block)), "default_tags", None)
+        if tags is None:
+            return {}
+        default, own = tags(), raw.get("tags")
+        for value in (default, own):
+            if isinstance(value, Unknown):
+                return {"tags_all": value}
+        if not isinstance(default, dict) or not isinstance(own, (dict, type(None))):
+            return {}
+        return {"tags_all": {**default, **(own or {})}}
 
     def _provider_key(self, block: Block) -> str:
         attr = block.attributes.get("provider")
@@ -354,6 +393,8 @@ class ModuleInstance:
 
     def _resource(self, block: Block, obj: Any, scope: Any, meta: dict) -> Resource:
         raw = {k: obj[k] for k in body_keys(block)}
+        if block.labels[0].startswith("aws_"):
+            raw.update(self._tags_all(block, raw))
         meta = dict(meta, lifecycle=_lifecycle(block, scope), module_key=self.module_key,
                     suppressions=self._suppressions(block, self.name_prefix + ".".join(
                         block.labels)))
