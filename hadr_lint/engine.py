@@ -345,7 +345,7 @@ def scan(options: ScanOptions, config: Config, rules: list[LoadedRule]) -> ScanR
         findings=findings,
         unknowns=unknowns,
         errors=tuple(errors),
-        notes=tuple(n for r in results for n in r.notes),
+        notes=tuple(dict.fromkeys(n for r in results for n in r.notes)),
         files=tuple(sorted({f for r in results for f in r.files})),
         resources=tuple(sorted(resources, key=lambda r: r.address)),
         rules=tuple(rules),
