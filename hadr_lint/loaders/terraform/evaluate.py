@@ -34,6 +34,7 @@ from hadr_lint.loaders.terraform.functions import (
     normalise_number,
     symbolic_unknown,
 )
+from hadr_lint.loaders.terraform.parse import slim
 from hadr_lint.model import AZ, Ref, Unknown, find_unknown
 
 __all__ = [
@@ -101,7 +102,7 @@ def parse_expression(text: str) -> Tree:
     attributes = [c for c in _trees(body) if c.data == "attribute"]
     if len(attributes) != 1 or len(_trees(body)) != 1:
         raise ValueError("invalid expression: more than one expression")
-    return attributes[0].children[-1]
+    return slim(attributes[0].children[-1])
 
 
 def _trees(node: Tree) -> list[Tree]:
