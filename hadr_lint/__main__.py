@@ -1,3 +1,3 @@
-from hadr_lint.cli import main
+from hadr_lint.cli import run
 
-main()
+run()

@@ -320,5 +320,33 @@ def explain(rule_id) -> None:
     raise click.UsageError(f"no rule {rule_id!r}; `hadr-lint rules` lists them")
 
 
+def run() -> None:
+    """The ``hadr-lint`` executable: ``main``, then exit without tearing the interpreter down.
+
+    A scan leaves hundreds of thousands of objects behind, and freeing them one by one at exit
+    took 50 ms of a 300 ms pre-commit run. Once the output is flushed there is nothing left to
+    do: hadr-lint registers no atexit handlers and closes its worker pool before it reports.
+    """
+    try:
+        main()
+    except SystemExit as exc:
+        if exc.code is not None and not isinstance(exc.code, int):
+            raise
+        quick_exit(exc.code or 0)
+
+
+def quick_exit(code: int) -> None:
+    """Flush the standard streams and end the process with ``code`` (120 when the output
+    could not be written, as Python itself reports it)."""
+    import os
+
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            code = code or 120
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    main()
+    run()

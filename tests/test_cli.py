@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -166,3 +168,22 @@ def test_findings_in_a_shared_module_name_the_caller(tmp_path):
     assert messages[0].endswith("/examples/billing)")
     assert messages[1].endswith("/examples/orders)")
     assert {f["resource"] for f in data["findings"]} == {"module.db.aws_db_instance.this"}
+
+
+def executable(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "hadr_lint", *args], capture_output=True,
+                          text=True, timeout=300, cwd=ROOT)
+
+
+def test_the_executable_ends_without_teardown_but_with_all_output_and_its_exit_code():
+    """`run` ends the process with os._exit after flushing: the exit code and every byte of
+    a report larger than a pipe's buffer still arrive."""
+    broken = executable("scan", "fixtures/seed/broken", "--format", "sarif")
+    assert broken.returncode == 1
+    assert len(broken.stdout) > 65536
+    assert json.loads(broken.stdout)["runs"][0]["results"]
+    assert executable("scan", "fixtures/seed/good").returncode == 0
+    usage = executable("scan", "fixtures/seed/good", "--fail-on", "sometimes")
+    assert usage.returncode == 2
+    assert "Invalid value for '--fail-on'" in usage.stderr
+    assert executable("--version").stdout.startswith("hadr-lint, version ")
