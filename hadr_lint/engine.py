@@ -423,6 +423,7 @@ def changed_only(paths: tuple[Path, ...]) -> Callable[[str], bool]:
     folders = [(p if p.is_dir() else p.parent).resolve() for p in paths
                if p.is_dir() or _var_file(p)]
 
+    @functools.cache  # asked once per finding, resolve() costs 40 us
     def keep(file: str) -> bool:
         real = Path(file).resolve()
         return real in files or any(f == real.parent or f in real.parents for f in folders)

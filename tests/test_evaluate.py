@@ -532,3 +532,25 @@ def test_a_pathological_pattern_times_out_as_unknown():
     text = "x" * 3000
     result = ev(f'regexall("(x+x+)+y", "{text}")')
     assert result == [] or isinstance(result, Unknown)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('upper("a", "b")', "wrong number of arguments to upper()"),
+        ("cidrsubnet(\"10.0.0.0/16\", 8)", "wrong number of arguments to cidrsubnet()"),
+        ("max()", None),  # variadic: its own rule (at least one), not the arity check
+        ("concat()", []),
+        ('coalesce("", "x", "y")', "x"),
+        ('lookup({a = 1}, "b", 2)', 2),  # optional third argument
+        ('lookup({a = 1}, "a")', 1),
+    ],
+)
+def test_function_arity(text, expected):
+    value = ev(text)
+    if isinstance(expected, str) and expected.startswith("wrong number"):
+        assert value == Unknown(expected)
+    elif expected is None:
+        assert unknown(value)
+    else:
+        assert value == expected

@@ -10,6 +10,7 @@ or randomness are deliberately absent: ``call_function`` returns an Unknown for 
 from __future__ import annotations
 
 import base64
+import functools
 import inspect
 import ipaddress
 import itertools
@@ -914,14 +915,27 @@ def call_function(name: str, args: list) -> Any:
     function = FUNCTIONS.get(name)
     if function is None:
         return Unknown(f"function {name} is not supported")
-    try:
-        inspect.signature(function).bind(*args)
-    except TypeError:
-        raise EvaluationError(f"wrong number of arguments to {name}()") from None
+    fewest, most = arity(function)
+    if len(args) < fewest or (most is not None and len(args) > most):
+        raise EvaluationError(f"wrong number of arguments to {name}()")
     try:
         return _checked(function(*args))
     except Undecidable as exc:
         return exc.unknown
+
+
+@functools.cache
+def arity(function: Callable) -> tuple[int, int | None]:
+    """Fewest and most positional arguments ``function`` takes (None: any number); reading
+    the signature costs 25 us, once per function instead of once per call."""
+    fewest, most = 0, 0
+    for parameter in inspect.signature(function).parameters.values():
+        if parameter.kind is parameter.VAR_POSITIONAL:
+            return fewest, None
+        most += 1
+        if parameter.default is parameter.empty:
+            fewest += 1
+    return fewest, most
 
 
 def _checked(result: Any) -> Any:
