@@ -121,6 +121,26 @@ def pre_commit_case(bench: Bench, work: Path) -> None:
               before=edit)
 
 
+def pre_commit_template_case(bench: Bench, work: Path) -> None:
+    """One changed CloudFormation template: cfn-lint's decoder must be imported (0.3 s alone)."""
+    out = work / "templates"
+    generate(out, 400, cfn_share=1.0)
+    changed = sorted((out / "cloudformation").glob("*.yaml"))[0]
+    original = changed.read_text()
+    counter = iter(range(10**6))
+
+    def edit() -> None:
+        changed.write_text(original + f"\n# edit {next(counter)}\n")
+
+    run_once(bench.scan(out), bench.env)
+    bench.add("pre-commit: scan 1 changed CloudFormation template", bench.scan(changed),
+              before=edit)
+    beside = Path(shutil.which(bench.exe) or bench.exe).parent / "python"
+    python = str(beside) if beside.exists() else sys.executable  # hadr-lint's environment
+    bench.add("for comparison: python -c 'import cfnlint.decode' (the decoder alone)",
+              [python, "-c", "import cfnlint.decode"])
+
+
 def sizes_case(bench: Bench, work: Path, sizes: list[int]) -> dict[int, tuple[float, float]]:
     measured = {}
     for size in sizes:
@@ -175,6 +195,7 @@ def main() -> None:
         bench = Bench(args.exe, args.runs, work)
         bench.add("hadr-lint --version", [args.exe, "--version"])
         pre_commit_case(bench, work)
+        pre_commit_template_case(bench, work)
         measured = sizes_case(bench, work, sorted(args.sizes))
         if args.compare:
             compare_case(bench, work, sorted(args.sizes))
