@@ -342,3 +342,118 @@ resource "aws_dynamodb_table" "untagged" {
     orders = resources["aws_dynamodb_table.orders"]
     assert orders.raw["tags_all"] == {"backup": "daily", "team": "orders"}
     assert "tags_all" not in resources["aws_dynamodb_table.untagged"].raw
+
+
+NODE_GROUPS = """
+module "eks" {
+  source     = "./eks"
+  subnet_ids = aws_subnet.private[*].id
+  node_groups = {
+    default = { instance_types = ["m6i.large"] }
+    batch   = { subnet_ids = [aws_subnet.private[0].id], min_size = "1", spot = "true" }
+  }
+}
+
+resource "aws_subnet" "private" {
+  count             = 3
+  vpc_id            = "vpc-1"
+  cidr_block        = cidrsubnet("10.0.0.0/16", 8, count.index)
+  availability_zone = ["us-east-1a", "us-east-1b", "us-east-1c"][count.index]
+}
+"""
+
+EKS_MODULE = """
+variable "subnet_ids" { type = list(string) }
+variable "node_groups" {
+  type = map(object({
+    subnet_ids     = optional(list(string))
+    min_size       = optional(number, 2)
+    spot           = optional(bool, false)
+    instance_types = optional(list(string), ["t3.large"])
+    labels         = optional(map(string), {})
+  }))
+}
+resource "aws_eks_node_group" "this" {
+  for_each     = var.node_groups
+  cluster_name = "prod"
+  subnet_ids   = coalesce(each.value.subnet_ids, var.subnet_ids)
+  capacity_type = each.value.spot ? "SPOT" : "ON_DEMAND"
+  instance_types = each.value.instance_types
+  labels = each.value.labels
+  scaling_config {
+    min_size     = each.value.min_size
+    max_size     = 10
+    desired_size = each.value.min_size
+  }
+}
+"""
+
+
+def test_optional_object_attributes_take_null_or_their_default(tmp_path):
+    """Terraform 1.3+ optional(): a caller leaves attributes out, the module reads them."""
+    write(tmp_path, {"main.tf": NODE_GROUPS, "eks/main.tf": EKS_MODULE})
+    resources, errors, _ = load(tmp_path)
+    assert errors == []
+    default = resources['module.eks.aws_eks_node_group.this["default"]'].raw
+    batch = resources['module.eks.aws_eks_node_group.this["batch"]'].raw
+    assert [short(s) for s in default["subnet_ids"]] == [
+        Ref(f"aws_subnet.private[{i}]", "id") for i in range(3)]
+    assert default["scaling_config"][0]["min_size"] == 2
+    assert default["capacity_type"] == "ON_DEMAND"
+    assert default["instance_types"] == ["m6i.large"]
+    assert default["labels"] == {}
+    assert [short(s) for s in batch["subnet_ids"]] == [Ref("aws_subnet.private[0]", "id")]
+    assert batch["scaling_config"][0]["min_size"] == 1  # "1" converted to a number
+    assert batch["capacity_type"] == "SPOT"
+    assert batch["instance_types"] == ["t3.large"]
+
+
+def test_type_conversion_drops_undeclared_attributes_and_keeps_what_does_not_fit(tmp_path):
+    write(tmp_path, {"main.tf": """
+variable "db" {
+  type    = object({ multi_az = bool, size = optional(number) })
+  default = { multi_az = "false", size = 20, colour = "blue" }
+}
+variable "wrong" {
+  type    = object({ required = string })
+  default = { other = 1 }
+}
+variable "odd_type" {
+  type    = list(strng)
+  default = ["kept"]
+}
+variable "ports" {
+  type    = set(number)
+  default = ["80", 443, 80]
+}
+resource "aws_db_instance" "db" {
+  multi_az          = var.db.multi_az
+  allocated_storage = var.db.size
+  tags              = { has_colour = can(var.db.colour), wrong = var.wrong.other }
+  identifier        = var.odd_type[0]
+  port              = length(var.ports)
+}
+"""})
+    resources, errors, _ = load(tmp_path)
+    raw = resources["aws_db_instance.db"].raw
+    assert errors == []
+    assert raw["multi_az"] is False and raw["allocated_storage"] == 20
+    assert raw["tags"] == {"has_colour": False, "wrong": 1}
+    assert raw["identifier"] == "kept"
+    assert raw["port"] == 2
+
+
+def test_unknown_values_pass_through_type_conversion_and_deep_types_convert_nothing():
+    from hadr_lint.loaders.terraform.evaluate import parse_expression
+    from hadr_lint.loaders.terraform.types import convert, read_type
+
+    groups = read_type(parse_expression("map(object({ subnet_ids = optional(list(string)) }))"))
+    missing = Unknown("var.groups has no value")
+    assert convert(missing, groups, None) is missing
+    inner = Unknown("subnet ids known after apply")
+    assert convert({"a": {"subnet_ids": inner}}, groups, None) == {"a": {"subnet_ids": inner}}
+    assert convert({"a": {}}, groups, None) == {"a": {"subnet_ids": None}}
+    deep = read_type(parse_expression("list(" * 40 + "string" + ")" * 40))
+    assert deep is None and convert(["1"], deep, None) == ["1"]
+    assert read_type(parse_expression("list(string, number)")) is None
+    assert read_type(parse_expression("object({ a = optional(string, 1, 2) })")) is None

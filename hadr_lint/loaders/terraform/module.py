@@ -175,7 +175,7 @@ class ModuleInstance:
             value = _eval(block.attributes["default"].expr, self)
         else:
             return Unknown(f"variable {name} has no value")
-        return _convert_variable(value, block)
+        return _convert_variable(value, block, self)
 
     def _local_names(self) -> list[str]:
         return [name for b in self.files.of_type("locals") for name in b.attributes]
@@ -604,17 +604,14 @@ def _lifecycle(block: Block, scope: Any) -> dict[str, Any]:
     return {}
 
 
-def _convert_variable(value: Any, block: Block) -> Any:
+def _convert_variable(value: Any, block: Block, scope: Any) -> Any:
+    """``value`` converted to the variable's ``type`` (see ``types``), as Terraform does."""
+    from hadr_lint.loaders.terraform.types import convert, read_type
+
     declared = block.attributes.get("type")
-    kind = traversal_text(declared.expr) if declared else ""
-    if isinstance(value, str) and kind == "bool" and value in ("true", "false"):
-        return value == "true"
-    if isinstance(value, str) and kind == "number":
-        try:
-            return int(value) if value.lstrip("-").isdigit() else float(value)
-        except ValueError:
-            return value
-    return value
+    if declared is None:
+        return value
+    return convert(value, read_type(declared.expr), lambda expr: _eval(expr, scope))
 
 
 def _availability_zones(region: Any) -> Any:
