@@ -127,7 +127,8 @@ HCL_PIECES = ['resource "aws_db_instance" "a" {', 'resource "aws_subnet" "s" {',
               "dynamic \"d\" {", "content {", "try(", "can(", "lookup(", "element(", "+", "*",
               "/", "%", "==", "&&", "!", "...", "<<EOT\n", "EOT\n", "# c\n", "provider \"aws\" {",
               "region = ", "data \"aws_availability_zones\" \"z\" {", "data.aws_availability_zones"
-              ".z.names"]
+              ".z.names", "type = ", "object({", "})", "optional(", "map(", "list(", "set(",
+              "tuple([", "string", "number", "bool", "any", "var.v.a", "a = "]
 
 
 def _load_hcl(text: str) -> None:
@@ -217,6 +218,39 @@ def _expressions():
         )
 
     return st.recursive(atoms, extend, max_leaves=12)
+
+
+def _types():
+    def extend(inner):
+        attribute = st.one_of(inner, st.builds(lambda t: f"optional({t})", inner),
+                              st.builds(lambda t: f'optional({t}, "1")', inner))
+        return st.one_of(
+            st.builds(lambda f, t: f"{f}({t})", st.sampled_from(["list", "set", "map"]), inner),
+            st.builds(lambda ts: "object({" + ", ".join(f"a{i} = {t}" for i, t in enumerate(ts))
+                      + "})", st.lists(attribute, max_size=3)),
+            st.builds(lambda ts: f"tuple([{', '.join(ts)}])", st.lists(inner, max_size=3)),
+        )
+
+    return st.recursive(st.sampled_from(["string", "number", "bool", "any", "strng"]), extend,
+                        max_leaves=8)
+
+
+type_values = st.recursive(
+    st.one_of(scalars, st.sampled_from(["1", "true", "x"])),
+    lambda inner: st.one_of(st.lists(inner, max_size=3),
+                            st.dictionaries(st.sampled_from(["a0", "a1", "a2", "b"]), inner,
+                                            max_size=3)),
+    max_leaves=10)
+
+
+@FAST
+@given(_types(), type_values)
+def test_type_conversion_never_raises(text, value):
+    from hadr_lint.loaders.terraform.types import convert, read_type
+
+    kind = read_type(parse_expression(text))
+    assert kind is not None or "strng" in text
+    _check_value(convert(value, kind, lambda expr: evaluate(expr, SCOPE)))
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
