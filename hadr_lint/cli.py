@@ -32,6 +32,10 @@ def _no_cache(ctx: click.Context, param: click.Parameter, value: bool) -> None:
     cache.disable(value)
 
 
+def _stack_names(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> None:
+    ctx.meta["stack_names"] = _pairs(value, "--stack-name")
+
+
 def scan_options(command):
     options = [
         click.argument("paths", nargs=-1, type=click.Path(path_type=Path)),
@@ -45,6 +49,10 @@ def scan_options(command):
         click.option("--parameter", "parameters", multiple=True, metavar="NAME=VALUE",
                      help="CloudFormation parameter value."),
         click.option("--region", help="Region of CloudFormation stacks (AWS::Region)."),
+        click.option("--stack-name", multiple=True, metavar="TEMPLATE=NAME", expose_value=False,
+                     callback=_stack_names,
+                     help="The stack a CloudFormation template is deployed as (AWS::StackName):"
+                          " links its exports to Fn::ImportValue in other templates."),
         click.option("--exclude", multiple=True, metavar="GLOB", help="Skip matching paths."),
         click.option("--max-file-size", type=click.IntRange(min=1), default=None,
                      help="Largest file to read, in bytes (default 5000000)."),
@@ -99,9 +107,22 @@ def _prepare(paths, config_file, variables, var_files, parameters, region, exclu
     options = ScanOptions(
         paths=tuple(paths), var_files=tuple(var_files),
         variables=_pairs(variables, "--var"), parameters=_pairs(parameters, "--parameter"),
-        region=region, exclude=tuple(exclude),
+        region=region, exclude=tuple(exclude), stack_names=_all_stack_names(config),
     )
     return options, config
+
+
+def _all_stack_names(config) -> dict[str, str]:
+    """Resolved template path -> stack name: ``stack_names`` of the configuration (relative to
+    its folder), then ``--stack-name`` (relative to the current folder), which wins."""
+    from hadr_lint.objectives.declare import config_folder
+
+    found = {str((config_folder(config) / k).resolve()): v
+             for k, v in config.stack_names.items()}
+    context = click.get_current_context(silent=True)
+    given = context.meta.get("stack_names", {}) if context else {}
+    found.update({str(Path(k).resolve()): v for k, v in given.items()})
+    return found
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -13,7 +13,7 @@ CONFIG_NAMES = (".hadr-lint.yaml", ".hadr-lint.yml")
 FAIL_ON = ("error", "warning", "note", "never")
 KEYS = {
     "min_azs", "select", "ignore", "severity", "exclude", "fail_on", "objectives",
-    "workloads", "max_file_size", "strategies", "recovery_steps",
+    "workloads", "max_file_size", "strategies", "recovery_steps", "stack_names",
 }
 
 
@@ -34,6 +34,7 @@ class Config:
     max_file_size: int = 5_000_000
     strategies: Mapping[str, Any] = field(default_factory=dict)
     recovery_steps: Mapping[str, Any] = field(default_factory=dict)
+    stack_names: Mapping[str, str] = field(default_factory=dict)  # template path -> stack
     path: str | None = None
     # Set by the scan, not read from the file: template Metadata HadrLint per file, and the
     # --strategy/--rpo/--rto values (hadr_lint.objectives.declare resolves them).
@@ -87,6 +88,7 @@ def parse_config(data: Any, where: str = "configuration") -> Config:
         max_file_size=_positive_int(data.get("max_file_size", 5_000_000), "max_file_size", where),
         strategies=_strategies(data.get("strategies"), where),
         recovery_steps=_recovery_steps(data.get("recovery_steps"), where),
+        stack_names=_stack_names(data.get("stack_names"), where),
         path=where,
     )
 
@@ -182,6 +184,16 @@ def _recovery_steps(value: Any, where: str) -> dict[str, Any]:
         except DurationError as exc:
             raise ConfigError(f"{where}: recovery_steps.{key}: {exc}") from None
     return found
+
+
+def _stack_names(value: Any, where: str) -> dict[str, str]:
+    """``{network/vpc.yaml: prod-network}``: the stack each template is deployed as."""
+    found = _mapping(value, "stack_names", where)
+    for path, name in found.items():
+        if not isinstance(path, str) or not isinstance(name, str) or not name.strip():
+            raise ConfigError(f"{where}: stack_names maps template paths to stack names, "
+                              f"not {path!r}: {name!r}")
+    return dict(found)
 
 
 def _positive_int(value: Any, key: str, where: str) -> int:

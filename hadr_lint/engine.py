@@ -38,6 +38,7 @@ class ScanOptions:
     exclude: tuple[str, ...] = ()
     today: Any = None  # datetime.date for suppression expiry; None: the real date
     baseline: Path | None = None
+    stack_names: Mapping[str, str] = field(default_factory=dict)  # resolved template path
 
 
 @dataclass(frozen=True)
@@ -81,17 +82,57 @@ def _below_cwd(path: Path) -> bool:
     return real == cwd or cwd in real.parents
 
 
+PER_TEMPLATE_KEYS = ("exports", "imports", "unnamed_exports")  # stack links, see link_stacks
+
+
 def load_all(options: ScanOptions, config: Config) -> list[LoadResult]:
     found = discover(scan_paths(options.paths), tuple(options.exclude) + tuple(config.exclude))
     results = guarded("terraform", lambda: load_terraform(found.terraform_folders, options,
                                                             config), many=True)
-    for document in found.documents:
-        results.append(guarded(display_path(document),
-                               lambda d=document: load_document(d, options, config)))
+    documents = [guarded(display_path(document),
+                         lambda d=document: load_document(d, options, config))
+                 for document in found.documents]
+    results.extend(link_stacks(found.documents, documents, options, config))
     notes = tuple(found.skipped)
     if notes:
         results.append(LoadResult(notes=notes))
     return results
+
+
+def link_stacks(paths: list[Path], loaded: list[LoadResult], options: ScanOptions,
+                config: Config) -> list[LoadResult]:
+    """``loaded`` (the results of ``paths``), with the templates whose ``Fn::ImportValue``
+    names another scanned template's export loaded again with that export's value. An export
+    name declared by two templates links nothing (which one is deployed is not known)."""
+    exports: dict[str, Any] = {}
+    owners: dict[str, list[str]] = {}
+    for result in loaded:
+        for name, value in result.metadata.get("exports", {}).items():
+            exports[name] = value
+            owners.setdefault(name, []).extend(result.files[:1])
+    shared = {n for n, files in owners.items() if len(files) > 1}
+    linked = []
+    for path, result in zip(paths, loaded, strict=True):
+        wanted = {n: exports[n] for n in result.metadata.get("imports", ())
+                  if n in exports and n not in shared}
+        if wanted:
+            result = guarded(display_path(path), lambda p=path, w=wanted: load_document(
+                p, options, config, w))
+        linked.append(result)
+    return linked + _link_notes(loaded, exports, owners, shared)
+
+
+def _link_notes(loaded: list[LoadResult], exports: dict[str, Any],
+                owners: dict[str, list[str]], shared: set[str]) -> list[LoadResult]:
+    notes = [f"export {n} is declared by {' and '.join(sorted(owners[n]))}: Fn::ImportValue of "
+             f"it stays unknown" for n in sorted(shared)]
+    unnamed = sorted(r.files[0] for r in loaded if r.metadata.get("unnamed_exports"))
+    missing = {n for r in loaded for n in r.metadata.get("imports", ()) if n not in exports}
+    if unnamed and missing:
+        notes.append(f"{len(missing)} Fn::ImportValue name(s) match no export of known name; "
+                     f"{', '.join(unnamed)} export names built from AWS::StackName: pass "
+                     f"--stack-name TEMPLATE=NAME to link them")
+    return [LoadResult(notes=tuple(notes))] if notes else []
 
 
 def guarded(where: str, load: Callable[[], Any], many: bool = False) -> Any:
@@ -186,8 +227,10 @@ def _literal_source(expr: Any, literal: type) -> str:
     return text
 
 
-def load_document(path: Path, options: ScanOptions, config: Config) -> LoadResult:
-    """A JSON or YAML file: a Terraform plan, a CloudFormation template, or skipped silently."""
+def load_document(path: Path, options: ScanOptions, config: Config,
+                  exports: Mapping[str, Any] | None = None) -> LoadResult:
+    """A JSON or YAML file: a Terraform plan, a CloudFormation template, or skipped silently.
+    ``exports``: other templates' exports that ``Fn::ImportValue`` in this one names."""
     from hadr_lint.text import FileTooLarge, read_source
 
     shown = display_path(path)
@@ -202,7 +245,8 @@ def load_document(path: Path, options: ScanOptions, config: Config) -> LoadResul
         if plan is not None:
             return plan
     if "Resources" in text or "AWSTemplateFormatVersion" in text:
-        return _load_cloudformation(shown, text, options)
+        stack = options.stack_names.get(str(path.resolve()))
+        return _load_cloudformation(shown, text, options, stack, exports or {})
     return LoadResult()
 
 
@@ -231,15 +275,16 @@ def _load_plan(shown: str, text: str) -> LoadResult | None:
     return namespaced(load_plan(shown, data, text), shown)
 
 
-def _load_cloudformation(shown: str, text: str, options: ScanOptions) -> LoadResult:
+def _load_cloudformation(shown: str, text: str, options: ScanOptions, stack: str | None,
+                         exports: Mapping[str, Any]) -> LoadResult:
     from hadr_lint import cache
     from hadr_lint.loaders import cloudformation
 
     parameters, region = dict(options.parameters), options.region
     entry = cache.key("cloudformation", shown, cache.digest(text), sorted(parameters.items()),
-                      region)
+                      region, stack, sorted(exports.items()))
     return cache.memo(entry, lambda: cloudformation.load_file(
-        shown, text, parameters=parameters, region=region))
+        shown, text, parameters=parameters, region=region, stack_name=stack, exports=exports))
 
 
 def normalise_all(results: list[LoadResult]) -> list[Resource]:
@@ -338,7 +383,8 @@ def scan(options: ScanOptions, config: Config, rules: list[LoadedRule]) -> ScanR
     metadata: dict[str, Any] = {}
     for result in results:
         for key, value in result.metadata.items():
-            metadata.setdefault(key, value)
+            if key not in PER_TEMPLATE_KEYS:
+                metadata.setdefault(key, value)
     # Objectives are per template: {file: its Metadata HadrLint}, never one file's for all.
     metadata["objectives"] = dict(sorted(config.template_objectives.items()))
     result = ScanResult(

@@ -54,6 +54,8 @@ class _Context:
     resources: Mapping[str, str] = field(default_factory=dict)  # logical id -> type
     omitted: frozenset[str] = frozenset()
     conditions: Mapping[str, bool | None] = field(default_factory=dict)
+    stack_name: str | None = None
+    exports: Mapping[str, Any] = field(default_factory=dict)  # other templates' Outputs
 
 
 # ---------------------------------------------------------------------------------------------
@@ -102,8 +104,15 @@ def load_template(
     parameters: dict[str, str] | None = None,
     region: str | None = None,
     decoded: tuple[object | None, tuple[LoadError, ...]] | None = None,
+    stack_name: str | None = None,
+    exports: Mapping[str, Any] | None = None,
 ) -> LoadResult:
-    """Load one CloudFormation template; ``decoded`` is what ``decode(text)`` returned, if known."""
+    """Load one CloudFormation template; ``decoded`` is what ``decode(text)`` returned, if known.
+
+    ``stack_name`` is what ``AWS::StackName`` resolves to (else unknown); ``exports`` maps export
+    names of other templates to their values, for ``Fn::ImportValue``. The result's metadata
+    lists the template's own ``exports`` and the names it ``imports``.
+    """
     data, errors = decoded if decoded is not None else decode(text, path)
     if errors:
         return LoadResult(errors=tuple(replace(e, file=path) for e in errors), files=(path,))
@@ -113,7 +122,8 @@ def load_template(
     if not looks_like_cloudformation(data):
         return LoadResult()
     try:
-        return _load(path, text, data, dict(parameters or {}), region)
+        stack = _Stack(stack_name, dict(exports or {}))
+        return _load(path, text, data, dict(parameters or {}), region, stack)
     except Exception as exc:  # an unforeseen shape must be an error, never a traceback
         message = f"cannot load template: {_exception_text(exc)}"
         return LoadResult(errors=(LoadError(path, None, message),), files=(path,))
@@ -159,8 +169,26 @@ def _line(node: object) -> int | None:
 # Loading
 
 
+@dataclass(frozen=True)
+class Joined:
+    """An export whose value is ``Fn::Join`` of items not all known as text (subnet ids, say):
+    ``Fn::Split`` on the same delimiter in the importing template gives the items back."""
+
+    delimiter: str
+    items: tuple
+
+
+@dataclass(frozen=True)
+class _Stack:
+    """What links a template to the others: its stack name and the exports it can import."""
+
+    name: str | None = None
+    exports: Mapping[str, Any] = field(default_factory=dict)
+
+
 def _load(
-    path: str, text: str, template: Mapping, parameters: dict[str, str], region: str | None
+    path: str, text: str, template: Mapping, parameters: dict[str, str], region: str | None,
+    stack: _Stack,
 ) -> LoadResult:
     errors: list[LoadError] = []
     notes: list[str] = []
@@ -175,6 +203,8 @@ def _load(
         params=_parameter_values(sections["Parameters"], parameters, path, notes),
         mappings=_plain(sections["Mappings"]),
         resources={name: rtype for name, (rtype, _, _) in declared.items()},
+        stack_name=stack.name,
+        exports=stack.exports,
     )
     ctx = replace(ctx, conditions=_Conditions(sections["Conditions"], ctx).evaluate_all())
     omitted = frozenset(
@@ -198,8 +228,60 @@ def _load(
         errors=tuple(errors),
         notes=tuple(notes),
         files=(path,),
-        metadata=_template_metadata(template, path, errors),
+        metadata={**_template_metadata(template, path, errors), **_links(template, ctx)},
     )
+
+
+def _links(template: Mapping, ctx: _Context) -> dict[str, Any]:
+    """``exports``: {export name: value} of the template's Outputs whose name is known;
+    ``imports``: the known names it imports; ``unnamed_exports``: how many export names are
+    unknown (built from ``AWS::StackName`` without ``--stack-name``, for instance)."""
+    exports: dict[str, Any] = {}
+    unnamed = 0
+    outputs = template.get("Outputs")
+    for output in outputs.values() if isinstance(outputs, Mapping) else ():
+        export = output.get("Export") if isinstance(output, Mapping) else None
+        if not isinstance(export, Mapping) or "Name" not in export:
+            continue
+        if output.get("Condition") is not None and \
+                ctx.conditions.get(_text(output["Condition"])) is not True:
+            continue
+        name = _resolve(export["Name"], ctx, 0)
+        if isinstance(name, str):
+            exports[name] = _export_value(output.get("Value"), ctx)
+        else:
+            unnamed += 1
+    links: dict[str, Any] = {}
+    if exports:
+        links["exports"] = exports
+    if unnamed:
+        links["unnamed_exports"] = unnamed
+    imports = sorted(_imported_names(template.get("Resources"), ctx, 0))
+    if imports:
+        links["imports"] = imports
+    return links
+
+
+def _export_value(value: Any, ctx: _Context) -> Any:
+    joined = value.get("Fn::Join") if isinstance(value, Mapping) and len(value) == 1 else None
+    if isinstance(joined, list) and len(joined) == 2 and isinstance(joined[0], str):
+        items = _resolve(joined[1], ctx, 1)
+        if isinstance(items, list) and not all(isinstance(i, str) for i in items):
+            return Joined(joined[0], tuple(items))
+    return _resolve(value, ctx, 0)
+
+
+def _imported_names(value: Any, ctx: _Context, depth: int) -> set[str]:
+    if depth > MAX_DEPTH:
+        return set()
+    if isinstance(value, Mapping):
+        if len(value) == 1 and "Fn::ImportValue" in value:
+            name = _resolve(value["Fn::ImportValue"], ctx, depth + 1)
+            return {name} if isinstance(name, str) else set()
+        return {n for item in value.values() for n in _imported_names(item, ctx, depth + 1)}
+    if isinstance(value, list):
+        return {n for item in value for n in _imported_names(item, ctx, depth + 1)}
+    return set()
 
 
 def _section(template: Mapping, name: str, path: str, errors: list[LoadError]) -> Mapping:
@@ -461,6 +543,8 @@ def _ref(arg: Any, ctx: _Context, depth: int) -> Any:
         return ctx.region or Unknown(REGION_UNKNOWN)
     if name == "AWS::Partition":
         return _partition(ctx.region)
+    if name == "AWS::StackName" and ctx.stack_name:
+        return ctx.stack_name
     if name.startswith("AWS::"):
         if name in DEPLOY_TIME_PSEUDO:
             return Unknown(f"pseudo parameter {name} is known only at deploy time")
@@ -627,6 +711,11 @@ def _find_in_map(arg: Any, ctx: _Context, depth: int) -> Any:
 def _split(arg: Any, ctx: _Context, depth: int) -> Any:
     if not (isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str)):
         return Unknown("Fn::Split needs [delimiter, string]")
+    imported = arg[1].get("Fn::ImportValue") if isinstance(arg[1], Mapping) else None
+    if imported is not None and len(arg[1]) == 1:
+        source = _imported(imported, ctx, depth + 1)
+        if isinstance(source, Joined) and source.delimiter == arg[0]:
+            return list(source.items)
     source = _resolve(arg[1], ctx, depth + 1)
     if isinstance(source, Unknown):
         return source
@@ -668,7 +757,17 @@ def _length(arg: Any, ctx: _Context, depth: int) -> Any:
 
 
 def _import_value(arg: Any, ctx: _Context, depth: int) -> Any:
+    value = _imported(arg, ctx, depth)
+    if isinstance(value, Joined):
+        return _concat(list(value.items), value.delimiter, "Fn::Join")
+    return value
+
+
+def _imported(arg: Any, ctx: _Context, depth: int) -> Any:
+    """The export ``Fn::ImportValue`` names, as the exporting template declared it."""
     name = _resolve(arg, ctx, depth + 1)
+    if isinstance(name, str) and name in ctx.exports:
+        return ctx.exports[name]
     shown = name if isinstance(name, str) else "a computed name"
     return Unknown(f"Fn::ImportValue {shown}: exported by another stack")
 
@@ -768,16 +867,20 @@ def _comparable(value: Any) -> Any:
 
 
 def load_file(
-    path: str, text: str, *, parameters: dict[str, str] | None = None, region: str | None = None
+    path: str, text: str, *, parameters: dict[str, str] | None = None, region: str | None = None,
+    stack_name: str | None = None, exports: Mapping[str, Any] | None = None,
 ) -> LoadResult:
     """Decode once; a document that is not a template is skipped silently, unless it clearly
     meant to be one (it names AWSTemplateFormatVersion or AWS:: types) and cannot be decoded."""
     decoded = decode(text, path)
     data, errors = decoded
+    links = {"stack_name": stack_name, "exports": exports}
     if looks_like_cloudformation(data):
-        return load_template(path, text, parameters=parameters, region=region, decoded=decoded)
+        return load_template(path, text, parameters=parameters, region=region, decoded=decoded,
+                             **links)
     if errors and ("AWSTemplateFormatVersion" in text or "AWS::" in text):
         return LoadResult(errors=tuple(replace(e, file=path) for e in errors), files=(path,))
     if data is not None and not isinstance(data, Mapping) and "AWSTemplateFormatVersion" in text:
-        return load_template(path, text, parameters=parameters, region=region, decoded=decoded)
+        return load_template(path, text, parameters=parameters, region=region, decoded=decoded,
+                             **links)
     return LoadResult()
