@@ -1,8 +1,11 @@
 """Where the region-scope rules find a data store's copies in other regions (DR005).
 
-``copies(graph, store, config)`` returns ``(exempt, regions)``: ``exempt`` when the store is itself
-a replica or secondary (its data already lives elsewhere), and the regions of its copies, each a
-region name or an ``Unknown`` (a copy that might exist, or whose region cannot be resolved).
+``copies(graph, store, config)`` returns ``(exempt, regions)``: ``exempt`` True when the store is
+itself a replica or secondary (its data already lives elsewhere) or a bucket that receives logs, an
+``Unknown`` when it may be (an unresolved replication destination or log delivery), and the
+regions of its copies, each a region name or an ``Unknown`` (a copy that might exist, or whose
+region cannot be resolved). ``received_logs(graph, bucket)`` names the logs a bucket receives
+(HE003 uses it too).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from hadr_lint.model import Unknown
 from hadr_lint.ruleutil import is_set
 
 
-def copies(graph, store, config) -> tuple[bool, list[Any]]:
+def copies(graph, store, config) -> tuple[Any, list[Any]]:
     reader = READERS.get(store.kind)
     if reader is None:
         return True, []
@@ -102,7 +105,7 @@ def _s3(graph, bucket, config):
     for item in configs:
         destinations += _listed(item.get("destinations"))
     regions = [value_region(graph, d, config, ("s3_bucket",)) for d in destinations]
-    return False, regions + unknown + ([role] if isinstance(role, Unknown) else [])
+    return role, regions + unknown
 
 
 def _listed(value: Any) -> list[Any]:
@@ -112,19 +115,79 @@ def _listed(value: Any) -> list[Any]:
 
 
 def _bucket_role(graph, bucket) -> Any:
-    """True when the bucket is a replication destination or an access-log target (its data is a
-    copy, or logs), Unknown when an unresolved destination might be it, else False."""
+    """True when the bucket is a replication destination or receives logs (its data is a copy,
+    or logs: see ``received_logs``), Unknown when an unresolved destination or log delivery might
+    be it, else False."""
     unknown = None
-    for source in graph.resources("s3_bucket", "s3_replication", "s3_logging"):
-        for key in ("replication_destinations", "destinations", "log_target"):
-            value = source.get(key)
-            for item in [value] if key == "log_target" else _listed(value):
+    for source in graph.resources("s3_bucket", "s3_replication"):
+        for key in ("replication_destinations", "destinations"):
+            for item in _listed(source.get(key)):
                 if isinstance(item, Unknown):
                     unknown = unknown or Unknown(f"{source.name} copies to a bucket that may be "
                                                  f"this one: {item.reason}")
                 elif item is not None and find_store(graph, item, ("s3_bucket",)) is bucket:
                     return True
-    return unknown or False
+    logs, maybe = received_logs(graph, bucket)
+    if logs:
+        return True
+    return unknown or maybe or False
+
+
+# ----- log deliveries ----------------------------------------------------------------------------
+LOG_KINDS = ("s3_bucket", "s3_logging", "load_balancer", "log_delivery")
+ACCESS_LOGS = "S3 server access logs"
+LB_LOGS = "load balancer access logs"
+INVENTORY = "S3 inventory reports"
+
+
+def received_logs(graph, bucket) -> tuple[list[str], Unknown | None]:
+    """The logs delivered into ``bucket`` (e.g. ``["CloudTrail logs"]``), and an Unknown when a
+    delivery whose bucket or whose state cannot be resolved may also go to it.
+
+    Deliveries: S3 server access logs (``log_target`` of ``s3_bucket``/``s3_logging``), load
+    balancer access logs, CloudTrail, VPC flow logs, AWS Config and S3 inventory
+    (``log_delivery``, ``inventory_targets``). A bucket's own access logs or inventory written
+    into itself do not count: it still holds its data.
+    """
+    found: list[str] = []
+    unknown = None
+    for source in graph.resources(*LOG_KINDS):
+        if _own_delivery(graph, source, bucket):
+            continue
+        for what, item, enabled in _deliveries(source):
+            if isinstance(item, Unknown):
+                unknown = unknown or Unknown(f"{source.name} delivers {what} to a bucket that may "
+                                             f"be this one: {item.reason}")
+            elif item is None or enabled is False:
+                continue
+            elif find_store(graph, item, ("s3_bucket",)) is bucket:
+                if isinstance(enabled, Unknown):
+                    unknown = unknown or Unknown(f"{source.name} may deliver {what} to this "
+                                                 f"bucket: {enabled.reason}")
+                else:
+                    found.append(what)
+    return sorted(set(found), key=str.lower), unknown
+
+
+def _deliveries(source) -> list[tuple[str, Any, Any]]:
+    """(what, target bucket, enabled) of each delivery a resource makes."""
+    target, enabled = source.get("log_target"), source.get("log_enabled")
+    if source.kind in ("s3_bucket", "s3_logging"):
+        inventory = _listed(source.get("inventory_targets"))
+        return [(ACCESS_LOGS, target, True)] + [(INVENTORY, item, True) for item in inventory]
+    if source.kind == "load_balancer":
+        return [(LB_LOGS, target, enabled)]
+    what = source.get("what")
+    return [(what if isinstance(what, str) else "logs", target, enabled)]
+
+
+def _own_delivery(graph, source, bucket) -> bool:
+    """The bucket's own access logs or inventory: they do not make it a log bucket."""
+    if source is bucket:
+        return True
+    own = source.get("bucket")
+    return own is not None and not isinstance(own, Unknown) and \
+        find_store(graph, own, ("s3_bucket",)) is bucket
 
 
 # ----- EFS ---------------------------------------------------------------------------------------

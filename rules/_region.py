@@ -26,7 +26,7 @@ from hadr_lint.ruleutil import is_set
 
 __all__ = [
     "BACKUP_KINDS", "DnsEntry", "arn_parts", "backup_coverage", "dns_entries", "find_store",
-    "is_covered", "region_of", "strategy_needs_copies", "value_region",
+    "is_covered", "region_of", "copy_strategies", "value_region",
 ]
 
 CFN_REGION_UNKNOWN = "template region unknown: pass --region"
@@ -84,13 +84,17 @@ def endpoint_region(name: Any) -> str | None:
     return found.group(1) if found else None
 
 
-def strategy_needs_copies(config: Any) -> str | None:
-    """The declared DR strategy when it needs live copies in another region, else None."""
-    declared = (getattr(config, "objectives", None) or {}).get("strategy")
-    if not isinstance(declared, str):
-        return None
-    name = re.sub(r"[\s_]+", "-", declared.strip().lower())
-    return name if name in COPY_STRATEGIES else None
+def copy_strategies(graph: Any, config: Any) -> dict[str, str]:
+    """Resource address -> the declared DR strategy of its workload, for the resources whose
+    strategy needs live copies in another region. Every declaration counts: ``objectives`` and
+    ``workloads`` in the configuration, a template's ``Metadata: HadrLint``, ``--strategy``."""
+    from hadr_lint.objectives.declare import workloads
+
+    found = {}
+    for workload in workloads(graph.resources(), config):
+        if workload.declared.strategy in COPY_STRATEGIES:
+            found.update({r.address: workload.declared.strategy for r in workload.resources})
+    return found
 
 
 def other_regions(regions: list[Any], own: str) -> tuple[list[str], list[Unknown]]:

@@ -1,10 +1,11 @@
 """Data store has no copy in another region, though the DR strategy needs one.
 
 ## What it does
-When the configuration declares a multi-region strategy (`objectives: {strategy: pilot-light}`,
-`warm-standby` or `active-active` in `.hadr-lint.yaml`), reports every RDS instance, Aurora
-cluster, DynamoDB table, S3 bucket and EFS file system that has no copy in another region. Copies
-that count:
+When a store's workload declares a multi-region strategy (`pilot-light`, `warm-standby` or
+`active-active`, in `objectives:` or `workloads:` of `.hadr-lint.yaml`, a template's
+`Metadata: HadrLint`, or `--strategy`), reports every RDS instance, Aurora cluster, DynamoDB
+table, S3 bucket and EFS file system of that workload that has no copy in another region.
+Copies that count:
 
 * DynamoDB global table replicas (`replica { region_name }`, `aws_dynamodb_table_replica`,
   `AWS::DynamoDB::GlobalTable` `Replicas`);
@@ -18,8 +19,25 @@ that count:
 * EFS replication to another region (`aws_efs_replication_configuration`,
   `ReplicationConfiguration`).
 
-Stores that are themselves replicas or secondaries are exempt. Without a declared strategy, or with
-`backup-restore`, the rule is silent.
+Stores that are themselves replicas or secondaries are exempt. So are S3 buckets that receive
+logs, which are per-region operational records, not the data a DR strategy restores:
+
+* S3 server access logs (`logging { target_bucket }`, `aws_s3_bucket_logging`,
+  `LoggingConfiguration.DestinationBucketName`);
+* load balancer access logs, when enabled (`aws_lb`/`aws_alb` `access_logs` with
+  `enabled = true`, `aws_elb` `access_logs`, the `access_logs.s3.enabled` / `access_logs.s3.bucket`
+  load balancer attributes, the classic `AccessLoggingPolicy`);
+* CloudTrail (`aws_cloudtrail` `s3_bucket_name` with logging on, `AWS::CloudTrail::Trail`
+  `S3BucketName`);
+* VPC flow logs delivered to S3 (`aws_flow_log` / `AWS::EC2::FlowLog` with destination type `s3`;
+  the destination ARN may carry a key prefix);
+* AWS Config (`aws_config_delivery_channel` / `AWS::Config::DeliveryChannel` `S3BucketName`);
+* S3 inventory reports (`aws_s3_bucket_inventory` `destination`, `InventoryConfigurations`).
+
+A bucket's own access logs or inventory written into itself do not exempt it. A log delivery
+whose bucket, or whether it is enabled, cannot be resolved leaves the check unverified for the
+buckets it may designate. A workload without a declared strategy, or with `backup-restore`,
+is not checked.
 
 ## Why is this bad?
 Pilot light, warm standby and active-active all promise that the data is already in the recovery
@@ -76,7 +94,7 @@ leaves the check unverified.
 from __future__ import annotations
 
 from hadr_lint.rules._copies import STORE_KINDS, copies
-from hadr_lint.rules._region import region_of, strategy_needs_copies
+from hadr_lint.rules._region import copy_strategies, region_of
 
 from hadr_lint.model import Unknown
 from hadr_lint.rulebase import Rule, problem, unverified
@@ -104,16 +122,17 @@ NAMES = {
 
 
 def check(graph, config):
-    strategy = strategy_needs_copies(config)
-    if strategy is None:
-        return
+    strategies = copy_strategies(graph, config)
     for store in graph.resources(*STORE_KINDS):
+        strategy = strategies.get(store.address)
+        if strategy is None:
+            continue
         exempt, regions = copies(graph, store, config)
-        if not exempt:
-            yield from _judge(store, regions, config, strategy)
+        if exempt is not True:
+            yield from _judge(store, regions, config, strategy, exempt)
 
 
-def _judge(store, regions, config, strategy):
+def _judge(store, regions, config, strategy, exempt):
     regions = [r if isinstance(r, (str, Unknown)) else Unknown(f"region {r} known only after "
                "apply") for r in regions]
     own = region_of(store, config)
@@ -125,6 +144,9 @@ def _judge(store, regions, config, strategy):
     unknown = next((r for r in regions if isinstance(r, Unknown)), None)
     if unknown is not None:
         yield unverified(store, f"a copy's region is unknown: {unknown.reason}")
+        return
+    if isinstance(exempt, Unknown):
+        yield unverified(store, exempt.reason)
         return
     where = f"only in {own}" if isinstance(own, str) else "in one region"
     yield problem(store, f"{NAMES[store.kind]} has no copy in another region (it lives {where}), "

@@ -6,6 +6,19 @@ Reports S3 buckets whose versioning is neither enabled inline (`versioning { ena
 that refers to the bucket (by reference or by name) with status `Enabled`. `Suspended` counts as
 off. The message says when the bucket is a replication source or destination.
 
+A bucket that only receives logs is still reported, at severity `note`, with the logs it receives
+named: S3 server access logs (`logging { target_bucket }`, `aws_s3_bucket_logging`,
+`LoggingConfiguration`), load balancer access logs (`aws_lb`/`aws_alb`/`aws_elb` `access_logs`
+when enabled, `access_logs.s3.*` load balancer attributes, `AccessLoggingPolicy`), CloudTrail
+(`aws_cloudtrail`, `AWS::CloudTrail::Trail`), VPC flow logs delivered to S3 (`aws_flow_log`,
+`AWS::EC2::FlowLog`), AWS Config (`aws_config_delivery_channel`, `AWS::Config::DeliveryChannel`)
+and S3 inventory reports (`aws_s3_bucket_inventory`, `InventoryConfigurations`). Audit logs still
+benefit from versioning or Object Lock (deleting logs is a common way to hide an intrusion), but
+they are not the workload data this rule protects first. A bucket that is also a replication
+source or destination keeps the warning, and so does a bucket whose own access logs or inventory
+go into itself. A log delivery whose bucket, or whether it is enabled, cannot be resolved does not
+lower the severity.
+
 ## Why is this bad?
 Without versioning, an object that a person, a script or a faulty deployment overwrites or
 deletes is gone. Replication does not help: it copies the overwrite and, with delete-marker
@@ -49,6 +62,7 @@ be resolved, leaves the check unverified.
 
 from __future__ import annotations
 
+from hadr_lint.rules._copies import received_logs
 from hadr_lint.rules._human import replication_roles, versioning
 
 from hadr_lint.model import Unknown
@@ -75,7 +89,20 @@ def check(graph, config):
         if isinstance(state, Unknown):
             yield unverified(bucket, f"versioning unknown: {state.reason}")
         elif state is False:
-            yield problem(bucket, _message(replication_roles(graph, bucket)))
+            yield _unversioned(graph, bucket)
+
+
+def _unversioned(graph, bucket):
+    roles = replication_roles(graph, bucket)
+    logs = [] if roles else received_logs(graph, bucket)[0]
+    if logs:
+        return problem(bucket, f"S3 bucket receives {_join(logs)} and has no versioning: a "
+                       "deleted or overwritten log object cannot be restored", severity="note")
+    return problem(bucket, _message(roles))
+
+
+def _join(items):
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def _message(roles):

@@ -147,3 +147,47 @@ def test_unknown_selection_is_unknown_coverage(tmp_path):
     assert isinstance(is_covered(graph, _by_name(graph, "aws_dynamodb_table.carts")), Unknown)
     # the tag condition excludes logs whatever the unknown resource list holds
     assert is_covered(graph, _by_name(graph, "aws_dynamodb_table.logs")) is False
+
+
+ORDERS_TABLE = """
+provider "aws" {
+  region = "eu-west-1"
+}
+resource "aws_dynamodb_table" "orders" {
+  name         = "orders"
+  billing_mode = "PAY_PER_REQUEST"
+  hash_key     = "id"
+  attribute {
+    name = "id"
+    type = "S"
+  }
+}
+"""
+
+
+def test_dr005_follows_each_workloads_strategy_from_every_source(tmp_path, monkeypatch):
+    """The strategy comes from workloads: and --strategy too, not only from objectives:."""
+    import json
+
+    from click.testing import CliRunner
+
+    from hadr_lint.cli import main
+
+    for folder in ("shop", "reporting"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "main.tf").write_text(ORDERS_TABLE)
+    (tmp_path / ".hadr-lint.yaml").write_text(
+        "workloads:\n"
+        "  - path: shop\n    objectives: {strategy: warm-standby}\n"
+        "  - path: reporting\n    objectives: {strategy: backup-restore}\n")
+    (tmp_path / ".git").mkdir()
+    monkeypatch.chdir(tmp_path)
+
+    def dr005(*args):
+        result = CliRunner().invoke(main, ["scan", ".", "--select", "DR005", "--format", "json",
+                                           *args])
+        return sorted(f["file"] for f in json.loads(result.output)["findings"])
+
+    assert dr005() == ["shop/main.tf"]
+    assert dr005("--strategy", "pilot-light") == ["reporting/main.tf", "shop/main.tf"]
+    assert dr005("--strategy", "backup-restore") == []

@@ -14,7 +14,8 @@ Canonical kinds and attributes (both formats):
   ``destinations`` (destination bucket ARNs/Refs of enabled rules). Both carry
   ``replication_time``: True when every enabled rule has Replication Time Control on.
 * ``s3_bucket`` has ``log_target`` (the bucket its access logs go to); ``s3_logging``
-  (``aws_s3_bucket_logging``) has ``bucket`` and ``log_target``.
+  (``aws_s3_bucket_logging``) has ``bucket`` and ``log_target``. ``s3_bucket`` also has
+  ``inventory_targets`` (CloudFormation inline inventory destinations, see logs.py).
 * ``efs_file_system``: ``tags``, ``backup_policy`` (``ENABLED``/``DISABLED``/None, upper case),
   ``replication_regions`` (CloudFormation ``ReplicationConfiguration.Destinations[].Region``).
 * ``efs_backup_policy`` (``aws_efs_backup_policy``): ``file_system``, ``status`` (upper case).
@@ -37,6 +38,7 @@ from typing import Any
 
 from hadr_lint.model import Unknown
 from hadr_lint.normalise.fields import spec, to_bool, to_int, to_lower, to_str, to_upper
+from hadr_lint.normalise.logs import cfn_inventory_targets
 from hadr_lint.normalise.protection import cfn_retention, tf_retention, to_enabled
 
 
@@ -309,7 +311,8 @@ CLOUDFORMATION = {
     ),
     "AWS::S3::Bucket": spec(
         "s3_bucket",
-        _chain(cfn_tags, _cfn_bucket_replication, cfn_retention("AWS::S3::Bucket")),
+        _chain(cfn_tags, _cfn_bucket_replication, cfn_retention("AWS::S3::Bucket"),
+               cfn_inventory_targets),
         name=("BucketName", to_str),
         log_target=("LoggingConfiguration.DestinationBucketName", to_str),
         versioning=("VersioningConfiguration.Status", to_enabled, "Suspended"),

@@ -1,4 +1,7 @@
-"""Networking: subnets and load balancers, the things AZ spread is read from."""
+"""Networking: subnets and load balancers, the things AZ spread is read from.
+
+Load balancers also get ``log_target`` / ``log_enabled`` (their access-log bucket) from logs.py.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ from typing import Any
 
 from hadr_lint.model import Unknown
 from hadr_lint.normalise.fields import spec, to_bool, to_list, to_lower, to_str
+from hadr_lint.normalise.logs import cfn_elb_access_logs, cfn_lb_access_logs, tf_access_logs
 from hadr_lint.normalise.protection import cfn_lb_deletion_protection, chain
 
 
@@ -70,7 +74,7 @@ TERRAFORM = {
     ),
     "aws_lb": spec(
         "load_balancer",
-        _lb_subnets,
+        chain(_lb_subnets, tf_access_logs(enabled_by_default=False)),
         lb_type=("load_balancer_type", to_lower, "application"),
         subnets=("subnets", to_list),
         internal=("internal", to_bool, False),
@@ -78,6 +82,7 @@ TERRAFORM = {
     ),
     "aws_elb": spec(
         "load_balancer",
+        tf_access_logs(enabled_by_default=True),
         lb_type=("load_balancer_type", to_lower, "classic"),
         subnets=("subnets", to_list),
         availability_zones=("availability_zones", to_list),
@@ -132,7 +137,7 @@ CLOUDFORMATION = {
     ),
     "AWS::ElasticLoadBalancingV2::LoadBalancer": spec(
         "load_balancer",
-        chain(_lb_subnets, cfn_lb_deletion_protection),
+        chain(_lb_subnets, cfn_lb_deletion_protection, cfn_lb_access_logs),
         lb_type=("Type", to_lower, "application"),
         subnets=("Subnets", to_list),
         internal=("Scheme", lambda v: v == "internal" if isinstance(v, str) else v,
@@ -140,6 +145,7 @@ CLOUDFORMATION = {
     ),
     "AWS::ElasticLoadBalancing::LoadBalancer": spec(
         "load_balancer",
+        cfn_elb_access_logs,
         lb_type=("Type", to_lower, "classic"),
         subnets=("Subnets", to_list),
         availability_zones=("AvailabilityZones", to_list),
