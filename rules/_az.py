@@ -1,10 +1,10 @@
-"""Helpers the AZ-scope rules (HA002-HA011) share: spread checks, following LB attachments."""
+"""Helpers the AZ-scope rules (HA002-HA012) share: spread checks, following LB attachments."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from hadr_lint.model import Unknown
+from hadr_lint.model import Unknown, find_unknown
 from hadr_lint.rulebase import problem, unverified
 from hadr_lint.ruleutil import plural, region_of, required_azs, zone_names
 
@@ -62,6 +62,52 @@ def load_balancers_of(graph, target) -> list:
         for listener in graph.targets(rule, "listener"):
             found.extend(graph.targets(listener, "load_balancer"))
     return _unique(r for r in found if r.kind == "load_balancer")
+
+
+def asg_fed(graph) -> set[str]:
+    """Addresses of the target groups and Classic ELBs an Auto Scaling group registers with (an
+    attachment counts even when its group is not among the scanned resources)."""
+    found = set()
+    for group in graph.resources("autoscaling_group"):
+        found.update(t.address for t in asg_targets(graph, group))
+    for attachment in graph.resources("autoscaling_attachment"):
+        found.update(t.address for t in graph.targets(attachment, "target"))
+    return found
+
+
+# ----- load balancer <- EC2 instances registered by hand ------------------------------------------
+REGISTRATIONS = {
+    "autoscaling_group": ("target_groups", "load_balancers", "traffic_sources"),
+    "autoscaling_attachment": ("target",),
+    "target_group_attachment": ("target",),
+}
+
+
+def registered_instances(graph, target) -> Any:
+    """What is registered with a target group (``targets``, attachments) or a Classic ELB
+    (``instances``, attachments): ids, Refs and Unknowns as written, or one Unknown."""
+    own = target.get("targets" if target.kind == "target_group" else "instances")
+    if isinstance(own, Unknown):
+        return own
+    found = list(own or [])
+    for attachment in graph.sources(target, relation="target", kind="target_group_attachment"):
+        found.append(attachment.get("instance"))
+    return found
+
+
+def unseen_registration(graph, target) -> str | None:
+    """Why something in ``target``'s configuration may register with it unseen: an Auto Scaling
+    group or attachment of the same Terraform root or template whose target is unknown."""
+    for kind, keys in REGISTRATIONS.items():
+        for other in graph.resources(kind):
+            if not same_unit(other, target):
+                continue
+            for key in keys:
+                found = find_unknown(other.get(key))
+                if found is not None:
+                    return f"{other.name} may register with it: its target is unknown " \
+                           f"({found.reason})"
+    return None
 
 
 def _unique(resources) -> list:

@@ -1,10 +1,19 @@
-"""Compute: Auto Scaling groups and the attachments that bind them to load balancers."""
+"""Compute: EC2 instances, Auto Scaling groups, and the attachments that bind them to load
+balancers.
+
+* ``instance``: ``subnets`` (a one-item list, so ``Graph.zones`` reads it like any subnet list;
+  CloudFormation falls back on the subnet of the primary network interface, ``DeviceIndex`` 0)
+  and ``availability_zone``. A known zone wins over subnets that are unknown.
+* target registrations: ``target_ids`` reads a CloudFormation target group's ``Targets``.
+* ``target_group_attachment`` (also ``aws_elb_attachment``, see network.py for the target group
+  one): ``target`` the target group or Classic ELB, ``instance`` the registered target.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from hadr_lint.model import Unknown
+from hadr_lint.model import AZ, Unknown
 from hadr_lint.normalise.fields import spec, to_int, to_list, to_lower, to_str, to_upper
 
 
@@ -17,6 +26,15 @@ def _identifiers(value: Any) -> Any:
             for v in value]
 
 
+def target_ids(value: Any) -> Any:
+    """CloudFormation target group ``Targets: [{Id, Port}]`` -> the ids (used by network.py)."""
+    value = to_list(value)
+    if isinstance(value, Unknown):
+        return value
+    return [to_str(v.get("Id")) if isinstance(v, dict) else Unknown("a target is not a mapping")
+            for v in value]
+
+
 def _attachment_target(raw: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
     """An attachment names a target group (lb_target_group_arn) or a Classic ELB (elb)."""
     if out.get("target") is not None:
@@ -24,7 +42,52 @@ def _attachment_target(raw: dict[str, Any], out: dict[str, Any]) -> dict[str, An
     return {"target": to_str(raw.get("alb_target_group_arn", raw.get("elb")))}
 
 
+def _known_zone_wins(raw: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
+    """An instance placed by a known zone needs no subnet to be located (plan: subnet unknown)."""
+    zone, subnets = out.get("availability_zone"), out.get("subnets")
+    if isinstance(zone, (str, AZ)) and isinstance(subnets, Unknown):
+        return {"subnets": None}
+    return {}
+
+
+def _primary_interface(raw: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
+    """CloudFormation ``NetworkInterfaces``: without ``SubnetId`` the instance lives in the subnet
+    of its primary interface (``DeviceIndex`` 0)."""
+    if out.get("subnets") is None and raw.get("NetworkInterfaces") is not None:
+        out = dict(out, subnets=_primary_subnet(to_list(raw.get("NetworkInterfaces"))))
+    return {"subnets": out.get("subnets"), **_known_zone_wins(raw, out)}
+
+
+def _primary_subnet(interfaces: Any) -> Any:
+    if isinstance(interfaces, Unknown):
+        return interfaces
+    for interface in interfaces:
+        if not isinstance(interface, dict):
+            return Unknown("a network interface that is not a mapping")
+        index = interface.get("DeviceIndex")
+        if isinstance(index, Unknown):
+            return index
+        if str(index) != "0":
+            continue
+        if interface.get("SubnetId") is not None:
+            return to_list(interface.get("SubnetId"))
+        return Unknown("the primary network interface is a separate resource (NetworkInterfaceId): "
+                       "its subnet is not read")
+    return None
+
+
 TERRAFORM = {
+    "aws_instance": spec(
+        "instance",
+        _known_zone_wins,
+        subnets=("subnet_id", to_list),
+        availability_zone=("availability_zone", to_str),
+    ),
+    "aws_elb_attachment": spec(
+        "target_group_attachment",
+        target=("elb", to_str),
+        instance=("instance", to_str),
+    ),
     "aws_autoscaling_group": spec(
         "autoscaling_group",
         subnets=("vpc_zone_identifier", to_list),
@@ -58,6 +121,12 @@ TERRAFORM = {
 }
 
 CLOUDFORMATION = {
+    "AWS::EC2::Instance": spec(
+        "instance",
+        _primary_interface,
+        subnets=("SubnetId", to_list),
+        availability_zone=("AvailabilityZone", to_str),
+    ),
     "AWS::AutoScaling::AutoScalingGroup": spec(
         "autoscaling_group",
         subnets=("VPCZoneIdentifier", to_list),

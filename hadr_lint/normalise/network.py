@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from hadr_lint.model import Unknown
+from hadr_lint.normalise.compute import target_ids
 from hadr_lint.normalise.fields import spec, to_bool, to_list, to_lower, to_str
 from hadr_lint.normalise.logs import cfn_elb_access_logs, cfn_lb_access_logs, tf_access_logs
 from hadr_lint.normalise.protection import cfn_lb_deletion_protection, chain
@@ -87,6 +88,7 @@ TERRAFORM = {
         subnets=("subnets", to_list),
         availability_zones=("availability_zones", to_list),
         internal=("internal", to_bool, False),
+        instances=("instances", to_list),
     ),
     "aws_lb_listener": spec(
         "lb_listener",
@@ -149,6 +151,7 @@ CLOUDFORMATION = {
         lb_type=("Type", to_lower, "classic"),
         subnets=("Subnets", to_list),
         availability_zones=("AvailabilityZones", to_list),
+        instances=("Instances", to_list),
     ),
     "AWS::ElasticLoadBalancingV2::Listener": spec(
         "lb_listener",
@@ -159,7 +162,9 @@ CLOUDFORMATION = {
         "lb_listener_rule", _forward_targets("Actions"), listener=("ListenerArn", to_str)
     ),
     "AWS::ElasticLoadBalancingV2::TargetGroup": spec(
-        "target_group", target_type=("TargetType", to_lower, "instance")
+        "target_group",
+        target_type=("TargetType", to_lower, "instance"),
+        targets=("Targets", target_ids),
     ),
     "AWS::EC2::RouteTable": spec("route_table", vpc=("VpcId", to_str)),
     "AWS::EC2::Route": spec(
