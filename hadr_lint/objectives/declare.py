@@ -151,13 +151,15 @@ def workloads(resources: Iterable[Resource], config: Any) -> list[Workload]:
     templates = dict(getattr(config, "template_objectives", {}) or {})
     groups: dict[str, list[Resource]] = {}
     declared: dict[str, Declared] = {}
+    names: dict[str, str] = {}  # file -> workload name: resolve() each file once, not per resource
     for resource in resources:
         file = resource.location.file
-        entry = _best_entry(Path(file).resolve(), entries)
-        name = file if file in templates else (entry["path"] if entry else "default")
-        groups.setdefault(name, []).append(resource)
-        if name not in declared:
-            declared[name] = _resolve(config, entry, templates.get(file), file)
+        if file not in names:
+            entry = _best_entry(Path(file).resolve(), entries)
+            names[file] = file if file in templates else (entry["path"] if entry else "default")
+            if names[file] not in declared:
+                declared[names[file]] = _resolve(config, entry, templates.get(file), file)
+        groups.setdefault(names[file], []).append(resource)
     ordered = sorted(groups, key=lambda n: (n != "default", n))
     return [Workload(n, declared[n], tuple(sorted(groups[n], key=lambda r: r.address)))
             for n in ordered]
