@@ -72,9 +72,12 @@ Targets:
 ```
 
 A target that is not an instance of the scanned files (an instance id written as a string, a
-variable), an instance whose zone cannot be resolved, or an Auto Scaling group or attachment of
-the same configuration whose target is unknown (it may register with this target group) leaves
-the check unverified.
+variable), or an Auto Scaling group or attachment of the same configuration whose target is
+unknown (it may register with this target group) leaves the check unverified. Instances whose
+zone cannot be resolved still count: N instances span at most N zones, so a single instance, or
+fewer instances than the zones required (in any region the target group may be in), is a finding
+whatever their zones; otherwise the check is unverified. An instance block whose `count` or
+`for_each` (or its module's) is unknown stands for an unknown number of instances.
 """
 
 from __future__ import annotations
@@ -88,6 +91,7 @@ from hadr_lint.rules._az import (
 
 from hadr_lint.graph import ZoneSet
 from hadr_lint.model import Ref, Unknown
+from hadr_lint.regions import AZ_COUNTS, az_count
 from hadr_lint.rulebase import Rule, problem, unverified
 from hadr_lint.ruleutil import plural, region_of, required_azs, zone_names
 
@@ -131,43 +135,74 @@ def _check(graph, config, target):
     if doubt:
         yield unverified(target, doubt)
         return
-    instances, zones, reasons = _locate(graph, registered)
+    instances, zones, reasons, unresolved = _locate(graph, registered)
+    counted = not any(i.get("count_unknown") for i in instances)
     if reasons:
+        if not unresolved and counted:  # every target is one scanned instance; AZs unknown
+            yield from _judge_by_count(graph, config, target, instances, reasons)
+            return
         yield unverified(target, "instance targets not located: " + "; ".join(reasons))
         return
-    yield from _judge(graph, config, target, instances, zones)
+    yield from _judge(graph, config, target, instances, zones, counted)
 
 
 def _locate(graph, registered):
-    """The distinct instances registered, their zones, and why some could not be located."""
+    """The distinct instances registered, their zones, why some could not be located, and
+    whether some targets are not scanned instances at all."""
     instances: dict = {}
     zones: set = set()
     reasons: list[str] = []
+    unresolved = False
     for value in registered:
         instance = graph.resolve(value, "instance")
         if instance is None:
             reasons.append(_unresolved(value))
+            unresolved = True
             continue
         instances.setdefault(instance.address, instance)
         found = graph.zones(instance)
         zones |= found.zones
         reasons.extend(f"{instance.name}: {reason}" for reason in found.unknown)
-    return list(instances.values()), ZoneSet(frozenset(zones)), list(dict.fromkeys(reasons))
+    return (list(instances.values()), ZoneSet(frozenset(zones)), list(dict.fromkeys(reasons)),
+            unresolved)
 
 
-def _judge(graph, config, target, instances, zones):
+def _judge(graph, config, target, instances, zones, counted):
     required, capped = required_azs(config.min_azs, region_of(target, zones))
-    what = "Target group" if target.kind == "target_group" else "Classic Load Balancer"
-    balancers = [b.name for b in load_balancers_of(graph, target) if b is not target]
-    if balancers:
-        what += " behind " + ", ".join(sorted(balancers))
-    if len(instances) == 1:
+    what = _what(graph, target)
+    if len(instances) == 1 and counted:
         yield problem(target, f"{what} has a single EC2 instance target ({instances[0].name}, in "
                               f"{zone_names(zones)}): losing it or its AZ leaves no target")
     elif len(zones.zones) < required:
-        yield problem(target, f"{what} has {len(instances)} EC2 instance targets in "
+        several = f"{len(instances)}" if counted else "an unknown number of"
+        yield problem(target, f"{what} has {several} EC2 instance targets in "
                               f"{plural(len(zones.zones), 'AZ')} ({zone_names(zones)}); needs "
                               f"at least {required}{capped}")
+
+
+def _judge_by_count(graph, config, target, instances, reasons):
+    """Some AZs unknown: N instances still span at most N AZs. A finding only when that bound
+    is below what every region the target could be in requires; else unverified."""
+    available = az_count(region_of(target)) or min(AZ_COUNTS.values())  # fewest of any region
+    required = min(config.min_azs, available)
+    count = len(instances)
+    what = _what(graph, target)
+    if count == 1:
+        yield problem(target, f"{what} has a single EC2 instance target ({instances[0].name}; "
+                              f"its AZ is unknown: {reasons[0]}): losing it or its AZ leaves "
+                              "no target")
+    elif count < required:
+        yield problem(target, f"{what} has {count} EC2 instance targets, so at most "
+                              f"{plural(count, 'AZ')}; needs at least {required} (their AZs are "
+                              f"unknown: {reasons[0]})")
+    else:
+        yield unverified(target, "instance targets not located: " + "; ".join(reasons))
+
+
+def _what(graph, target) -> str:
+    what = "Target group" if target.kind == "target_group" else "Classic Load Balancer"
+    balancers = [b.name for b in load_balancers_of(graph, target) if b is not target]
+    return what + (" behind " + ", ".join(sorted(balancers)) if balancers else "")
 
 
 def _unresolved(value) -> str:

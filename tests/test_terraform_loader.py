@@ -457,3 +457,30 @@ def test_unknown_values_pass_through_type_conversion_and_deep_types_convert_noth
     assert deep is None and convert(["1"], deep, None) == ["1"]
     assert read_type(parse_expression("list(string, number)")) is None
     assert read_type(parse_expression("object({ a = optional(string, 1, 2) })")) is None
+
+
+def test_resources_of_a_module_with_unknown_count_stand_for_an_unknown_number(tmp_path):
+    write(tmp_path, {"main.tf": """
+variable "replicas" { type = number }
+module "web" {
+  source = "./web"
+  count  = var.replicas
+}
+module "db" {
+  source = "./web"
+}
+""", "web/main.tf": """
+resource "aws_instance" "this" {
+  instance_type = "t3.small"
+}
+resource "aws_instance" "counted" {
+  count         = 2
+  instance_type = "t3.small"
+}
+"""})
+    resources, errors, _ = load(tmp_path)
+    assert errors == []
+    assert "variable replicas has no value" in \
+        resources["module.web.aws_instance.this"].meta["count_unknown"]
+    assert "count_unknown" in resources["module.web.aws_instance.counted[0]"].meta
+    assert "count_unknown" not in resources["module.db.aws_instance.this"].meta

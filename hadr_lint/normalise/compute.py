@@ -3,7 +3,8 @@ balancers.
 
 * ``instance``: ``subnets`` (a one-item list, so ``Graph.zones`` reads it like any subnet list;
   CloudFormation falls back on the subnet of the primary network interface, ``DeviceIndex`` 0)
-  and ``availability_zone``. A known zone wins over subnets that are unknown.
+  and ``availability_zone``. A known zone wins over subnets that are unknown. ``count_unknown``
+  (Terraform): the reason when the block, or its module, has an unknown count or for_each.
 * target registrations: ``target_ids`` reads a CloudFormation target group's ``Targets``.
 * ``target_group_attachment`` (also ``aws_elb_attachment``, see network.py for the target group
   one): ``target`` the target group or Classic ELB, ``instance`` the registered target.
@@ -15,6 +16,7 @@ from typing import Any
 
 from hadr_lint.model import AZ, Unknown
 from hadr_lint.normalise.fields import spec, to_int, to_list, to_lower, to_str, to_upper
+from hadr_lint.normalise.protection import chain
 
 
 def _identifiers(value: Any) -> Any:
@@ -76,10 +78,16 @@ def _primary_subnet(interfaces: Any) -> Any:
     return None
 
 
+def _count_unknown(raw: dict, out: dict) -> dict:
+    """An instance block whose count/for_each (or its module's) is unknown stands for an
+    unknown number of instances."""
+    return {"count_unknown": out.get("count_unknown")}
+
+
 TERRAFORM = {
     "aws_instance": spec(
         "instance",
-        _known_zone_wins,
+        chain(_known_zone_wins, _count_unknown),
         subnets=("subnet_id", to_list),
         availability_zone=("availability_zone", to_str),
     ),

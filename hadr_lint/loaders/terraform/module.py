@@ -118,8 +118,12 @@ class ModuleInstance:
         providers: dict[str, Callable[[], Any]],
         chain: tuple[Path, ...],
         module_key: str = "",
+        count_unknown: str | None = None,
     ) -> None:
         self.state = state
+        # set when this instance stands for an unknown number of module instances (count or
+        # for_each unknown): each of its resources then stands for an unknown number too
+        self.count_unknown = count_unknown
         self.files = files
         self.address_prefix, self.name_prefix = prefix
         self.inputs = inputs
@@ -392,6 +396,8 @@ class ModuleInstance:
         return [self._resource(block, i.obj, i.scope, {"index": i.key}) for i in instances]
 
     def _resource(self, block: Block, obj: Any, scope: Any, meta: dict) -> Resource:
+        if self.count_unknown and "count_unknown" not in meta:
+            meta = dict(meta, count_unknown=self.count_unknown)
         raw = {k: obj[k] for k in body_keys(block)}
         if block.labels[0].startswith("aws_"):
             raw.update(self._tags_all(block, raw))

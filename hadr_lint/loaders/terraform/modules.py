@@ -73,7 +73,8 @@ def instantiate_child(parent: ModuleInstance, call: Block) -> Any:
     if isinstance(keys, Unknown):
         unknown = UnknownObject(keys.reason)
         scope = ChildScope(parent, {"count": unknown, "each": unknown})
-        return _instance(parent, call, files, scope, "")
+        return _instance(parent, call, files, scope, "",
+                         f"module.{name}: {keys.reason}")
     if "count" not in call.attributes and "for_each" not in call.attributes:
         return _instance(parent, call, files, parent, "")
     made = {key: _instance(parent, call, files, _key_scope(parent, call, key, value),
@@ -87,7 +88,8 @@ def _key_scope(parent: ModuleInstance, call: Block, key: Any, value: Any) -> Any
     return ChildScope(parent, {"each": ConstMapping({"key": key, "value": value})})
 
 
-def _instance(parent: ModuleInstance, call: Block, files: Any, scope: Any, key: str) -> Any:
+def _instance(parent: ModuleInstance, call: Block, files: Any, scope: Any, key: str,
+              count_unknown: str | None = None) -> Any:
     name = call.labels[0]
     inputs = {
         arg: _thunk(attr.expr, scope)
@@ -101,6 +103,7 @@ def _instance(parent: ModuleInstance, call: Block, files: Any, scope: Any, key: 
     return ModuleInstance(
         parent.state, files, prefix, inputs, _child_providers(parent, call),
         (*parent.chain, files.dir), _child_key(parent, call),
+        count_unknown or parent.count_unknown,
     )
 
 
