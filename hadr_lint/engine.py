@@ -393,7 +393,7 @@ def scan(options: ScanOptions, config: Config, rules: list[LoadedRule]) -> ScanR
         errors=tuple(errors),
         notes=tuple(dict.fromkeys(n for r in results for n in r.notes)),
         files=tuple(sorted({f for r in results for f in r.files})),
-        resources=tuple(sorted(resources, key=lambda r: r.address)),
+        resources=tuple(sorted(graph.resources(), key=lambda r: r.address)),
         rules=tuple(rules),
         metadata=metadata,
         graph=graph,

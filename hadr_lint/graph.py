@@ -124,18 +124,29 @@ class Graph:
         candidates = [self._by_address[a] for a in self._by_identity.get(value, ())]
         if kinds:
             candidates = [r for r in candidates if r.kind in kinds]
+        managed = [r for r in candidates if not is_data(r)]
+        candidates = managed or candidates  # a data source that reads a managed one: the latter
         return candidates[0] if len(candidates) == 1 else None
+
+    def data_sources(self) -> list[Resource]:
+        """Data sources read in a plan, by address: never judged, only resolved to."""
+        return sorted((r for r in self._by_address.values() if is_data(r)),
+                      key=lambda r: r.address)
 
     def get(self, address: str) -> Resource | None:
         return self._by_address.get(address)
 
     def resources(self, *kinds: str) -> list[Resource]:
+        """The managed resources (of ``kinds``): what rules judge. Data sources read in a plan
+        are only there to resolve ids and references (``resolve``, ``zones``)."""
         if not hasattr(self, "_by_kind"):  # rules ask per resource: index once, not n times
             self._by_kind: dict[str, list[Resource]] = {}
             for resource in sorted(self._by_address.values(), key=lambda r: r.address):
-                self._by_kind.setdefault(resource.kind, []).append(resource)
+                if not is_data(resource):
+                    self._by_kind.setdefault(resource.kind, []).append(resource)
         if not kinds:
-            return sorted(self._by_address.values(), key=lambda r: r.address)
+            return sorted((r for r in self._by_address.values() if not is_data(r)),
+                          key=lambda r: r.address)
         found = [r for kind in dict.fromkeys(kinds) for r in self._by_kind.get(kind, ())]
         return found if len(kinds) == 1 else sorted(found, key=lambda r: r.address)
 
@@ -196,6 +207,11 @@ class Graph:
             zones |= found.zones
             unknown.extend(found.unknown)
         return ZoneSet(frozenset(zones), tuple(dict.fromkeys(unknown)))
+
+
+def is_data(resource: Resource) -> bool:
+    """A data source (read in a plan), not a resource the configuration manages."""
+    return resource.meta.get("mode") == "data"
 
 
 def _identities(resource: Resource) -> list[str]:

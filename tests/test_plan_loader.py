@@ -55,9 +55,13 @@ def test_looks_like_plan():
 # -- the multi-region fixture ------------------------------------------------------------------
 
 
-def test_managed_resources_only(multi_region):
+def test_managed_resources_and_the_data_sources_read_while_planning(multi_region):
     assert multi_region.errors == ()
-    assert [r.address for r in multi_region.resources] == [
+    data = [r for r in multi_region.resources if r.meta["mode"] == "data"]
+    assert [r.address for r in data] == ["data.aws_availability_zones.available"]
+    assert data[0].raw["names"][:2] == ["us-east-1a", "us-east-1b"]
+    assert data[0].region == "us-east-1"
+    assert [r.address for r in multi_region.resources if r.meta["mode"] == "managed"] == [
         "aws_autoscaling_group.app",
         "aws_launch_template.app",
         "aws_lb.app",
@@ -462,3 +466,32 @@ def test_references_through_a_module_output_reach_its_resources():
     assert group.raw["vpc_zone_identifier"] == [
         Ref(f"module.vpc.aws_subnet.private[{i}]", "id") for i in range(3)
     ]
+
+
+def test_a_data_source_resolves_ids_but_a_managed_resource_with_the_same_id_wins():
+    from hadr_lint.engine import normalise_all
+    from hadr_lint.graph import Graph
+
+    managed = resource("aws_subnet.app", {"id": "subnet-01", "availability_zone": "eu-west-1a"})
+    lookup = dict(resource("aws_subnet.app_lookup", {"id": "subnet-01",
+                                                      "availability_zone": "eu-west-1a"}),
+                  address="data.aws_subnet.app_lookup", mode="data")
+    other = dict(resource("aws_subnet.shared", {"id": "subnet-02",
+                                                "availability_zone": "eu-west-1b"}),
+                 address="data.aws_subnet.shared", mode="data")
+    plan = {"format_version": "1.2", "planned_values": {"root_module": {"resources": [managed]}},
+            "prior_state": {"values": {"root_module": {"resources": [lookup, other]}}},
+            "configuration": {"provider_config": {"aws": {"expressions": {
+                "region": {"constant_value": "eu-west-1"}}}}, "root_module": {"resources": [
+                    {"address": f"data.aws_subnet.{n}", "mode": "data", "type": "aws_subnet",
+                     "name": n, "provider_config_key": "aws"} for n in ("app_lookup", "shared")
+                ]}}}
+    result = load_plan("plan.json", plan, json.dumps(plan))
+    graph = Graph(normalise_all([result]))
+    assert [r.address for r in graph.resources("subnet")] == ["aws_subnet.app"]
+    assert [r.address for r in graph.data_sources()] == ["data.aws_subnet.app_lookup",
+                                                         "data.aws_subnet.shared"]
+    assert graph.resolve("subnet-01", "subnet").address == "aws_subnet.app"
+    shared = graph.resolve("subnet-02", "subnet")
+    assert shared.address == "data.aws_subnet.shared" and shared.region == "eu-west-1"
+    assert shared.get("availability_zone") == "eu-west-1b"

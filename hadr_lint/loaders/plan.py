@@ -23,6 +23,7 @@ from hadr_lint.model import LoadError, LoadResult, Location, Ref, Resource, Unkn
 AFTER_APPLY = "known after apply"
 MAX_DEPTH = 16
 
+MAX_DATA_SOURCES = 100_000  # hostile plans: a bound on what prior_state may add
 _NOT_RESOURCES = {"var", "local", "module", "data", "path", "terraform", "each", "count", "self"}
 _KEY = r'\[(?:"(?:[^"\\]|\\.)*"|\d+)\]'
 _MODULE_STEP = re.compile(rf"module\.([A-Za-z_][\w-]*)(?:{_KEY})?(?:\.|$)")
@@ -152,7 +153,51 @@ class _PlanReader:
             return []
         self.collect_module(module, (), "planned_values.root_module")
         self.index_changes()
-        return [self.resource(steps, item) for steps, item in self.instances]
+        managed = [self.resource(steps, item) for steps, item in self.instances]
+        return managed + self.data_sources()
+
+    def data_sources(self) -> list[Resource]:
+        """Data sources Terraform read while planning (``prior_state``), with their values:
+        an existing subnet looked up with ``data "aws_subnet"`` gives its AZ. They are marked
+        ``mode: data``: the graph resolves ids to them, rules never report them."""
+        prior = _dict(_dict(self.data.get("prior_state")).get("values")).get("root_module")
+        found: list[Resource] = []
+        todo = [(_dict(prior), ())]
+        while todo and len(found) < MAX_DATA_SOURCES:
+            module, steps = todo.pop()
+            for item in map(_dict, _list(module.get("resources"))):
+                if item.get("mode") == "data" and isinstance(item.get("address"), str) and \
+                        isinstance(item.get("type"), str) and isinstance(item.get("values"), dict):
+                    found.append(self.data_source(steps, item))
+            for child in map(_dict, _list(module.get("child_modules"))):
+                address = child.get("address")
+                if isinstance(address, str) and _module_steps(address):
+                    todo.append((child, _module_steps(address)))
+        return found
+
+    def data_source(self, steps: Steps, item: dict) -> Resource:
+        config = self.config_data(_names(steps), item)
+        key = config.get("provider_config_key")
+        raw = dict(item["values"])
+        line, end_line = self.lines.span(item["address"])
+        return Resource(
+            address=item["address"],
+            name=item["address"],
+            type=item["type"],
+            location=Location(self.path, line, end_line),
+            raw=raw,
+            region=self.region(raw, key),
+            source="plan",
+            module=".".join(steps),
+            meta={"mode": "data", "index": item.get("index"), "provider_config_key": key},
+        )
+
+    def config_data(self, names: tuple[str, ...], item: dict) -> dict:
+        for entry in map(_dict, _list(self.module_config(names).get("resources"))):
+            if entry.get("mode") == "data" and (entry.get("type"), entry.get("name")) == \
+                    (item.get("type"), item.get("name")):
+                return entry
+        return {}
 
     def collect_module(self, module: dict, steps: Steps, where: str) -> None:
         resources = module.get("resources", [])

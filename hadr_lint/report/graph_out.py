@@ -27,12 +27,14 @@ def _zones(graph: Graph, resource) -> dict[str, Any]:
 
 def as_dict(graph: Graph) -> dict[str, Any]:
     nodes = []
-    for resource in graph.resources():
+    for resource in graph.resources() + graph.data_sources():
         node = {
             "id": resource.address, "name": resource.name, "type": resource.type,
             "kind": resource.kind, "region": plain(resource.region),
             "file": resource.location.file, "line": resource.location.line,
         }
+        if resource.meta.get("mode") == "data":
+            node["data_source"] = True  # read while planning, to resolve ids: never judged
         if resource.kind != "other":
             node.update(_zones(graph, resource))
         nodes.append(node)
