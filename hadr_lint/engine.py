@@ -99,27 +99,43 @@ def load_all(options: ScanOptions, config: Config) -> list[LoadResult]:
     return results
 
 
+MAX_LINK_ROUNDS = 5  # a template may re-export what it imports: chains this deep resolve
+
+
 def link_stacks(paths: list[Path], loaded: list[LoadResult], options: ScanOptions,
                 config: Config) -> list[LoadResult]:
     """``loaded`` (the results of ``paths``), with the templates whose ``Fn::ImportValue``
-    names another scanned template's export loaded again with that export's value. An export
-    name declared by two templates links nothing (which one is deployed is not known)."""
+    names another scanned template's export loaded again with that export's value, round after
+    round while a reload changes an export. An export name declared by two templates links
+    nothing (which one is deployed is not known)."""
+    current = list(loaded)
+    used: list[dict[str, Any]] = [{} for _ in current]
+    for _ in range(MAX_LINK_ROUNDS):
+        exports, owners = _exports(current)
+        shared = {n for n, files in owners.items() if len(files) > 1}
+        changed = False
+        for index, (path, result) in enumerate(zip(paths, current, strict=True)):
+            wanted = {n: exports[n] for n in result.metadata.get("imports", ())
+                      if n in exports and n not in shared}
+            if wanted != used[index]:
+                current[index] = guarded(display_path(path), lambda p=path, w=wanted:
+                                         load_document(p, options, config, w))
+                used[index], changed = wanted, True
+        if not changed:
+            break
+    exports, owners = _exports(current)
+    shared = {n for n, files in owners.items() if len(files) > 1}
+    return current + _link_notes(current, exports, owners, shared)
+
+
+def _exports(results: list[LoadResult]) -> tuple[dict[str, Any], dict[str, list[str]]]:
     exports: dict[str, Any] = {}
     owners: dict[str, list[str]] = {}
-    for result in loaded:
+    for result in results:
         for name, value in result.metadata.get("exports", {}).items():
             exports[name] = value
             owners.setdefault(name, []).extend(result.files[:1])
-    shared = {n for n, files in owners.items() if len(files) > 1}
-    linked = []
-    for path, result in zip(paths, loaded, strict=True):
-        wanted = {n: exports[n] for n in result.metadata.get("imports", ())
-                  if n in exports and n not in shared}
-        if wanted:
-            result = guarded(display_path(path), lambda p=path, w=wanted: load_document(
-                p, options, config, w))
-        linked.append(result)
-    return linked + _link_notes(loaded, exports, owners, shared)
+    return exports, owners
 
 
 def _link_notes(loaded: list[LoadResult], exports: dict[str, Any],

@@ -138,3 +138,33 @@ Resources:
     assert raw["TopicName"] == "a,b"
     assert isinstance(raw["DisplayName"], Unknown)
     assert "known only at deploy time" in raw["DisplayName"].reason
+
+
+def test_a_re_exported_import_links_through_two_stacks(tmp_path):
+    copy = shutil.copytree(STACKS, tmp_path / "stacks")
+    (copy / "app.yaml").unlink()
+    (copy / "platform.yaml").write_text("""
+Resources:
+  Marker:
+    Type: AWS::SSM::Parameter
+    Properties:
+      Type: String
+      Value: platform
+Outputs:
+  WorkerSubnet:
+    Value: !ImportValue prod-network-BatchSubnet
+    Export:
+      Name: platform-WorkerSubnet
+""")
+    (copy / "workers.yaml").write_text("""
+Resources:
+  Workers:
+    Type: AWS::AutoScaling::AutoScalingGroup
+    Properties:
+      MinSize: "2"
+      MaxSize: "4"
+      LaunchConfigurationName: workers
+      VPCZoneIdentifier: [!ImportValue platform-WorkerSubnet]
+""")
+    report = scan("--stack-name", f"{copy / 'network.yaml'}=prod-network", path=copy)
+    assert findings(report) == {("HA001", "Workers")}

@@ -256,7 +256,7 @@ def _links(template: Mapping, ctx: _Context) -> dict[str, Any]:
         links["exports"] = exports
     if unnamed:
         links["unnamed_exports"] = unnamed
-    imports = sorted(_imported_names(template.get("Resources"), ctx, 0))
+    imports = sorted(_imported_names([template.get("Resources"), outputs], ctx, 0))
     if imports:
         links["imports"] = imports
     return links
