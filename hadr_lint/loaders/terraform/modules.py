@@ -55,7 +55,8 @@ def instantiate_child(parent: ModuleInstance, call: Block) -> Any:
     where = (state.display(Path(call.file)), call.line)
     if folder is None:
         reason = f"module.{name} ({module_source(parent, call) or 'no source'}) was not loaded"
-        state.notes.append(f"{where[0]}:{where[1]}: {reason}: remote modules are never fetched")
+        state.notes.append(f"{where[0]}:{where[1]}: {reason}: remote modules are never fetched "
+                           "(after terraform init, hadr-lint reads them from .terraform/modules)")
         return UnknownObject(reason)
     if folder in parent.chain or len(parent.chain) >= MAX_MODULE_DEPTH:
         cycle = " -> ".join(state.display(p) for p in (*parent.chain, folder))
