@@ -51,6 +51,15 @@ templates = st.fixed_dictionaries({
                               optional={"Condition": st.text(max_size=5),
                                         "DependsOn": json_values}),
         max_size=5),
+}, optional={
+    "Outputs": st.dictionaries(st.from_regex(r"[A-Z][a-z]{0,6}", fullmatch=True), st.one_of(
+        json_values,
+        st.fixed_dictionaries({"Value": st.one_of(json_values, st.fixed_dictionaries({
+            "Fn::ImportValue": st.sampled_from(["x", "y", "s-x"])}), st.fixed_dictionaries({
+                "Fn::Join": st.tuples(st.sampled_from([",", ""]), json_values).map(list)})),
+            "Export": st.one_of(json_values, st.fixed_dictionaries({"Name": st.one_of(
+                st.sampled_from(["x", "y"]), json_values,
+                st.just({"Fn::Sub": "${AWS::StackName}-x"}))}))})), max_size=3),
 })
 
 
@@ -65,6 +74,15 @@ def _clean(result: LoadResult) -> None:
 def test_cloudformation_loader_never_raises(template, form, region):
     text = json.dumps(template) if form == "json" else yaml.safe_dump(template)
     _clean(load_file(f"t.{form}", text, region=region))
+
+
+@FAST
+@given(templates, st.sampled_from([None, "s"]),
+       st.dictionaries(st.sampled_from(["x", "y", "s-x"]), json_values, max_size=3))
+def test_cloudformation_loader_with_stack_links_never_raises(template, stack, exports):
+    result = load_file("t.json", json.dumps(template), stack_name=stack, exports=exports)
+    _clean(result)
+    assert all(isinstance(n, str) for n in result.metadata.get("imports", ()))
 
 
 @FAST
@@ -92,6 +110,13 @@ plans = st.fixed_dictionaries({
         }), max_size=3), "child_modules": json_values})})),
     "resource_changes": json_values,
     "configuration": json_values,
+    "prior_state": st.one_of(json_values, st.fixed_dictionaries({"values": st.fixed_dictionaries({
+        "root_module": st.fixed_dictionaries({"resources": st.lists(st.fixed_dictionaries({
+            "address": st.sampled_from(["data.aws_subnet.a", "data.x", 5]),
+            "mode": st.sampled_from(["data", "managed", None]),
+            "type": st.sampled_from(["aws_subnet", "aws_availability_zones", 3]),
+            "values": json_values,
+        }), max_size=3), "child_modules": json_values})})})),
 })
 
 
@@ -275,3 +300,34 @@ def _check_value(value, depth=0):
             _check_value(item, depth + 1)
     else:
         assert value is None or isinstance(value, (bool, int, float, str, Unknown, Ref, AZ)), value
+
+
+_names = st.sampled_from(["a", "b", "c"])
+_stack = st.fixed_dictionaries({
+    "Resources": st.just({"P": {"Type": "AWS::SSM::Parameter", "Properties": {
+        "Type": "String", "Value": {"Fn::ImportValue": "a"}}}}),
+    "Outputs": st.dictionaries(
+        st.from_regex(r"O[a-z]{0,3}", fullmatch=True),
+        st.fixed_dictionaries({
+            "Value": st.one_of(_names.map(lambda n: {"Fn::ImportValue": n}), json_values),
+            "Export": _names.map(lambda n: {"Name": n})}),
+        max_size=3),
+})
+
+
+@FAST
+@given(st.lists(_stack, min_size=1, max_size=4))
+def test_linking_any_set_of_stacks_terminates_without_raising(stacks):
+    """Exports that import each other in cycles, names declared twice: load_all still ends."""
+    import tempfile
+
+    from hadr_lint.config import Config
+    from hadr_lint.engine import ScanOptions, load_all
+
+    with tempfile.TemporaryDirectory() as folder:
+        for index, stack in enumerate(stacks):
+            (Path(folder) / f"s{index}.json").write_text(json.dumps(
+                {"AWSTemplateFormatVersion": "2010-09-09", **stack}))
+        results = load_all(ScanOptions(paths=(Path(folder),)), Config())
+    assert all(isinstance(r, LoadResult) for r in results)
+    assert not [e for r in results for e in r.errors if "internal error" in e.message]
