@@ -1,4 +1,4 @@
-"""Helpers the AZ-scope rules (HA002-HA012) share: spread checks, following LB attachments."""
+"""Helpers the AZ-scope rules (HA002-HA013) share: spread checks, following LB attachments."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from hadr_lint.rulebase import problem, unverified
 from hadr_lint.ruleutil import plural, region_of, required_azs, zone_names
 
 
-def spread(graph, config, resource, what: str):
-    """HA001-style check: ``resource`` spans at least min_azs distinct AZs (capped by region)."""
+def spread(graph, config, resource, what: str, verb: str = "spans"):
+    """HA001-style check: ``resource`` spans at least min_azs distinct AZs (capped by region);
+    the message reads "<what> <verb> N AZs (...)"."""
     zones = graph.zones(resource)
     required, capped = required_azs(config.min_azs, region_of(resource, zones))
     if len(zones.zones) >= required:
@@ -20,7 +21,7 @@ def spread(graph, config, resource, what: str):
         return
     yield problem(
         resource,
-        f"{what} spans {plural(len(zones.zones), 'AZ')} ({zone_names(zones)}); "
+        f"{what} {verb} {plural(len(zones.zones), 'AZ')} ({zone_names(zones)}); "
         f"needs at least {required}{capped}",
     )
 

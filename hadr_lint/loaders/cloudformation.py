@@ -56,6 +56,7 @@ class _Context:
     conditions: Mapping[str, bool | None] = field(default_factory=dict)
     stack_name: str | None = None
     exports: Mapping[str, Any] = field(default_factory=dict)  # other templates' Outputs
+    sam_globals: Mapping[str, Any] = field(default_factory=dict)  # SAM ``Globals`` section
 
 
 # ---------------------------------------------------------------------------------------------
@@ -205,6 +206,7 @@ def _load(
         resources={name: rtype for name, (rtype, _, _) in declared.items()},
         stack_name=stack.name,
         exports=stack.exports,
+        sam_globals=_mapping(template.get("Globals")),
     )
     ctx = replace(ctx, conditions=_Conditions(sections["Conditions"], ctx).evaluate_all())
     omitted = frozenset(
@@ -412,7 +414,28 @@ def _resource_meta(body: Mapping, ctx: _Context) -> dict[str, Any]:
     cdk_path = meta["metadata"].get("aws:cdk:path") if isinstance(meta["metadata"], dict) else None
     if isinstance(cdk_path, str):
         meta["cdk_path"] = cdk_path
+    meta.update(_sam_globals(body, ctx))
     return meta
+
+
+def _mapping(value: Any) -> Mapping:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _sam_globals(body: Mapping, ctx: _Context) -> dict[str, Any]:
+    """A SAM resource's ``Globals`` entry (``Function`` for ``AWS::Serverless::Function``),
+    resolved, as ``sam_globals``: the Transform is not expanded, so the normaliser merges it."""
+    rtype = body.get("Type")
+    if not isinstance(rtype, str) or not rtype.startswith("AWS::Serverless::"):
+        return {}
+    section = ctx.sam_globals.get(rtype.removeprefix("AWS::Serverless::"))
+    if section is None:
+        return {}
+    value = _resolve(section, ctx, 0)
+    if value is _NO_VALUE:
+        return {}
+    return {"sam_globals": value if isinstance(value, (dict, Unknown)) else
+            Unknown("the SAM Globals section is not a mapping")}
 
 
 def _depends_on(value: Any) -> list[str]:

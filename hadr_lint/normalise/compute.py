@@ -8,6 +8,12 @@ balancers.
 * target registrations: ``target_ids`` reads a CloudFormation target group's ``Targets``.
 * ``target_group_attachment`` (also ``aws_elb_attachment``, see network.py for the target group
   one): ``target`` the target group or Classic ELB, ``instance`` the registered target.
+* ``lambda_function`` (``aws_lambda_function``, ``AWS::Lambda::Function``, SAM
+  ``AWS::Serverless::Function``): ``subnets``, the VPC subnets its network interfaces sit in
+  (``vpc_config.subnet_ids`` / ``VpcConfig.SubnetIds``); None (or an empty list) when the
+  function is not attached to a VPC. A SAM function's subnets include those of the template's
+  ``Globals: Function: VpcConfig`` (the loader passes the section as ``sam_globals``; SAM
+  concatenates lists).
 """
 
 from __future__ import annotations
@@ -15,7 +21,15 @@ from __future__ import annotations
 from typing import Any
 
 from hadr_lint.model import AZ, Unknown
-from hadr_lint.normalise.fields import spec, to_int, to_list, to_lower, to_str, to_upper
+from hadr_lint.normalise.fields import (
+    read_path,
+    spec,
+    to_int,
+    to_list,
+    to_lower,
+    to_str,
+    to_upper,
+)
 from hadr_lint.normalise.protection import chain
 
 
@@ -78,6 +92,22 @@ def _primary_subnet(interfaces: Any) -> Any:
     return None
 
 
+def _sam_subnets(raw: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
+    """SAM merges ``Globals.Function`` into each function; lists are concatenated."""
+    own, shared = out.get("subnets"), out.get("sam_globals")
+    if shared is None:
+        return {}
+    shared = read_path(shared, "VpcConfig.SubnetIds")
+    if shared is None:
+        return {}
+    shared = to_list(shared)
+    if own is None or isinstance(shared, Unknown):
+        return {"subnets": shared}
+    if isinstance(own, Unknown):
+        return {}
+    return {"subnets": [*own, *shared]}
+
+
 def _count_unknown(raw: dict, out: dict) -> dict:
     """An instance block whose count/for_each (or its module's) is unknown stands for an
     unknown number of instances."""
@@ -120,6 +150,10 @@ TERRAFORM = {
         target=("traffic_source.0.identifier", to_str),
         target_type=("traffic_source.0.type", to_lower),
     ),
+    "aws_lambda_function": spec(
+        "lambda_function",
+        subnets=("vpc_config.0.subnet_ids", to_list),
+    ),
     "aws_appautoscaling_target": spec(
         "scaling_target",
         resource_id=("resource_id", to_str),
@@ -146,6 +180,15 @@ CLOUDFORMATION = {
         target_groups=("TargetGroupARNs", to_list),
         load_balancers=("LoadBalancerNames", to_list),
         traffic_sources=("TrafficSources", _identifiers),
+    ),
+    "AWS::Lambda::Function": spec(
+        "lambda_function",
+        subnets=("VpcConfig.SubnetIds", to_list),
+    ),
+    "AWS::Serverless::Function": spec(
+        "lambda_function",
+        _sam_subnets,
+        subnets=("VpcConfig.SubnetIds", to_list),
     ),
     "AWS::ApplicationAutoScaling::ScalableTarget": spec(
         "scaling_target",

@@ -1,6 +1,15 @@
 """Networking: subnets and load balancers, the things AZ spread is read from.
 
 Load balancers also get ``log_target`` / ``log_enabled`` (their access-log bucket) from logs.py.
+
+VPC endpoints (both formats):
+
+* ``vpc_endpoint``: ``endpoint_type`` (lower case: ``gateway``, the default, ``interface``,
+  ``gatewayloadbalancer``, ...), ``subnets`` (``subnet_ids`` / ``SubnetIds``: where an interface
+  endpoint puts its network interfaces).
+* ``vpc_endpoint_subnet`` (``aws_vpc_endpoint_subnet_association``): ``endpoint`` the endpoint,
+  ``subnet`` the subnet it adds; ``count_unknown`` the reason when the block's count or for_each
+  (or its module's) is unknown.
 """
 
 from __future__ import annotations
@@ -66,6 +75,11 @@ def _default_nat(key: str):
     return derive
 
 
+def _count_unknown(raw: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
+    """A block whose count/for_each (or its module's) is unknown: how many there are is unknown."""
+    return {"count_unknown": out.get("count_unknown")}
+
+
 TERRAFORM = {
     "aws_subnet": spec(
         "subnet",
@@ -121,6 +135,17 @@ TERRAFORM = {
         subnets=("subnet_id", to_list),
         connectivity=("connectivity_type", to_lower, "public"),
         availability_mode=("availability_mode", to_lower, "zonal"),
+    ),
+    "aws_vpc_endpoint": spec(
+        "vpc_endpoint",
+        endpoint_type=("vpc_endpoint_type", to_lower, "gateway"),
+        subnets=("subnet_ids", to_list),
+    ),
+    "aws_vpc_endpoint_subnet_association": spec(
+        "vpc_endpoint_subnet",
+        _count_unknown,
+        endpoint=("vpc_endpoint_id", to_str),
+        subnet=("subnet_id", to_str),
     ),
 }
 TERRAFORM["aws_alb"] = TERRAFORM["aws_lb"]
@@ -183,5 +208,10 @@ CLOUDFORMATION = {
         subnets=("SubnetId", to_list),
         connectivity=("ConnectivityType", to_lower, "public"),
         availability_mode=("AvailabilityMode", to_lower, "zonal"),
+    ),
+    "AWS::EC2::VPCEndpoint": spec(
+        "vpc_endpoint",
+        endpoint_type=("VpcEndpointType", to_lower, "gateway"),
+        subnets=("SubnetIds", to_list),
     ),
 }

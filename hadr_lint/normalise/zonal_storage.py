@@ -3,7 +3,11 @@ node counts of ElastiCache.
 
 Canonical kinds and attributes (both formats):
 
-* ``efs_file_system`` (extends ``data_stores``): ``availability_zone`` (set for EFS One Zone).
+* ``efs_file_system`` (extends ``data_stores``): ``availability_zone`` (set for EFS One Zone;
+  None for Regional storage, also when a state or plan carries an empty string).
+* ``efs_mount_target``: ``file_system`` (the file system), ``subnets`` (its subnet, as a one-item
+  list so ``Graph.zones`` reads it like any subnet list); ``count_unknown`` the reason when the
+  block's count or for_each (or its module's) is unknown.
 * ``cache_replication_group`` (extends ``data_stores``): ``nodes_per_shard`` (primary and
   replicas of each shard: ``num_cache_clusters``, or ``replicas_per_node_group`` + 1; None when
   the template leaves it to AWS), ``num_node_groups``.
@@ -61,6 +65,12 @@ def _both(first, second):
     return derive
 
 
+def _zone_name(value: Any) -> Any:
+    """An EFS One Zone zone; the empty string a state or a plan of an existing Regional file
+    system carries means none."""
+    return None if value == "" else to_str(value)
+
+
 def _constant(**values: Any):
     return lambda raw, out: dict(values)
 
@@ -115,7 +125,13 @@ _TF_SEARCH = dict(
 TERRAFORM = {
     "aws_efs_file_system": _extend(
         "TERRAFORM", "aws_efs_file_system", "efs_file_system",
-        availability_zone=("availability_zone_name", to_str),
+        availability_zone=("availability_zone_name", _zone_name),
+    ),
+    "aws_efs_mount_target": spec(
+        "efs_mount_target",
+        lambda raw, out: {"count_unknown": out.get("count_unknown")},
+        file_system=("file_system_id", to_str),
+        subnets=("subnet_id", to_list),
     ),
     "aws_elasticache_replication_group": _extend(
         "TERRAFORM", "aws_elasticache_replication_group", "cache_replication_group",
@@ -142,7 +158,12 @@ TERRAFORM = {
 CLOUDFORMATION = {
     "AWS::EFS::FileSystem": _extend(
         "CLOUDFORMATION", "AWS::EFS::FileSystem", "efs_file_system",
-        availability_zone=("AvailabilityZoneName", to_str),
+        availability_zone=("AvailabilityZoneName", _zone_name),
+    ),
+    "AWS::EFS::MountTarget": spec(
+        "efs_mount_target",
+        file_system=("FileSystemId", to_str),
+        subnets=("SubnetId", to_list),
     ),
     "AWS::ElastiCache::ReplicationGroup": _extend(
         "CLOUDFORMATION", "AWS::ElastiCache::ReplicationGroup", "cache_replication_group",
