@@ -13,7 +13,7 @@ CONFIG_NAMES = (".hadr-lint.yaml", ".hadr-lint.yml")
 FAIL_ON = ("error", "warning", "note", "never")
 KEYS = {
     "min_azs", "select", "ignore", "severity", "exclude", "fail_on", "objectives",
-    "workloads", "max_file_size", "strategies", "recovery_steps", "stack_names",
+    "workloads", "max_file_size", "strategies", "recovery_steps", "stack_names", "template_urls",
 }
 
 
@@ -35,6 +35,7 @@ class Config:
     strategies: Mapping[str, Any] = field(default_factory=dict)
     recovery_steps: Mapping[str, Any] = field(default_factory=dict)
     stack_names: Mapping[str, str] = field(default_factory=dict)  # template path -> stack
+    template_urls: Mapping[str, str] = field(default_factory=dict)  # URL prefix -> folder
     path: str | None = None
     # Set by the scan, not read from the file: template Metadata HadrLint per file, and the
     # --strategy/--rpo/--rto values (hadr_lint.objectives.declare resolves them).
@@ -89,6 +90,7 @@ def parse_config(data: Any, where: str = "configuration") -> Config:
         strategies=_strategies(data.get("strategies"), where),
         recovery_steps=_recovery_steps(data.get("recovery_steps"), where),
         stack_names=_stack_names(data.get("stack_names"), where),
+        template_urls=_template_urls(data.get("template_urls"), where),
         path=where,
     )
 
@@ -193,6 +195,17 @@ def _stack_names(value: Any, where: str) -> dict[str, str]:
         if not isinstance(path, str) or not isinstance(name, str) or not name.strip():
             raise ConfigError(f"{where}: stack_names maps template paths to stack names, "
                               f"not {path!r}: {name!r}")
+    return dict(found)
+
+
+def _template_urls(value: Any, where: str) -> dict[str, str]:
+    """``{https://s3.amazonaws.com/bucket/templates/: templates/}``: where nested stacks'
+    TemplateURLs are in the repository (folders relative to the configuration file)."""
+    found = _mapping(value, "template_urls", where)
+    for prefix, folder in found.items():
+        if not isinstance(prefix, str) or not isinstance(folder, str) or not prefix:
+            raise ConfigError(f"{where}: template_urls maps URL prefixes to folders, not "
+                              f"{prefix!r}: {folder!r}")
     return dict(found)
 
 

@@ -82,7 +82,7 @@ def _below_cwd(path: Path) -> bool:
     return real == cwd or cwd in real.parents
 
 
-PER_TEMPLATE_KEYS = ("exports", "imports", "unnamed_exports")  # stack links, see link_stacks
+PER_TEMPLATE_KEYS = ("exports", "imports", "unnamed_exports", "outputs", "nests")  # stack_links
 
 
 def load_all(options: ScanOptions, config: Config) -> list[LoadResult]:
@@ -99,56 +99,21 @@ def load_all(options: ScanOptions, config: Config) -> list[LoadResult]:
     return results
 
 
-MAX_LINK_ROUNDS = 5  # a template may re-export what it imports: chains this deep resolve
-
-
 def link_stacks(paths: list[Path], loaded: list[LoadResult], options: ScanOptions,
                 config: Config) -> list[LoadResult]:
-    """``loaded`` (the results of ``paths``), with the templates whose ``Fn::ImportValue``
-    names another scanned template's export loaded again with that export's value, round after
-    round while a reload changes an export. An export name declared by two templates links
-    nothing (which one is deployed is not known)."""
-    current = list(loaded)
-    used: list[dict[str, Any]] = [{} for _ in current]
-    for _ in range(MAX_LINK_ROUNDS):
-        exports, owners = _exports(current)
-        shared = {n for n, files in owners.items() if len(files) > 1}
-        changed = False
-        for index, (path, result) in enumerate(zip(paths, current, strict=True)):
-            wanted = {n: exports[n] for n in result.metadata.get("imports", ())
-                      if n in exports and n not in shared}
-            if wanted != used[index]:
-                current[index] = guarded(display_path(path), lambda p=path, w=wanted:
-                                         load_document(p, options, config, w))
-                used[index], changed = wanted, True
-        if not changed:
-            break
-    exports, owners = _exports(current)
-    shared = {n for n, files in owners.items() if len(files) > 1}
-    return current + _link_notes(current, exports, owners, shared)
+    """Templates linked by exports and nested stacks, loaded again with what they receive
+    (see ``hadr_lint.stack_links``); notes where a link cannot be made."""
+    from hadr_lint import stack_links
+    from hadr_lint.objectives.declare import config_folder
 
+    def load(path: Path, links: stack_links.Links) -> LoadResult:
+        return guarded(display_path(path), lambda: load_document(
+            path, options, config, links.exports, links.nesting))
 
-def _exports(results: list[LoadResult]) -> tuple[dict[str, Any], dict[str, list[str]]]:
-    exports: dict[str, Any] = {}
-    owners: dict[str, list[str]] = {}
-    for result in results:
-        for name, value in result.metadata.get("exports", {}).items():
-            exports[name] = value
-            owners.setdefault(name, []).extend(result.files[:1])
-    return exports, owners
+    def locate(parent: Path, url: str) -> Path | None:
+        return stack_links.nested_file(parent, url, config.template_urls, config_folder(config))
 
-
-def _link_notes(loaded: list[LoadResult], exports: dict[str, Any],
-                owners: dict[str, list[str]], shared: set[str]) -> list[LoadResult]:
-    notes = [f"export {n} is declared by {' and '.join(sorted(owners[n]))}: Fn::ImportValue of "
-             f"it stays unknown" for n in sorted(shared)]
-    unnamed = sorted(r.files[0] for r in loaded if r.metadata.get("unnamed_exports"))
-    missing = {n for r in loaded for n in r.metadata.get("imports", ()) if n not in exports}
-    if unnamed and missing:
-        notes.append(f"{len(missing)} Fn::ImportValue name(s) match no export of known name; "
-                     f"{', '.join(unnamed)} export names built from AWS::StackName: pass "
-                     f"--stack-name TEMPLATE=NAME to link them")
-    return [LoadResult(notes=tuple(notes))] if notes else []
+    return stack_links.link(paths, loaded, load, locate)
 
 
 def guarded(where: str, load: Callable[[], Any], many: bool = False) -> Any:
@@ -244,9 +209,9 @@ def _literal_source(expr: Any, literal: type) -> str:
 
 
 def load_document(path: Path, options: ScanOptions, config: Config,
-                  exports: Mapping[str, Any] | None = None) -> LoadResult:
+                  exports: Mapping[str, Any] | None = None, nesting: Any = None) -> LoadResult:
     """A JSON or YAML file: a Terraform plan, a CloudFormation template, or skipped silently.
-    ``exports``: other templates' exports that ``Fn::ImportValue`` in this one names."""
+    ``exports`` and ``nesting``: what other templates give this one (``stack_links``)."""
     from hadr_lint.text import FileTooLarge, read_source
 
     shown = display_path(path)
@@ -262,7 +227,7 @@ def load_document(path: Path, options: ScanOptions, config: Config,
             return plan
     if "Resources" in text or "AWSTemplateFormatVersion" in text:
         stack = options.stack_names.get(str(path.resolve()))
-        return _load_cloudformation(shown, text, options, stack, exports or {})
+        return _load_cloudformation(shown, text, options, stack, exports or {}, nesting)
     return LoadResult()
 
 
@@ -292,15 +257,16 @@ def _load_plan(shown: str, text: str) -> LoadResult | None:
 
 
 def _load_cloudformation(shown: str, text: str, options: ScanOptions, stack: str | None,
-                         exports: Mapping[str, Any]) -> LoadResult:
+                         exports: Mapping[str, Any], nesting: Any) -> LoadResult:
     from hadr_lint import cache
     from hadr_lint.loaders import cloudformation
 
     parameters, region = dict(options.parameters), options.region
     entry = cache.key("cloudformation", shown, cache.digest(text), sorted(parameters.items()),
-                      region, stack, sorted(exports.items()))
+                      region, stack, sorted(exports.items()), nesting)
     return cache.memo(entry, lambda: cloudformation.load_file(
-        shown, text, parameters=parameters, region=region, stack_name=stack, exports=exports))
+        shown, text, parameters=parameters, region=region, stack_name=stack, exports=exports,
+        nesting=nesting))
 
 
 def normalise_all(results: list[LoadResult]) -> list[Resource]:

@@ -56,6 +56,7 @@ class _Context:
     conditions: Mapping[str, bool | None] = field(default_factory=dict)
     stack_name: str | None = None
     exports: Mapping[str, Any] = field(default_factory=dict)  # other templates' Outputs
+    nested_outputs: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # by stack id
     sam_globals: Mapping[str, Any] = field(default_factory=dict)  # SAM ``Globals`` section
 
 
@@ -107,12 +108,14 @@ def load_template(
     decoded: tuple[object | None, tuple[LoadError, ...]] | None = None,
     stack_name: str | None = None,
     exports: Mapping[str, Any] | None = None,
+    nesting: Nesting | None = None,
 ) -> LoadResult:
     """Load one CloudFormation template; ``decoded`` is what ``decode(text)`` returned, if known.
 
     ``stack_name`` is what ``AWS::StackName`` resolves to (else unknown); ``exports`` maps export
-    names of other templates to their values, for ``Fn::ImportValue``. The result's metadata
-    lists the template's own ``exports`` and the names it ``imports``.
+    names of other templates to their values, for ``Fn::ImportValue``; ``nesting`` links nested
+    stacks (see ``Nesting``). The result's metadata lists the template's own ``exports``, the
+    names it ``imports``, its ``outputs`` and the stacks it ``nests``.
     """
     data, errors = decoded if decoded is not None else decode(text, path)
     if errors:
@@ -123,7 +126,7 @@ def load_template(
     if not looks_like_cloudformation(data):
         return LoadResult()
     try:
-        stack = _Stack(stack_name, dict(exports or {}))
+        stack = _Stack(stack_name, dict(exports or {}), nesting or Nesting())
         return _load(path, text, data, dict(parameters or {}), region, stack)
     except Exception as exc:  # an unforeseen shape must be an error, never a traceback
         message = f"cannot load template: {_exception_text(exc)}"
@@ -180,11 +183,24 @@ class Joined:
 
 
 @dataclass(frozen=True)
+class Nesting:
+    """Values that cross a nested-stack boundary. ``parameters``: what the parent's
+    ``AWS::CloudFormation::Stack`` passes to this template (values, not text: Refs to the
+    parent's resources, lists of subnets); ``outputs``: {nested stack logical id: that child's
+    Outputs}, for ``Fn::GetAtt Child.Outputs.Name`` in this template."""
+
+    parameters: Mapping[str, Any] = field(default_factory=dict)
+    outputs: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class _Stack:
-    """What links a template to the others: its stack name and the exports it can import."""
+    """What links a template to the others: its stack name, the exports it can import, and
+    what crosses nested-stack boundaries."""
 
     name: str | None = None
     exports: Mapping[str, Any] = field(default_factory=dict)
+    nesting: Nesting = field(default_factory=Nesting)
 
 
 def _load(
@@ -201,11 +217,13 @@ def _load(
     ctx = _Context(
         path=path,
         region=region,
-        params=_parameter_values(sections["Parameters"], parameters, path, notes),
+        params=_parameter_values(sections["Parameters"], parameters, path, notes,
+                                 stack.nesting.parameters),
         mappings=_plain(sections["Mappings"]),
         resources={name: rtype for name, (rtype, _, _) in declared.items()},
         stack_name=stack.name,
         exports=stack.exports,
+        nested_outputs=stack.nesting.outputs,
         sam_globals=_mapping(template.get("Globals")),
     )
     ctx = replace(ctx, conditions=_Conditions(sections["Conditions"], ctx).evaluate_all())
@@ -261,6 +279,32 @@ def _links(template: Mapping, ctx: _Context) -> dict[str, Any]:
     imports = sorted(_imported_names([template.get("Resources"), outputs], ctx, 0))
     if imports:
         links["imports"] = imports
+    links.update(_nesting_links(template, outputs, ctx))
+    return links
+
+
+def _nesting_links(template: Mapping, outputs: Any, ctx: _Context) -> dict[str, Any]:
+    """``outputs``: {name: value} of every output (a parent reads them); ``nests``: {logical
+    id: {template_url, parameters}} of the nested stacks this template creates."""
+    links: dict[str, Any] = {}
+    found = {str(k): _export_value(o.get("Value"), ctx) for k, o in outputs.items()
+             if isinstance(o, Mapping)} if isinstance(outputs, Mapping) else {}
+    if found:
+        links["outputs"] = found
+    nests = {}
+    resources = template.get("Resources")
+    for name, body in resources.items() if isinstance(resources, Mapping) else ():
+        if not isinstance(body, Mapping) or body.get("Type") != "AWS::CloudFormation::Stack" \
+                or str(name) in ctx.omitted:
+            continue
+        properties = body.get("Properties")
+        properties = properties if isinstance(properties, Mapping) else {}
+        url = _resolve(properties.get("TemplateURL"), ctx, 0)
+        passed = _resolve(properties.get("Parameters") or {}, ctx, 0)
+        if isinstance(url, str) and isinstance(passed, dict):
+            nests[str(name)] = {"template_url": url, "parameters": passed}
+    if nests:
+        links["nests"] = nests
     return links
 
 
@@ -324,6 +368,31 @@ def _declared_resources(
 
 
 def _parameter_values(
+    section: Mapping, given: Mapping[str, str], path: str, notes: list[str],
+    passed: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Each parameter's value: ``given`` on the command line (text), else ``passed`` by a
+    parent stack (values), else its Default, else unknown."""
+    values = _parameter_texts(section, given, path, notes)
+    for name, value in (passed or {}).items():
+        spec = section.get(name)
+        if name in values and name not in given and isinstance(spec, Mapping):
+            values[name] = _passed_value(value, str(spec.get("Type", "String")))
+    return values
+
+
+def _passed_value(value: Any, ptype: str) -> Any:
+    """A value a parent stack passes: Fn::Join of ids, or a list, for a List parameter."""
+    is_list = ptype == "CommaDelimitedList" or ptype.startswith("List<")
+    if isinstance(value, Joined):
+        return list(value.items) if is_list else _concat(list(value.items), value.delimiter,
+                                                         "Fn::Join")
+    if is_list and isinstance(value, str):
+        return [item.strip() for item in value.split(",")]
+    return value
+
+
+def _parameter_texts(
     section: Mapping, given: Mapping[str, str], path: str, notes: list[str]
 ) -> dict[str, Any]:
     values: dict[str, Any] = {}
@@ -584,6 +653,10 @@ def _resource_ref(name: str, attribute: str, ctx: _Context) -> Any:
     if rtype is None:
         return Unknown(f"{name} is neither a parameter nor a resource of this template")
     if attribute != "id" and rtype in NESTED_STACK_TYPES:
+        output = attribute.removeprefix("Outputs.")
+        known = ctx.nested_outputs.get(name, {})
+        if attribute.startswith("Outputs.") and output in known:
+            return known[output]
         return Unknown(f"{name}.{attribute} is an output of nested stack {name}")
     return Ref(f"{ctx.path}::{name}", attribute)
 
@@ -892,12 +965,13 @@ def _comparable(value: Any) -> Any:
 def load_file(
     path: str, text: str, *, parameters: dict[str, str] | None = None, region: str | None = None,
     stack_name: str | None = None, exports: Mapping[str, Any] | None = None,
+    nesting: Nesting | None = None,
 ) -> LoadResult:
     """Decode once; a document that is not a template is skipped silently, unless it clearly
     meant to be one (it names AWSTemplateFormatVersion or AWS:: types) and cannot be decoded."""
     decoded = decode(text, path)
     data, errors = decoded
-    links = {"stack_name": stack_name, "exports": exports}
+    links = {"stack_name": stack_name, "exports": exports, "nesting": nesting}
     if looks_like_cloudformation(data):
         return load_template(path, text, parameters=parameters, region=region, decoded=decoded,
                              **links)
