@@ -129,3 +129,40 @@ def test_nested_file_locations(tmp_path):
                "https://bucket.s3.eu-west-1.amazonaws.com/release/": "."}
     assert nested_file(parent, url, mapping, tmp_path) == child.resolve()  # longest prefix
     assert nested_file(parent, "s3://bucket/x.yaml", {}, tmp_path) is None
+
+
+def test_a_nested_stack_that_nests_another_links_both_levels(tmp_path):
+    """main -> platform -> web: the network outputs pass through the middle template."""
+    copy = shutil.copytree(NESTED, tmp_path / "repo")
+    (copy / "main.yaml").write_text("""
+Resources:
+  Network:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: stacks/network.yaml
+      Parameters:
+        CidrBlock: 10.40.0.0/16
+  Platform:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: stacks/platform.yaml
+      Parameters:
+        Subnets: !GetAtt Network.Outputs.PrivateSubnets
+        BatchSubnet: !GetAtt Network.Outputs.BatchSubnet
+""")
+    (copy / "stacks" / "platform.yaml").write_text("""
+Parameters:
+  Subnets:
+    Type: CommaDelimitedList
+  BatchSubnet:
+    Type: String
+Resources:
+  Web:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: web.yaml
+      Parameters:
+        Subnets: !Join [",", !Ref Subnets]
+        BatchSubnet: !Ref BatchSubnet
+""")
+    assert outcome(scan(copy)) == ({"BatchGroup"}, set())

@@ -300,9 +300,11 @@ def _nesting_links(template: Mapping, outputs: Any, ctx: _Context) -> dict[str, 
         properties = body.get("Properties")
         properties = properties if isinstance(properties, Mapping) else {}
         url = _resolve(properties.get("TemplateURL"), ctx, 0)
-        passed = _resolve(properties.get("Parameters") or {}, ctx, 0)
-        if isinstance(url, str) and isinstance(passed, dict):
-            nests[str(name)] = {"template_url": url, "parameters": passed}
+        given = properties.get("Parameters") or {}
+        if isinstance(url, str) and isinstance(given, Mapping):
+            passed = {_text(k): _export_value(v, ctx) for k, v in given.items()}
+            nests[str(name)] = {"template_url": url, "parameters": {
+                k: v for k, v in passed.items() if v is not _NO_VALUE}}
     if nests:
         links["nests"] = nests
     return links
