@@ -17,6 +17,7 @@ from hadr_lint.model import (
     Finding,
     LoadError,
     LoadResult,
+    Prefixed,
     Problem,
     Ref,
     Resource,
@@ -159,6 +160,8 @@ def namespaced(result: LoadResult, root: str) -> LoadResult:
     def rename(value: Any) -> Any:
         if isinstance(value, Ref):
             return Ref(prefix + value.address, value.attribute)
+        if isinstance(value, Prefixed):
+            return dataclasses.replace(value, ref=rename(value.ref))
         if isinstance(value, list):
             return [rename(v) for v in value]
         if isinstance(value, dict):

@@ -30,6 +30,17 @@ class Unknown:
 
 
 @dataclass(frozen=True)
+class Prefixed(Unknown):
+    """A string built from a reference and literal text after it, such as
+    ``"${aws_s3_bucket.logs.arn}/vpc/"`` or ``!Sub "${Logs.Arn}/vpc/"``: unknown as a string
+    (an Unknown everywhere), but it still says which resource it starts from. An S3 key prefix
+    after a bucket's ARN still designates that bucket (``hadr_lint.normalise.logs``)."""
+
+    ref: Any = None  # the Ref the text starts with
+    suffix: str = ""
+
+
+@dataclass(frozen=True)
 class Ref:
     """A value computed at apply time: attribute ``attribute`` of resource ``address``."""
 
@@ -78,9 +89,11 @@ def find_unknown(value: Any) -> Unknown | None:
 
 
 def iter_refs(value: Any):
-    """Every Ref nested anywhere inside ``value``."""
+    """Every Ref nested anywhere inside ``value`` (a Prefixed string's included)."""
     if isinstance(value, Ref):
         yield value
+    elif isinstance(value, Prefixed) and isinstance(value.ref, Ref):
+        yield value.ref
     elif isinstance(value, (list, tuple)):
         for item in value:
             yield from iter_refs(item)

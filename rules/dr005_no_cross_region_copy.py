@@ -30,7 +30,8 @@ logs, which are per-region operational records, not the data a DR strategy resto
 * CloudTrail (`aws_cloudtrail` `s3_bucket_name` with logging on, `AWS::CloudTrail::Trail`
   `S3BucketName`);
 * VPC flow logs delivered to S3 (`aws_flow_log` / `AWS::EC2::FlowLog` with destination type `s3`;
-  the destination ARN may carry a key prefix);
+  the destination ARN may carry a key prefix, also when built from the bucket's ARN:
+  `"${aws_s3_bucket.logs.arn}/vpc/"`, `!Sub "${Logs.Arn}/vpc/"`);
 * AWS Config (`aws_config_delivery_channel` / `AWS::Config::DeliveryChannel` `S3BucketName`);
 * S3 inventory reports (`aws_s3_bucket_inventory` `destination`, `InventoryConfigurations`).
 

@@ -531,3 +531,25 @@ def test_a_module_type_of_another_tool_is_a_note_not_an_error():
     assert result.errors == ()
     assert [r.name for r in result.resources] == ["Bucket"]
     assert any("Access" in n and "not expanded" in n for n in result.notes)
+
+
+def test_sub_and_join_of_a_reference_then_text_keep_the_reference():
+    from hadr_lint.model import Prefixed
+
+    template = """
+Resources:
+  Logs:
+    Type: AWS::S3::Bucket
+  Topic:
+    Type: AWS::SNS::Topic
+    Properties:
+      TopicName: !Sub "${Logs.Arn}/vpc/"
+      DisplayName: !Join ["", [!GetAtt Logs.Arn, "/vpc/", "x"]]
+      KmsMasterKeyId: !Sub "arn:aws:s3:::${Logs}/vpc/"
+"""
+    raw = next(r for r in cloudformation.load_file("t.yaml", template).resources
+               if r.name == "Topic").raw
+    assert raw["TopicName"] == Prefixed(raw["TopicName"].reason, Ref("t.yaml::Logs", "Arn"),
+                                        "/vpc/")
+    assert raw["DisplayName"].suffix == "/vpc/x"
+    assert type(raw["KmsMasterKeyId"]) is Unknown

@@ -554,3 +554,15 @@ def test_function_arity(text, expected):
         assert unknown(value)
     else:
         assert value == expected
+
+
+def test_a_reference_followed_by_text_is_unknown_but_keeps_its_reference():
+    from hadr_lint.model import Prefixed, iter_refs
+
+    value = ev('"${aws_subnet.single.arn}/vpc/"')
+    assert isinstance(value, Prefixed) and unknown(value)
+    assert value.ref == Ref("aws_subnet.single", "arn") and value.suffix == "/vpc/"
+    assert list(iter_refs({"x": [value]})) == [Ref("aws_subnet.single", "arn")]
+    assert type(ev('upper("${aws_subnet.single.arn}/vpc/")')) is Unknown  # an operation on it
+    assert type(ev('"vpc/${aws_subnet.single.arn}"')) is Unknown  # text first: not prefixed
+    assert ev('"${var.env}/vpc/"') == "prod/vpc/"

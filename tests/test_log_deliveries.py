@@ -241,16 +241,46 @@ def test_he003_configured_severity_still_wins():
     assert {f.severity for f in result.findings} == {"error"}
 
 
-def test_dr005_interpolated_flow_log_prefix_is_unverified(tmp_path):
-    """``"${aws_s3_bucket.flow.arn}/vpc/"`` is known only after apply in HCL (the plan resolves
-    it, fixtures/rules/DR005/plan-log-buckets): every bucket it may be is unverified."""
-    (tmp_path / "main.tf").write_text(
-        'provider "aws" {\n  region = "us-east-1"\n}\n\n'
-        'resource "aws_s3_bucket" "flow" {\n  bucket = "acme-flow"\n}\n\n'
-        'resource "aws_flow_log" "vpc" {\n  vpc_id               = "vpc-0a1b2c3d"\n'
-        '  traffic_type         = "ALL"\n  log_destination_type = "s3"\n'
-        '  log_destination      = "${aws_s3_bucket.flow.arn}/vpc/"\n}\n')
+FLOW_LOG_TF = (
+    'provider "aws" {\n  region = "us-east-1"\n}\n\n'
+    'resource "aws_s3_bucket" "flow" {\n  bucket = "acme-flow"\n}\n\n'
+    'resource "aws_flow_log" "vpc" {\n  vpc_id               = "vpc-0a1b2c3d"\n'
+    '  traffic_type         = "ALL"\n  log_destination_type = "s3"\n'
+    '  log_destination      = "DESTINATION"\n}\n')
+
+
+@pytest.mark.parametrize(("destination", "unverified"), [
+    ("${aws_s3_bucket.flow.arn}/vpc/", []),  # the bucket's ARN and a key prefix: that bucket
+    ("${aws_s3_bucket.flow.arn}", []),
+    ("${aws_s3_bucket.flow.id}/vpc/", ["aws_s3_bucket.flow"]),  # a name + text: not an ARN
+    ("arn:aws:s3:::${aws_s3_bucket.flow.id}/vpc/", ["aws_s3_bucket.flow"]),
+])
+def test_dr005_flow_log_destination_built_from_the_bucket(tmp_path, destination, unverified):
+    """``"${aws_s3_bucket.flow.arn}/vpc/"`` is unknown as text, but still that bucket."""
+    (tmp_path / "main.tf").write_text(FLOW_LOG_TF.replace("DESTINATION", destination))
     config = parse_config({"objectives": {"strategy": "pilot-light"}})
     result = scan(ScanOptions(paths=(tmp_path,)), config, select(all_rules(), ["DR005"], []))
     assert not result.findings
-    assert [u.resource for u in result.unknowns] == ["aws_s3_bucket.flow"]
+    assert [u.resource for u in result.unknowns] == unverified
+
+
+@pytest.mark.parametrize("destination", ['!Sub "${FlowBucket.Arn}/vpc/"',
+                                         '!Join ["", [!GetAtt FlowBucket.Arn, "/vpc/"]]'])
+def test_dr005_cloudformation_flow_log_destination_with_a_prefix(tmp_path, destination):
+    (tmp_path / "template.yaml").write_text(f"""
+Resources:
+  FlowBucket:
+    Type: AWS::S3::Bucket
+  FlowLog:
+    Type: AWS::EC2::FlowLog
+    Properties:
+      ResourceId: vpc-0a1b2c3d
+      ResourceType: VPC
+      TrafficType: ALL
+      LogDestinationType: s3
+      LogDestination: {destination}
+""")
+    config = parse_config({"objectives": {"strategy": "pilot-light"}})
+    result = scan(ScanOptions(paths=(tmp_path,), region="us-east-1"), config,
+                  select(all_rules(), ["DR005"], []))
+    assert not result.findings and not result.unknowns

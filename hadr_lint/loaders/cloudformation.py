@@ -23,7 +23,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from hadr_lint.model import AZ, LoadError, LoadResult, Location, Ref, Resource, Unknown
+from hadr_lint.model import (
+    AZ,
+    LoadError,
+    LoadResult,
+    Location,
+    Prefixed,
+    Ref,
+    Resource,
+    Unknown,
+)
 from hadr_lint.regions import AZ_COUNTS
 
 DEFAULT_AZ_COUNT = 3
@@ -743,10 +752,14 @@ def _join(arg: Any, ctx: _Context, depth: int) -> Any:
 
 
 def _concat(parts: list, delimiter: str, function: str) -> Any:
+    if len(parts) > 1 and isinstance(parts[0], Ref) and all(isinstance(p, str) for p in parts[1:]):
+        suffix = delimiter + delimiter.join(parts[1:])  # "${Logs.Arn}/vpc/": still the bucket's
+        return Prefixed(f"{function} includes {parts[0]}, known only at deploy time", parts[0],
+                        suffix)
     texts = []
     for part in parts:
         if isinstance(part, Unknown):
-            return part
+            return Unknown(part.reason) if isinstance(part, Prefixed) else part
         if isinstance(part, (Ref, AZ)):
             return Unknown(f"{function} includes {part}, known only at deploy time")
         if part is None or part is _NO_VALUE or isinstance(part, (list, dict)):

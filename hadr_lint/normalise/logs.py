@@ -43,7 +43,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from hadr_lint.model import Unknown
+from hadr_lint.model import Prefixed, Ref, Unknown
 from hadr_lint.normalise.fields import spec, to_bool, to_lower, to_str
 from hadr_lint.normalise.protection import chain
 
@@ -57,7 +57,10 @@ INVENTORY = "S3 inventory reports"
 
 def bucket_of(value: Any) -> Any:
     """A bucket name or Ref as it is; an S3 ARN without its key prefix (``arn:aws:s3:::b/p/``
-    becomes ``arn:aws:s3:::b``)."""
+    becomes ``arn:aws:s3:::b``, ``"${aws_s3_bucket.b.arn}/p/"`` the Ref to that bucket)."""
+    if isinstance(value, Prefixed) and isinstance(value.ref, Ref) and \
+            value.ref.attribute.lower() == "arn" and value.suffix.startswith("/"):
+        return value.ref  # "${aws_s3_bucket.logs.arn}/vpc/": that bucket, under a key prefix
     value = to_str(value)
     if isinstance(value, str) and value.startswith("arn:"):
         parts = value.split(":", 5)
@@ -199,7 +202,7 @@ def _flow_log(type_key: str, destination_key: str) -> Derive:
         kind = "cloud-watch-logs" if kind is None else kind
         if isinstance(kind, str) and kind != "s3":
             return delivery(None, None)
-        destination = raw.get(destination_key)
+        destination = bucket_of(raw.get(destination_key))
         if isinstance(destination, Unknown):
             return _unknown(destination)
         if isinstance(kind, str):

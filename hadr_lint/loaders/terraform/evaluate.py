@@ -35,7 +35,7 @@ from hadr_lint.loaders.terraform.functions import (
     symbolic_unknown,
 )
 from hadr_lint.loaders.terraform.parse import slim
-from hadr_lint.model import AZ, Ref, Unknown, find_unknown
+from hadr_lint.model import AZ, Prefixed, Ref, Unknown, find_unknown
 
 __all__ = [
     "MAX_DEPTH",
@@ -534,6 +534,10 @@ class _Evaluator:
         items = [self.template_item(part) for part in _trees(node)]
         if len(items) == 1 and items[0][0] == "interp":
             return self.eval(items[0][1], depth)
+        if len(items) == 2 and items[0][0] == "interp" and items[1][0] == "text":
+            first = self.eval(items[0][1], depth)  # "${aws_s3_bucket.logs.arn}/vpc/"
+            if isinstance(first, Ref):
+                return Prefixed(symbolic_unknown(first).reason, first, items[1][1])
         segments = _build_template(_strip_markers(items))
         return self.render(segments, depth)
 

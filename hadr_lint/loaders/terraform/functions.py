@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from hadr_lint.model import AZ, Ref, Unknown
+from hadr_lint.model import AZ, Prefixed, Ref, Unknown
 
 MAX_ELEMENTS = 10_000
 MAX_STRING = 1_000_000
@@ -55,7 +55,11 @@ def is_number(value: Any) -> bool:
 
 
 def symbolic_unknown(value: Any) -> Unknown:
-    """The Unknown standing for a symbolic value where a concrete one is needed."""
+    """The Unknown standing for a symbolic value where a concrete one is needed (a Prefixed
+    string becomes a plain Unknown: what an operation makes of it no longer starts with its
+    reference)."""
+    if isinstance(value, Prefixed):
+        return Unknown(value.reason)
     if isinstance(value, Unknown):
         return value
     if isinstance(value, Ref):
