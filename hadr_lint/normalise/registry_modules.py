@@ -13,7 +13,8 @@ Canonical kinds and attributes added here:
   ``single_nat_gateway``, ``one_nat_gateway_per_az`` (module defaults: all False),
   ``private_subnets`` (CIDR list).
 * ``db_instance`` (rds), ``autoscaling_group`` (autoscaling), ``load_balancer`` (alb),
-  ``cache_replication_group`` / ``cache_cluster`` (elasticache), ``db_cluster`` (rds-aurora, with
+  ``cache_replication_group`` / ``cache_cluster`` (elasticache), ``lambda_function`` (lambda:
+  ``subnets`` from ``vpc_subnet_ids``), ``db_cluster`` (rds-aurora, with
   ``instance_count``, ``instance_zones`` and ``autoscaling_min_readers`` read from the inputs).
 
 A module call whose create flag is false (``create = false``, ``create_vpc = false``...) is left
@@ -188,6 +189,10 @@ MODULES: dict[str, tuple[tuple[str, ...], Spec]] = {
         deletion_protection=("enable_deletion_protection", to_bool, True),
     )),
     "terraform-aws-modules/elasticache/aws": (("create",), _REPLICATION_GROUP),
+    "terraform-aws-modules/lambda/aws": (("create", "create_function"), spec(
+        "lambda_function",
+        subnets=("vpc_subnet_ids", to_list),
+    )),
     "terraform-aws-modules/rds-aurora/aws": (("create", "create_cluster"), spec(
         "db_cluster",
         _instances,
