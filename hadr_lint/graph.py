@@ -44,6 +44,7 @@ class Graph:
         self._succ: dict[str, dict[str, dict[str, None]]] = {}  # source -> target -> relations
         self._pred: dict[str, dict[str, dict[str, None]]] = {}  # target -> source -> relations
         self._edges: list[tuple[str, str, str]] = []
+        self._memo: dict[str, Any] = {}
         for resource in resources:
             self._by_address[resource.address] = resource
         self._by_identity = self._identity_index()
@@ -127,6 +128,13 @@ class Graph:
         managed = [r for r in candidates if not is_data(r)]
         candidates = managed or candidates  # a data source that reads a managed one: the latter
         return candidates[0] if len(candidates) == 1 else None
+
+    def memo(self, key: str, compute: Any) -> Any:
+        """What ``compute()`` derives from the whole graph, computed once: an index several
+        rules (or one rule per resource) read."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     def data_sources(self) -> list[Resource]:
         """Data sources read in a plan, by address: never judged, only resolved to."""

@@ -147,26 +147,44 @@ def received_logs(graph, bucket) -> tuple[list[str], Unknown | None]:
     Deliveries: S3 server access logs (``log_target`` of ``s3_bucket``/``s3_logging``), load
     balancer access logs, CloudTrail, VPC flow logs, AWS Config and S3 inventory
     (``log_delivery``, ``inventory_targets``). A bucket's own access logs or inventory written
-    into itself do not count: it still holds its data.
+    into itself do not count: it still holds its data. Every delivery is resolved once per scan
+    (``_delivery_index``), not once per bucket.
     """
+    targeted, undecided = graph.memo("log deliveries", lambda: _delivery_index(graph))
     found: list[str] = []
-    unknown = None
-    for source in graph.resources(*LOG_KINDS):
-        if _own_delivery(graph, source, bucket):
-            continue
-        for what, item, enabled in _deliveries(source):
-            if isinstance(item, Unknown):
-                unknown = unknown or Unknown(f"{source.name} delivers {what} to a bucket that may "
-                                             f"be this one: {item.reason}")
-            elif item is None or enabled is False:
-                continue
-            elif find_store(graph, item, ("s3_bucket",)) is bucket:
-                if isinstance(enabled, Unknown):
-                    unknown = unknown or Unknown(f"{source.name} may deliver {what} to this "
-                                                 f"bucket: {enabled.reason}")
-                else:
-                    found.append(what)
+    doubts: list[tuple[int, Unknown]] = []
+    for order, source, what, item, own in undecided:
+        if own != bucket.address:
+            doubts.append((order, Unknown(f"{source.name} delivers {what} to a bucket that may "
+                                          f"be this one: {item.reason}")))
+    for order, source, what, enabled in targeted.get(bucket.address, ()):
+        if isinstance(enabled, Unknown):
+            doubts.append((order, Unknown(f"{source.name} may deliver {what} to this bucket: "
+                                          f"{enabled.reason}")))
+        else:
+            found.append(what)
+    unknown = min(doubts, key=lambda d: d[0])[1] if doubts else None
     return sorted(set(found), key=str.lower), unknown
+
+
+def _delivery_index(graph) -> tuple[dict[str, list], list]:
+    """Bucket address -> (order, source, what, enabled) of the deliveries resolved to it; and
+    (order, source, what, unknown target, the source's own bucket) of the unresolved ones."""
+    targeted: dict[str, list] = {}
+    undecided: list = []
+    order = 0
+    for source in graph.resources(*LOG_KINDS):
+        own = _own_bucket(graph, source)
+        for what, item, enabled in _deliveries(source):
+            order += 1
+            if isinstance(item, Unknown):
+                undecided.append((order, source, what, item, own))
+            elif item is not None and enabled is not False:
+                target = find_store(graph, item, ("s3_bucket",))
+                if target is not None and target.address != own:
+                    targeted.setdefault(target.address, []).append((order, source, what,
+                                                                    enabled))
+    return targeted, undecided
 
 
 def _deliveries(source) -> list[tuple[str, Any, Any]]:
@@ -181,13 +199,16 @@ def _deliveries(source) -> list[tuple[str, Any, Any]]:
     return [(what if isinstance(what, str) else "logs", target, enabled)]
 
 
-def _own_delivery(graph, source, bucket) -> bool:
-    """The bucket's own access logs or inventory: they do not make it a log bucket."""
-    if source is bucket:
-        return True
+def _own_bucket(graph, source) -> str | None:
+    """The address of the bucket whose own access logs or inventory ``source`` describes: they
+    do not make that bucket a log bucket."""
+    if source.kind == "s3_bucket":
+        return source.address
     own = source.get("bucket")
-    return own is not None and not isinstance(own, Unknown) and \
-        find_store(graph, own, ("s3_bucket",)) is bucket
+    if own is None or isinstance(own, Unknown):
+        return None
+    found = find_store(graph, own, ("s3_bucket",))
+    return found.address if found is not None else None
 
 
 # ----- EFS ---------------------------------------------------------------------------------------
