@@ -118,6 +118,20 @@ def _bucket_role(graph, bucket) -> Any:
     """True when the bucket is a replication destination or receives logs (its data is a copy,
     or logs: see ``received_logs``), Unknown when an unresolved destination or log delivery might
     be it, else False."""
+    destinations, unknown = graph.memo("replication destinations",
+                                       lambda: _replication_index(graph))
+    if bucket.address in destinations:
+        return True
+    logs, maybe = received_logs(graph, bucket)
+    if logs:
+        return True
+    return unknown or maybe or False
+
+
+def _replication_index(graph) -> tuple[set[str], Unknown | None]:
+    """The addresses of the buckets replication copies to, resolved once per scan, and the
+    first destination that cannot be resolved (it may be any bucket)."""
+    destinations: set[str] = set()
     unknown = None
     for source in graph.resources("s3_bucket", "s3_replication"):
         for key in ("replication_destinations", "destinations"):
@@ -125,12 +139,11 @@ def _bucket_role(graph, bucket) -> Any:
                 if isinstance(item, Unknown):
                     unknown = unknown or Unknown(f"{source.name} copies to a bucket that may be "
                                                  f"this one: {item.reason}")
-                elif item is not None and find_store(graph, item, ("s3_bucket",)) is bucket:
-                    return True
-    logs, maybe = received_logs(graph, bucket)
-    if logs:
-        return True
-    return unknown or maybe or False
+                elif item is not None:
+                    found = find_store(graph, item, ("s3_bucket",))
+                    if found is not None:
+                        destinations.add(found.address)
+    return destinations, unknown
 
 
 # ----- log deliveries ----------------------------------------------------------------------------
