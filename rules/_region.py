@@ -14,7 +14,6 @@ re-exported here.
 
 from __future__ import annotations
 
-import fnmatch
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -95,13 +94,6 @@ def copy_strategies(graph: Any, config: Any) -> dict[str, str]:
         if workload.declared.strategy in COPY_STRATEGIES:
             found.update({r.address: workload.declared.strategy for r in workload.resources})
     return found
-
-
-def other_regions(regions: list[Any], own: str) -> tuple[list[str], list[Unknown]]:
-    """Known regions that differ from ``own``, and the unknown ones."""
-    known = [r for r in regions if isinstance(r, str) and r != own]
-    unknown = [r for r in regions if isinstance(r, Unknown)]
-    return known, unknown
 
 
 # ----- DNS ---------------------------------------------------------------------------------------
@@ -247,5 +239,3 @@ def target_region(graph, entry: DnsEntry, config: Any) -> Any:
     return Unknown(f"the region of alias target {target} cannot be told")
 
 
-def fnmatch_name(pattern: str, name: str) -> bool:
-    return fnmatch.fnmatchcase(name, pattern)

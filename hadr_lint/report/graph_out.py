@@ -60,10 +60,6 @@ def render(graph: Graph, findings=(), config: Any = None, output_format: str = "
     return draw(graph, findings, config)
 
 
-def render_json(graph: Graph) -> str:
-    return json.dumps(as_dict(graph), indent=2) + "\n"
-
-
 def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
