@@ -12,6 +12,13 @@ from hadr_lint import __version__
 EXIT_USAGE = 2
 
 
+class Refused(click.ClickException):
+    """A mistake in how hadr-lint is called (unknown rule id, missing path, unwritable output):
+    one line on standard error and exit 2, never a silent pass."""
+
+    exit_code = EXIT_USAGE
+
+
 def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
     pairs = {}
     for value in values:
@@ -64,6 +71,14 @@ def scan_options(command):
     return command
 
 
+def select_options(command):
+    """``--select`` and ``--ignore``: rule ids or prefixes, checked against the known rules."""
+    command = click.option("--ignore", multiple=True,
+                           help="Rule ids or prefixes to skip (comma-separated).")(command)
+    return click.option("--select", multiple=True,
+                        help="Rule ids or prefixes to run (comma-separated).")(command)
+
+
 def objective_options(command):
     """``--strategy``, ``--rpo``, ``--rto``: override every declared objective."""
     options = [
@@ -94,14 +109,14 @@ def _prepare(paths, config_file, variables, var_files, parameters, region, exclu
              max_file_size):
     from dataclasses import replace
 
-    from hadr_lint.config import ConfigError, find_config, load_config
+    from hadr_lint.config import find_config
     from hadr_lint.engine import ScanOptions
 
     paths = paths or (Path("."),)
-    try:
-        config = load_config(config_file or find_config(paths[0]))
-    except ConfigError as exc:
-        raise click.UsageError(str(exc)) from None
+    for path in paths:
+        if not path.exists() and not path.is_symlink():
+            raise Refused(f"{path}: no such file or folder")
+    config = _load_config(config_file or find_config(paths[0]))
     if max_file_size:
         config = replace(config, max_file_size=max_file_size)
     options = ScanOptions(
@@ -110,6 +125,74 @@ def _prepare(paths, config_file, variables, var_files, parameters, region, exclu
         region=region, exclude=tuple(exclude), stack_names=_all_stack_names(config),
     )
     return options, config
+
+
+def _load_config(path: Path | None):
+    """The configuration at ``path``; when it is invalid, every problem of the file with its
+    line (``config --check``'s list) and exit 2."""
+    from hadr_lint.config import ConfigError, check_file, load_config
+
+    try:
+        return load_config(path)
+    except ConfigError as exc:
+        problems = check_file(path) if path is not None else []
+        for problem in problems[:-1]:
+            click.echo(problem, err=True)
+        raise Refused(problems[-1] if problems else str(exc)) from None
+
+
+def _rules(rules_dir, select, ignore, config, pseudo: bool = True) -> list:
+    """The rules to run; exit 2 when an id or prefix of ``--select``, ``--ignore`` or the
+    configuration's ``select``, ``ignore`` or ``severity`` names no rule."""
+    from hadr_lint.config import rule_id_problems
+    from hadr_lint.rulebase import all_rules, unknown_ids
+    from hadr_lint.rulebase import select as select_rules
+    from hadr_lint.suppress import pseudo_rules
+
+    rules = all_rules(rules_dir)
+    known = [r.id for r in rules + pseudo_rules()]
+    select, ignore = _split(select), _split(ignore)
+    problems = ([f"--select: {p}" for p in unknown_ids(select, known)]
+                + [f"--ignore: {p}" for p in unknown_ids(ignore, known)]
+                + rule_id_problems(config, known))
+    if problems:
+        raise Refused("; ".join(problems))
+    return select_rules(rules + (pseudo_rules() if pseudo else []), select or config.select,
+                        ignore + config.ignore)
+
+
+def _writable(path: Path | None, option: str) -> None:
+    """Exit 2 before scanning when ``path`` cannot be written: a folder, a missing folder."""
+    import os
+
+    if path is None:
+        return
+    if path.is_dir():
+        raise Refused(f"{option} {path}: is a folder, not a file")
+    folder = path.parent
+    if not folder.is_dir():
+        raise Refused(f"{option} {path}: the folder {folder} does not exist")
+    if not os.access(path if path.exists() else folder, os.W_OK):
+        raise Refused(f"{option} {path}: permission denied")
+
+
+def _found_nothing(paths: tuple[Path, ...], result) -> int:
+    """Say so for each scanned folder without a Terraform or CloudFormation file; exit 2 when
+    a folder was given (a CI job pointed at the wrong place must not pass), 0 when only files
+    were (pre-commit hands over every changed YAML and JSON file)."""
+    code = 0
+    scanned = [Path(f).resolve() for f in result.files]
+    for path in paths or (Path("."),):
+        real = path.resolve()
+        if any(f == real or real in f.parents for f in scanned):
+            continue
+        if path.is_dir():
+            click.echo(f"no Terraform or CloudFormation files found under {path}", err=True)
+            code = EXIT_USAGE
+    if not scanned and not result.errors and code == 0:
+        shown = ", ".join(str(p) for p in paths)
+        click.echo(f"no Terraform or CloudFormation files found under {shown}", err=True)
+    return code
 
 
 def _all_stack_names(config) -> dict[str, str]:
@@ -142,16 +225,15 @@ def main() -> None:
               type=click.Choice(["text", "json", "sarif", "junit", "github"]),
               help="Report format: sarif for code scanning, junit for GitLab/Jenkins, github for "
                    "workflow annotations.")
-@click.option("--output", type=click.Path(path_type=Path, dir_okay=False),
+@click.option("--output", type=click.Path(path_type=Path),
               help="Write the report to a file instead of standard output.")
 @click.option("--baseline", "baseline_file", type=click.Path(path_type=Path, dir_okay=False),
               help="Hide the findings listed in this baseline; fail only on new ones.")
-@click.option("--write-baseline", type=click.Path(path_type=Path, dir_okay=False),
+@click.option("--write-baseline", type=click.Path(path_type=Path),
               help="Record the current findings in this baseline file.")
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), hidden=True,
               help="The date suppression expiry is compared with (for tests).")
-@click.option("--select", multiple=True, help="Rule ids or prefixes to run (comma-separated).")
-@click.option("--ignore", multiple=True, help="Rule ids or prefixes to skip (comma-separated).")
+@select_options
 @click.option("--fail-on", type=click.Choice(["error", "warning", "note", "never"]), default=None,
               help="Lowest severity that fails the run (default: warning).")
 @click.option("--show-unknown", is_flag=True, help="List the checks unknown values kept open.")
@@ -173,15 +255,13 @@ def scan(paths, config_file, variables, var_files, parameters, region, exclude, 
     from hadr_lint.engine import exit_code
     from hadr_lint.engine import scan as run_scan
     from hadr_lint.report import formatter
-    from hadr_lint.rulebase import all_rules
-    from hadr_lint.rulebase import select as select_rules
-    from hadr_lint.suppress import pseudo_rules
 
+    _writable(output, "--output")
+    _writable(write_baseline, "--write-baseline")
     options, config = _prepare(paths, config_file, variables, var_files, parameters, region,
                                exclude, max_file_size)
     config = _with_objectives(config, strategy, rpo, rto)
-    rules = select_rules(all_rules(rules_dir) + pseudo_rules(), _split(select) or config.select,
-                         _split(ignore) + config.ignore)
+    rules = _rules(rules_dir, select, ignore, config)
     options = replace(options, baseline=baseline_file, today=today.date() if today else None)
     checkov = _find_checkov(checkov_path) if with_checkov or checkov_path else None
     try:
@@ -192,12 +272,31 @@ def scan(paths, config_file, variables, var_files, parameters, region, exclude, 
         from hadr_lint.integrations.checkov import scan_with_checkov
 
         result = scan_with_checkov(result, options.paths, rules, checkov)
-    text = formatter(output_format)(result, show_unknown)
-    _emit(text, output)
+    nothing = _found_nothing(paths, result)
     if write_baseline:
-        count = baseline.write(write_baseline, list(result.findings) + list(result.baselined))
-        click.echo(f"wrote {count} findings to the baseline {write_baseline}", err=True)
-    sys.exit(exit_code(result, fail_on or config.fail_on))
+        _write_baseline(write_baseline, result, output_format, output, show_unknown)
+    _emit(formatter(output_format)(result, show_unknown), output)
+    sys.exit(max(nothing, exit_code(result, fail_on or config.fail_on)))
+
+
+def _write_baseline(path: Path, result, output_format: str, output: Path | None,
+                    show_unknown: bool) -> None:
+    """Record the findings, say so, and exit 0 (2 when a file could not be read): accepting
+    today's findings is not a failure. The report goes only to ``--output``."""
+    from hadr_lint import baseline
+    from hadr_lint.report import formatter
+
+    try:
+        count = baseline.write(path, list(result.findings) + list(result.baselined))
+    except OSError as exc:
+        raise Refused(f"--write-baseline {path}: cannot write: {exc.strerror or exc}") from None
+    if output is not None:
+        _emit(formatter(output_format)(result, show_unknown), output)
+    for error in result.errors:
+        where = f"{error.file}:{error.line}" if error.line else error.file
+        click.echo(f"{where}: error: {error.message}", err=True)
+    click.echo(f"wrote {count} findings to the baseline {path}", err=True)
+    sys.exit(EXIT_USAGE if result.errors else 0)
 
 
 @main.command()
@@ -206,26 +305,27 @@ def scan(paths, config_file, variables, var_files, parameters, region, exclude, 
 @click.option("--format", "output_format", type=click.Choice(["markdown", "html", "json"]),
               default="markdown", help="markdown suits a pull-request comment; html is one "
               "self-contained page.")
-@click.option("--output", type=click.Path(path_type=Path, dir_okay=False),
+@click.option("--output", type=click.Path(path_type=Path),
               help="Write the report to a file instead of standard output.")
+@select_options
 def report(paths, config_file, variables, var_files, parameters, region, exclude, max_file_size,
-           strategy, rpo, rto, output_format, output) -> None:
+           strategy, rpo, rto, output_format, output, select, ignore) -> None:
     """Write a recovery posture report: objectives, RPO/RTO estimates with evidence, stores."""
     from hadr_lint.engine import scan as run_scan
     from hadr_lint.report.posture import render
-    from hadr_lint.rulebase import all_rules
-    from hadr_lint.rulebase import select as select_rules
 
+    _writable(output, "--output")
     options, config = _prepare(paths, config_file, variables, var_files, parameters, region,
                                exclude, max_file_size)
     config = _with_objectives(config, strategy, rpo, rto)
-    rules = select_rules(all_rules(), config.select, config.ignore)
+    rules = _rules((), select, ignore, config, pseudo=False)
     result = run_scan(options, config, rules)
+    nothing = _found_nothing(paths, result)
     _emit(render(result, output_format), output)
     for error in result.errors:
         where = f"{error.file}:{error.line}" if error.line else error.file
         click.echo(f"{where}: error: {error.message}", err=True)
-    sys.exit(EXIT_USAGE if result.errors else 0)
+    sys.exit(EXIT_USAGE if result.errors else nothing)
 
 
 def _find_checkov(path: str | None) -> str:
@@ -242,8 +342,11 @@ def _find_checkov(path: str | None) -> str:
 def _emit(text: str, output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)
-    else:
+        return
+    try:
         output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise Refused(f"--output {output}: cannot write: {exc.strerror or exc}") from None
 
 
 @main.command()
@@ -252,24 +355,25 @@ def _emit(text: str, output: Path | None) -> None:
               type=click.Choice(["json", "dot", "mermaid", "svg"]),
               help="json: the resource graph plus the picture's layout; dot, mermaid, svg: the "
                    "picture of regions, AZs and findings.")
-@click.option("--output", type=click.Path(path_type=Path, dir_okay=False),
+@click.option("--output", type=click.Path(path_type=Path),
               help="Write the output to a file instead of standard output.")
+@select_options
 def graph(paths, config_file, variables, var_files, parameters, region, exclude, max_file_size,
-          output_format, output) -> None:
+          output_format, output, select, ignore) -> None:
     """Draw the architecture: regions, AZs, resources with their findings, replication."""
     from hadr_lint.engine import scan as run_scan
     from hadr_lint.report.graph_out import render
-    from hadr_lint.rulebase import all_rules
-    from hadr_lint.rulebase import select as select_rules
 
+    _writable(output, "--output")
     options, config = _prepare(paths, config_file, variables, var_files, parameters, region,
                                exclude, max_file_size)
-    result = run_scan(options, config, select_rules(all_rules(), config.select, config.ignore))
+    result = run_scan(options, config, _rules((), select, ignore, config, pseudo=False))
+    nothing = _found_nothing(paths, result)
     _emit(render(result.graph, result.findings, result.config, output_format), output)
     errors = result.errors
     for error in errors:
         click.echo(f"{error.file}:{error.line or ''}: error: {error.message}", err=True)
-    sys.exit(EXIT_USAGE if errors else 0)
+    sys.exit(EXIT_USAGE if errors else nothing)
 
 
 @main.command("rules")

@@ -95,6 +95,31 @@ def parse_config(data: Any, where: str = "configuration") -> Config:
     )
 
 
+def rule_id_problems(config: Config, known: list[str]) -> list[str]:
+    """``unknown rule id ...`` for each entry of ``select``, ``ignore`` (ids or prefixes) and
+    ``severity`` (exact ids) that names no rule in ``known``."""
+    where = config.path or "configuration"
+    found = rule_id_issues(config.select, config.ignore, config.severity, known)
+    return [f"{where}: {path[0]}: {message}" for path, message in found]
+
+
+def rule_id_issues(select: Any, ignore: Any, severity: Any,
+                   known: list[str]) -> list[tuple[tuple[Any, ...], str]]:
+    """(key path, message) for each rule id or prefix that names no rule in ``known``."""
+    from hadr_lint.rulebase import unknown_ids
+
+    found: list[tuple[tuple[Any, ...], str]] = []
+    for key, value in (("select", select), ("ignore", ignore)):
+        items = [value] if isinstance(value, str) else list(value or ())
+        for index, item in enumerate(items):
+            if isinstance(item, str):
+                found += [((key, index), m) for m in unknown_ids([item], known)]
+    for rule_id in severity if isinstance(severity, Mapping) else ():
+        found += [(("severity", rule_id), m)
+                  for m in unknown_ids([str(rule_id)], known, exact=True)]
+    return found
+
+
 def schema() -> dict[str, Any]:
     """The JSON Schema of the configuration file (hadr_lint/data/config.schema.json)."""
     import json
@@ -104,31 +129,127 @@ def schema() -> dict[str, Any]:
     return json.loads(text)
 
 
-def check_file(path: Path) -> list[str]:
-    """Every problem of a configuration file: the JSON Schema's (when jsonschema is installed),
-    then the loader's own checks. An empty list means valid."""
+def check_file(path: Path, known: list[str] | None = None) -> list[str]:
+    """Every problem of a configuration file, each as ``FILE:LINE: KEY: message``: the JSON
+    Schema's (jsonschema, imported only here), the loader's own checks of each key the schema
+    passed, and rule ids that name no rule in ``known`` (default: the installed rules)."""
     import yaml
 
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
-    except (OSError, yaml.YAMLError, RecursionError) as exc:
-        return [f"{path}: cannot read configuration: {exc}"]
-    problems = []
-    try:
-        import jsonschema
-    except ImportError:
-        jsonschema = None
-    if jsonschema is not None:
-        validator = jsonschema.Draft7Validator(schema())
-        for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
-            where = ".".join(str(p) for p in error.absolute_path) or "(top level)"
-            problems.append(f"{path}: {where}: {error.message}")
-    if not problems:
+        text = path.read_text(encoding="utf-8-sig")
+        data = yaml.safe_load(text)
+        lines = key_lines(text)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError) as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
+        return [f"{where}: cannot read configuration: {exc}"]
+    data = {} if data is None else data
+    found = _schema_problems(data)
+    if isinstance(data, dict):
+        failed = {p[0] for p, _ in found if p}
+        found += _loader_problems(data, failed, str(path))
+        if known is None:
+            known = _known_rule_ids()
+        found += rule_id_issues(data.get("select"), data.get("ignore"), data.get("severity"),
+                                known)
+    ordered = sorted(found, key=lambda item: line_of(lines, item[0]))
+    return [f"{path}:{line_of(lines, keys)}: {_key_text(keys)}: {message}"
+            for keys, message in ordered]
+
+
+def _schema_problems(data: Any) -> list[tuple[tuple[Any, ...], str]]:
+    import jsonschema
+
+    validator = jsonschema.Draft7Validator(schema())
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+    found = []
+    for error in errors:
+        path = tuple(error.absolute_path)
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            known = sorted(error.schema.get("properties", {}))
+            found += [(path + (key,), _unknown_key(str(key), known))
+                      for key in error.instance if key not in known]
+        else:
+            found.append((path, _message(error)))
+    return found
+
+
+def _unknown_key(key: str, known: list[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(key, known, n=1)
+    hint = f"did you mean {close[0]}?" if close else f"known keys: {', '.join(known)}"
+    return f"unknown key {key} ({hint})"
+
+
+def _message(error: Any) -> str:
+    """jsonschema's message, or the schema's description where the message would only quote a
+    regular expression or say "not valid under any of the given schemas"."""
+    described = error.schema.get("description") if isinstance(error.schema, dict) else None
+    if described and error.validator in ("pattern", "oneOf", "anyOf"):
+        return f"{error.instance!r} is not {described}"
+    return error.message
+
+
+def _loader_problems(data: dict, failed: set, where: str) -> list[tuple[tuple[Any, ...], str]]:
+    """The loader's checks (``parse_config``) of each known key on its own, so that one bad key
+    does not hide the next; keys the schema already rejected are left out."""
+    found = []
+    for key, value in data.items():
+        if key in failed or key not in KEYS:
+            continue
         try:
-            parse_config(data, str(path))
+            parse_config({key: value}, where)
         except ConfigError as exc:
-            problems.append(str(exc))
-    return problems
+            message = str(exc).removeprefix(f"{where}: ")
+            found.append(((key,), message))
+    return found
+
+
+def _known_rule_ids() -> list[str]:
+    from hadr_lint.rulebase import all_rules
+    from hadr_lint.suppress import pseudo_rules
+
+    return [r.id for r in all_rules() + pseudo_rules()]
+
+
+def _key_text(keys: tuple[Any, ...]) -> str:
+    text = ""
+    for key in keys:
+        text += f"[{key}]" if isinstance(key, int) else f".{key}" if text else str(key)
+    return text or "(top level)"
+
+
+def key_lines(text: str) -> dict[tuple[Any, ...], int]:
+    """Key path -> the line (1-based) it is written on, from the YAML node tree."""
+    import yaml
+
+    lines: dict[tuple[Any, ...], int] = {}
+    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    todo = [((), root)] if root is not None else []
+    seen: set[int] = set()
+    while todo:
+        keys, node = todo.pop()
+        lines.setdefault(keys, node.start_mark.line + 1)
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                here = keys + (getattr(key, "value", None),)
+                lines[here] = key.start_mark.line + 1
+                todo.append((here, value))
+        elif isinstance(node, yaml.SequenceNode):
+            todo.extend((keys + (index,), item) for index, item in enumerate(node.value))
+    return lines
+
+
+def line_of(lines: Mapping[tuple[Any, ...], int], keys: tuple[Any, ...]) -> int:
+    """The line of ``keys``, else of its longest prefix that has one (1 for the top level)."""
+    for size in range(len(keys), 0, -1):
+        if keys[:size] in lines:
+            return lines[keys[:size]]
+    return 1
 
 
 def _objectives(value: Any, where: str) -> dict[str, Any]:

@@ -9,13 +9,14 @@ from hadr_lint.rulebase import LoadedRule, all_rules
 def rule_markdown(rule: LoadedRule) -> str:
     meta = rule.meta
     title, _, body = rule.doc.partition("\n")
+    kinds = f" · kinds: {', '.join(f'`{k}`' for k in meta.kinds)}" if meta.kinds else ""
     lines = [
         f"## {meta.id} {meta.name}",
         "",
         f"*{title.strip()}*",
         "",
-        f"Severity: **{meta.severity}** · scope: **{meta.scope}** · kinds: "
-        f"{', '.join(f'`{k}`' for k in meta.kinds)} · tags: {', '.join(meta.tags)}",
+        f"Severity: **{meta.severity}** · scope: **{meta.scope}**{kinds} · tags: "
+        f"{', '.join(meta.tags)}",
         "",
     ]
     if meta.equivalents:
@@ -26,7 +27,9 @@ def rule_markdown(rule: LoadedRule) -> str:
 
 
 def rules_markdown(rules: list[LoadedRule] | None = None) -> str:
-    rules = rules if rules is not None else all_rules()
+    from hadr_lint.suppress import pseudo_rules
+
+    rules = rules if rules is not None else all_rules() + pseudo_rules()
     head = [
         "# hadr-lint rules",
         "",

@@ -170,6 +170,23 @@ def matches(rule_id: str, patterns: Iterable[str]) -> bool:
     return any(rule_id.upper().startswith(p.strip().upper()) for p in patterns if p.strip())
 
 
+def unknown_ids(patterns: Iterable[str], known: Iterable[str], exact: bool = False) -> list[str]:
+    """One message per pattern that names no known rule: ``unknown rule id XX999 (did you mean
+    …?)``. A pattern is a rule id or a prefix (``HA``) unless ``exact``."""
+    import difflib
+
+    known = sorted({k.upper() for k in known})
+    problems = []
+    for pattern in dict.fromkeys(p.strip() for p in patterns if p.strip()):
+        wanted = pattern.upper()
+        if wanted in known or (not exact and any(k.startswith(wanted) for k in known)):
+            continue
+        close = difflib.get_close_matches(wanted, known, n=3, cutoff=0.6)
+        hint = f" (did you mean {', '.join(close)}?)" if close else "; `hadr-lint rules` lists them"
+        problems.append(f"unknown rule id {pattern}{hint}")
+    return problems
+
+
 def select(rules: list[LoadedRule], selected: Iterable[str], ignored: Iterable[str]):
     selected, ignored = list(selected), list(ignored)
     return [

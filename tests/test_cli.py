@@ -105,10 +105,15 @@ def test_other_json_and_yaml_files_are_skipped_silently(tmp_path):
     (tmp_path / ".github" / "workflows").mkdir(parents=True)
     (tmp_path / ".github" / "workflows" / "ci.yml").write_text("on: push\njobs: {}\n")
     (tmp_path / "values.yaml").write_text("Resources: not a template\n")
-    result = run("scan", str(tmp_path), "--format", "json")
+    files = [str(p) for p in (tmp_path / "package.json", tmp_path / "values.yaml",
+                              tmp_path / ".github" / "workflows" / "ci.yml")]
+    result = run("scan", *files, "--format", "json")  # pre-commit: changed files, none IaC
     assert result.exit_code == 0
-    data = json.loads(result.output)
+    data = json.loads(result.stdout)
     assert data["errors"] == [] and data["summary"]["resources"] == 0
+    folder = run("scan", str(tmp_path))  # CI: a folder without IaC is not a green check
+    assert folder.exit_code == 2
+    assert f"no Terraform or CloudFormation files found under {tmp_path}" in folder.stderr
 
 
 def test_config_unknown_key_is_a_usage_error(tmp_path):
@@ -116,7 +121,7 @@ def test_config_unknown_key_is_a_usage_error(tmp_path):
     (tmp_path / "main.tf").write_text("")
     result = CliRunner().invoke(main, ["scan", str(tmp_path)])
     assert result.exit_code == 2
-    assert "unknown key(s) min_az" in result.output
+    assert "min_az: unknown key min_az (did you mean min_azs?)" in result.output
 
 
 def test_config_min_azs_is_read_from_the_scanned_folder(tmp_path):

@@ -15,12 +15,14 @@ from hadr_lint.objectives.strategies import cheapest_for, table
 @pytest.mark.parametrize("text, seconds", [
     (0, 0), ("0", 0), ("30s", 30), ("5m", 300), ("1h", 3600), ("24h", 86400), ("1d", 86400),
     ("90", 90), (" 2H ", 7200), ("1.5h", 5400), (45, 45),
+    ("1h30m", 5400), ("2m30s", 150), ("4h5m30s", 14730), ("1d 12h", 129600),
 ])
 def test_parse_duration(text, seconds):
     assert parse_duration(text) == seconds
 
 
-@pytest.mark.parametrize("bad", ["", "5x", "five minutes", "-1m", True, None, [], -3, "1h30m"])
+@pytest.mark.parametrize("bad", ["", "5x", "five minutes", "-1m", True, None, [], -3, "1h30",
+                                 "h30m", "9" * 400, 10**400, float("inf"), "101y"])
 def test_parse_duration_rejects(bad):
     with pytest.raises(DurationError):
         parse_duration(bad)
@@ -32,6 +34,11 @@ def test_parse_duration_rejects(bad):
 ])
 def test_format_duration(seconds, text):
     assert format_duration(seconds) == text
+
+
+@pytest.mark.parametrize("seconds", [1, 90, 3600, 5400, 14730, 259200, 93784])
+def test_what_the_report_prints_reads_back(seconds):
+    assert parse_duration(format_duration(seconds)) == seconds
 
 
 @pytest.mark.parametrize("expression, seconds", [

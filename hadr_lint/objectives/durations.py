@@ -1,4 +1,5 @@
-"""Durations as people write them (``0``, ``30s``, ``5m``, ``1h``, ``24h``, ``1d``) and back.
+"""Durations as people write them (``0``, ``30s``, ``5m``, ``1h``, ``24h``, ``1d``, ``1h30m``) and
+back.
 
 Seconds are floats; ``math.inf`` stands for "unbounded" (no copy at all, a manual step).
 """
@@ -10,6 +11,9 @@ import re
 
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _PATTERN = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
+_COMPOUND = re.compile(r"^\s*(?:\d+(?:\.\d+)?\s*[smhd]\s*)+$")
+_PART = re.compile(r"(\d+(?:\.\d+)?)\s*([smhd])")
+LONGEST = 100 * 365 * 86400  # a hundred years: anything longer is a typo, not an objective
 
 
 class DurationError(ValueError):
@@ -19,20 +23,31 @@ class DurationError(ValueError):
 def parse_duration(value: object) -> float:
     """Seconds for ``value``: a number (seconds) or a string such as ``5m``; else DurationError.
 
-    A bare number is seconds (``0`` is the usual one). Units: s, m, h, d.
+    A bare number is seconds (``0`` is the usual one). Units: s, m, h, d, combined as the
+    report prints them (``1h30m``, ``2m30s``). More than a hundred years is an error.
     """
     if isinstance(value, bool):
         raise DurationError(f"expected a duration such as 30s, 5m, 1h or 1d, not {value!r}")
     if isinstance(value, (int, float)):
-        if value < 0 or math.isnan(value) or math.isinf(value):
-            raise DurationError(f"a duration must be a finite number of seconds >= 0, "
-                                f"not {value!r}")
-        return float(value)
+        if value < 0 or (isinstance(value, float) and math.isnan(value)):
+            raise DurationError(f"a duration must be a number of seconds >= 0, not {value!r}")
+        return _bounded(value, value)
     if isinstance(value, str):
-        found = _PATTERN.match(value.lower())
+        text = value.lower()
+        found = _PATTERN.match(text)
         if found:
-            return float(found.group(1)) * UNITS[found.group(2) or "s"]
-    raise DurationError(f"expected a duration such as 0, 30s, 5m, 1h or 1d, not {value!r}")
+            return _bounded(float(found.group(1)) * UNITS[found.group(2) or "s"], value)
+        if _COMPOUND.match(text):
+            return _bounded(sum(float(n) * UNITS[u] for n, u in _PART.findall(text)), value)
+    raise DurationError(f"expected a duration such as 0, 30s, 5m, 1h30m or 1d, not {value!r}")
+
+
+def _bounded(seconds: float | int, given: object) -> float:
+    if seconds > LONGEST:  # compared before float(): a 400-digit int would overflow
+        shown = given if len(str(given)) <= 20 else f"{str(given)[:12]}... ({len(str(given))} "\
+                                                       "characters)"
+        raise DurationError(f"a duration must be at most 100 years, not {shown}")
+    return float(seconds)
 
 
 def format_duration(seconds: float | None) -> str:

@@ -1,0 +1,294 @@
+"""The gate fails closed (issue 16): a typo in a rule id, a missing path, an output that cannot be
+written or a suppression that cannot be read is refused (exit 2 or an HL003 finding), never a
+green run with nothing checked. Everything goes through the real command line."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from hadr_lint.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = "fixtures/seed"
+
+
+@pytest.fixture(autouse=True)
+def at_root(monkeypatch) -> None:
+    monkeypatch.chdir(ROOT)
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def one_line(text: str) -> str:
+    lines = [line for line in text.splitlines() if line.strip()]
+    assert len(lines) == 1, text
+    return lines[0]
+
+
+# ----- unknown rule ids --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("option, value, expected", [
+    ("--select", "XX999", "--select: unknown rule id XX999; `hadr-lint rules` lists them"),
+    ("--select", "HA05", "--select: unknown rule id HA05 (did you mean HA005"),
+    ("--ignore", "HA001,HE03", "--ignore: unknown rule id HE03 (did you mean HE003"),
+])
+@pytest.mark.parametrize("command", ["scan", "report", "graph"])
+def test_unknown_rule_id_on_the_command_line(command, option, value, expected) -> None:
+    result = invoke(command, SEED, option, value)
+    assert result.exit_code == 2, result.output
+    assert expected in one_line(result.stderr)
+    assert result.stdout == ""
+
+
+def test_prefixes_and_pseudo_rules_are_known() -> None:
+    result = invoke("scan", SEED, "--select", "HA00,HL", "--ignore", "hl003")
+    assert result.exit_code == 1, result.output
+    assert "HA005" in result.stdout
+
+
+@pytest.mark.parametrize("config, expected", [
+    ({"select": ["XX1"]}, "select: unknown rule id XX1"),
+    ({"ignore": ["HA001", "DR9"]}, "ignore: unknown rule id DR9"),
+    ({"severity": {"HA05": "note"}}, "severity: unknown rule id HA05 (did you mean HA005"),
+    ({"severity": {"HA": "note"}}, "severity: unknown rule id HA"),  # no prefix: exact ids
+])
+def test_unknown_rule_id_in_the_configuration(tmp_path: Path, config, expected) -> None:
+    file = tmp_path / ".hadr-lint.yaml"
+    file.write_text(yaml.safe_dump(config))
+    result = invoke("scan", SEED, "--config", file)
+    assert result.exit_code == 2, result.output
+    assert f"{file}: {expected}" in one_line(result.stderr)
+    check = invoke("config", "--check", file)
+    assert check.exit_code == 1, check.output
+    key, _, message = expected.partition(": ")
+    assert re.search(rf"^{re.escape(str(file))}:\d+: {key}\S*: {re.escape(message)}",
+                     check.stderr, re.M), check.stderr
+    assert "invalid" in check.stdout
+
+
+def test_plugin_rule_ids_are_known(tmp_path: Path) -> None:
+    rules = tmp_path / "my_rules"
+    rules.mkdir()
+    shutil.copy(ROOT / "rules" / "ha005_rds_multi_az.py", rules / "zz_copy.py")
+    text = (rules / "zz_copy.py").read_text().replace('id="HA005"', 'id="ZZ005"')
+    (rules / "zz_copy.py").write_text(text)
+    result = invoke("scan", SEED, "--rules-dir", rules, "--select", "ZZ005")
+    assert result.exit_code == 1, result.output
+    assert "ZZ005" in result.stdout
+    assert invoke("scan", SEED, "--select", "ZZ005").exit_code == 2
+
+
+# ----- paths -------------------------------------------------------------------------------------
+
+def test_missing_path_is_a_usage_error() -> None:
+    result = invoke("scan", SEED, "fixtures/no-such-folder")
+    assert result.exit_code == 2
+    assert one_line(result.stderr) == "Error: fixtures/no-such-folder: no such file or folder"
+
+
+def test_folder_without_iac_fails_in_ci(tmp_path: Path) -> None:
+    (tmp_path / "README.md").write_text("# docs only\n")
+    (tmp_path / "ci.yml").write_text("on: push\njobs: {}\n")
+    result = invoke("scan", tmp_path)
+    assert result.exit_code == 2, result.output
+    assert f"no Terraform or CloudFormation files found under {tmp_path}" in result.stderr
+
+
+def test_precommit_given_only_non_iac_files_passes(tmp_path: Path) -> None:
+    (tmp_path / "ci.yml").write_text("on: push\njobs: {}\n")
+    (tmp_path / "package.json").write_text('{"name": "web"}\n')
+    result = invoke("scan", tmp_path / "ci.yml", tmp_path / "package.json")
+    assert result.exit_code == 0, result.output
+    assert "no Terraform or CloudFormation files found under" in result.stderr
+
+
+def test_one_empty_folder_among_others_fails(tmp_path: Path) -> None:
+    result = invoke("scan", "fixtures/seed/good", tmp_path)
+    assert result.exit_code == 2, result.output
+    assert f"no Terraform or CloudFormation files found under {tmp_path}" in result.stderr
+
+
+# ----- output ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("option", ["--output", "--write-baseline"])
+def test_output_into_a_missing_folder(tmp_path: Path, option) -> None:
+    target = tmp_path / "missing" / "report.json"
+    result = invoke("scan", SEED, option, target)
+    assert result.exit_code == 2, result.output
+    assert str(target) in one_line(result.stderr)
+    assert "does not exist" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["scan", "report", "graph"])
+def test_output_into_a_folder(tmp_path: Path, command) -> None:
+    result = invoke(command, SEED, "--output", tmp_path)
+    assert result.exit_code == 2, result.output
+    assert one_line(result.stderr) == f"Error: --output {tmp_path}: is a folder, not a file"
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_output_that_cannot_be_written() -> None:
+    result = invoke("scan", SEED, "--output", "/dev/full")
+    assert result.exit_code == 2, result.output
+    assert one_line(result.stderr) == ("Error: --output /dev/full: cannot write: "
+                                       "No space left on device")
+
+
+def test_output_into_a_read_only_file(tmp_path: Path) -> None:
+    import os
+
+    target = tmp_path / "report.txt"
+    target.write_text("old")
+    target.chmod(0o444)
+    if os.access(target, os.W_OK):
+        pytest.skip("running as root: every file is writable")
+    result = invoke("scan", SEED, "--output", target)
+    assert result.exit_code == 2, result.output
+    assert one_line(result.stderr) == f"Error: --output {target}: permission denied"
+
+
+# ----- small gate defects ------------------------------------------------------------------------
+
+def test_write_baseline_exits_zero(tmp_path: Path) -> None:
+    target = tmp_path / "baseline.json"
+    result = invoke("scan", SEED, "--select", "HA005", "--write-baseline", target)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    assert f"wrote 1 findings to the baseline {target}" in result.stderr
+    assert json.loads(target.read_text())["findings"][0]["rule"] == "HA005"
+    again = invoke("scan", SEED, "--select", "HA005", "--baseline", target)
+    assert again.exit_code == 0, again.output
+
+
+@pytest.mark.parametrize("given, shown", [("1h30m", "1h30m"), ("2m30s", "2m30s")])
+def test_compound_durations(given, shown) -> None:
+    result = invoke("report", SEED, "--strategy", "backup-restore", "--rpo", given,
+                    "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert shown in result.stdout
+
+
+def test_oversized_duration_is_a_config_error(tmp_path: Path) -> None:
+    file = tmp_path / ".hadr-lint.yaml"
+    file.write_text(f"objectives:\n  strategy: backup-restore\n  rpo: {'9' * 400}\n")
+    result = invoke("scan", SEED, "--config", file)
+    assert result.exit_code == 2, result.output
+    assert "at most 100 years" in result.stderr
+    assert "Traceback" not in result.output
+    command_line = invoke("scan", SEED, "--rpo", "9" * 400 + "h")
+    assert command_line.exit_code == 2 and "at most 100 years" in command_line.stderr
+
+
+def anchors(markdown: str) -> set[str]:
+    """GitHub's heading anchors: lower case, punctuation but '-' dropped, spaces to '-'."""
+    found = set()
+    for line in markdown.splitlines():
+        if line.startswith("#"):
+            title = line.lstrip("#").strip().lower()
+            found.add(re.sub(r"[^\w\- ]", "", title).replace(" ", "-"))
+    return found
+
+
+def test_sarif_help_uris_point_at_existing_anchors() -> None:
+    result = invoke("scan", "fixtures/gate", "--format", "sarif", "--region", "eu-west-1")
+    rules = json.loads(result.stdout)["runs"][0]["tool"]["driver"]["rules"]
+    present = anchors((ROOT / "docs" / "rules.md").read_text(encoding="utf-8"))
+    uris = {r["id"]: r["helpUri"] for r in rules}
+    assert {"HL001", "HL002", "HL003"} <= set(uris)
+    for rule_id, uri in uris.items():
+        page, _, anchor = uri.partition("#")
+        assert page.endswith("docs/rules.md"), uri
+        assert anchor in present, f"{rule_id}: no anchor #{anchor} in docs/rules.md"
+
+
+def test_report_and_graph_take_select() -> None:
+    report = invoke("report", SEED, "--select", "HA005", "--format", "json")
+    assert report.exit_code == 0, report.output
+    rule_ids = {f["rule_id"] for f in json.loads(report.stdout)["findings"]}
+    assert rule_ids == {"HA005"}
+    graph = invoke("graph", SEED, "--ignore", "HA", "--format", "json")
+    assert graph.exit_code == 0, graph.output
+    assert '"HA005"' not in graph.stdout
+    assert '"HA005"' in invoke("graph", SEED, "--format", "json").stdout
+
+
+# ----- config --check lists every problem --------------------------------------------------------
+
+BAD_CONFIG = """\
+min_azs: 0
+select: [HA001, XX1]
+severity:
+  HA05: note
+objectives:
+  strategy: pilot-lite
+  rto: 5 minutes
+workloads:
+  - path: services/a
+    objectives: {RPO: 1h30m, colour: red}
+  - name: b
+recovery_steps: {restore: 2h, rebuild: 1h}
+fail-on: error
+"""
+
+
+def test_config_check_lists_every_problem_with_its_line(tmp_path: Path) -> None:
+    file = tmp_path / ".hadr-lint.yaml"
+    file.write_text(BAD_CONFIG)
+    result = invoke("config", "--check", file)
+    assert result.exit_code == 1
+    expected = [
+        "1: min_azs: 0 is less than the minimum of 1",
+        "2: select[1]: unknown rule id XX1",
+        "4: severity.HA05: unknown rule id HA05 (did you mean HA005",
+        "6: objectives.strategy: 'pilot-lite' is not a strategy",
+        "7: objectives.rto: '5 minutes' is not a duration",
+        "10: workloads[0].objectives: 'colour' is not one of strategy, rpo, rto",
+        "11: workloads[1]: 'path' is a required property",
+        "12: recovery_steps: 'rebuild' is not one of",
+        "13: fail-on: unknown key fail-on (did you mean fail_on?)",
+    ]
+    lines = result.stderr.splitlines()
+    assert len(lines) == len(expected), result.stderr
+    for line, text in zip(lines, expected, strict=True):
+        assert line.startswith(f"{file}:{text}"), (line, text)
+    scan = invoke("scan", SEED, "--config", file)  # the scan lists the same, then exits 2
+    assert scan.exit_code == 2
+    assert scan.stderr.splitlines()[:-1] == lines[:-1]
+    assert scan.stderr.splitlines()[-1] == f"Error: {lines[-1]}"
+
+
+@pytest.mark.parametrize("objectives", [
+    {"strategy": "Pilot_Light", "RPO": "15m", "rto": "1h30m"},
+    {"strategy": "multi-site", "PrimaryRegion": "eu-west-1", "dr_regions": "eu-central-1"},
+    {"rpo": 0, "rto": 3600, "DRRegions": ["us-west-2"]},
+    {"strategy": "pilot"},
+    {"rpo": "5 minutes"},
+    {"primary_region": ""},
+    {"dr_regions": [1]},
+    {"owner": "team-a"},
+    {"rpo": "9" * 50},
+])
+def test_objectives_schema_agrees_with_the_loader(objectives) -> None:
+    """The schema editors use and the loader judge objectives alike (here and in workloads)."""
+    import jsonschema
+
+    from hadr_lint.config import ConfigError, parse_config, schema
+
+    for data in ({"objectives": objectives},
+                 {"workloads": [{"path": "a", "objectives": objectives}]}):
+        by_schema = not list(jsonschema.Draft7Validator(schema()).iter_errors(data))
+        try:
+            parse_config(data)
+            by_loader = True
+        except ConfigError:
+            by_loader = False
+        assert by_schema == by_loader, data
