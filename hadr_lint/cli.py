@@ -141,9 +141,9 @@ def _load_config(path: Path | None):
         raise Refused(problems[-1] if problems else str(exc)) from None
 
 
-def _rules(rules_dir, select, ignore, config, pseudo: bool = True) -> list:
-    """The rules to run; exit 2 when an id or prefix of ``--select``, ``--ignore`` or the
-    configuration's ``select``, ``ignore`` or ``severity`` names no rule."""
+def _rules(rules_dir, select, ignore, config, pseudo: bool = True) -> tuple[list, tuple]:
+    """The rules to run, and every known rule id; exit 2 when an id or prefix of ``--select``,
+    ``--ignore`` or the configuration's ``select``, ``ignore`` or ``severity`` names no rule."""
     from hadr_lint.config import rule_id_problems
     from hadr_lint.rulebase import all_rules, unknown_ids
     from hadr_lint.rulebase import select as select_rules
@@ -158,7 +158,7 @@ def _rules(rules_dir, select, ignore, config, pseudo: bool = True) -> list:
     if problems:
         raise Refused("; ".join(problems))
     return select_rules(rules + (pseudo_rules() if pseudo else []), select or config.select,
-                        ignore + config.ignore)
+                        ignore + config.ignore), tuple(known)
 
 
 def _writable(path: Path | None, option: str) -> None:
@@ -261,8 +261,9 @@ def scan(paths, config_file, variables, var_files, parameters, region, exclude, 
     options, config = _prepare(paths, config_file, variables, var_files, parameters, region,
                                exclude, max_file_size)
     config = _with_objectives(config, strategy, rpo, rto)
-    rules = _rules(rules_dir, select, ignore, config)
-    options = replace(options, baseline=baseline_file, today=today.date() if today else None)
+    rules, known = _rules(rules_dir, select, ignore, config)
+    options = replace(options, baseline=baseline_file, today=today.date() if today else None,
+                      known_rules=known)
     checkov = _find_checkov(checkov_path) if with_checkov or checkov_path else None
     try:
         result = run_scan(options, config, rules)
@@ -311,6 +312,8 @@ def _write_baseline(path: Path, result, output_format: str, output: Path | None,
 def report(paths, config_file, variables, var_files, parameters, region, exclude, max_file_size,
            strategy, rpo, rto, output_format, output, select, ignore) -> None:
     """Write a recovery posture report: objectives, RPO/RTO estimates with evidence, stores."""
+    from dataclasses import replace
+
     from hadr_lint.engine import scan as run_scan
     from hadr_lint.report.posture import render
 
@@ -318,8 +321,8 @@ def report(paths, config_file, variables, var_files, parameters, region, exclude
     options, config = _prepare(paths, config_file, variables, var_files, parameters, region,
                                exclude, max_file_size)
     config = _with_objectives(config, strategy, rpo, rto)
-    rules = _rules((), select, ignore, config, pseudo=False)
-    result = run_scan(options, config, rules)
+    rules, known = _rules((), select, ignore, config, pseudo=False)
+    result = run_scan(replace(options, known_rules=known), config, rules)
     nothing = _found_nothing(paths, result)
     _emit(render(result, output_format), output)
     for error in result.errors:
@@ -361,13 +364,16 @@ def _emit(text: str, output: Path | None) -> None:
 def graph(paths, config_file, variables, var_files, parameters, region, exclude, max_file_size,
           output_format, output, select, ignore) -> None:
     """Draw the architecture: regions, AZs, resources with their findings, replication."""
+    from dataclasses import replace
+
     from hadr_lint.engine import scan as run_scan
     from hadr_lint.report.graph_out import render
 
     _writable(output, "--output")
     options, config = _prepare(paths, config_file, variables, var_files, parameters, region,
                                exclude, max_file_size)
-    result = run_scan(options, config, _rules((), select, ignore, config, pseudo=False))
+    rules, known = _rules((), select, ignore, config, pseudo=False)
+    result = run_scan(replace(options, known_rules=known), config, rules)
     nothing = _found_nothing(paths, result)
     _emit(render(result.graph, result.findings, result.config, output_format), output)
     errors = result.errors

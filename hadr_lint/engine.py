@@ -40,6 +40,7 @@ class ScanOptions:
     today: Any = None  # datetime.date for suppression expiry; None: the real date
     baseline: Path | None = None
     stack_names: Mapping[str, str] = field(default_factory=dict)  # resolved template path
+    known_rules: tuple[str, ...] = ()  # every rule id that exists, selected or not
 
 
 @dataclass(frozen=True)
@@ -226,6 +227,11 @@ def load_document(path: Path, options: ScanOptions, config: Config,
         return LoadResult(errors=(LoadError(shown, None, _read_problem(exc)),))
     if path.suffix == ".json" and '"format_version"' in text:
         plan = _load_plan(shown, text)
+        if plan is not None and plan.resources:
+            from hadr_lint.suppress import plan_suppressions
+
+            resources = plan_suppressions(plan.resources, path.parent, display_path)
+            return dataclasses.replace(plan, resources=tuple(resources))
         if plan is not None:
             return plan
     if "Resources" in text or "AWSTemplateFormatVersion" in text:
@@ -415,7 +421,8 @@ def gate(result: ScanResult, results: list[LoadResult], options: ScanOptions,
     from hadr_lint import baseline, suppress
 
     outcome = suppress.apply(result.findings, suppress.collect(results), result.rules,
-                             config.severity, options.today or datetime.date.today())
+                             config.severity, options.today or datetime.date.today(),
+                             options.known_rules or None)
     keep = changed_only(options.paths)
     findings = sorted((f for f in outcome.findings if keep(f.file)),
                       key=lambda f: (f.file, f.line, f.rule_id, f.resource))

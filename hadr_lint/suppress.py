@@ -29,6 +29,14 @@ from hadr_lint.model import Finding, LoadResult
 from hadr_lint.rulebase import LoadedRule, Rule, matches
 
 DIRECTIVE = re.compile(r"(?:#|//)\s*hadr-lint:ignore\b(?P<rest>.*)$")
+# A comment that starts like a directive but is not one: "# hadr-lint: ignore", "#HADR-LINT:...",
+# "# hadr_lint ignore", "// hadr-lint-ignore": HL003, never silently nothing.
+NEAR_MISS = re.compile(r"(?:#|//)\s*hadr[-_ ]?lint\s*(?::|=|-?ignore\b)", re.IGNORECASE)
+EXPECTED = ('expected `# hadr-lint:ignore HA001[,HA005] reason="..." [expires=YYYY-MM-DD]` '
+            '(no space after the colon)')
+BLANKET = ("ALL", "*")
+CFN_KEY = "hadr-lint"
+CFN_EXPECTED = "expected Metadata: {hadr-lint: {ignore: [{id: HA001, reason: ...}]}}"
 _OPTION = re.compile(
     r"""(?P<key>[A-Za-z_]+)=(?:"(?P<dq>(?:[^"\\]|\\.)*)"|'(?P<sq>[^']*)'|(?P<bare>\S+))"""
 )
@@ -126,17 +134,28 @@ Delete the suppression.
 A suppression cannot be read.
 
 ## What it does
-Reports a suppression without rule ids, with an unknown option or with an `expires` date that is
-not `YYYY-MM-DD`. It suppresses nothing.
+Reports a suppression that suppresses nothing because it cannot be read: no rule ids, an id or
+prefix that names no rule (`HA02`), `all` (not supported: name the rule ids, since a blanket
+suppression would also hide every rule added later), an unknown option, an `expires` date that
+is not `YYYY-MM-DD`; and a comment that starts like a directive but is not one
+(`# hadr-lint: ignore HE003` with a space after the colon, `#HADR-LINT:IGNORE`,
+`# hadr_lint ignore`), or a CloudFormation `Metadata` key that looks like `hadr-lint` but is
+not (`hadr_lint`, `Ignore` under `hadr-lint`, `ignore` under `HadrLint`).
 
 ## Why is this bad?
 A typo in a suppression must not hide findings, nor be silently ignored.
 
 ## Example
-`# hadr-lint:ignore HA001 expires=next-week`
+```hcl
+# hadr-lint: ignore HE003 reason="logs are rewritten daily"
+resource "aws_s3_bucket" "logs" { bucket = "logs" }
+```
 
 ## Fix
-`# hadr-lint:ignore HA001 reason="..." expires=2027-01-31`
+```hcl
+# hadr-lint:ignore HE003 reason="logs are rewritten daily" expires=2027-01-31
+resource "aws_s3_bucket" "logs" { bucket = "logs" }
+```
 """),
 )
 
@@ -146,6 +165,10 @@ def pseudo_rules() -> list[LoadedRule]:
 
 
 # ----- reading directives ------------------------------------------------------------------------
+
+BLANKET_PROBLEM = ("names `all`, which is not supported: name the rule ids (a blanket "
+                   "suppression would also hide every rule added later)")
+
 
 def parse_directive(rest: str) -> tuple[tuple[str, ...], dict[str, str], str | None]:
     """``HA001,HA005 reason="..." expires=...`` -> (ids, options, problem or None)."""
@@ -160,6 +183,8 @@ def parse_directive(rest: str) -> tuple[tuple[str, ...], dict[str, str], str | N
     leftover = _OPTION.sub("", rest[len(head):]).strip()
     if not ids:
         problem = "names no rule id"
+    elif set(ids) & set(BLANKET):
+        problem = BLANKET_PROBLEM
     elif any(not _RULE_ID.match(i) for i in ids):
         problem = f"rule ids must look like HA001, not {head.strip()!r}"
     elif set(options) - {"reason", "expires"}:
@@ -172,6 +197,8 @@ def parse_directive(rest: str) -> tuple[tuple[str, ...], dict[str, str], str | N
 def _make(ids, reason, expires, file, line, target, problem=None) -> Suppression:
     reason = reason.strip() if isinstance(reason, str) else None
     expires = str(expires) if expires not in (None, "") else None
+    if problem is None and set(ids) & set(BLANKET):
+        problem = BLANKET_PROBLEM
     if problem is None and expires is not None:
         try:
             datetime.date.fromisoformat(expires)
@@ -180,10 +207,11 @@ def _make(ids, reason, expires, file, line, target, problem=None) -> Suppression
     return Suppression(tuple(ids), reason or None, expires, file, line, target, problem)
 
 
-def directive_lines(lines: Sequence[str], start: int, end: int) -> list[tuple[int, str]]:
+def directive_lines(lines: Sequence[str], start: int, end: int) -> list[tuple[int, str | None]]:
     """Directive comments inside lines ``start..end`` (1-based) and in the comment lines directly
-    above ``start``."""
-    found = []
+    above ``start``: (line, the text after ``hadr-lint:ignore``), or (line, None) for a comment
+    that starts like a directive but cannot be read as one."""
+    found: list[tuple[int, str | None]] = []
     above = start - 1
     while above >= 1 and _COMMENT_LINE.match(lines[above - 1]):
         above -= 1
@@ -191,6 +219,8 @@ def directive_lines(lines: Sequence[str], start: int, end: int) -> list[tuple[in
         match = DIRECTIVE.search(lines[number - 1])
         if match:
             found.append((number, match["rest"]))
+        elif NEAR_MISS.search(lines[number - 1]):
+            found.append((number, None))
     return found
 
 
@@ -199,10 +229,105 @@ def terraform_suppressions(
 ) -> list[Suppression]:
     result = []
     for number, rest in directive_lines(lines, start, end):
+        if rest is None:
+            comment = lines[number - 1].strip()
+            start_at = NEAR_MISS.search(comment)
+            shown = comment[start_at.start():] if start_at else comment
+            result.append(_make((), None, None, file, number, target,
+                                f"cannot be read: {shown!r}; {EXPECTED}"))
+            continue
         ids, options, problem = parse_directive(rest)
         result.append(_make(ids, options.get("reason"), options.get("expires"), file, number,
                             target, problem))
     return result
+
+
+def mentions(text: str) -> bool:
+    """Whether a file may hold a suppression comment or a near miss (worth keeping its lines)."""
+    return NEAR_MISS.search(text) is not None or "hadr-lint:ignore" in text
+
+
+_INSTANCE_KEY = re.compile(r'\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\]')
+
+
+def plan_suppressions(resources: Sequence[Any], folder: Any, display: Any) -> list[Any]:
+    """Plan resources with the suppression comments of the Terraform files beside the plan
+    (its root module), matched by address without instance keys: ``resource "aws_s3_bucket"
+    "logs"`` covers ``aws_s3_bucket.logs["a"]``, a ``module "db"`` call every
+    ``module.db.…``. Comments inside a called module's own folder are not read."""
+    from dataclasses import replace
+
+    by_address = _hcl_suppressions(folder, display)
+    if not by_address:
+        return list(resources)
+    found = []
+    for resource in resources:
+        plain = _INSTANCE_KEY.sub("", resource.name)
+        extra = [s for address, group in by_address.items() if _covers(address, plain)
+                 for s in group]
+        if extra:
+            resource = replace(resource, meta={**resource.meta, "suppressions": [
+                *resource.meta.get("suppressions", ()), *extra]})
+        found.append(resource)
+    return found
+
+
+def _covers(address: str, plain: str) -> bool:
+    return plain == address or (address.startswith("module.") and plain.startswith(address + "."))
+
+
+def _hcl_suppressions(folder: Any, display: Any) -> dict[str, list[Suppression]]:
+    """Block address (``aws_s3_bucket.logs``, ``module.db``) -> its suppression comments, from
+    the ``*.tf`` files of ``folder``; files that cannot be read or parsed are left out (a scan
+    of the folder reports them)."""
+    from hadr_lint.loaders.terraform.parse import HclSyntaxError, parse_blocks
+    from hadr_lint.text import FileTooLarge, read_source
+
+    found: dict[str, list[Suppression]] = {}
+    for file in sorted(folder.glob("*.tf")):
+        try:
+            text = read_source(file)
+            if not mentions(text):
+                continue
+            blocks = parse_blocks(text, str(file))
+        except (FileTooLarge, OSError, UnicodeDecodeError, HclSyntaxError):
+            continue
+        lines = text.splitlines()
+        for block in blocks:
+            if block.type == "resource" and len(block.labels) == 2:
+                address = ".".join(block.labels)
+            elif block.type == "module" and len(block.labels) == 1:
+                address = f"module.{block.labels[0]}"
+            else:
+                continue
+            group = terraform_suppressions(lines, block.line, block.end_line,
+                                           display(file), address)
+            if group:
+                found.setdefault(address, []).extend(group)
+    return found
+
+
+def metadata_near_misses(metadata: Any, file: str, line: int, target: str) -> list[Suppression]:
+    """Metadata keys that look like ``hadr-lint`` but are not (``hadr_lint``, ``HadrLint`` with
+    ``ignore``), and keys under ``hadr-lint`` other than ``ignore``: each an HL003."""
+    if not isinstance(metadata, Mapping):
+        return []
+    found = []
+    for key, value in metadata.items():
+        text = str(key)
+        if text == CFN_KEY:
+            extra = [str(k) for k in value] if isinstance(value, Mapping) else []
+            wrong = [k for k in extra if k != "ignore"]
+            if not isinstance(value, Mapping) or wrong:
+                what = f"key(s) {', '.join(wrong)} under" if wrong else "the value of"
+                found.append(_make((), None, None, file, line, target,
+                                   f"cannot be read: {what} {CFN_KEY}; {CFN_EXPECTED}"))
+        elif re.fullmatch(r"hadr[-_ ]?lint", text, re.IGNORECASE) and (
+                text != "HadrLint" or (isinstance(value, Mapping) and any(
+                    str(k).lower() in ("ignore", "suppress") for k in value))):
+            found.append(_make((), None, None, file, line, target,
+                               f"cannot be read: Metadata key {text!r}; {CFN_EXPECTED}"))
+    return found
 
 
 def metadata_suppressions(entries: Any, file: str, line: int, target: str) -> list[Suppression]:
@@ -231,11 +356,12 @@ def metadata_suppressions(entries: Any, file: str, line: int, target: str) -> li
 
 def _cloudformation(resource) -> list[Suppression]:
     metadata = resource.meta.get("metadata")
-    own = metadata.get("hadr-lint") if isinstance(metadata, Mapping) else None
+    where = (resource.location.file, resource.location.line, resource.name)
+    found = metadata_near_misses(metadata, *where)
+    own = metadata.get(CFN_KEY) if isinstance(metadata, Mapping) else None
     if not isinstance(own, Mapping) or "ignore" not in own:
-        return []
-    return metadata_suppressions(own["ignore"], resource.location.file,
-                                 resource.location.line, resource.name)
+        return found
+    return found + metadata_suppressions(own["ignore"], *where)
 
 
 def collect(results: Iterable[LoadResult]) -> dict[tuple[str, str], list[Suppression]]:
@@ -246,6 +372,9 @@ def collect(results: Iterable[LoadResult]) -> dict[tuple[str, str], list[Suppres
         if "ignore" in result.metadata and result.files:
             template = metadata_suppressions(result.metadata["ignore"], result.files[0], 1,
                                              "template")
+        if "ignore_problems" in result.metadata and result.files:
+            template += [_make((), None, None, result.files[0], line, "template", problem)
+                         for line, problem in result.metadata["ignore_problems"]]
         for resource in result.resources:
             found = list(resource.meta.get("suppressions") or ()) + _cloudformation(resource)
             found += template
@@ -266,7 +395,13 @@ def apply(
     rules: Sequence[LoadedRule],
     severity: Mapping[str, str],
     today: datetime.date,
+    known: Iterable[str] | None = None,
 ) -> Outcome:
+    """Suppress the findings ``index`` covers; report HL001-HL003. ``known``: every rule id that
+    exists (selected or not); a suppression naming none of them is HL003 and suppresses
+    nothing."""
+    if known is not None:
+        index = _with_unknown_ids(index, list(known))
     outcome = Outcome()
     used: set[tuple[Suppression, str]] = set()
     for finding in findings:
@@ -280,6 +415,19 @@ def apply(
     selected = {r.id for r in rules}
     outcome.findings += _reports(everything, used, selected, severity, today, outcome.notes)
     return outcome
+
+
+def _with_unknown_ids(index, known: list[str]):
+    from dataclasses import replace
+
+    from hadr_lint.rulebase import unknown_ids
+
+    checked: dict[Suppression, Suppression] = {}
+    for group in index.values():
+        for s in group:
+            unknown = [] if s.problem else unknown_ids(s.rule_ids, known)
+            checked[s] = replace(s, problem="names " + "; ".join(unknown)) if unknown else s
+    return {key: list(dict.fromkeys(checked[s] for s in group)) for key, group in index.items()}
 
 
 def _id_for(suppression: Suppression, rule_id: str) -> str:

@@ -292,3 +292,73 @@ def test_objectives_schema_agrees_with_the_loader(objectives) -> None:
         except ConfigError:
             by_loader = False
         assert by_schema == by_loader, data
+
+
+# ----- suppression near-misses ------------------------------------------------------------------
+
+NEAR = "fixtures/gate/suppression-near-misses"
+
+
+def scan_json(*args: str) -> tuple[int, dict]:
+    result = invoke("scan", *args, "--format", "json")
+    return result.exit_code, json.loads(result.stdout)
+
+
+def test_suppression_near_misses_are_hl003_and_suppress_nothing() -> None:
+    code, report = scan_json(NEAR, "--select", "HE003,HL")
+    assert code == 1
+    hl003 = {(f["file"].rsplit("/", 1)[-1], f["resource"]): f["message"]
+             for f in report["findings"] if f["rule_id"] == "HL003"}
+    he003 = {(f["file"].rsplit("/", 1)[-1], f["resource"])
+             for f in report["findings"] if f["rule_id"] == "HE003"}
+    expected = {
+        ("main.tf", "aws_s3_bucket.a"): "cannot be read: '# hadr-lint: ignore HE003",
+        ("main.tf", "aws_s3_bucket.b"): "names `all`, which is not supported",
+        ("main.tf", "aws_s3_bucket.c"): "names unknown rule id HE03 (did you mean HE003",
+        ("main.tf", "aws_s3_bucket.d"): "rule ids must look like HA001, not '=HE003'",
+        ("main.tf", "aws_s3_bucket.e"): "cannot be read: '# HADR-LINT:IGNORE HE003",
+        ("stack.yaml", "template"): "cannot be read: Metadata key 'hadr_lint'",
+        ("stack.yaml", "A"): "cannot be read: key(s) Ignore under hadr-lint",
+        ("stack.yaml", "B"): "names `all`, which is not supported",
+        ("stack.yaml", "C"): "names unknown rule id HE03 (did you mean HE003",
+        ("stack.yaml", "D"): "cannot be read: Metadata key 'HadrLint'",
+    }
+    assert set(hl003) == set(expected)
+    for key, text in expected.items():
+        assert text in hl003[key], (key, hl003[key])
+    assert "expected `# hadr-lint:ignore HA001" in hl003[("main.tf", "aws_s3_bucket.a")]
+    # none of them suppressed anything; a prose comment mentioning hadr-lint is no directive
+    assert {("main.tf", f"aws_s3_bucket.{n}") for n in "abcdef"} <= he003
+    assert {("stack.yaml", n) for n in "ABCD"} <= he003
+    assert {(s["resource"]) for s in report["suppressed"]} == {"aws_s3_bucket.g", "E"}
+
+
+def test_unknown_suppressed_id_is_known_when_not_selected() -> None:
+    """HE003 is a rule even when only HL runs: the suppression naming it is not HL003."""
+    code, report = scan_json(NEAR, "--select", "HL")
+    messages = [f["message"] for f in report["findings"]]
+    assert not any("unknown rule id HE003" in m for m in messages)
+    assert any("unknown rule id HE03" in m for m in messages)
+
+
+PLAN = "fixtures/gate/plan-suppressions"
+
+
+def test_hcl_suppressions_apply_to_the_plan_of_that_module() -> None:
+    code, report = scan_json(f"{PLAN}/plan.json", "--select", "HA005,HL")
+    assert code == 0, report["findings"]
+    suppressed = report["suppressed"]
+    assert [s["resource"] for s in suppressed] == ["module.db.aws_db_instance.this[1]"]
+    assert suppressed[0]["reason"] == "reporting copies, rebuilt nightly (RISK-77)"
+    assert suppressed[0]["suppression"]["file"] == f"{PLAN}/main.tf"
+    # without the Terraform files beside it, the plan's finding is reported
+    code, report = scan_json("fixtures/rules/HA005/plan-modules/plan.json", "--select", "HA005")
+    assert code == 1 and report["suppressed"] == []
+
+
+def test_plan_suppression_that_matches_nothing_is_hl002() -> None:
+    result = invoke("scan", f"{PLAN}/plan.json", f"{PLAN}/main.tf", "--select", "HA005,HE001,HL")
+    assert result.exit_code == 1
+    assert (f"{PLAN}/main.tf:9: HL002 suppression of HE001 matches no finding on "
+            "aws_s3_bucket.gone") in result.stdout
+    assert "HA005" not in result.stdout.split("findings (")[0]

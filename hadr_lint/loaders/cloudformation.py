@@ -564,7 +564,21 @@ def _template_metadata(template: Mapping, path: str, errors: list[LoadError]) ->
     own = section.get("hadr-lint")
     if isinstance(own, Mapping) and "ignore" in own:
         metadata["ignore"] = _ignore_entries(own, path, errors)
+    problems = _near_misses(section)
+    if problems:
+        metadata["ignore_problems"] = problems
     return metadata
+
+
+def _near_misses(section: Mapping) -> list[tuple[int, str]]:
+    """(line, what) for template Metadata keys that look like ``hadr-lint`` but are not read as
+    suppressions (see ``hadr_lint.suppress.metadata_near_misses``)."""
+    from hadr_lint.suppress import metadata_near_misses
+
+    plain = {str(k): _plain(v) for k, v in section.items()}
+    lines = {str(k): _line(k) or 1 for k in section}
+    return [(problem.line, problem.problem) for key, value in plain.items()
+            for problem in metadata_near_misses({key: value}, "", lines[key], "template")]
 
 
 def _ignore_entries(own: Mapping, path: str, errors: list[LoadError]) -> list[dict[str, Any]]:

@@ -66,6 +66,7 @@ class FolderReader:
             parse_blocks,
             parse_json_blocks,
         )
+        from hadr_lint.suppress import mentions
         from hadr_lint.text import FileTooLarge, read_source
 
         shown = self.display(path)
@@ -73,7 +74,7 @@ class FolderReader:
         try:
             text = read_source(path, self.max_file_size)
             parse = parse_json_blocks if path.name.endswith(".json") else parse_blocks
-            if "hadr-lint:ignore" in text and parse is parse_blocks:
+            if parse is parse_blocks and mentions(text):
                 self.lines[str(path)] = text.splitlines()
             return self._cached(parse, text, str(path))
         except HclSyntaxError as exc:
