@@ -106,25 +106,46 @@ def _with_objectives(config, strategy, rpo, rto):
 
 
 def _prepare(paths, config_file, variables, var_files, parameters, region, exclude,
-             max_file_size):
+             max_file_size) -> list:
+    """(ScanOptions, Config) per configuration group: each path under the nearest
+    ``.hadr-lint.yaml`` (``hadr_lint.config.config_groups``), or all under ``--config``."""
     from dataclasses import replace
 
-    from hadr_lint.config import find_config
+    from hadr_lint.config import ConfigGroup, config_groups
+    from hadr_lint.discover import SKIP_DIRS
     from hadr_lint.engine import ScanOptions
 
     paths = paths or (Path("."),)
     for path in paths:
         if not path.exists() and not path.is_symlink():
             raise Refused(f"{path}: no such file or folder")
-    config = _load_config(config_file or find_config(paths[0]))
-    if max_file_size:
-        config = replace(config, max_file_size=max_file_size)
-    options = ScanOptions(
-        paths=tuple(paths), var_files=tuple(var_files),
-        variables=_pairs(variables, "--var"), parameters=_pairs(parameters, "--parameter"),
-        region=region, exclude=tuple(exclude), stack_names=_all_stack_names(config),
-    )
-    return options, config
+    groups = ([ConfigGroup(config_file, tuple(paths))] if config_file
+              else config_groups(tuple(paths), frozenset(SKIP_DIRS)))
+    prepared = []
+    for group in groups:
+        config = _load_config(group.config)
+        if max_file_size:
+            config = replace(config, max_file_size=max_file_size)
+        options = ScanOptions(
+            paths=group.paths, var_files=tuple(var_files),
+            variables=_pairs(variables, "--var"), parameters=_pairs(parameters, "--parameter"),
+            region=region, exclude=tuple(exclude), stack_names=_all_stack_names(config),
+            prune=group.prune,
+        )
+        prepared.append((options, config))
+    return prepared
+
+
+def _one_group(prepared: list):
+    """report and graph judge a whole picture under one configuration."""
+    if len(prepared) > 1:
+        from hadr_lint.engine import display_path
+
+        names = ", ".join(display_path(Path(c.path)) if c.path else "(defaults)"
+                          for _, c in prepared)
+        raise Refused(f"the paths fall under different configurations ({names}): pass "
+                      "--config FILE or run once per configuration")
+    return prepared[0]
 
 
 def _load_config(path: Path | None):
@@ -252,32 +273,41 @@ def scan(paths, config_file, variables, var_files, parameters, region, exclude, 
     from dataclasses import replace
 
     from hadr_lint import baseline
-    from hadr_lint.engine import exit_code
+    from hadr_lint.engine import exit_code, merge
     from hadr_lint.engine import scan as run_scan
     from hadr_lint.report import formatter
 
     _writable(output, "--output")
     _writable(write_baseline, "--write-baseline")
-    options, config = _prepare(paths, config_file, variables, var_files, parameters, region,
-                               exclude, max_file_size)
-    config = _with_objectives(config, strategy, rpo, rto)
-    rules, known = _rules(rules_dir, select, ignore, config)
-    options = replace(options, baseline=baseline_file, today=today.date() if today else None,
-                      known_rules=known)
+    runs = []
+    for options, config in _prepare(paths, config_file, variables, var_files, parameters,
+                                    region, exclude, max_file_size):
+        config = _with_objectives(config, strategy, rpo, rto)
+        rules, known = _rules(rules_dir, select, ignore, config)
+        options = replace(options, baseline=baseline_file, known_rules=known,
+                          today=today.date() if today else None)
+        runs.append((options, config, rules))
     checkov = _find_checkov(checkov_path) if with_checkov or checkov_path else None
-    try:
-        result = run_scan(options, config, rules)
-    except baseline.BaselineError as exc:
-        raise click.UsageError(str(exc)) from None
+    results = []
+    for options, config, rules in runs:
+        try:
+            results.append(run_scan(options, config, rules))
+        except baseline.BaselineError as exc:
+            raise click.UsageError(str(exc)) from None
+    codes = [exit_code(r, fail_on or c.fail_on) for r, (_, c, _) in zip(results, runs,
+                                                                          strict=True)]
+    result = merge(results)
     if checkov:
         from hadr_lint.integrations.checkov import scan_with_checkov
 
-        result = scan_with_checkov(result, options.paths, rules, checkov)
+        result = scan_with_checkov(result, tuple(paths) or (Path("."),), result.rules, checkov)
+        codes.append(exit_code(replace(result, findings=(), errors=()),
+                               fail_on or runs[0][1].fail_on))
     nothing = _found_nothing(paths, result)
     if write_baseline:
         _write_baseline(write_baseline, result, output_format, output, show_unknown)
     _emit(formatter(output_format)(result, show_unknown), output)
-    sys.exit(max(nothing, exit_code(result, fail_on or config.fail_on)))
+    sys.exit(max(nothing, *codes))
 
 
 def _write_baseline(path: Path, result, output_format: str, output: Path | None,
@@ -318,8 +348,8 @@ def report(paths, config_file, variables, var_files, parameters, region, exclude
     from hadr_lint.report.posture import render
 
     _writable(output, "--output")
-    options, config = _prepare(paths, config_file, variables, var_files, parameters, region,
-                               exclude, max_file_size)
+    options, config = _one_group(_prepare(paths, config_file, variables, var_files, parameters,
+                                          region, exclude, max_file_size))
     config = _with_objectives(config, strategy, rpo, rto)
     rules, known = _rules((), select, ignore, config, pseudo=False)
     result = run_scan(replace(options, known_rules=known), config, rules)
@@ -370,8 +400,8 @@ def graph(paths, config_file, variables, var_files, parameters, region, exclude,
     from hadr_lint.report.graph_out import render
 
     _writable(output, "--output")
-    options, config = _prepare(paths, config_file, variables, var_files, parameters, region,
-                               exclude, max_file_size)
+    options, config = _one_group(_prepare(paths, config_file, variables, var_files, parameters,
+                                          region, exclude, max_file_size))
     rules, known = _rules((), select, ignore, config, pseudo=False)
     result = run_scan(replace(options, known_rules=known), config, rules)
     nothing = _found_nothing(paths, result)

@@ -43,8 +43,9 @@ class Config:
     objective_overrides: Mapping[str, Any] = field(default_factory=dict)
 
 
-def find_config(start: Path) -> Path | None:
-    """The nearest config file from ``start`` up to the repository root (a ``.git`` folder)."""
+def find_config(start: Path, stop: Path | None = None) -> Path | None:
+    """The nearest config file from ``start`` up to ``stop`` (default: the repository root, a
+    folder holding ``.git``), both included."""
     folder = start.resolve()
     if folder.is_file():
         folder = folder.parent
@@ -52,9 +53,67 @@ def find_config(start: Path) -> Path | None:
         for name in CONFIG_NAMES:
             if (candidate / name).is_file():
                 return candidate / name
-        if (candidate / ".git").exists():
+        if (candidate / ".git").exists() or candidate == stop:
             return None
     return None
+
+
+def search_boundary(path: Path) -> Path:
+    """Where the search for ``path``'s configuration stops: the enclosing git work tree's root;
+    without git, the current folder when ``path`` is below it, else the scanned folder."""
+    real = path.resolve()
+    folder = real if real.is_dir() else real.parent
+    for candidate in (folder, *folder.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    cwd = Path.cwd().resolve()
+    return cwd if cwd == folder or cwd in folder.parents else folder
+
+
+@dataclass(frozen=True)
+class ConfigGroup:
+    """Scan paths judged under one configuration file (None: the defaults); ``prune``: folders
+    below them that have a configuration of their own (another group)."""
+
+    config: Path | None
+    paths: tuple[Path, ...]
+    prune: tuple[Path, ...] = ()
+
+
+def config_groups(paths: tuple[Path, ...], skip: frozenset[str] = frozenset()) -> list[ConfigGroup]:
+    """Each file under the nearest configuration between its folder and the search boundary
+    (``search_boundary``), as ruff does: a folder with a configuration of its own inside a
+    scanned folder is scanned under it. The groups do not depend on the order of ``paths``."""
+    groups: dict[Path | None, tuple[list[Path], list[Path]]] = {}
+
+    def add(config: Path | None, path: Path, prune: list[Path]) -> None:
+        found, pruned = groups.setdefault(config, ([], []))
+        found.append(path)
+        pruned.extend(prune)
+
+    for path in paths:
+        nested = _nested_configs(path, skip) if path.is_dir() else {}
+        add(find_config(path, search_boundary(path)), path, list(nested))
+        for folder, config in nested.items():
+            add(config, folder, [f for f in nested if folder in f.parents])
+    ordered = sorted(groups.items(), key=lambda item: str(item[0] or ""))
+    return [ConfigGroup(config, tuple(found), tuple(dict.fromkeys(pruned)))
+            for config, (found, pruned) in ordered]
+
+
+def _nested_configs(folder: Path, skip: frozenset[str]) -> dict[Path, Path]:
+    """Folder -> its configuration file, for the folders strictly below ``folder``."""
+    import os
+
+    found = {}
+    for base, dirs, files in os.walk(folder, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if d not in skip)
+        if Path(base) == folder:
+            continue
+        name = next((n for n in CONFIG_NAMES if n in files), None)
+        if name:
+            found[Path(base)] = Path(base) / name
+    return found
 
 
 def load_config(path: Path | None) -> Config:

@@ -49,13 +49,17 @@ def escapes(path: Path, roots: list[Path]) -> bool:
     return path.is_symlink() and not _inside(path, roots)
 
 
-def discover(paths: list[Path], exclude: tuple[str, ...] = ()) -> Discovered:
+def discover(paths: list[Path], exclude: tuple[str, ...] = (),
+             prune: tuple[Path, ...] = ()) -> Discovered:
+    """The files below ``paths``; ``prune``: folders not to enter (they hold a configuration of
+    their own and are scanned under it)."""
     found = Discovered()
     roots = roots_of(paths)
     folders: dict[Path, None] = {}
     documents: dict[Path, None] = {}
+    pruned = frozenset(p.resolve() for p in prune)
     for path in paths:
-        for file in _walk(path, exclude, found):
+        for file in _walk(path, exclude, found, pruned):
             if escapes(file, roots):
                 found.skipped.append(f"{file}: symbolic link to outside the scanned tree")
                 continue
@@ -68,7 +72,8 @@ def discover(paths: list[Path], exclude: tuple[str, ...] = ()) -> Discovered:
     return found
 
 
-def _walk(path: Path, exclude: tuple[str, ...], found: Discovered):
+def _walk(path: Path, exclude: tuple[str, ...], found: Discovered,
+          pruned: frozenset[Path] = frozenset()):
     if path.is_file() or (path.is_symlink() and not path.is_dir()):
         if not _excluded(path, exclude):
             yield path
@@ -80,6 +85,7 @@ def _walk(path: Path, exclude: tuple[str, ...], found: Discovered):
         base = Path(folder)
         dirs[:] = sorted(
             d for d in dirs if d not in SKIP_DIRS and not _excluded(base / d, exclude)
+            and not (pruned and (base / d).resolve() in pruned)
         )
         for name in sorted(files):
             file = base / name

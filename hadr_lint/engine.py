@@ -41,6 +41,7 @@ class ScanOptions:
     baseline: Path | None = None
     stack_names: Mapping[str, str] = field(default_factory=dict)  # resolved template path
     known_rules: tuple[str, ...] = ()  # every rule id that exists, selected or not
+    prune: tuple[Path, ...] = ()  # folders with a configuration of their own: not entered
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ class ScanResult:
     baselined: tuple[Finding, ...] = ()  # hidden by --baseline
     fixed: tuple[Mapping[str, Any], ...] = ()  # baseline entries no longer found
     external: tuple[Any, ...] = ()  # integrations.checkov.ExternalRun (--with-checkov)
+    configs: tuple[str, ...] = ()  # the configuration files the findings were judged under
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -88,7 +90,8 @@ PER_TEMPLATE_KEYS = ("exports", "imports", "unnamed_exports", "outputs", "nests"
 
 
 def load_all(options: ScanOptions, config: Config) -> list[LoadResult]:
-    found = discover(scan_paths(options.paths), tuple(options.exclude) + tuple(config.exclude))
+    found = discover(scan_paths(options.paths), tuple(options.exclude) + tuple(config.exclude),
+                     options.prune)
     results = guarded("terraform", lambda: load_terraform(found.terraform_folders, options,
                                                             config), many=True)
     documents = [guarded(display_path(document),
@@ -389,8 +392,50 @@ def scan(options: ScanOptions, config: Config, rules: list[LoadedRule]) -> ScanR
         metadata=metadata,
         graph=graph,
         config=config,
+        configs=(display_path(Path(config.path)),) if config.path else (),
     )
     return gate(result, results, options, config)
+
+
+def merge(results: list[ScanResult]) -> ScanResult:
+    """One result from the scans of several configuration groups (see
+    ``hadr_lint.config.config_groups``); its graph holds every group's resources, its ``config``
+    is the first group's."""
+    if len(results) == 1:
+        return results[0]
+    from hadr_lint.graph import Graph
+
+    def joined(name: str) -> tuple:
+        return tuple(item for r in results for item in getattr(r, name))
+
+    resources = tuple(sorted(joined("resources"), key=lambda r: r.address))
+    metadata: dict[str, Any] = {}
+    for result in results:
+        for key, value in result.metadata.items():
+            if key == "objectives":
+                metadata.setdefault(key, {}).update(value)
+            else:
+                metadata.setdefault(key, value)
+    return dataclasses.replace(
+        results[0],
+        findings=tuple(sorted(joined("findings"),
+                              key=lambda f: (f.file, f.line, f.rule_id, f.resource))),
+        unknowns=tuple(sorted(joined("unknowns"),
+                              key=lambda u: (u.file, u.line, u.rule_id, u.resource))),
+        errors=tuple(sorted(set(joined("errors")), key=lambda e: (e.file, e.line or 0,
+                                                                  e.message))),
+        notes=tuple(dict.fromkeys(joined("notes"))),
+        files=tuple(sorted(set(joined("files")))),
+        resources=resources,
+        rules=tuple({r.id: r for r in joined("rules")}.values()),
+        metadata=metadata,
+        graph=Graph(list(resources)),
+        suppressed=joined("suppressed"),
+        baselined=joined("baselined"),
+        fixed=joined("fixed"),
+        external=joined("external"),
+        configs=tuple(dict.fromkeys(joined("configs"))),
+    )
 
 
 def with_objectives(config: Config, results: list[LoadResult]) -> tuple[Config, list[LoadError]]:

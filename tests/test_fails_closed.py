@@ -362,3 +362,82 @@ def test_plan_suppression_that_matches_nothing_is_hl002() -> None:
     assert (f"{PLAN}/main.tf:9: HL002 suppression of HE001 matches no finding on "
             "aws_s3_bucket.gone") in result.stdout
     assert "HA005" not in result.stdout.split("findings (")[0]
+
+
+# ----- configuration per file ------------------------------------------------------------------
+
+def two_services(root: Path) -> tuple[Path, Path]:
+    """services/a (HA005 lowered to a note) and services/b (HA005 as it is), the same code."""
+    for name, config in (("a", {"select": ["HA005"], "severity": {"HA005": "note"}}),
+                         ("b", {"select": ["HA005"]})):
+        folder = root / "services" / name
+        shutil.copytree(ROOT / SEED / "broken", folder)
+        (folder / ".hadr-lint.yaml").write_text(yaml.safe_dump(config))
+    (root / ".git").mkdir()  # the repository root: the search for configurations stops here
+    return root / "services" / "a", root / "services" / "b"
+
+
+def severities(output: str) -> dict[str, str]:
+    found = re.findall(r"^services/(\w)/main\.tf:\d+: HA005 .*\((\w+)\)$", output, re.M)
+    return dict(found)
+
+
+def test_each_file_is_judged_under_its_nearest_config(tmp_path: Path, monkeypatch) -> None:
+    two_services(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    a, b = "services/a/main.tf", "services/b/main.tf"
+    first = invoke("scan", a, b)
+    second = invoke("scan", b, a)
+    assert first.exit_code == second.exit_code == 1, first.output
+    assert severities(first.stdout) == severities(second.stdout) == {"a": "note", "b": "error"}
+    assert first.stdout == second.stdout
+    assert first.stdout.rstrip().endswith(
+        "configuration: services/a/.hadr-lint.yaml, services/b/.hadr-lint.yaml")
+    alone = invoke("scan", a)  # a's note does not fail under a's fail_on (warning)
+    assert alone.exit_code == 0, alone.output
+
+
+def test_folder_scan_uses_nested_configs(tmp_path: Path, monkeypatch) -> None:
+    two_services(tmp_path)
+    (tmp_path / ".hadr-lint.yaml").write_text(yaml.safe_dump({"select": ["HA001"]}))
+    monkeypatch.chdir(tmp_path)
+    result = invoke("scan", ".")
+    assert severities(result.stdout) == {"a": "note", "b": "error"}
+    assert " HA001 " not in result.stdout  # the root's select reaches neither service
+    forced = invoke("scan", ".", "--config", ".hadr-lint.yaml")  # --config: one for all
+    assert severities(forced.stdout) == {} and " HA001 " in forced.stdout
+
+
+def test_config_search_stops_at_the_repository_root(tmp_path: Path, monkeypatch) -> None:
+    outer = tmp_path / ".hadr-lint.yaml"
+    outer.write_text(yaml.safe_dump({"select": ["XX1"]}))  # would be refused if it were read
+    repo = tmp_path / "repo"
+    shutil.copytree(ROOT / SEED / "broken", repo / "infra")
+    (repo / ".git").mkdir()
+    monkeypatch.chdir(repo)
+    result = invoke("scan", "infra", "--select", "HA005")
+    assert result.exit_code == 1, result.output
+    assert "configuration:" not in result.stdout
+
+
+def test_config_search_without_git_stops_at_the_scanned_folder(tmp_path: Path,
+                                                              monkeypatch) -> None:
+    (tmp_path / ".hadr-lint.yaml").write_text(yaml.safe_dump({"select": ["XX1"]}))
+    shutil.copytree(ROOT / SEED / "broken", tmp_path / "infra")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    result = invoke("scan", tmp_path / "infra", "--select", "HA005")
+    assert result.exit_code == 1, result.output
+    monkeypatch.chdir(tmp_path)  # from the folder of the configuration, it applies
+    assert invoke("scan", "infra", "--select", "HA005").exit_code == 2
+
+
+def test_report_refuses_paths_under_different_configs(tmp_path: Path, monkeypatch) -> None:
+    two_services(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    result = invoke("report", "services/a", "services/b")
+    assert result.exit_code == 2
+    assert "the paths fall under different configurations (services/a/.hadr-lint.yaml, " \
+           "services/b/.hadr-lint.yaml)" in one_line(result.stderr)
+    assert invoke("report", "services/a").exit_code == 0

@@ -94,3 +94,57 @@ def test_try_repo_fails_on_bad_change_and_passes_on_good(tmp_path: Path) -> None
     assert "Failed" in bad.stdout
     assert "infra/web/main.tf:80: HA005 RDS DB instance is not Multi-AZ" in bad.stdout, bad.stdout
     assert "legacy_reports" not in bad.stdout, bad.stdout
+
+
+def run_hooks(repo: Path, *files: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PRE_COMMIT_HOME=str(repo.parent / "pre-commit-home"))
+    env.pop("PYTHONPATH", None)
+    return subprocess.run(["pre-commit", "run", "--files", *files], cwd=repo, env=env,
+                          capture_output=True, text=True, timeout=600)
+
+
+@pytest.mark.skipif((shutil.which("pre-commit") is None or shutil.which("git") is None)
+                    and not os.environ.get("CI"),
+                    reason="needs pre-commit (a test extra) and git; never skipped in CI")
+def test_monorepo_each_service_under_its_own_config(tmp_path: Path) -> None:
+    """`pre-commit run --files` over two services, each with its own .hadr-lint.yaml: each
+    file is judged under its own service's configuration, whatever the order of the files."""
+    hook_repo = hook_snapshot(tmp_path / "hook")
+    revision = subprocess.run(["git", "rev-parse", "HEAD"], cwd=hook_repo, check=True,
+                              capture_output=True, text=True).stdout.strip()
+    repo = tmp_path / "monorepo"
+    for service in ("billing", "search"):
+        shutil.copytree(ROOT / "fixtures" / "gate" / "precommit", repo / "services" / service)
+    # billing accepts a single-AZ database (a note does not fail); search does not
+    (repo / "services" / "billing" / ".hadr-lint.yaml").write_text(yaml.safe_dump(
+        {"select": ["HA005"], "severity": {"HA005": "note"}}))
+    (repo / "services" / "search" / ".hadr-lint.yaml").write_text(yaml.safe_dump(
+        {"select": ["HA005"]}))
+    (repo / ".pre-commit-config.yaml").write_text(yaml.safe_dump({"repos": [{
+        "repo": str(hook_repo), "rev": revision, "hooks": [{"id": "hadr-lint"}]}]}))
+    git(repo, "init", "-q")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "two services")
+    for service in ("billing", "search"):
+        main_tf = repo / "services" / service / "main.tf"
+        main_tf.write_text(main_tf.read_text().replace("multi_az             = true",
+                                                       "multi_az             = false"))
+    billing, search = "services/billing/main.tf", "services/search/main.tf"
+    lines = (repo / billing).read_text().splitlines()
+    line = next(i for i, text in enumerate(lines, 1) if '"aws_db_instance" "main"' in text)
+
+    both = run_hooks(repo, billing, search)
+    assert both.returncode == 1, both.stdout + both.stderr
+    assert (f"{billing}:{line}: HA005 RDS DB instance is not Multi-AZ: a zone failure takes it "
+            "down [aws_db_instance.main] (note)") in both.stdout
+    assert (f"{search}:{line}: HA005 RDS DB instance is not Multi-AZ: a zone failure takes it "
+            "down [aws_db_instance.main] (error)") in both.stdout
+    assert ("configuration: services/billing/.hadr-lint.yaml, "
+            "services/search/.hadr-lint.yaml") in both.stdout
+    reversed_order = run_hooks(repo, search, billing)
+    assert reversed_order.returncode == 1
+    assert reversed_order.stdout in both.stdout  # the first run also installed the hook
+
+    alone = run_hooks(repo, billing)
+    assert alone.returncode == 0, alone.stdout + alone.stderr
+    assert "Passed" in alone.stdout

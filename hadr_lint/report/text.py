@@ -54,4 +54,6 @@ def summary(result: ScanResult, show_unknown: bool) -> str:
         text += f"; {len(result.suppressed)} suppressed"
     if result.baselined or result.fixed:
         text += f"; {len(result.baselined)} in the baseline, {len(result.fixed)} fixed since"
+    if result.configs:
+        text += f"; configuration: {', '.join(result.configs)}"
     return text
