@@ -8,7 +8,8 @@ Public API (rules and the objectives work use it):
   by a plan we cannot see). Resources no selection selects are absent.
 * ``is_covered(graph, resource) -> True | False | Unknown``: True when some selection selects it,
   an ``Unknown`` (with the reason) when a selection might (an unknown ARN list, unknown tags, a
-  condition that cannot be evaluated), False when no selection can.
+  condition that cannot be evaluated, a selection or plan that may not exist), False when no
+  selection can.
 * ``find_store(graph, value, kinds)``: the scanned resource a Ref, id, name or ARN designates.
 * ``arn_parts(value)``: ``{partition, service, region, account, resource}`` of an ARN string.
 
@@ -25,7 +26,7 @@ import fnmatch
 import weakref
 from typing import Any
 
-from hadr_lint.model import Ref, Resource, Unknown
+from hadr_lint.model import Ref, Resource, Unknown, existence
 
 BACKUP_KINDS = (
     "db_instance", "db_cluster", "dynamodb_table", "efs_file_system", "s3_bucket",
@@ -228,10 +229,13 @@ class _Coverage:
 
     def add(self, graph, selection: Resource, resource: Resource) -> None:
         verdict = selects(graph, selection, resource)
+        plan = graph.resolve(selection.get("plan"))
+        plan = plan if plan is not None and plan.kind == "backup_plan" else None
+        if verdict is True:  # a selection or plan that may not exist proves nothing
+            verdict = all_of([existence(selection), existence(plan) if plan else True])
         if verdict is True:
             plans = self.plans.setdefault(resource.address, [])
-            plan = graph.resolve(selection.get("plan"))
-            if plan is not None and plan.kind == "backup_plan" and plan not in plans:
+            if plan is not None and plan not in plans:
                 plans.append(plan)
         elif isinstance(verdict, Unknown):
             self.unknown.setdefault(resource.address, verdict)

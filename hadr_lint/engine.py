@@ -239,7 +239,9 @@ def load_document(path: Path, options: ScanOptions, config: Config,
             return plan
     if "Resources" in text or "AWSTemplateFormatVersion" in text:
         stack = options.stack_names.get(str(path.resolve()))
-        return _load_cloudformation(shown, text, options, stack, exports or {}, nesting)
+        region = options.region or primary_region(path, config)
+        return _load_cloudformation(shown, text, options, stack, exports or {}, nesting,
+                                    region)
     return LoadResult()
 
 
@@ -268,12 +270,24 @@ def _load_plan(shown: str, text: str) -> LoadResult | None:
     return namespaced(load_plan(shown, data, text), shown)
 
 
+def primary_region(path: Path, config: Config) -> str | None:
+    """The ``primary_region`` the configuration declares for a template's workload: where the
+    template is deployed when ``--region`` does not say (``AWS::Region`` and its conditions)."""
+    from hadr_lint.objectives.declare import ObjectivesError, declared_for
+
+    try:
+        return declared_for(path, config).primary_region
+    except ObjectivesError:  # reported where objectives are checked
+        return None
+
+
 def _load_cloudformation(shown: str, text: str, options: ScanOptions, stack: str | None,
-                         exports: Mapping[str, Any], nesting: Any) -> LoadResult:
+                         exports: Mapping[str, Any], nesting: Any,
+                         region: str | None) -> LoadResult:
     from hadr_lint import cache
     from hadr_lint.loaders import cloudformation
 
-    parameters, region = dict(options.parameters), options.region
+    parameters = dict(options.parameters)
     entry = cache.key("cloudformation", shown, cache.digest(text), sorted(parameters.items()),
                       region, stack, sorted(exports.items()), nesting)
     return cache.memo(entry, lambda: cloudformation.load_file(
@@ -296,6 +310,9 @@ def run_rules(rules: list[LoadedRule], graph: Any, config: Config):
             if isinstance(outcome, RuleCrash):
                 crashes.append(LoadError(f"rule {outcome.rule_id}", None,
                                          f"rule crashed: {outcome.message}"))
+            elif isinstance(outcome, Problem) and outcome.resource.may_not_exist:
+                note = to_unknown(rule, maybe_absent(outcome))
+                unknowns.setdefault((note.rule_id, note.resource, note.reason), note)
             elif isinstance(outcome, Problem):
                 finding = to_finding(rule, outcome, config)
                 findings.setdefault(
@@ -306,6 +323,12 @@ def run_rules(rules: list[LoadedRule], graph: Any, config: Config):
     ordered = sorted(findings.values(), key=lambda f: (f.file, f.line, f.rule_id, f.resource))
     notes = sorted(unknowns.values(), key=lambda u: (u.file, u.line, u.rule_id, u.resource))
     return tuple(ordered), tuple(notes), tuple(crashes)
+
+
+def maybe_absent(problem: Problem) -> Unverified:
+    """A finding on a resource that may not exist is not certain: unverified, with why."""
+    resource = problem.resource
+    return Unverified(resource, f"{resource.may_not_exist}; if it exists: {problem.message}")
 
 
 def checked(rule: LoadedRule, graph: Any, config: Config):

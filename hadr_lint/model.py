@@ -118,6 +118,10 @@ class Resource:
     keys in HCL mode, the full address in plan mode, the logical id in CloudFormation).
     ``raw`` holds the attributes under the provider's own names; ``attributes`` holds the
     canonical ones (filled by ``hadr_lint.normalise``), the only ones rules may read.
+    ``may_not_exist`` is empty when the resource certainly exists, else why it may not (a
+    Terraform ``count``/``for_each`` that is unknown, a CloudFormation ``Condition`` that cannot
+    be decided): "exists only if var.create_db is true". Such a resource also stands for an
+    unknown number of instances (0 or more). See ``existence``.
     """
 
     address: str
@@ -131,9 +135,18 @@ class Resource:
     source: str = "terraform"
     module: str = ""
     meta: Mapping[str, Any] = field(default_factory=dict)
+    may_not_exist: str = ""
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.attributes.get(key, default)
+
+
+def existence(resource: Resource) -> Any:
+    """True when ``resource`` certainly exists, else an Unknown saying why it may not: a resource
+    that may not exist never proves that something is present (a backup, a copy, a partner)."""
+    if not resource.may_not_exist:
+        return True
+    return Unknown(f"{resource.name} may not exist: {resource.may_not_exist}")
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from typing import Any
 
 from hadr_lint.rules._region import find_store, region_of, value_region
 
-from hadr_lint.model import Unknown
+from hadr_lint.model import Unknown, existence
 from hadr_lint.ruleutil import is_set
 
 
@@ -38,7 +38,8 @@ def _pointing(graph, kind: str, attribute: str, store, kinds: tuple[str, ...]):
 
 
 def _regions_of(resources, config) -> list[Any]:
-    return [region_of(r, config) for r in resources]
+    """The region of each copy; a copy that may not exist is no certain copy (an Unknown)."""
+    return [region_of(r, config) if existence(r) is True else existence(r) for r in resources]
 
 
 # ----- RDS ---------------------------------------------------------------------------------------
@@ -79,11 +80,13 @@ def _global_group(graph, cluster) -> Any:
         return Unknown(f"global cluster of {cluster.name}: {value.reason}")
     if value is not None:
         target = find_store(graph, value, ("db_global_cluster",))
+        if target is not None and existence(target) is not True:
+            return existence(target)
         return target.address if target is not None else str(value)
     for glob in graph.resources("db_global_cluster"):
         source = glob.get("source_cluster")
         if source is not None and find_store(graph, source, ("db_cluster",)) is cluster:
-            return glob.address
+            return glob.address if existence(glob) is True else existence(glob)
     return None
 
 
@@ -102,9 +105,11 @@ def _s3(graph, bucket, config):
         return True, []
     destinations = _listed(bucket.get("replication_destinations"))
     configs, unknown = _pointing(graph, "s3_replication", "bucket", bucket, ("s3_bucket",))
-    for item in configs:
-        destinations += _listed(item.get("destinations"))
     regions = [value_region(graph, d, config, ("s3_bucket",)) for d in destinations]
+    for item in configs:
+        found = [value_region(graph, d, config, ("s3_bucket",))
+                 for d in _listed(item.get("destinations"))]
+        regions += found if existence(item) is True else [existence(item)] * len(found)
     return role, regions + unknown
 
 
@@ -130,10 +135,14 @@ def _bucket_role(graph, bucket) -> Any:
 
 def _replication_index(graph) -> tuple[set[str], Unknown | None]:
     """The addresses of the buckets replication copies to, resolved once per scan, and the
-    first destination that cannot be resolved (it may be any bucket)."""
+    first destination that cannot be resolved (it may be any bucket), or whose replication may
+    not exist (then that bucket may be a copy, or not)."""
     destinations: set[str] = set()
     unknown = None
     for source in graph.resources("s3_bucket", "s3_replication"):
+        if existence(source) is not True:
+            unknown = unknown or _maybe_destination(graph, source)
+            continue
         for key in ("replication_destinations", "destinations"):
             for item in _listed(source.get(key)):
                 if isinstance(item, Unknown):
@@ -144,6 +153,15 @@ def _replication_index(graph) -> tuple[set[str], Unknown | None]:
                     if found is not None:
                         destinations.add(found.address)
     return destinations, unknown
+
+
+def _maybe_destination(graph, source) -> Unknown | None:
+    """An Unknown when ``source`` (which may not exist) names replication destinations."""
+    for key in ("replication_destinations", "destinations"):
+        if _listed(source.get(key)):
+            return Unknown(f"{source.name} copies to a bucket that may be this one: "
+                           f"{existence(source).reason}")
+    return None
 
 
 # ----- log deliveries ----------------------------------------------------------------------------
@@ -193,6 +211,7 @@ def _delivery_index(graph) -> tuple[dict[str, list], list]:
             if isinstance(item, Unknown):
                 undecided.append((order, source, what, item, own))
             elif item is not None and enabled is not False:
+                enabled = enabled if existence(source) is True else existence(source)
                 target = find_store(graph, item, ("s3_bucket",))
                 if target is not None and target.address != own:
                     targeted.setdefault(target.address, []).append((order, source, what,
@@ -229,14 +248,15 @@ def _efs(graph, fs, config):
     for item in graph.resources("efs_replication"):
         for dest in _listed(item.get("destination_file_systems")):
             if not isinstance(dest, Unknown) and graph.resolve(dest) is fs:
-                return True, []
+                return existence(item), []
     own = region_of(fs, config)
     regions = [own if r is None else r for r in _listed(fs.get("replication_regions"))]
     configs, unknown = _pointing(graph, "efs_replication", "file_system", fs,
                                  ("efs_file_system",))
     for item in configs:
-        here = region_of(item, config)
-        regions += [here if r is None else r for r in _listed(item.get("destination_regions"))]
+        here = region_of(item, config) if existence(item) is True else existence(item)
+        regions += [here if r is None or existence(item) is not True else r
+                    for r in _listed(item.get("destination_regions"))]
     return False, regions + unknown
 
 

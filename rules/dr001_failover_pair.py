@@ -119,8 +119,8 @@ def _index(failover):
     """Computed once, so that finding partners stays linear in the number of records: the
     (key, type) pairs present (None when a value cannot be hashed), and for each wanted type the
     records that may be of that type."""
-    try:
-        pairs = {(e.key, e.get("failover")) for e in failover}
+    try:  # a record that may not exist is no certain partner
+        pairs = {(e.key, e.get("failover")) for e in failover if not e.resource.may_not_exist}
     except TypeError:
         pairs = None
     candidates = {wanted: [e for e in failover if e.get("failover") == wanted
@@ -136,9 +136,16 @@ def _partner(entry, kind, index):
         return
     wanted = OTHER[kind]
     if (key, wanted) in pairs if pairs is not None else any(
-            e.key == key and e.get("failover") == wanted for e in failover if e is not entry):
+            e.key == key and e.get("failover") == wanted and not e.resource.may_not_exist
+            for e in failover if e is not entry):
         return
     doubtful = [e for e in candidates[wanted] if e is not entry and maybe_same(entry, e)]
+    maybe = [e for e in doubtful if e.resource.may_not_exist and e.key == key]
+    if maybe:
+        yield unverified(entry.resource, f"{entry.label}: its {wanted} partner "
+                         f"{maybe[0].resource.name} may not exist: "
+                         f"{maybe[0].resource.may_not_exist}")
+        return
     if doubtful:
         yield unverified(entry.resource, f"{entry.label}: its {wanted} partner may be "
                          f"{doubtful[0].resource.name}, written differently")

@@ -68,7 +68,7 @@ from __future__ import annotations
 
 from hadr_lint.rules._region import find_store, is_covered
 
-from hadr_lint.model import Unknown
+from hadr_lint.model import Unknown, existence
 from hadr_lint.rulebase import Rule, problem, unverified
 from hadr_lint.ruleutil import is_set
 
@@ -151,17 +151,20 @@ def _dynamodb(graph, table):
 
 
 def _efs(graph, fs):
+    statuses = [fs.get("backup_policy")]
     for item in graph.resources("efs_replication"):
         dests = item.get("destination_file_systems")
         if isinstance(dests, list) and any(graph.resolve(d) is fs for d in dests):
-            return None
-    statuses = [fs.get("backup_policy")]
+            if existence(item) is True:
+                return None
+            statuses.append(existence(item))  # a replica, if its replication exists
     for policy in graph.resources("efs_backup_policy"):
         target = policy.get("file_system")
         if isinstance(target, Unknown):
             statuses.append(Unknown(f"{policy.name}: {target.reason}"))
         elif find_store(graph, target, ("efs_file_system",)) is fs:
-            statuses.append(policy.get("status"))
+            statuses.append(policy.get("status") if existence(policy) is True
+                            else existence(policy))
     if "ENABLED" in statuses:
         return True
     unknown = next((s for s in statuses if isinstance(s, Unknown)), False)

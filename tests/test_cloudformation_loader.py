@@ -284,7 +284,8 @@ def test_if_branches(intrinsics):
     assert peer["Ipv6"] == "yes"
     assert "Gone" not in peer
     assert peer["Either"] == "same"  # undecided, both branches equal
-    assert peer["Undecided"] == Unknown("condition HasStage cannot be decided")
+    assert peer["Undecided"] == Unknown("condition HasStage cannot be decided (parameter Stage "
+                                        "has no value)")
 
 
 def test_unsupported_functions_are_unknown_with_reason(intrinsics):

@@ -67,6 +67,7 @@ class _Context:
     exports: Mapping[str, Any] = field(default_factory=dict)  # other templates' Outputs
     nested_outputs: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # by stack id
     sam_globals: Mapping[str, Any] = field(default_factory=dict)  # SAM ``Globals`` section
+    condition_section: Mapping[str, Any] = field(default_factory=dict)  # as written
 
 
 # ---------------------------------------------------------------------------------------------
@@ -235,7 +236,8 @@ def _load(
         nested_outputs=stack.nesting.outputs,
         sam_globals=_mapping(template.get("Globals")),
     )
-    ctx = replace(ctx, conditions=_Conditions(sections["Conditions"], ctx).evaluate_all())
+    ctx = replace(ctx, conditions=_Conditions(sections["Conditions"], ctx).evaluate_all(),
+                  condition_section={str(k): v for k, v in sections["Conditions"].items()})
     omitted = frozenset(
         n for n, (_, _, body) in declared.items() if _condition_of(body, ctx) is False
     )
@@ -447,9 +449,7 @@ def _condition_of(body: Mapping, ctx: _Context) -> bool | None:
 def _resource(
     name: str, key: Any, body: Mapping, ctx: _Context, lines: list[str], errors: list[LoadError]
 ) -> Resource:
-    raw = _resolve(body.get("Properties", {}), ctx, 0)
-    if raw is _NO_VALUE:
-        raw = {}
+    raw = _properties(body.get("Properties", {}), ctx, 0)
     if not isinstance(raw, dict):
         errors.append(LoadError(ctx.path, _line(key), _properties_error(name, raw)))
         raw = {}
@@ -462,7 +462,42 @@ def _resource(
         region=ctx.region or Unknown(REGION_UNKNOWN),
         source="cloudformation",
         meta=_resource_meta(body, ctx),
+        may_not_exist=_existence(body, ctx),
     )
+
+
+def _properties(value: Any, ctx: _Context, depth: int) -> Any:
+    """A resource's Properties. ``Ref AWS::NoValue`` there means no properties ({}), so an
+    undecidable ``Fn::If`` between a mapping and nothing makes each of its keys unknown."""
+    arg = _if_arg(value)
+    if arg is None or depth > MAX_DEPTH:
+        resolved = _resolve(value, ctx, depth)
+        return {} if resolved is _NO_VALUE else resolved
+    decided = ctx.conditions.get(arg[0])
+    if decided is not None:
+        return _properties(arg[1] if decided else arg[2], ctx, depth + 1)
+    return _either(_properties(arg[1], ctx, depth + 1), _properties(arg[2], ctx, depth + 1),
+                   _undecided(arg[0], ctx))
+
+
+def _if_arg(value: Any) -> list | None:
+    """The ``[condition, if true, if false]`` of an ``Fn::If``, else None."""
+    if not (isinstance(value, Mapping) and len(value) == 1 and "Fn::If" in value):
+        return None
+    arg = value["Fn::If"]
+    if isinstance(arg, list) and len(arg) == 3 and isinstance(arg[0], str):
+        return [str(arg[0]), arg[1], arg[2]]
+    return None
+
+
+def _existence(body: Mapping, ctx: _Context) -> str:
+    """Why the resource may not exist: its Condition cannot be decided ("" when it exists)."""
+    if _condition_of(body, ctx) is not None:
+        return ""
+    name = body.get("Condition")
+    if not isinstance(name, str):
+        return "its Condition is not a condition name"
+    return f"exists only if {_undecided(str(name), ctx).reason.removeprefix('condition ')}"
 
 
 def _properties_error(name: str, raw: Any) -> str:
@@ -860,9 +895,54 @@ def _if(arg: Any, ctx: _Context, depth: int) -> Any:
         return _resolve(arg[2], ctx, depth + 1)
     when_true = _resolve(arg[1], ctx, depth + 1)
     when_false = _resolve(arg[2], ctx, depth + 1)
-    if when_true is when_false or (when_true is not _NO_VALUE and when_true == when_false):
-        return when_true
-    return Unknown(f"condition {name} cannot be decided")
+    return _either(when_true, when_false, _undecided(name, ctx))
+
+
+def _either(a: Any, b: Any, unknown: Unknown) -> Any:
+    """One of two values (an undecidable ``Fn::If``): what both agree on, ``unknown`` where
+    they differ. Mappings merge key by key (a key only one side sets is unknown), lists of one
+    length item by item; a value against no value (``AWS::NoValue``) is unknown."""
+    if a is b:
+        return a
+    if a is _NO_VALUE or b is _NO_VALUE:
+        return unknown
+    if isinstance(a, dict) and isinstance(b, dict):
+        keys = dict.fromkeys([*a, *b])
+        return {k: _either(a.get(k, _NO_VALUE), b.get(k, _NO_VALUE), unknown) for k in keys}
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        return [_either(x, y, unknown) for x, y in zip(a, b, strict=True)]
+    if type(a) is type(b) and a == b:
+        return a
+    return unknown
+
+
+def _undecided(name: str, ctx: _Context) -> Unknown:
+    """The Unknown of a condition that cannot be decided, with what it depends on."""
+    unknown = [v.reason for v in _condition_inputs(name, ctx, set()) if isinstance(v, Unknown)]
+    why = f" ({'; '.join(dict.fromkeys(unknown))})" if unknown else ""
+    return Unknown(f"condition {name} cannot be decided{why}")
+
+
+def _condition_inputs(name: str, ctx: _Context, seen: set[str]) -> list[Any]:
+    """The values of the parameters and pseudo parameters condition ``name`` reads."""
+    if name in seen or len(seen) > MAX_DEPTH:
+        return []
+    seen.add(name)
+    found: list[Any] = []
+    todo = [ctx.condition_section.get(name)]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, Mapping):
+            for key, value in item.items():
+                if key == "Ref" and isinstance(value, str):
+                    found.append(_ref(str(value), ctx, 0))
+                elif key == "Condition" and isinstance(value, str):
+                    found += _condition_inputs(str(value), ctx, seen)
+                else:
+                    todo.append(value)
+        elif isinstance(item, list):
+            todo.extend(item)
+    return found
 
 
 def _base64(arg: Any, ctx: _Context, depth: int) -> Any:

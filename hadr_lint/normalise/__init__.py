@@ -50,7 +50,10 @@ def normalise(resource: Resource) -> Resource:
         found = TABLES.get(resource.source, {}).get(resource.type)
     if found is None:
         return resource
-    attributes = apply_spec(found, dict(resource.raw), dict(resource.meta))
+    meta = dict(resource.meta)
+    if resource.may_not_exist:  # a resource that may not exist: 0 or more instances
+        meta.setdefault("count_unknown", resource.may_not_exist)
+    attributes = apply_spec(found, dict(resource.raw), meta)
     return dataclasses.replace(resource, kind=found.kind, attributes=attributes)
 
 

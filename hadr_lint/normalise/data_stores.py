@@ -123,7 +123,10 @@ def _cfn_global_table(raw: dict[str, Any], out: dict[str, Any]) -> dict[str, Any
 
 
 def _path(block: dict, *keys: str) -> Any:
+    """``block[k1][k2]...``: None where a key is absent, an Unknown met on the way kept."""
     for key in keys:
+        if isinstance(block, Unknown):
+            return block
         if not isinstance(block, dict):
             return None
         block = block.get(key)

@@ -116,6 +116,8 @@ def read_path(data: Any, path: str) -> Any:
             current = current.get(part)
         elif isinstance(current, list) and current and isinstance(current[0], dict):
             current = current[0].get(part)
+        elif isinstance(current, list) and current and isinstance(current[0], Unknown):
+            return current[0]
         else:
             return None
         if current is None:

@@ -121,12 +121,12 @@ def blocks(graph, workload: Workload, config: Any) -> list[Block]:
 
 def first_anchor(graph, workload: Workload, stores: list[Resource] | None = None) -> Resource:
     """Where a workload-level finding points: its first stateful store, else its first resource
-    of a known kind, else its first resource (by address: deterministic)."""
+    of a known kind, else its first resource (by address: deterministic); one that certainly
+    exists first (a finding on a resource that may not exist is only unverified)."""
     stores = stores if stores is not None else estimate.stateful_stores(graph, workload.resources)
-    if stores:
-        return stores[0]
     typed = [r for r in workload.resources if r.kind != "other"]
-    return (typed or list(workload.resources))[0]
+    candidates = [*stores, *typed, *workload.resources]
+    return min(candidates, key=lambda r: bool(r.may_not_exist))
 
 
 def _own_region(store: Resource, config: Any) -> Any:

@@ -165,6 +165,14 @@ def workloads(resources: Iterable[Resource], config: Any) -> list[Workload]:
             for n in ordered]
 
 
+def declared_for(file: Path, config: Any) -> Declared:
+    """The objectives the configuration (and the command line) declares for ``file``, before
+    any template is read: its ``Metadata: HadrLint`` is not taken into account."""
+    base = config_folder(config)
+    entries = [(e, (base / e["path"]).resolve()) for e in _workload_entries(config)]
+    return _resolve(config, _best_entry(file.resolve(), entries), None, str(file))
+
+
 def _workload_entries(config: Any) -> list[dict[str, Any]]:
     return validate_workloads(list(getattr(config, "workloads", ()) or ()) or None)
 

@@ -14,7 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from hadr_lint.loaders.terraform.evaluate import ChildScope, evaluate
-from hadr_lint.loaders.terraform.parse import Block, Literal, object_pairs, traversal_text
+from hadr_lint.loaders.terraform.parse import (
+    Block,
+    Literal,
+    expression_text,
+    object_pairs,
+    traversal_text,
+)
 from hadr_lint.model import AZ, Location, Resource, Unknown, find_unknown
 from hadr_lint.regions import az_count
 
@@ -119,11 +125,14 @@ class ModuleInstance:
         chain: tuple[Path, ...],
         module_key: str = "",
         count_unknown: str | None = None,
+        may_not_exist: str = "",
     ) -> None:
         self.state = state
         # set when this instance stands for an unknown number of module instances (count or
-        # for_each unknown): each of its resources then stands for an unknown number too
+        # for_each unknown): each of its resources then stands for an unknown number too, and
+        # may not exist at all (``may_not_exist``, unless the number is only over the cap)
         self.count_unknown = count_unknown
+        self.may_not_exist = may_not_exist
         self.files = files
         self.address_prefix, self.name_prefix = prefix
         self.inputs = inputs
@@ -328,7 +337,7 @@ class ModuleInstance:
         if isinstance(keys, Unknown):
             return keys
         if not self.state.spend(len(keys)):
-            return Unknown(f"over {self.state.max_total} instances in this root (expansion cap)")
+            return Capped(f"over {self.state.max_total} instances in this root (expansion cap)")
         return [self._instance(kind, block, key, value) for key, value in keys]
 
     def _expansion_keys(self, block: Block) -> list[tuple[Any, Any]] | Unknown:
@@ -392,10 +401,12 @@ class ModuleInstance:
             scope = ChildScope(self, {"count": unknown, "each": unknown})
             address = self._address("resource", block)
             obj = ResourceObject(address, body_keys(block), lambda k: body_value(block, k, scope))
-            return [self._resource(block, obj, scope, {"count_unknown": instances.reason})]
+            return [self._resource(block, obj, scope, {"count_unknown": instances.reason},
+                                   existence_reason(block, instances))]
         return [self._resource(block, i.obj, i.scope, {"index": i.key}) for i in instances]
 
-    def _resource(self, block: Block, obj: Any, scope: Any, meta: dict) -> Resource:
+    def _resource(self, block: Block, obj: Any, scope: Any, meta: dict,
+                  may_not_exist: str = "") -> Resource:
         if self.count_unknown and "count_unknown" not in meta:
             meta = dict(meta, count_unknown=self.count_unknown)
         raw = {k: obj[k] for k in body_keys(block)}
@@ -414,6 +425,7 @@ class ModuleInstance:
             source="terraform",
             module=self.address_prefix.rstrip("."),
             meta=meta,
+            may_not_exist=may_not_exist or self.may_not_exist,
         )
 
     # ----- child modules -----
@@ -497,6 +509,42 @@ def _inherit(resources: list[Resource], suppressions: list[Any]) -> list[Resourc
         *r.meta.get("suppressions", ()), *suppressions]}) for r in resources]
 
 
+@dataclass(frozen=True)
+class Capped(Unknown):
+    """More instances than the expansion cap: how many is unknown, but there are some."""
+
+
+def existence_reason(block: Block, keys: Unknown) -> str:
+    """Why a block whose instance keys are ``keys`` (unknown) may not exist, "" when it does:
+    ``exists only if var.create is true`` for ``count = var.create ? 1 : 0``."""
+    if isinstance(keys, Capped):
+        return ""
+    name = "count" if "count" in block.attributes else "for_each"
+    attr = block.attributes.get(name)
+    if attr is None:
+        return keys.reason
+    switch = _switch(attr.expr)
+    if switch is not None:
+        return f"exists only if {switch}; {keys.reason}"
+    return f"{name} = {expression_text(attr.expr)} may be empty; {keys.reason}"
+
+
+def _switch(expr: Any) -> str | None:
+    """``var.create is true`` for ``var.create ? 1 : 0`` (``is false`` for ``? 0 : 1``)."""
+    if getattr(expr, "data", "") == "expr_term" and len(expr.children) == 1:
+        expr = expr.children[0]
+    parts = [c for c in getattr(expr, "children", ()) if hasattr(c, "data")]
+    if getattr(expr, "data", "") != "conditional" or len(parts) != 3:
+        return None
+    condition, yes, no = (expression_text(p) for p in parts)
+    empty = ("0", "[]", "{}", "toset([])")
+    if no in empty and yes not in empty:
+        return f"{condition} is true"
+    if yes in empty and no not in empty:
+        return f"{condition} is false"
+    return None
+
+
 def expansion_keys(block: Block, scope: Any, cap: int) -> list[tuple[Any, Any]] | Unknown:
     """The instance keys of a block with ``count`` or ``for_each`` ([(None, None)] without)."""
     if "count" in block.attributes:
@@ -518,7 +566,7 @@ def _count_keys(count: Any, cap: int) -> list[tuple[Any, Any]] | Unknown:
     if isinstance(count, bool) or not isinstance(count, int) or count < 0:
         return Unknown("count is not a whole number")
     if count > cap:
-        return Unknown(f"count {count} exceeds the expansion cap of {cap}")
+        return Capped(f"count {count} exceeds the expansion cap of {cap}")
     return [(i, None) for i in range(count)]
 
 
@@ -539,7 +587,7 @@ def _for_each_keys(value: Any, cap: int) -> list[tuple[Any, Any]] | Unknown:
     else:
         return Unknown("for_each is not a map or a set")
     if len(pairs) > cap:
-        return Unknown(f"for_each of {len(pairs)} exceeds the expansion cap of {cap}")
+        return Capped(f"for_each of {len(pairs)} exceeds the expansion cap of {cap}")
     return pairs
 
 

@@ -17,6 +17,7 @@ from hadr_lint.loaders.terraform.module import (
     ModuleInstance,
     _eval,
     _key_text,
+    existence_reason,
     expansion_keys,
     provider_mapping,
 )
@@ -74,8 +75,9 @@ def instantiate_child(parent: ModuleInstance, call: Block) -> Any:
     if isinstance(keys, Unknown):
         unknown = UnknownObject(keys.reason)
         scope = ChildScope(parent, {"count": unknown, "each": unknown})
-        return _instance(parent, call, files, scope, "",
-                         f"module.{name}: {keys.reason}")
+        maybe = existence_reason(call, keys)
+        return _instance(parent, call, files, scope, "", f"module.{name}: {keys.reason}",
+                         f"module.{name} {maybe}" if maybe else "")
     if "count" not in call.attributes and "for_each" not in call.attributes:
         return _instance(parent, call, files, parent, "")
     made = {key: _instance(parent, call, files, _key_scope(parent, call, key, value),
@@ -90,7 +92,7 @@ def _key_scope(parent: ModuleInstance, call: Block, key: Any, value: Any) -> Any
 
 
 def _instance(parent: ModuleInstance, call: Block, files: Any, scope: Any, key: str,
-              count_unknown: str | None = None) -> Any:
+              count_unknown: str | None = None, may_not_exist: str = "") -> Any:
     name = call.labels[0]
     inputs = {
         arg: _thunk(attr.expr, scope)
@@ -104,7 +106,7 @@ def _instance(parent: ModuleInstance, call: Block, files: Any, scope: Any, key: 
     return ModuleInstance(
         parent.state, files, prefix, inputs, _child_providers(parent, call),
         (*parent.chain, files.dir), _child_key(parent, call),
-        count_unknown or parent.count_unknown,
+        count_unknown or parent.count_unknown, may_not_exist or parent.may_not_exist,
     )
 
 
@@ -151,4 +153,14 @@ def module_call_resource(parent: ModuleInstance, call: Block, child: Any) -> Res
             "not_loaded": getattr(child, "reason", "not loaded"),
             "module_key": parent.module_key,
         },
+        may_not_exist=_call_existence(parent, call),
     )
+
+
+def _call_existence(parent: ModuleInstance, call: Block) -> str:
+    """Why a module call that was not loaded may create nothing ("" when it certainly runs)."""
+    keys = expansion_keys(call, parent, parent.state.max_instances)
+    if isinstance(keys, Unknown):
+        maybe = existence_reason(call, keys)
+        return f"module.{call.labels[0]} {maybe}" if maybe else ""
+    return parent.may_not_exist

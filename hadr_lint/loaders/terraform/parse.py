@@ -238,6 +238,29 @@ def traversal_text(node: Any) -> str:
     return ".".join(parts)
 
 
+_PADDED = {"QMARK", "COLON", "EQ", "FOR_OBJECT_ARROW", "IN", "IF", "ELLIPSIS"}
+
+
+def expression_text(node: Any, limit: int = 120) -> str:
+    """An expression's source text, rebuilt from its tokens (``var.create ? 1 : 0``); cut at
+    ``limit`` characters. Without recursion (see ``slim``)."""
+    if isinstance(node, Literal):
+        return str(node.value)[:limit]
+    parts: list[str] = []
+    todo: list[tuple[Any, str]] = [(node, "")]
+    while todo and sum(len(p) for p in parts) <= limit:
+        item, parent = todo.pop()
+        if isinstance(item, Tree):
+            todo.extend((child, str(item.data)) for child in reversed(item.children))
+        elif isinstance(item, Token):
+            text = str(item).strip()
+            padded = parent == "binary_operator" or item.type in _PADDED
+            after = item.type in ("COMMA", "FOR")
+            parts.append(f" {text} " if padded else f"{text} " if after else text)
+    text = "".join(parts).strip()
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def object_pairs(node: Any) -> list[tuple[str, str]]:
     """Key and value traversals of an object expression such as ``{ aws = aws.dr }``."""
     if isinstance(node, Literal):
