@@ -251,7 +251,8 @@ def _interesting_name(path: Path) -> bool:
 
 def _read_problem(exc: Exception) -> str:
     if isinstance(exc, UnicodeDecodeError):
-        return f"not UTF-8 text (byte {exc.start})"
+        name = {"utf-16": "UTF-16", "utf-32": "UTF-32"}.get(exc.encoding, "UTF-8")
+        return f"not {name} text (byte {exc.start})"
     if isinstance(exc, OSError):
         return f"cannot read: {exc.strerror or exc}"
     return str(exc)

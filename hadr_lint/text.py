@@ -1,7 +1,11 @@
-"""Reading scanned files: size limit, UTF-8 with or without BOM, nothing else."""
+"""Reading scanned files: size limit, UTF-8 with or without BOM, or UTF-16/32 with a BOM.
+
+Windows PowerShell 5's ``>`` writes UTF-16 LE with a BOM (``terraform show -json p > plan.json``);
+without a BOM, text must be UTF-8."""
 
 from __future__ import annotations
 
+import codecs
 import re
 from pathlib import Path
 
@@ -21,10 +25,24 @@ def read_source(path: Path, max_size: int = DEFAULT_MAX_FILE_SIZE) -> str:
             "(raise it with --max-file-size)"
         )
     data = path.read_bytes()
-    if b"\x00" in data:
+    encoding = _bom_encoding(data)
+    if encoding == "utf-8-sig" and b"\x00" in data:
         raise UnicodeDecodeError("utf-8", data, data.index(b"\x00"), data.index(b"\x00") + 1,
                                  "binary file (NUL byte)")
-    return data.decode("utf-8-sig")
+    text = data.decode(encoding)
+    if "\x00" in text:
+        raise UnicodeDecodeError(encoding, data, 0, 1, "binary file (NUL character)")
+    return text
+
+
+# UTF-32 first: its little-endian BOM starts with UTF-16 LE's
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def _bom_encoding(data: bytes) -> str:
+    """The encoding a byte order mark declares (the codec then drops the BOM), else UTF-8."""
+    return next((name for bom, name in _BOMS if data.startswith(bom)), "utf-8-sig")
 
 
 MAX_NESTING = 1000

@@ -305,6 +305,50 @@ def test_plan_of_an_unsupported_format_version(tmp_path, version):
     assert data["errors"][0]["file"] == "plan.json"
 
 
+SINGLE_AZ_PLAN = {
+    "format_version": "0.2", "terraform_version": "0.15.5",
+    "planned_values": {"root_module": {"resources": [{
+        "address": "aws_db_instance.main", "mode": "managed", "type": "aws_db_instance",
+        "name": "main", "provider_name": "registry.terraform.io/hashicorp/aws",
+        "values": {"engine": "mysql", "multi_az": False, "identifier": "main"}}]}},
+    "configuration": {"provider_config": {"aws": {"name": "aws", "expressions": {
+        "region": {"constant_value": "eu-west-1"}}}}},
+}
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le-bom", "utf-16-be-bom", "utf-8-sig",
+                                      "utf-32"])
+def test_plan_written_by_powershell_or_with_a_bom_is_decoded(tmp_path, encoding):
+    """PowerShell 5's `terraform show -json tfplan > plan.json` writes UTF-16 LE with a BOM."""
+    text = json.dumps(SINGLE_AZ_PLAN) + "\r\n"
+    content = {"utf-16-le-bom": b"\xff\xfe" + text.encode("utf-16-le"),
+               "utf-16-be-bom": b"\xfe\xff" + text.encode("utf-16-be")}.get(encoding)
+    write(tmp_path, {"plan.json": content or text.encode(encoding), "ok/t.yaml": TEMPLATE})
+    code, data = scan(".", "--select", "HA005")
+    assert data["errors"] == []
+    assert [(f["file"], f["rule_id"], f["resource"]) for f in data["findings"]] == [
+        ("plan.json", "HA005", "aws_db_instance.main")]
+    assert code == 1
+
+
+def test_utf16_without_a_bom_is_still_not_utf8_text(tmp_path):
+    text = json.dumps(SINGLE_AZ_PLAN)
+    write(tmp_path, {"plan.json": text.encode("utf-16-le"), "ok/t.yaml": TEMPLATE})
+    code, data = scan(".")
+    assert code == 2
+    assert [(e["file"], e["message"].split(" (")[0]) for e in data["errors"]] == [
+        ("plan.json", "not UTF-8 text")]
+    assert data["summary"]["resources"] == 1
+
+
+def test_utf16_text_with_nul_characters_is_binary(tmp_path):
+    write(tmp_path, {"plan.json": "\ufeff{\x00}".encode("utf-16-le"), "ok/t.yaml": TEMPLATE})
+    code, data = scan(".")
+    assert code == 2
+    assert [(e["file"], e["message"].split(" (")[0]) for e in data["errors"]] == [
+        ("plan.json", "not UTF-16 text")]
+
+
 def test_plan_configuration_with_wrong_types(tmp_path):
     """Found by fuzz/fuzz_plan.py: a configuration resource whose type is an object."""
     plan = {

@@ -205,7 +205,7 @@ def test_other_format_version_is_an_error():
     result = load_fixture("format_v2.json")
     assert result.resources == ()
     assert [e.message for e in result.errors] == [
-        "unsupported plan format version 2.0 (expected 1.x)"
+        "unsupported plan format version 2.0 (expected 1.x, or 0.1 / 0.2 from Terraform 0.12-0.15)"
     ]
     assert result.errors[0].file == str(FIXTURES / "format_v2.json")
 
@@ -495,3 +495,26 @@ def test_a_data_source_resolves_ids_but_a_managed_resource_with_the_same_id_wins
     shared = graph.resolve("subnet-02", "subnet")
     assert shared.address == "data.aws_subnet.shared" and shared.region == "eu-west-1"
     assert shared.get("availability_zone") == "eu-west-1b"
+
+
+@pytest.mark.parametrize(("version", "terraform"), [("0.1", "0.12.31"), ("0.1", "0.14.11"),
+                                                   ("0.2", "0.15.5"), ("1.2", "1.9.5")])
+def test_plans_of_terraform_0_12_to_0_15_load_like_1_x(version, terraform):
+    """Same structure: 0.12 writes provider_name "aws" and references whole resources."""
+    data = json.loads((FIXTURES / "multi_region.json").read_text(encoding="utf-8"))
+    data.update(format_version=version, terraform_version=terraform)
+    text = json.dumps(data, indent=2)
+    result = load_plan("plan.json", json.loads(text), text)
+    reference = load_fixture("multi_region.json")
+    assert result.errors == ()
+    assert result.metadata["format_version"] == version
+    assert [(r.address, r.raw, r.region) for r in result.resources] == [
+        (r.address, r.raw, r.region) for r in reference.resources]
+
+
+@pytest.mark.parametrize("version", ["0.3", "0.0", "3.0", "01", ""])
+def test_unknown_plan_format_versions_are_refused(version):
+    data = {"format_version": version, "planned_values": {"root_module": {"resources": []}}}
+    result = load_plan("env/prod/plan.json", data, json.dumps(data))
+    assert [(e.file, e.message.split(" (")[0]) for e in result.errors] == [
+        ("env/prod/plan.json", f"unsupported plan format version {version}")]

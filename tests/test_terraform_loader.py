@@ -484,3 +484,83 @@ resource "aws_instance" "counted" {
         resources["module.web.aws_instance.this"].meta["count_unknown"]
     assert "count_unknown" in resources["module.web.aws_instance.counted[0]"].meta
     assert "count_unknown" not in resources["module.db.aws_instance.this"].meta
+
+
+SERVICE_MODULE = """
+variable "network_mode" {
+  type     = string
+  default  = "awsvpc"
+  nullable = false
+}
+variable "launch_type" {
+  type    = string
+  default = "FARGATE"
+}
+variable "cpu" {
+  type     = number
+  default  = 256
+  nullable = false
+}
+variable "subnet_ids" {
+  type    = list(string)
+  default = []
+}
+resource "aws_ecs_service" "this" {
+  name        = "svc"
+  launch_type = var.launch_type
+  tags        = { mode = var.network_mode, cpu = var.cpu }
+  dynamic "network_configuration" {
+    for_each = var.network_mode == "awsvpc" ? [1] : []
+    content {
+      subnets = var.subnet_ids
+    }
+  }
+}
+"""
+
+
+def test_null_to_a_non_nullable_variable_takes_its_default(tmp_path):
+    """terraform-aws-modules/ecs: `network_mode = each.value.network_mode` is null (an optional
+    attribute left out); the service module declares it `nullable = false` with default "awsvpc",
+    so Terraform >= 1.1 uses "awsvpc" and keeps the network_configuration block. A nullable
+    variable (the default) keeps the null."""
+    write(tmp_path, {"main.tf": """
+variable "services" {
+  type = map(object({ network_mode = optional(string), cpu = optional(number) }))
+  default = { api = {} }
+}
+module "service" {
+  source       = "./service"
+  for_each     = var.services
+  network_mode = each.value.network_mode
+  cpu          = each.value.cpu
+  launch_type  = null
+  subnet_ids   = ["subnet-a", "subnet-b"]
+}
+""", "service/main.tf": SERVICE_MODULE})
+    resources, errors, _ = load(tmp_path)
+    assert errors == []
+    raw = resources['module.service["api"].aws_ecs_service.this'].raw
+    assert raw["tags"] == {"mode": "awsvpc", "cpu": 256}
+    assert raw["network_configuration"] == [{"subnets": ["subnet-a", "subnet-b"]}]
+    assert raw["launch_type"] is None  # nullable (the default): null stays null
+
+
+def test_non_nullable_variable_keeps_given_and_unknown_values(tmp_path):
+    write(tmp_path, {"main.tf": """
+variable "mode" { type = string }
+module "bridge" {
+  source       = "./service"
+  network_mode = "bridge"
+}
+module "unknown" {
+  source       = "./service"
+  network_mode = var.mode
+}
+""", "service/main.tf": SERVICE_MODULE})
+    resources, errors, _ = load(tmp_path)
+    assert errors == []
+    assert resources["module.bridge.aws_ecs_service.this"].raw["tags"]["mode"] == "bridge"
+    assert resources["module.bridge.aws_ecs_service.this"].raw["network_configuration"] == []
+    unknown = resources["module.unknown.aws_ecs_service.this"].raw
+    assert isinstance(unknown["tags"]["mode"], Unknown)

@@ -1,4 +1,5 @@
-"""Terraform plan JSON, as ``terraform show -json PLANFILE`` writes it (format_version 1.x).
+"""Terraform plan JSON, as ``terraform show -json PLANFILE`` writes it (format_version 1.x, and
+0.1 / 0.2 from Terraform 0.12-0.15, which differ only in what newer fields they lack).
 
 Resources come from ``planned_values`` (managed resources only, child modules recursively).
 Values that ``resource_changes[].change.after_unknown`` marks as known only after apply become
@@ -50,8 +51,9 @@ def looks_like_plan(data: object) -> bool:
 def load_plan(path: str, data: dict, text: str) -> LoadResult:
     """Resources of the plan ``data`` (parsed from ``text``, read from ``path``)."""
     version = data.get("format_version") if isinstance(data, dict) else None
-    if not isinstance(version, str) or version.split(".")[0] != "1":
-        message = f"unsupported plan format version {version} (expected 1.x)"
+    if not _supported(version):
+        message = (f"unsupported plan format version {version} (expected 1.x, or 0.1 / 0.2 "
+                   "from Terraform 0.12-0.15)")
         return LoadResult(errors=(LoadError(path, None, message),), files=(path,))
     reader = _PlanReader(path, data, text)
     resources = reader.resources()
@@ -63,6 +65,14 @@ def load_plan(path: str, data: dict, text: str) -> LoadResult:
         files=(path,),
         metadata=metadata,
     )
+
+
+def _supported(version: Any) -> bool:
+    """1.x (Terraform 1.0 on); 0.1 (0.12-0.14) and 0.2 (0.15) have the same structure."""
+    if not isinstance(version, str):
+        return False
+    major, _, minor = version.partition(".")
+    return major == "1" or (major == "0" and minor in ("1", "2"))
 
 
 def _notes(path: str, data: dict) -> list[str]:

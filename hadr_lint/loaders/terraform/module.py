@@ -182,12 +182,13 @@ class ModuleInstance:
 
     def _variable(self, name: str) -> Any:
         block = next(b for b in self.files.of_type("variable") if b.labels[:1] == (name,))
-        if name in self.inputs:
-            value = self.inputs[name]()
-        elif "default" in block.attributes:
+        value = self.inputs[name]() if name in self.inputs else None
+        if value is None and (name not in self.inputs or not _nullable(block, self)):
+            # no value, or null given to a variable declared nullable = false: its default
+            # (Terraform >= 1.1); without a default, Terraform would refuse the call
+            if "default" not in block.attributes:
+                return Unknown(f"variable {name} has no value")
             value = _eval(block.attributes["default"].expr, self)
-        else:
-            return Unknown(f"variable {name} has no value")
         return _convert_variable(value, block, self)
 
     def _local_names(self) -> list[str]:
@@ -656,6 +657,12 @@ def _lifecycle(block: Block, scope: Any) -> dict[str, Any]:
             return {k: _eval(a.expr, scope) for k, a in nested.attributes.items()
                     if k == "prevent_destroy"}
     return {}
+
+
+def _nullable(block: Block, scope: Any) -> Any:
+    """``nullable`` of a variable block: True unless it says ``false`` (unknown counts as true)."""
+    attr = block.attributes.get("nullable")
+    return attr is None or _eval(attr.expr, scope) is not False
 
 
 def _convert_variable(value: Any, block: Block, scope: Any) -> Any:
