@@ -163,3 +163,88 @@ def test_real_checkov_end_to_end() -> None:
     assert all(f["tool"] == "checkov" for f in run["findings"])
     text = hadr_lint("scan", "--checkov", str(exe), BROKEN).stdout
     assert "(warning, from checkov)" in text
+
+
+# ---------------------------------------------------------------------------------------------
+# A hostile repository: checkov must honour no configuration, check or plugin from it.
+
+
+def _hostile_repository(tmp_path: Path) -> tuple[Path, Path]:
+    """A repository whose .checkov.yaml (in the scanned folder and in its root, the working
+    directory of a CI job) names a folder of external checks that write a marker when imported;
+    the paths are absolute, as an attacker who knows the CI checkout path would write them."""
+    repo = tmp_path / "repo"
+    marker = tmp_path / "MARKER"
+    evil = repo / "evil"
+    evil.mkdir(parents=True)
+    payload = f"open({str(marker)!r}, 'w').write('code from the scanned repository ran')\n"
+    (evil / "__init__.py").write_text(payload)
+    (evil / "evil_check.py").write_text(payload)
+    config = f"external-checks-dir:\n  - {evil}\n  - evil\nskip-check: CKV_AWS_157\n"
+    (repo / ".checkov.yaml").write_text(config)
+    (repo / ".checkov.yml").write_text(config)
+    (repo / "main.tf").write_text('resource "aws_db_instance" "db" {\n  engine = "postgres"\n'
+                                  '  multi_az = false\n}\n')
+    return repo, marker
+
+
+def test_checkov_runs_in_a_neutral_folder_with_a_clean_environment(tmp_path: Path,
+                                                                    monkeypatch) -> None:
+    """What the stand-in checkov sees: no -d/--directory pair (checkov would read that folder's
+    .checkov.yaml), an empty config file and external-checks folder, a working directory and
+    HOME outside the repository, and none of the variables that change checkov's behaviour."""
+    repo, _ = _hostile_repository(tmp_path)
+    seen = tmp_path / "seen.json"
+    script = tmp_path / "bin" / "checkov"
+    script.parent.mkdir()
+    script.write_text(textwrap.dedent(f"""\
+        #!{sys.executable}
+        import json, os, sys
+        checks = sys.argv[sys.argv.index("--external-checks-dir") + 1]
+        config = sys.argv[sys.argv.index("--config-file") + 1]
+        json.dump({{"argv": sys.argv[1:], "cwd": os.getcwd(), "env": dict(os.environ),
+                   "checks": os.listdir(checks), "config": open(config).read()}},
+                  open({str(seen)!r}, "w"))
+        print("[]")
+        """))
+    script.chmod(0o755)
+    env = dict(os.environ, CKV_EXTERNAL_CHECKS_DIR=str(repo / "evil"), BC_API_KEY="secret",
+               CKV_SKIP_CHECK="CKV_AWS_157", PYTHONPATH=str(repo / "evil"),
+               PRISMA_API_URL="https://attacker.example", DOWNLOAD_EXTERNAL_MODULES="true")
+    done = subprocess.run([sys.executable, "-m", "hadr_lint", "scan", "--checkov", str(script),
+                           "."], capture_output=True, text=True, cwd=repo, env=env, timeout=300,
+                          check=False)
+    assert done.returncode in (0, 1), done.stderr
+    run = json.loads(seen.read_text())
+    assert "-d" not in run["argv"] and "--directory" not in run["argv"]
+    assert f"--directory={repo.resolve()}" in run["argv"]
+    assert run["checks"] == [] and run["config"].strip() == "{}"
+    for where in (run["cwd"], run["env"]["HOME"]):
+        assert not Path(where).resolve().is_relative_to(repo.resolve())
+        assert not (Path(where) / ".checkov.yaml").exists()
+    leaked = {k for k in run["env"] if k.startswith(("CKV_", "PRISMA_", "PYTHON", "DOWNLOAD_"))
+              or (k.startswith("BC_") and k != "BC_SKIP_MAPPING")}
+    assert not leaked
+
+
+@pytest.mark.slow
+def test_real_checkov_ignores_the_repositorys_config_and_checks(tmp_path: Path) -> None:
+    """The repository's .checkov.yaml names external checks that write a marker: with the real
+    checkov, scanned from the repository's root, the marker never appears and the repository's
+    skip-check does not hide checkov's result."""
+    exe = _real_checkov()
+    repo, marker = _hostile_repository(tmp_path)
+    done = subprocess.run([sys.executable, "-m", "hadr_lint", "scan", "--checkov", str(exe),
+                           ".", "--format", "json"], capture_output=True, text=True, cwd=repo,
+                          timeout=900, check=False)
+    assert not marker.exists(), "checkov imported a check from the scanned repository"
+    report = json.loads(done.stdout)
+    assert not report["errors"], report["errors"]
+    [run] = report["external"]
+    found = [(d["check_id"], d["resource"]) for d in run["findings"] + run["duplicates"]]
+    assert ("CKV_AWS_157", "aws_db_instance.db") in found
+    # the same repository, checkov run naively from its root, does import the checks
+    naive = subprocess.run([str(exe), "--quiet", "-o", "json", "--framework", "terraform",
+                            "-d", "."], capture_output=True, text=True, cwd=repo, timeout=900,
+                           check=False)
+    assert marker.exists(), f"the hostile repository no longer attacks checkov: {naive.stderr}"

@@ -11,6 +11,15 @@ repeats a hadr-lint finding (same file and resource, and the checkov id is liste
 hadr-lint rule's equivalents) is dropped as a duplicate; suppressed and baselined hadr-lint
 findings count, so a problem accepted in hadr-lint does not come back through checkov. Results on
 resources hadr-lint left unverified are kept: checkov may know more.
+
+The scanned repository is untrusted, and checkov honours configuration it finds: a
+``.checkov.yaml`` in the scanned folder, the working directory or the home directory (which can
+name ``external-checks-dir``, Python files checkov imports), and ``CKV_*``, ``BC_*`` and other
+environment variables. So checkov runs in a fresh empty folder (its working directory and
+``HOME``), with an explicit empty ``--config-file``, an empty ``--external-checks-dir`` (a value on
+the command line overrides any configuration file's), folders given as ``--directory=PATH`` (the
+form checkov does not search for a configuration file) and only the environment variables a
+program needs to start (``SAFE_ENVIRONMENT``).
 """
 
 from __future__ import annotations
@@ -20,6 +29,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -45,6 +55,9 @@ EXTRA_CHECKS = {
 LEVELS = {"CRITICAL": "error", "HIGH": "error", "MEDIUM": "warning", "LOW": "note",
           "INFO": "note"}
 DEFAULT_SEVERITY = "warning"  # checkov reports no severity without a Prisma Cloud key
+CONFIG, CHECKS = "config.yaml", "checks"  # in the neutral folder
+SAFE_ENVIRONMENT = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR", "TEMP", "TMP",
+                    "SYSTEMROOT", "SYSTEMDRIVE", "COMSPEC", "PATHEXT", "WINDIR")
 
 
 class CheckovMissing(Exception):
@@ -93,7 +106,7 @@ def find_checkov(explicit: str | None = None) -> str:
         found = explicit
     if found is None:
         raise CheckovMissing(INSTALL_HINT)
-    return found
+    return str(Path(found).absolute())  # checkov runs in another folder
 
 
 def check_ids(rules) -> list[str]:
@@ -111,13 +124,34 @@ def _id_order(check_id: str) -> tuple:
     return (prefix, int(number))
 
 
-def command(executable: str, paths, checks) -> list[str]:
+def command(executable: str, paths, checks, neutral: Path) -> list[str]:
+    """checkov's arguments; ``neutral`` is the empty folder made by ``neutral_folder``."""
     args = [executable, "--quiet", "--compact", "-o", "json", "--skip-download",
+            "--config-file", str(neutral / CONFIG), "--external-checks-dir", str(neutral / CHECKS),
             "--framework", "terraform", "cloudformation", "--check", ",".join(checks)]
-    for path in paths:
-        path = Path(path)
-        args += ["-d" if path.is_dir() else "-f", str(path)]
+    for path in map(Path, paths):
+        # "--directory=PATH" in one argument: checkov looks for a .checkov.yaml in the folder
+        # after "-d" or "--directory" given as two arguments, not in this form.
+        args.append(f"--{'directory' if path.is_dir() else 'file'}={path.resolve()}")
     return args
+
+
+def neutral_folder(base: str) -> Path:
+    """An empty folder to run checkov in, holding an empty configuration file and an empty
+    folder of external checks."""
+    folder = Path(base)
+    (folder / CONFIG).write_text("{}\n", encoding="utf-8")  # checkov rejects an empty file
+    (folder / CHECKS).mkdir()
+    (folder / "home").mkdir()
+    return folder
+
+
+def environment(neutral: Path) -> dict[str, str]:
+    """The variables checkov gets: those a program needs to start, no CKV_*, BC_*, PRISMA_*,
+    PYTHON* or proxy settings (they change checkov's checks, or send the code to a platform)."""
+    env = {name: os.environ[name] for name in SAFE_ENVIRONMENT if name in os.environ}
+    home = str(neutral / "home")
+    return dict(env, HOME=home, USERPROFILE=home, BC_SKIP_MAPPING="TRUE", LOG_LEVEL="ERROR")
 
 
 def path_groups(paths) -> list[list[Path]]:
@@ -133,8 +167,10 @@ def path_groups(paths) -> list[list[Path]]:
 
 def run(executable: str, paths, checks, timeout: float = TIMEOUT) -> ExternalRun:
     """Run checkov over ``paths``; its failures to run become ``errors``, never raise."""
-    runs = [_run_once(command(executable, group, checks), timeout)
-            for group in path_groups(paths)]
+    with tempfile.TemporaryDirectory(prefix="hadr-lint-checkov-") as base:
+        neutral = neutral_folder(base)
+        runs = [_run_once(command(executable, group, checks, neutral), neutral, timeout)
+                for group in path_groups(paths)]
     reports = [r for _, r, _ in runs for r in r]
     return ExternalRun(
         tool="checkov",
@@ -146,11 +182,12 @@ def run(executable: str, paths, checks, timeout: float = TIMEOUT) -> ExternalRun
     )
 
 
-def _run_once(args: list[str], timeout: float) -> tuple[list[str], list[dict], list[str]]:
-    env = dict(os.environ, BC_SKIP_MAPPING="TRUE", LOG_LEVEL="ERROR")
+def _run_once(args: list[str], neutral: Path, timeout: float
+              ) -> tuple[list[str], list[dict], list[str]]:
     try:
-        done = subprocess.run(args, capture_output=True, text=True, timeout=timeout, env=env,
-                              check=False, stdin=subprocess.DEVNULL)
+        done = subprocess.run(args, capture_output=True, text=True, timeout=timeout,
+                              env=environment(neutral), cwd=neutral, check=False,
+                              stdin=subprocess.DEVNULL)
     except subprocess.TimeoutExpired:
         return args, [], [f"checkov did not finish within {timeout:g} s"]
     except OSError as exc:
