@@ -98,8 +98,11 @@ def _prepare(paths, config_file, variables, var_files, parameters, region, exclu
     from hadr_lint.engine import ScanOptions
 
     paths = paths or (Path("."),)
+    found, notes = config_file, ()
+    if found is None:
+        found, notes = _config_inside(find_config(paths[0]), paths)
     try:
-        config = load_config(config_file or find_config(paths[0]))
+        config = load_config(found)
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from None
     if max_file_size:
@@ -108,8 +111,20 @@ def _prepare(paths, config_file, variables, var_files, parameters, region, exclu
         paths=tuple(paths), var_files=tuple(var_files),
         variables=_pairs(variables, "--var"), parameters=_pairs(parameters, "--parameter"),
         region=region, exclude=tuple(exclude), stack_names=_all_stack_names(config),
+        notes=notes,
     )
     return options, config
+
+
+def _config_inside(found: Path | None, paths) -> tuple[Path | None, tuple[str, ...]]:
+    """The configuration file found, unless it lies (or links) outside the scanned tree
+    (``hadr_lint.tree``): then none, and a note naming it."""
+    from hadr_lint.tree import tree_of
+
+    if found is None or tree_of(paths).inside(found):
+        return found, ()
+    return None, (f"{found}: not read: the configuration file lies or links outside the "
+                  "repository (or the scanned folder)",)
 
 
 def _all_stack_names(config) -> dict[str, str]:

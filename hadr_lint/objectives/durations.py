@@ -24,15 +24,37 @@ def parse_duration(value: object) -> float:
     if isinstance(value, bool):
         raise DurationError(f"expected a duration such as 30s, 5m, 1h or 1d, not {value!r}")
     if isinstance(value, (int, float)):
-        if value < 0 or math.isnan(value) or math.isinf(value):
+        seconds = _finite(value)
+        if seconds is None or seconds < 0:
             raise DurationError(f"a duration must be a finite number of seconds >= 0, "
-                                f"not {value!r}")
-        return float(value)
+                                f"not {_short(value)}")
+        return seconds
     if isinstance(value, str):
         found = _PATTERN.match(value.lower())
+        seconds = _finite(found.group(1)) if found else None
+        if seconds is not None:
+            return seconds * UNITS[found.group(2) or "s"]
         if found:
-            return float(found.group(1)) * UNITS[found.group(2) or "s"]
-    raise DurationError(f"expected a duration such as 0, 30s, 5m, 1h or 1d, not {value!r}")
+            raise DurationError(f"a duration must be a finite number of seconds, not "
+                                f"{_short(value)}")
+    raise DurationError(f"expected a duration such as 0, 30s, 5m, 1h or 1d, not {_short(value)}")
+
+
+def _finite(value: object) -> float | None:
+    """``value`` as a finite float; None when it is not one (NaN, infinite, too large)."""
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except OverflowError:  # an int of 400 digits
+        return None
+    return None if math.isnan(number) or math.isinf(number) else number
+
+
+def _short(value: object) -> str:
+    """``repr(value)``, cut to 40 characters (a number of 400 digits is not repeated)."""
+    if isinstance(value, int) and value.bit_length() > 128:  # repr() fails past 4300 digits
+        return "a number too large to be a duration"
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def format_duration(seconds: float | None) -> str:
