@@ -123,14 +123,17 @@ def _prepare(paths, config_file, variables, var_files, parameters, region, exclu
               else config_groups(tuple(paths), frozenset(SKIP_DIRS)))
     prepared = []
     for group in groups:
-        config = _load_config(group.config)
+        found, notes = group.config, ()
+        if not config_file:
+            found, notes = _config_inside(found, group.paths)
+        config = _load_config(found)
         if max_file_size:
             config = replace(config, max_file_size=max_file_size)
         options = ScanOptions(
             paths=group.paths, var_files=tuple(var_files),
             variables=_pairs(variables, "--var"), parameters=_pairs(parameters, "--parameter"),
             region=region, exclude=tuple(exclude), stack_names=_all_stack_names(config),
-            prune=group.prune,
+            prune=group.prune, notes=notes,
         )
         prepared.append((options, config))
     return prepared
@@ -214,6 +217,17 @@ def _found_nothing(paths: tuple[Path, ...], result) -> int:
         shown = ", ".join(str(p) for p in paths)
         click.echo(f"no Terraform or CloudFormation files found under {shown}", err=True)
     return code
+
+
+def _config_inside(found: Path | None, paths) -> tuple[Path | None, tuple[str, ...]]:
+    """The configuration file found, unless it lies (or links) outside the scanned tree
+    (``hadr_lint.tree``): then none, and a note naming it."""
+    from hadr_lint.tree import tree_of
+
+    if found is None or tree_of(paths).inside(found):
+        return found, ()
+    return None, (f"{found}: not read: the configuration file lies or links outside the "
+                  "repository (or the scanned folder)",)
 
 
 def _all_stack_names(config) -> dict[str, str]:

@@ -8,6 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from hadr_lint.model import SEVERITIES
+from hadr_lint.text import FileTooLarge, read_source
+
+MAX_CONFIG_SIZE = 1_000_000
 
 CONFIG_NAMES = (".hadr-lint.yaml", ".hadr-lint.yml")
 FAIL_ON = ("error", "warning", "note", "never")
@@ -46,7 +49,11 @@ class Config:
 def find_config(start: Path, stop: Path | None = None) -> Path | None:
     """The nearest config file from ``start`` up to ``stop`` (default: the repository root, a
     folder holding ``.git``), both included."""
-    folder = start.resolve()
+    from hadr_lint.tree import real
+
+    folder = real(start)
+    if folder is None:  # a link loop
+        return None
     if folder.is_file():
         folder = folder.parent
     for candidate in (folder, *folder.parents):
@@ -122,10 +129,15 @@ def load_config(path: Path | None) -> Config:
     import yaml
 
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
-    except (OSError, yaml.YAMLError, RecursionError) as exc:
+        data = yaml.safe_load(_read(path)) or {}
+    except (OSError, yaml.YAMLError, RecursionError, UnicodeDecodeError, FileTooLarge) as exc:
         raise ConfigError(f"{path}: cannot read configuration: {exc}") from None
     return parse_config(data, str(path))
+
+
+def _read(path: Path) -> str:
+    """A configuration file: a regular file of at most 1 MB (never a FIFO or a device)."""
+    return read_source(path, MAX_CONFIG_SIZE)
 
 
 def parse_config(data: Any, where: str = "configuration") -> Config:
@@ -375,7 +387,13 @@ def _stack_names(value: Any, where: str) -> dict[str, str]:
         if not isinstance(path, str) or not isinstance(name, str) or not name.strip():
             raise ConfigError(f"{where}: stack_names maps template paths to stack names, "
                               f"not {path!r}: {name!r}")
+        _no_nul(path, "stack_names", where)
     return dict(found)
+
+
+def _no_nul(path: str, key: str, where: str) -> None:
+    if "\x00" in path:
+        raise ConfigError(f"{where}: {key}: a path cannot contain a NUL character: {path!r}")
 
 
 def _template_urls(value: Any, where: str) -> dict[str, str]:
@@ -386,6 +404,7 @@ def _template_urls(value: Any, where: str) -> dict[str, str]:
         if not isinstance(prefix, str) or not isinstance(folder, str) or not prefix:
             raise ConfigError(f"{where}: template_urls maps URL prefixes to folders, not "
                               f"{prefix!r}: {folder!r}")
+        _no_nul(folder, "template_urls", where)
     return dict(found)
 
 

@@ -11,6 +11,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from hadr_lint.tree import real
+
 SKIP_DIRS = {".git", ".terraform", "node_modules", ".hg", ".svn", "__pycache__", ".venv"}
 TERRAFORM = (".tf", ".tf.json")
 DOCUMENTS = (".json", ".yaml", ".yml", ".template")
@@ -21,6 +23,7 @@ class Discovered:
     terraform_folders: list[Path] = field(default_factory=list)
     documents: list[Path] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    unreadable: list[tuple[Path, str]] = field(default_factory=list)  # scan paths: file errors
 
 
 def _excluded(path: Path, patterns: tuple[str, ...]) -> bool:
@@ -32,16 +35,15 @@ def _excluded(path: Path, patterns: tuple[str, ...]) -> bool:
 
 
 def _inside(path: Path, roots: list[Path]) -> bool:
-    try:
-        real = path.resolve()
-    except (OSError, RuntimeError):
-        return False
-    return any(real == root or root in real.parents for root in roots)
+    found = real(path)
+    return found is not None and any(found == root or root in found.parents for root in roots)
 
 
 def roots_of(paths: list[Path]) -> list[Path]:
-    """The scanned trees: each folder given, or the folder of each file given."""
-    return [p.resolve() if p.is_dir() else p.resolve().parent for p in paths]
+    """The scanned trees: each folder given, or the folder of each file given (a path that
+    cannot be resolved, such as a link loop, gives none)."""
+    found = [(p, real(p)) for p in paths]
+    return [r if p.is_dir() else r.parent for p, r in found if r is not None]
 
 
 def escapes(path: Path, roots: list[Path]) -> bool:
@@ -74,6 +76,9 @@ def discover(paths: list[Path], exclude: tuple[str, ...] = (),
 
 def _walk(path: Path, exclude: tuple[str, ...], found: Discovered,
           pruned: frozenset[Path] = frozenset()):
+    if real(path) is None:
+        found.unreadable.append((path, "cannot read: symbolic link loop"))
+        return
     if path.is_file() or (path.is_symlink() and not path.is_dir()):
         if not _excluded(path, exclude):
             yield path

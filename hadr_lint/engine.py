@@ -42,6 +42,7 @@ class ScanOptions:
     stack_names: Mapping[str, str] = field(default_factory=dict)  # resolved template path
     known_rules: tuple[str, ...] = ()  # every rule id that exists, selected or not
     prune: tuple[Path, ...] = ()  # folders with a configuration of their own: not entered
+    notes: tuple[str, ...] = ()  # from preparing the scan (a configuration not read)
 
 
 @dataclass(frozen=True)
@@ -73,16 +74,20 @@ def display_path(path: Path) -> str:
 
 @functools.lru_cache(maxsize=8192)
 def _display_path(path: Path, cwd: str) -> str:  # every resource asks: resolve() costs 50 us
+    from hadr_lint.tree import real
+
+    found = real(path)
+    if found is None:  # a link loop: shown as given
+        return path.as_posix()
     try:
-        return Path(os.path.relpath(path.resolve(), Path.cwd())).as_posix() if _below_cwd(
-            path) else path.resolve().as_posix()
+        return Path(os.path.relpath(found, Path.cwd())).as_posix() if _below_cwd(
+            found) else found.as_posix()
     except ValueError:
         return path.as_posix()
 
 
-def _below_cwd(path: Path) -> bool:
+def _below_cwd(real: Path) -> bool:
     cwd = Path.cwd().resolve()
-    real = path.resolve()
     return real == cwd or cwd in real.parents
 
 
@@ -98,9 +103,10 @@ def load_all(options: ScanOptions, config: Config) -> list[LoadResult]:
                          lambda d=document: load_document(d, options, config))
                  for document in found.documents]
     results.extend(link_stacks(found.documents, documents, options, config))
-    notes = tuple(found.skipped)
-    if notes:
-        results.append(LoadResult(notes=notes))
+    notes = tuple(found.skipped) + tuple(options.notes)
+    errors = tuple(LoadError(display_path(p), None, why) for p, why in found.unreadable)
+    if notes or errors:
+        results.append(LoadResult(notes=notes, errors=errors))
     return results
 
 
@@ -110,13 +116,17 @@ def link_stacks(paths: list[Path], loaded: list[LoadResult], options: ScanOption
     (see ``hadr_lint.stack_links``); notes where a link cannot be made."""
     from hadr_lint import stack_links
     from hadr_lint.objectives.declare import config_folder
+    from hadr_lint.tree import tree_of
 
     def load(path: Path, links: stack_links.Links) -> LoadResult:
         return guarded(display_path(path), lambda: load_document(
             path, options, config, links.exports, links.nesting))
 
+    tree = tree_of(options.paths)
+
     def locate(parent: Path, url: str) -> Path | None:
-        return stack_links.nested_file(parent, url, config.template_urls, config_folder(config))
+        return stack_links.nested_file(parent, url, config.template_urls, config_folder(config),
+                                       tree)
 
     return stack_links.link(paths, loaded, load, locate)
 
@@ -134,11 +144,15 @@ def guarded(where: str, load: Callable[[], Any], many: bool = False) -> Any:
 def load_terraform(folders: list[Path], options: ScanOptions, config: Config) -> list[LoadResult]:
     from hadr_lint import cache
     from hadr_lint.loaders.terraform import FolderReader, load_root
+    from hadr_lint.tree import real
 
     if not folders:
         return []
+    from hadr_lint.tree import tree_of
+
     reader = FolderReader(display=display_path, max_file_size=config.max_file_size,
-                          roots=roots_of(scan_paths(options.paths)))
+                          roots=roots_of(scan_paths(options.paths)),
+                          tree=tree_of(scan_paths(options.paths)))
     cached = cache.TerraformEntry(folders, options, reader)
     if cached.results is not None:
         return cached.results
@@ -150,7 +164,7 @@ def load_terraform(folders: list[Path], options: ScanOptions, config: Config) ->
             display_path(f),
         ))
         for folder in folders
-        if folder.resolve() not in called
+        if real(folder) not in called
     ]
     results.append(LoadResult(errors=tuple(reader.errors.values()),
                               files=tuple(reader.parsed_files)))
@@ -182,6 +196,7 @@ def namespaced(result: LoadResult, root: str) -> LoadResult:
 def called_folders(folders: list[Path], reader: Callable[[Path], Any]) -> set[Path]:
     """Folders that another scanned folder calls as a local module: loaded through the call."""
     from hadr_lint.loaders.terraform.parse import Literal
+    from hadr_lint.tree import real
 
     calls: dict[Path, set[Path]] = {}
     for folder in folders:
@@ -189,16 +204,16 @@ def called_folders(folders: list[Path], reader: Callable[[Path], Any]) -> set[Pa
         for call in files.of_type("module") if files else []:
             attr = call.attributes.get("source")
             source = _literal_source(attr.expr, Literal) if attr else ""
-            if not source.startswith(("./", "../")) or "\x00" in source:
+            if not source.startswith(("./", "../")):
                 continue
-            target = (folder / source).resolve()
-            if target != folder.resolve():
-                calls.setdefault(folder.resolve(), set()).add(target)
+            target = real(folder / source)
+            if target is not None and target != real(folder):
+                calls.setdefault(real(folder), set()).add(target)
     # folders that only call each other in a cycle have no root: they are loaded as roots
     # (and report the cycle) instead of silently not at all
     called = {target for targets in calls.values() for target in targets}
     reached: set[Path] = set()
-    todo = [f.resolve() for f in folders if f.resolve() not in called]
+    todo = [real(f) for f in folders if real(f) not in called]
     while todo:
         for target in calls.get(todo.pop(), ()):
             if target not in reached:
@@ -220,6 +235,7 @@ def load_document(path: Path, options: ScanOptions, config: Config,
     """A JSON or YAML file: a Terraform plan, a CloudFormation template, or skipped silently.
     ``exports`` and ``nesting``: what other templates give this one (``stack_links``)."""
     from hadr_lint.text import FileTooLarge, read_source
+    from hadr_lint.tree import real
 
     shown = display_path(path)
     try:
@@ -238,7 +254,7 @@ def load_document(path: Path, options: ScanOptions, config: Config,
         if plan is not None:
             return plan
     if "Resources" in text or "AWSTemplateFormatVersion" in text:
-        stack = options.stack_names.get(str(path.resolve()))
+        stack = options.stack_names.get(str(real(path)))
         region = options.region or primary_region(path, config)
         return _load_cloudformation(shown, text, options, stack, exports or {}, nesting,
                                     region)

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from hadr_lint.model import LoadResult
+from hadr_lint.tree import Tree, real
 
 MAX_ROUNDS = 5
 
@@ -82,7 +83,7 @@ def _nesting(paths: list[Path], results: list[LoadResult],
              locate: Locate) -> tuple[dict[int, tuple[int, str]], set[int]]:
     """child index -> (parent index, the parent's logical id for it), for children nested
     exactly once; and the children nested more than once."""
-    index = {path.resolve(): i for i, path in enumerate(paths)}
+    index = {real(path): i for i, path in enumerate(paths)}
     calls: dict[int, list[tuple[int, str]]] = {}
     for parent, result in enumerate(results):
         for logical, nest in result.metadata.get("nests", {}).items():
@@ -130,14 +131,18 @@ def _notes(paths: list[Path], results: list[LoadResult], locate: Locate) -> list
 
 
 def nested_file(parent: Path, url: str, template_urls: Mapping[str, str],
-                base: Path) -> Path | None:
+                base: Path, tree: Tree | None = None) -> Path | None:
     """The local file a ``TemplateURL`` names: a path relative to the parent template, or a URL
-    under a ``template_urls`` prefix (its folder relative to ``base``, the configuration's)."""
+    under a ``template_urls`` prefix (its folder relative to ``base``, the configuration's).
+    None when it cannot be resolved (a NUL character, a link loop) or lies outside ``tree``."""
     if "://" not in url and not url.startswith("s3:"):
-        candidate = (parent.resolve().parent / url).resolve()
+        folder = real(parent)
+        candidate = real(folder.parent / url) if folder is not None else None
     else:
         prefix = max((p for p in template_urls if url.startswith(p)), key=len, default=None)
         if prefix is None:
             return None
-        candidate = (base / template_urls[prefix] / url[len(prefix):].lstrip("/")).resolve()
+        candidate = real(base / template_urls[prefix] / url[len(prefix):].lstrip("/"))
+    if candidate is None or (tree is not None and not tree.inside(candidate)):
+        return None
     return candidate if candidate.is_file() else None

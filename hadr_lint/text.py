@@ -6,7 +6,10 @@ without a BOM, text must be UTF-8."""
 from __future__ import annotations
 
 import codecs
+import errno
+import os
 import re
+import stat
 from pathlib import Path
 
 DEFAULT_MAX_FILE_SIZE = 5_000_000
@@ -16,15 +19,52 @@ class FileTooLarge(Exception):
     pass
 
 
+class NotRegularFile(OSError):
+    """A FIFO, a device, a socket or a folder where a file was expected: never opened (a FIFO
+    blocks the read forever, ``/dev/zero`` never ends)."""
+
+
+_KINDS = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
+          (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a folder"))
+
+
+def read_bytes(path: Path, max_size: int = DEFAULT_MAX_FILE_SIZE) -> bytes:
+    """The bytes of the regular file ``path``, at most ``max_size`` of them; raises
+    NotRegularFile and FileTooLarge (both checked with ``stat`` before opening) or OSError."""
+    _check(os.stat(path), max_size)
+    with _open(path) as handle:
+        _check(os.fstat(handle.fileno()), max_size)  # replaced since the stat: checked again
+        data = handle.read(max_size + 1)
+    if len(data) > max_size:  # grew while being read
+        raise FileTooLarge(_too_large(len(data), max_size))
+    return data
+
+
+def _open(path: Path):
+    """Opened without blocking, so that a FIFO swapped in after the check cannot hang."""
+    return open(path, "rb", opener=lambda name, flags: os.open(name, flags | _NONBLOCK))
+
+
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+
+
+def _check(info: os.stat_result, max_size: int) -> None:
+    if not stat.S_ISREG(info.st_mode):
+        kind = next((name for test, name in _KINDS if test(info.st_mode)), "not a file")
+        raise NotRegularFile(errno.EINVAL, f"not a regular file ({kind})")
+    if info.st_size > max_size:
+        raise FileTooLarge(_too_large(info.st_size, max_size))
+
+
+def _too_large(size: int, max_size: int) -> str:
+    return (f"file is {size / 1e6:.1f} MB, over the size limit of {max_size / 1e6:.1f} MB "
+            "(raise it with --max-file-size)")
+
+
 def read_source(path: Path, max_size: int = DEFAULT_MAX_FILE_SIZE) -> str:
-    """The text of ``path``; raises FileTooLarge, UnicodeDecodeError or OSError."""
-    size = path.stat().st_size
-    if size > max_size:
-        raise FileTooLarge(
-            f"file is {size / 1e6:.1f} MB, over the size limit of {max_size / 1e6:.1f} MB "
-            "(raise it with --max-file-size)"
-        )
-    data = path.read_bytes()
+    """The text of ``path``; raises FileTooLarge, UnicodeDecodeError or OSError (NotRegularFile
+    for anything but a regular file)."""
+    data = read_bytes(path, max_size)
     encoding = _bom_encoding(data)
     if encoding == "utf-8-sig" and b"\x00" in data:
         raise UnicodeDecodeError("utf-8", data, data.index(b"\x00"), data.index(b"\x00") + 1,

@@ -502,6 +502,7 @@ def test_module_that_includes_itself(tmp_path):
 
 def test_modules_in_a_cycle_with_and_without_a_root(tmp_path):
     write(tmp_path, {
+        ".git/HEAD": "ref: refs/heads/main\n",  # a repository: ../a is inside the tree
         "root/main.tf": 'module "a" {\n  source = "../a"\n}\n',
         "a/main.tf": 'module "b" {\n  source = "../b"\n}\nresource "aws_sqs_queue" "qa" {}\n',
         "b/main.tf": 'module "a" {\n  source = "../a"\n}\n',
@@ -571,14 +572,16 @@ def test_unreadable_file(tmp_path, monkeypatch):
                      "ok/main.tf": SINGLE_AZ_DB})
     for path in (tmp_path / "locked").iterdir():
         path.chmod(0)
-    original = Path.read_bytes
+    from hadr_lint import text
 
-    def read_bytes(self):
-        if self.parent.name == "locked":
-            raise PermissionError(13, "Permission denied", str(self))
-        return original(self)
+    original = text._open
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    def refused(path):
+        if Path(path).parent.name == "locked":
+            raise PermissionError(13, "Permission denied", str(path))
+        return original(path)
+
+    monkeypatch.setattr(text, "_open", refused)
     code, data = scan(".")
     assert code == 2
     assert {(e["file"], e["message"]) for e in data["errors"]} == {

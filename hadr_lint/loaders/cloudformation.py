@@ -37,6 +37,8 @@ from hadr_lint.regions import AZ_COUNTS
 
 DEFAULT_AZ_COUNT = 3
 MAX_DEPTH = 100
+MAX_STRING = 1_000_000  # a CloudFormation template is at most 1 MB: so is any string in it
+MAX_OUTPUT = 20 * MAX_STRING  # what all of one template's Fn::Sub and Fn::Join build
 REGION_UNKNOWN = "template region unknown: pass --region"
 TOO_DEEP = f"value nested deeper than {MAX_DEPTH} levels"
 NESTED_STACK_TYPES = frozenset({"AWS::CloudFormation::Stack", "AWS::Serverless::Application"})
@@ -68,6 +70,9 @@ class _Context:
     nested_outputs: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # by stack id
     sam_globals: Mapping[str, Any] = field(default_factory=dict)  # SAM ``Globals`` section
     condition_section: Mapping[str, Any] = field(default_factory=dict)  # as written
+    # characters Fn::Sub / Fn::Join may still build in this template (one list, shared by the
+    # copies ``replace`` makes): nested Fn::Sub doubles its text at each level
+    budget: list[int] = field(default_factory=lambda: [MAX_OUTPUT])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -797,10 +802,10 @@ def _join(arg: Any, ctx: _Context, depth: int) -> Any:
         return items
     if not isinstance(items, list):
         return Unknown(f"Fn::Join of {items}, a list known only at deploy time")
-    return _concat(items, str(arg[0]), "Fn::Join")
+    return _concat(items, str(arg[0]), "Fn::Join", ctx)
 
 
-def _concat(parts: list, delimiter: str, function: str) -> Any:
+def _concat(parts: list, delimiter: str, function: str, ctx: _Context | None = None) -> Any:
     if len(parts) > 1 and isinstance(parts[0], Ref) and all(isinstance(p, str) for p in parts[1:]):
         suffix = delimiter + delimiter.join(parts[1:])  # "${Logs.Arn}/vpc/": still the bucket's
         return Prefixed(f"{function} includes {parts[0]}, known only at deploy time", parts[0],
@@ -814,6 +819,21 @@ def _concat(parts: list, delimiter: str, function: str) -> Any:
         if part is None or part is _NO_VALUE or isinstance(part, (list, dict)):
             return Unknown(f"{function} of a value that is not a string")
         texts.append(_text(part))
+    return _joined(texts, delimiter, function, ctx)
+
+
+def _joined(texts: list[str], delimiter: str, function: str, ctx: _Context | None) -> Any:
+    """``delimiter.join(texts)``, unknown when longer than MAX_STRING or than what is left of
+    the template's budget: counted before the text is built."""
+    size = sum(map(len, texts)) + len(delimiter) * max(len(texts) - 1, 0)
+    if size > MAX_STRING:
+        return Unknown(f"{function} builds a string of {size} characters, over the limit of "
+                       f"{MAX_STRING} (expansion cap)")
+    if ctx is not None:
+        if size > ctx.budget[0]:
+            return Unknown(f"{function}: the template's expansions are over {MAX_OUTPUT} "
+                           "characters in all (expansion cap)")
+        ctx.budget[0] -= size
     return delimiter.join(texts)
 
 
@@ -836,7 +856,7 @@ def _sub(arg: Any, ctx: _Context, depth: int) -> Any:
     parts = [part for part in parts if part != ""]
     if len(parts) == 1 and isinstance(parts[0], (Ref, AZ, Unknown)):
         return parts[0]
-    return _concat(parts, "", "Fn::Sub")
+    return _concat(parts, "", "Fn::Sub", ctx)
 
 
 def _sub_variable(name: str, values: Mapping[str, Any], ctx: _Context) -> Any:
@@ -964,7 +984,7 @@ def _length(arg: Any, ctx: _Context, depth: int) -> Any:
 def _import_value(arg: Any, ctx: _Context, depth: int) -> Any:
     value = _imported(arg, ctx, depth)
     if isinstance(value, Joined):
-        return _concat(list(value.items), value.delimiter, "Fn::Join")
+        return _concat(list(value.items), value.delimiter, "Fn::Join", ctx)
     return value
 
 

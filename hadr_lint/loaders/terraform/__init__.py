@@ -25,6 +25,7 @@ class FolderReader:
     max_file_size: int = 5_000_000
     read_text: Callable[[Path, int], str] | None = None
     roots: list[Path] = field(default_factory=list)  # scanned trees: links out are not followed
+    tree: Any = None  # hadr_lint.tree.Tree: what module sources and tfvars may point into
     folders: dict[Path, Any] = field(default_factory=dict)
     parsed_files: list[str] = field(default_factory=list)
     errors: dict[str, LoadError] = field(default_factory=dict)
@@ -33,7 +34,11 @@ class FolderReader:
     digests: dict[str, str] = field(default_factory=dict)  # file -> digest of the text parsed
 
     def __call__(self, folder: Path) -> Any:
-        folder = folder.resolve()
+        from hadr_lint.tree import real
+
+        folder = real(folder)
+        if folder is None:  # a link loop, a NUL character
+            return None
         if folder not in self.folders:
             self.folders[folder] = self._parse(folder)
         return self.folders[folder]
@@ -55,9 +60,12 @@ class FolderReader:
         return ModuleFiles(folder, tuple(blocks), lines)
 
     def _escapes(self, path: Path) -> bool:
-        """A link to outside the scanned trees (and outside this folder): never read."""
+        """A link to outside the tree (the scanned trees without one, and outside this
+        folder): never read."""
         from hadr_lint.discover import escapes
 
+        if self.tree is not None:
+            return path.is_symlink() and not self.tree.inside(path)
         return bool(self.roots) and escapes(path, [*self.roots, path.parent.resolve()])
 
     def _parse_file(self, path: Path) -> list:
@@ -137,10 +145,9 @@ def load_root(
     files = reader(folder)
     if files is None:
         return LoadResult()
-    state = LoadState(
-        read_module=reader, display=reader.display, max_instances=max_instances,
-        modules_json=read_modules_json(folder.resolve()),
-    )
+    state = LoadState(read_module=reader, display=reader.display, max_instances=max_instances,
+                      tree=reader.tree)
+    state.modules_json = read_modules_json(files.dir, reader.tree, state.notes)
     inputs = root_inputs(folder, reader, var_files, variables or {}, state)
     root = ModuleInstance(state, files, ("", ""), inputs, {}, (files.dir,))
     resources = tuple(root.resources())
@@ -158,7 +165,13 @@ def root_inputs(
 ) -> dict[str, Callable[[], Any]]:
     """Variable values in Terraform's order: tfvars, auto.tfvars, --var-file, --var."""
     values: dict[str, Any] = {}
-    for path in _var_files(folder) + list(var_files):
+    for path in _var_files(folder):
+        if reader.tree is None or reader.tree.inside(path):
+            values.update(_read_var_file(path, reader, state))
+        else:
+            state.notes.append(f"{reader.display(path)}: variables not read: the file links "
+                               "outside the repository (or the scanned folder)")
+    for path in var_files:  # given on the command line: read wherever they are
         values.update(_read_var_file(path, reader, state))
     for name, text in variables.items():
         values[name] = _cli_value(text)
@@ -174,7 +187,7 @@ def _var_files(folder: Path) -> list[Path]:
 def _read_var_file(path: Path, reader: FolderReader, state: Any) -> dict[str, Any]:
     from hadr_lint.loaders.terraform.evaluate import evaluate
     from hadr_lint.loaders.terraform.parse import HclSyntaxError, parse_attributes
-    from hadr_lint.text import read_source
+    from hadr_lint.text import FileTooLarge, read_source
 
     shown = reader.display(path)
     try:
@@ -186,8 +199,8 @@ def _read_var_file(path: Path, reader: FolderReader, state: Any) -> dict[str, An
     except HclSyntaxError as exc:
         state.errors.append((shown, exc.line, f"HCL syntax error: {exc}"))
         return {}
-    except (ValueError, OSError) as exc:
-        state.errors.append((shown, None, f"cannot read variables: {exc}"))
+    except (ValueError, OSError, FileTooLarge, RecursionError) as exc:
+        state.errors.append((shown, None, f"cannot read variables: {_read_error(exc)}"))
         return {}
     return {name: evaluate(a.expr, _EMPTY_SCOPE) for name, a in attrs.items()}
 

@@ -595,6 +595,8 @@ class _Evaluator:
             if isinstance(piece, Unknown):
                 return piece
             pieces.append(piece)
+            if sum(len(p) for p in pieces) > MAX_STRING:
+                return Unknown("string too long")
         return "".join(pieces)
 
     def heredoc(self, text: str, trim: bool, depth: int) -> Any:

@@ -24,6 +24,8 @@ from hadr_lint.model import AZ, Prefixed, Ref, Unknown
 
 MAX_ELEMENTS = 10_000
 MAX_STRING = 1_000_000
+MAX_DIGITS = 64  # no AWS attribute takes a longer number: larger is unknown (x * x * x ...)
+_TOO_MANY_DIGITS = 10 ** MAX_DIGITS
 _SMALL = 200
 
 
@@ -106,12 +108,22 @@ def normalise_number(value: Any) -> Any:
         if not math.isfinite(value):
             raise EvaluationError("number out of range")
         if value.is_integer():
-            return int(value)
+            value = int(value)
+    if isinstance(value, int) and not -_TOO_MANY_DIGITS < value < _TOO_MANY_DIGITS:
+        raise Undecidable(Unknown(f"number of more than {MAX_DIGITS} digits (expansion cap)"))
     return value
 
 
+def fits(size: int, what: str) -> None:
+    """Refuse, before building it, a string of ``size`` characters over MAX_STRING."""
+    if size > MAX_STRING:
+        raise Undecidable(Unknown(f"{what}: string of {size} characters, over the limit of "
+                                  f"{MAX_STRING} (expansion cap)"))
+
+
 def render_number(value: int | float) -> str:
-    value = normalise_number(value)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
     return str(value) if isinstance(value, int) else repr(value)
 
 
@@ -563,6 +575,7 @@ _VERB = re.compile(r"%(?:(%)|(?:\[(\d+)\])?([-+ #0]*)(\d*)(?:\.(\d+))?([a-zA-Z])
 
 
 def _format_one(verb: str, flags: str, width: str, precision: str | None, value: Any) -> str:
+    fits(int(width or 0) + int(precision or 0), "format()")  # "%99999999s": before building
     if verb == "d":
         return f"%{flags}{width}d" % as_int(value)
     if verb == "f":
@@ -596,6 +609,7 @@ def fn_format(fmt: Any, *args: Any) -> str:
             raise EvaluationError("format(): not enough arguments")
         _, _, flags, width, precision, verb = match.groups()
         out.append(_format_one(verb, flags, width, precision, args[position]))
+        fits(sum(len(piece) for piece in out), "format()")
         position += 1
     out.append(text[end:])
     return "".join(out)
@@ -607,13 +621,20 @@ def fn_formatlist(fmt: Any, *args: Any) -> list:
         raise EvaluationError("formatlist(): lists of different lengths")
     count = lengths.pop() if lengths else 1
     rows = [[a[i] if is_list(a) else a for a in args] for i in range(count)]
-    return [fn_format(fmt, *row) for row in rows]
+    out, size = [], 0
+    for row in rows:
+        out.append(fn_format(fmt, *row))
+        size += len(out[-1])
+        fits(size, "formatlist()")
+    return out
 
 
 def fn_join(separator: Any, *lists: Any) -> str:
     if not lists:
         raise EvaluationError("join() needs at least one list")
-    return as_str(separator).join(as_str(v) for v in fn_concat(*lists))
+    sep, items = as_str(separator), [as_str(v) for v in fn_concat(*lists)]
+    fits(sum(map(len, items)) + len(sep) * max(len(items) - 1, 0), "join()")
+    return sep.join(items)
 
 
 def fn_split(separator: Any, text: Any) -> list:
@@ -625,6 +646,10 @@ def fn_replace(text: Any, search: Any, replacement: Any) -> str:
     value, pattern, new = as_str(text), as_str(search), as_str(replacement)
     if len(pattern) >= 2 and pattern.startswith("/") and pattern.endswith("/"):
         raise Undecidable(Unknown("replace() with a regular expression is not supported"))
+    if pattern:
+        fits(len(value) + value.count(pattern) * (len(new) - len(pattern)), "replace()")
+    else:
+        fits(len(value) + (len(value) + 1) * len(new), "replace()")
     return value.replace(pattern, new)
 
 
@@ -764,7 +789,28 @@ def _json_ready(value: Any) -> Any:
     return normalise_number(value) if is_number(value) else value
 
 
+def encoded_size(value: Any, limit: int = MAX_STRING) -> int:
+    """About how many characters ``value`` encodes to, counted up to ``limit`` (so that a list
+    of 10,000 copies of a 1 MB string stops after 1 MB, whatever it shares)."""
+    size, todo = 0, [value]
+    while todo and size <= limit:
+        item = todo.pop()
+        if isinstance(item, str):
+            size += len(item) + 2
+        elif is_list(item):
+            todo.extend(item)
+            size += 1 + len(item)
+        elif is_map(item):
+            for key, child in item.items():
+                todo.append(child)
+                size += len(str(key)) + 4
+        else:
+            size += 8
+    return size
+
+
 def fn_jsonencode(value: Any) -> str:
+    fits(encoded_size(value), "jsonencode()")
     text = json.dumps(_json_ready(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 

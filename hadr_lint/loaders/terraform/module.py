@@ -65,6 +65,7 @@ class LoadState:
     display: Callable[[Path], str]
     max_instances: int = 1000
     modules_json: dict[str, Path] = field(default_factory=dict)
+    tree: Any = None  # hadr_lint.tree.Tree: module sources outside it are not read
     errors: list[tuple[str, int | None, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     max_total: int = 50_000  # instances per root: nested module counts multiply
@@ -700,17 +701,30 @@ DATA_SOURCES: dict[str, Callable[[Any], Any]] = {
 }
 
 
-def read_modules_json(root: Path) -> dict[str, Path]:
-    """Modules already downloaded by ``terraform init``: key -> folder."""
+MAX_MODULES_JSON_SIZE = 5_000_000
+
+
+def read_modules_json(root: Path, tree: Any = None,
+                      notes: list[str] | None = None) -> dict[str, Path]:
+    """Modules already downloaded by ``terraform init``: key -> folder. A ``Dir`` that lies
+    or links outside ``tree`` (a ``hadr_lint.tree.Tree``) is left out, with a note."""
+    from hadr_lint.text import FileTooLarge, read_source
+
     path = root / ".terraform" / "modules" / "modules.json"
     try:
-        entries = json.loads(path.read_text(encoding="utf-8")).get("Modules", [])
-    except (OSError, ValueError, AttributeError):
+        entries = json.loads(read_source(path, MAX_MODULES_JSON_SIZE)).get("Modules", [])
+    except (OSError, ValueError, AttributeError, RecursionError, FileTooLarge):
         return {}
     found = {}
     for entry in entries if isinstance(entries, list) else []:
         if isinstance(entry, dict) and entry.get("Key") and isinstance(entry.get("Dir"), str):
-            found[str(entry["Key"])] = root / entry["Dir"]
+            folder = root / entry["Dir"]
+            if tree is not None and not tree.inside(folder):
+                if notes is not None:
+                    notes.append(f"{path}: module {entry['Key']}: Dir {entry['Dir']!r} not "
+                                 "read: it lies or links outside the repository")
+                continue
+            found[str(entry["Key"])] = folder
     return found
 
 

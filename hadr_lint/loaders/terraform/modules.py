@@ -33,14 +33,20 @@ def module_source(parent: ModuleInstance, call: Block) -> str:
 
 
 def resolve_source(parent: ModuleInstance, call: Block) -> Path | None:
+    """The folder a module call loads: its local source, or where ``terraform init`` put it.
+    None when there is none, or it cannot be resolved (a link loop, a NUL character)."""
+    from hadr_lint.tree import real
+
     source = module_source(parent, call)
     if source.startswith(("./", "../")):
-        try:
-            return (parent.files.dir / source).resolve()
-        except (OSError, ValueError):  # a NUL character, a name too long: never loaded
-            return None
+        return real(parent.files.dir / source)
     key = _child_key(parent, call)
     return parent.state.modules_json.get(key)
+
+
+def _outside(parent: ModuleInstance, folder: Path) -> bool:
+    tree = parent.state.tree
+    return tree is not None and not tree.inside(folder)
 
 
 def _child_key(parent: ModuleInstance, call: Block) -> str:
@@ -54,10 +60,20 @@ def instantiate_child(parent: ModuleInstance, call: Block) -> Any:
     folder = resolve_source(parent, call)
     state = parent.state
     where = (state.display(Path(call.file)), call.line)
+    if folder is None and module_source(parent, call).startswith(("./", "../")):
+        reason = (f"module.{name} ({module_source(parent, call)!r}) was not loaded: its folder "
+                  "cannot be resolved (a symbolic link loop, or a NUL character)")
+        state.notes.append(f"{where[0]}:{where[1]}: {reason}")
+        return UnknownObject(reason)
     if folder is None:
         reason = f"module.{name} ({module_source(parent, call) or 'no source'}) was not loaded"
         state.notes.append(f"{where[0]}:{where[1]}: {reason}: remote modules are never fetched "
                            "(after terraform init, hadr-lint reads them from .terraform/modules)")
+        return UnknownObject(reason)
+    if _outside(parent, folder):
+        reason = (f"module.{name} ({module_source(parent, call)}) was not loaded: it lies or "
+                  "links outside the repository (or the scanned folder)")
+        state.notes.append(f"{where[0]}:{where[1]}: {reason}")
         return UnknownObject(reason)
     if folder in parent.chain or len(parent.chain) >= MAX_MODULE_DEPTH:
         cycle = " -> ".join(state.display(p) for p in (*parent.chain, folder))
