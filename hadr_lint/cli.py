@@ -221,10 +221,13 @@ def _found_nothing(paths: tuple[Path, ...], result) -> int:
 
 def _config_inside(found: Path | None, paths) -> tuple[Path | None, tuple[str, ...]]:
     """The configuration file found, unless it lies (or links) outside the scanned tree
-    (``hadr_lint.tree``): then none, and a note naming it."""
+    (``hadr_lint.tree``) and outside the folders its search covers (``search_boundary``: the
+    current folder the user chose, without git): then none, and a note naming it."""
+    from hadr_lint.config import search_boundary
     from hadr_lint.tree import tree_of
 
-    if found is None or tree_of(paths).inside(found):
+    covered = (*paths, *(search_boundary(Path(p)) for p in paths))
+    if found is None or tree_of(covered).inside(found):
         return found, ()
     return None, (f"{found}: not read: the configuration file lies or links outside the "
                   "repository (or the scanned folder)",)
@@ -314,9 +317,10 @@ def scan(paths, config_file, variables, var_files, parameters, region, exclude, 
     if checkov:
         from hadr_lint.integrations.checkov import scan_with_checkov
 
+        before = result.errors
         result = scan_with_checkov(result, tuple(paths) or (Path("."),), result.rules, checkov)
-        codes.append(exit_code(replace(result, findings=(), errors=()),
-                               fail_on or runs[0][1].fail_on))
+        checkov_only = replace(result, findings=(), errors=result.errors[len(before):])
+        codes.append(exit_code(checkov_only, fail_on or runs[0][1].fail_on))
     nothing = _found_nothing(paths, result)
     if write_baseline:
         _write_baseline(write_baseline, result, output_format, output, show_unknown)
