@@ -81,8 +81,7 @@ leaves the check unverified.
 
 from __future__ import annotations
 
-from hadr_lint.rules._region import dns_entries, maybe_same
-
+from hadr_lint.analysis.region_scope import dns_entries, maybe_same
 from hadr_lint.model import Unknown
 from hadr_lint.rulebase import Rule, problem, unverified
 

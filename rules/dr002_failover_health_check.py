@@ -58,8 +58,7 @@ A health check id or `evaluate_target_health` that cannot be resolved leaves the
 
 from __future__ import annotations
 
-from hadr_lint.rules._region import dns_entries
-
+from hadr_lint.analysis.region_scope import dns_entries
 from hadr_lint.model import Unknown
 from hadr_lint.rulebase import Rule, problem, unverified
 

@@ -59,8 +59,7 @@ Records whose zone, name or health check cannot be resolved are left unverified.
 
 from __future__ import annotations
 
-from hadr_lint.rules._region import dns_entries
-
+from hadr_lint.analysis.region_scope import dns_entries
 from hadr_lint.model import Unknown
 from hadr_lint.rulebase import Rule, problem, unverified
 

@@ -62,8 +62,7 @@ global targets (CloudFront, Global Accelerator) are not compared.
 
 from __future__ import annotations
 
-from hadr_lint.rules._region import dns_entries, target_region
-
+from hadr_lint.analysis.region_scope import dns_entries, target_region
 from hadr_lint.model import Unknown
 from hadr_lint.rulebase import Rule, problem, unverified
 

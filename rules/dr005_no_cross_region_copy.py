@@ -94,9 +94,8 @@ leaves the check unverified.
 
 from __future__ import annotations
 
-from hadr_lint.rules._copies import STORE_KINDS, copies
-from hadr_lint.rules._region import copy_strategies, region_of
-
+from hadr_lint.analysis.copies import STORE_KINDS, copies
+from hadr_lint.analysis.region_scope import copy_strategies, region_of
 from hadr_lint.model import Unknown
 from hadr_lint.rulebase import Rule, problem, unverified
 

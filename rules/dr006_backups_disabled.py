@@ -66,8 +66,7 @@ unverified.
 
 from __future__ import annotations
 
-from hadr_lint.rules._region import find_store, is_covered
-
+from hadr_lint.analysis.region_scope import find_store, is_covered
 from hadr_lint.model import Unknown, existence
 from hadr_lint.rulebase import Rule, problem, unverified
 from hadr_lint.ruleutil import is_set

@@ -63,9 +63,8 @@ A destination vault whose region cannot be resolved leaves the check unverified.
 
 from __future__ import annotations
 
-from hadr_lint.rules._region import is_region, region_of, value_region
-
-from hadr_lint.backup_links import covered_by
+from hadr_lint.analysis.backup_links import covered_by
+from hadr_lint.analysis.region_scope import is_region, region_of, value_region
 from hadr_lint.model import Unknown
 from hadr_lint.rulebase import Rule, problem, unverified
 

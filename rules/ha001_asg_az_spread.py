@@ -44,8 +44,7 @@ files) leaves the check unverified instead of reporting it.
 
 from __future__ import annotations
 
-from hadr_lint.rules._az import spread
-
+from hadr_lint.analysis.az_spread import spread
 from hadr_lint.rulebase import Rule
 
 RULE = Rule(

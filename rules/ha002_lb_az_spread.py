@@ -42,8 +42,7 @@ Subnets whose zone cannot be resolved leave the check unverified.
 
 from __future__ import annotations
 
-from hadr_lint.rules._az import spread
-
+from hadr_lint.analysis.az_spread import spread
 from hadr_lint.rulebase import Rule
 
 RULE = Rule(

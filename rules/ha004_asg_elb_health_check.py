@@ -50,8 +50,7 @@ A health check type that is unknown, or target groups that are unknown while the
 
 from __future__ import annotations
 
-from hadr_lint.rules._az import list_state, same_unit
-
+from hadr_lint.analysis.az_spread import list_state, same_unit
 from hadr_lint.model import Unknown
 from hadr_lint.rulebase import Rule, problem, unverified
 

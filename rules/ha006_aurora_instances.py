@@ -70,8 +70,7 @@ or an unknown engine leaves the check unverified.
 
 from __future__ import annotations
 
-from hadr_lint.rules._az import same_unit
-
+from hadr_lint.analysis.az_spread import same_unit
 from hadr_lint.model import Unknown
 from hadr_lint.rulebase import Rule, problem, unverified
 from hadr_lint.ruleutil import is_set, plural

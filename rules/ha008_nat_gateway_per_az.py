@@ -66,8 +66,7 @@ A NAT gateway or subnet whose zone cannot be resolved leaves the check unverifie
 
 from __future__ import annotations
 
-from hadr_lint.rules._az import first_unknown
-
+from hadr_lint.analysis.az_spread import first_unknown
 from hadr_lint.model import Unknown
 from hadr_lint.rulebase import Rule, problem, unverified
 

@@ -58,8 +58,7 @@ from __future__ import annotations
 
 import re
 
-from hadr_lint.rules._az import asg_targets, load_balancers_of
-
+from hadr_lint.analysis.az_spread import asg_targets, load_balancers_of
 from hadr_lint.model import AZ
 from hadr_lint.rulebase import Rule, problem, unverified
 

@@ -82,13 +82,12 @@ whatever their zones; otherwise the check is unverified. An instance block whose
 
 from __future__ import annotations
 
-from hadr_lint.rules._az import (
+from hadr_lint.analysis.az_spread import (
     asg_fed,
     load_balancers_of,
     registered_instances,
     unseen_registration,
 )
-
 from hadr_lint.graph import ZoneSet
 from hadr_lint.model import Ref, Unknown
 from hadr_lint.regions import AZ_COUNTS, az_count

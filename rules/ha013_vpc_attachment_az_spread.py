@@ -105,8 +105,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from hadr_lint.rules._az import list_state, same_unit, spread
-
+from hadr_lint.analysis.az_spread import list_state, same_unit, spread
 from hadr_lint.model import Problem, Unknown, find_unknown
 from hadr_lint.rulebase import Rule, problem, unverified
 

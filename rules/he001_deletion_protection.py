@@ -61,8 +61,7 @@ A value taken from a variable without a value leaves the check unverified.
 
 from __future__ import annotations
 
-from hadr_lint.rules._human import DB_KINDS, is_member
-
+from hadr_lint.analysis.recoverability import DB_KINDS, is_member
 from hadr_lint.model import Unknown
 from hadr_lint.rulebase import Rule, problem, unverified
 

@@ -66,8 +66,7 @@ unverified.
 
 from __future__ import annotations
 
-from hadr_lint.rules._human import EMPTY_BEFORE_DELETE, STATEFUL_KINDS, is_member
-
+from hadr_lint.analysis.recoverability import EMPTY_BEFORE_DELETE, STATEFUL_KINDS, is_member
 from hadr_lint.model import SEVERITIES, Unknown
 from hadr_lint.rulebase import Rule, problem, unverified
 

@@ -62,9 +62,8 @@ be resolved, leaves the check unverified.
 
 from __future__ import annotations
 
-from hadr_lint.rules._copies import received_logs
-from hadr_lint.rules._human import replication_roles, versioning
-
+from hadr_lint.analysis.copies import received_logs
+from hadr_lint.analysis.recoverability import replication_roles, versioning
 from hadr_lint.model import Unknown
 from hadr_lint.rulebase import Rule, problem, unverified
 

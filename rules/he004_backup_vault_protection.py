@@ -48,8 +48,7 @@ A lock configuration whose vault name cannot be resolved leaves the check unveri
 
 from __future__ import annotations
 
-from hadr_lint.rules._human import vault_locked
-
+from hadr_lint.analysis.recoverability import vault_locked
 from hadr_lint.model import Unknown
 from hadr_lint.rulebase import Rule, problem, unverified
 

@@ -52,8 +52,7 @@ Resources:
 
 from __future__ import annotations
 
-from hadr_lint.rules._objectives import assess, workload_label
-
+from hadr_lint.objectives.wording import assess, workload_label
 from hadr_lint.rulebase import Rule, problem
 
 RULE = Rule(

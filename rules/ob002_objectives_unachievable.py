@@ -54,10 +54,9 @@ Metadata:
 
 from __future__ import annotations
 
-from hadr_lint.rules._objectives import assess, workload_label
-
 from hadr_lint.objectives.durations import format_duration
 from hadr_lint.objectives.strategies import cheapest_for, table
+from hadr_lint.objectives.wording import assess, workload_label
 from hadr_lint.rulebase import Rule, problem
 
 RULE = Rule(

@@ -65,9 +65,8 @@ Orders:
 
 from __future__ import annotations
 
-from hadr_lint.rules._objectives import assess
-
 from hadr_lint.model import Unknown
+from hadr_lint.objectives.wording import assess
 from hadr_lint.rulebase import Rule, problem, unverified
 
 RULE = Rule(

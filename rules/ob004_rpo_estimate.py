@@ -63,9 +63,8 @@ ScheduleExpression: cron(0 * * * ? *)
 
 from __future__ import annotations
 
-from hadr_lint.rules._objectives import assess, because, scope_text
-
 from hadr_lint.objectives.durations import format_duration
+from hadr_lint.objectives.wording import assess, because, scope_text
 from hadr_lint.rulebase import Rule, problem, unverified
 
 NEAR_ZERO = " (only synchronous copies give 0; declare rpo: 1s for near zero)"

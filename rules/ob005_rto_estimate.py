@@ -60,9 +60,8 @@ HealthCheckConfig: {Type: HTTPS, FullyQualifiedDomainName: primary.example.com,
 
 from __future__ import annotations
 
-from hadr_lint.rules._objectives import assess, because, scope_text
-
 from hadr_lint.objectives.durations import format_duration
+from hadr_lint.objectives.wording import assess, because, scope_text
 from hadr_lint.rulebase import Rule, problem, unverified
 
 RULE = Rule(

@@ -5,8 +5,8 @@
 from __future__ import annotations
 
 import pytest
-from hadr_lint.rules._human import recoverability, vault_locked, versioning
 
+from hadr_lint.analysis.recoverability import recoverability, vault_locked, versioning
 from hadr_lint.graph import Graph
 from hadr_lint.model import Location, Ref, Resource, Unknown
 from hadr_lint.normalise import normalise

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hadr_lint.rules._region import dns_entries, endpoint_region, region_of, value_region
-
-from hadr_lint.backup_links import arn_parts, backup_coverage, covered_by, is_covered
+from hadr_lint.analysis.backup_links import arn_parts, backup_coverage, covered_by, is_covered
+from hadr_lint.analysis.region_scope import dns_entries, endpoint_region, region_of, value_region
 from hadr_lint.config import Config
 from hadr_lint.engine import ScanOptions, load_all, normalise_all
 from hadr_lint.graph import Graph

@@ -9,7 +9,8 @@ Canonical kinds and attributes (both formats):
   (lists of ARNs, Refs, or ``"*"`` / ARN patterns), ``tags`` (``[{key, value}]``: selection tags,
   any of which selects a resource), ``conditions`` (``[{op, key, value}]`` with ``op`` one of
   ``equals``, ``like``, ``not_equals``, ``not_like``: all must hold). Tag keys have their
-  ``aws:ResourceTag/`` prefix removed. ``rules._region.backup_coverage`` links them to resources.
+  ``aws:ResourceTag/`` prefix removed. ``analysis.backup_links.backup_coverage`` links them
+  to resources.
 * ``backup_vault``: ``name``; its region is the resource's region. ``locked``,
   ``lock_min_retention``, ``force_destroy`` and the retention attributes: see protection.py.
 * ``dlm_policy``: ``policy_type`` (upper case), ``state`` (upper case), ``schedules``: a list of

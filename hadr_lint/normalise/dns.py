@@ -12,7 +12,7 @@ Canonical kinds and attributes:
   ``ttl`` (int; None for an alias).
 * ``dns_record_group`` (``AWS::Route53::RecordSetGroup``): ``zone``, ``zone_name`` and
   ``records``: a list of dicts holding the record attributes above, one per record set.
-  Use ``rules._region.dns_entries`` to iterate single records and group members alike.
+  Use ``analysis.region_scope.dns_entries`` to iterate single records and group members alike.
 * ``health_check``: ``fqdn``, ``check_type`` (upper case), ``failure_threshold`` (default 3),
   ``request_interval`` (seconds, default 30).
 * ``dns_zone``: ``name``.

@@ -78,7 +78,7 @@ def regions(graph, workload: Workload, config: Any) -> Regions:
 
 
 def _primary_from_dns(graph, workload, config) -> tuple[Any, str]:
-    from hadr_lint.rules._region import target_region
+    from hadr_lint.analysis.region_scope import target_region
 
     for entry in estimate.routed_entries(graph, workload.resources):
         if entry.get("failover") == "PRIMARY":
@@ -150,7 +150,7 @@ def _backup_copy(graph, store: Resource, config: Any) -> Block:
     if isinstance(own, Unknown):
         return Block("backup-restore", name, store, own, own.reason)
     copies = list(estimate.backup_copies(graph, store, own, config))
-    from hadr_lint.backup_links import is_covered
+    from hadr_lint.analysis.backup_links import is_covered
 
     covered = is_covered(graph, store)
     why = ("no AWS Backup plan selects it" if covered is False else
@@ -314,7 +314,7 @@ def _cluster_writable(graph, cluster: Resource, name: str) -> Block:
 
 
 def _multi_region_routing(graph, workload, config, anchor) -> Block:
-    from hadr_lint.rules._region import target_region
+    from hadr_lint.analysis.region_scope import target_region
 
     name = "health-checked multi-region routing"
     entries = [e for e in estimate.routed_entries(graph, workload.resources)

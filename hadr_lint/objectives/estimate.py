@@ -214,13 +214,13 @@ def _replication_destinations(graph) -> set[str]:
 
 # ----- regions ------------------------------------------------------------------------------------
 def region(resource: Resource, config: Any) -> Any:
-    from hadr_lint.rules._region import region_of
+    from hadr_lint.analysis.region_scope import region_of
 
     return region_of(resource, config)
 
 
 def value_region(graph, value: Any, config: Any) -> Any:
-    from hadr_lint.rules._region import value_region as found
+    from hadr_lint.analysis.region_scope import value_region as found
 
     return found(graph, value, config)
 
@@ -473,7 +473,7 @@ def _efs_replication(graph, fs, own, config):
 def _backup_copies(graph, store, own, config, same_region: bool):
     """One estimate per AWS Backup rule that backs ``store`` up (same_region) or copies it to
     another region: the longest gap of the rule's schedule."""
-    from hadr_lint.backup_links import backup_coverage, is_covered
+    from hadr_lint.analysis.backup_links import backup_coverage, is_covered
 
     covered = is_covered(graph, store)
     if isinstance(covered, Unknown):
@@ -580,7 +580,7 @@ def add(parts: list[Estimate]) -> Estimate:
 def routed_entries(graph, resources: Iterable[Resource] | None):
     """Health-checked DNS records that route between regions: the workload's own when it has
     some, else every such record in the scan."""
-    from hadr_lint.rules._region import dns_entries
+    from hadr_lint.analysis.region_scope import dns_entries
 
     entries = [e for e in dns_entries(graph) if e.get("routing") in ROUTING_BETWEEN_REGIONS]
     if resources is not None:

@@ -35,7 +35,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from hadr_lint.backup_links import arn_parts, find_store
+from hadr_lint.analysis.backup_links import arn_parts, find_store
 from hadr_lint.model import AZ, Resource, Unknown
 from hadr_lint.regions import region_of_az_name
 

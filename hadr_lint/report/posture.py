@@ -159,7 +159,7 @@ def _multi_az(store: Resource) -> str:
 
 
 def _backups(graph, store: Resource) -> str:
-    from hadr_lint.backup_links import backup_coverage, is_covered
+    from hadr_lint.analysis.backup_links import backup_coverage, is_covered
 
     found = []
     retention = store.get("backup_retention")
@@ -189,7 +189,7 @@ def _copy(found: Estimate) -> str:
 
 def _human(graph, store: Resource) -> str:
     try:
-        from hadr_lint.rules._human import recoverability
+        from hadr_lint.analysis.recoverability import recoverability
     except ImportError:  # the human-error rules are optional
         return "n/a"
     found = recoverability(graph, store)

@@ -211,7 +211,7 @@ def _versioning(graph, resource: Resource) -> Any:
 
 def _aws_backup(graph, resource: Resource) -> list:
     """The AWS Backup rules protecting ``resource``: selections by ARN, wildcard or tag."""
-    from hadr_lint.backup_links import backup_coverage, is_covered
+    from hadr_lint.analysis.backup_links import backup_coverage, is_covered
 
     covered = is_covered(graph, resource)
     if isinstance(covered, Unknown):

@@ -8,7 +8,7 @@ designates: a Ref or an id/name/ARN string of a scanned resource, else the regio
 DNS: ``dns_entries(graph)`` yields one ``DnsEntry`` per record, for ``dns_record`` resources and
 for each member of a ``dns_record_group``; ``entry.key`` is (zone, name, type) or an Unknown.
 
-AWS Backup: ``backup_coverage`` and ``is_covered`` live in ``hadr_lint.backup_links`` and are
+AWS Backup: ``backup_coverage`` and ``is_covered`` live in ``analysis.backup_links`` and are
 re-exported here.
 """
 
@@ -19,7 +19,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from hadr_lint.backup_links import BACKUP_KINDS, arn_parts, backup_coverage, find_store, is_covered
+from hadr_lint.analysis.backup_links import (
+    BACKUP_KINDS,
+    arn_parts,
+    backup_coverage,
+    find_store,
+    is_covered,
+)
 from hadr_lint.model import Ref, Resource, Unknown
 from hadr_lint.ruleutil import is_set
 

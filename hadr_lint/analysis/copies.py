@@ -12,8 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hadr_lint.rules._region import find_store, region_of, value_region
-
+from hadr_lint.analysis.region_scope import find_store, region_of, value_region
 from hadr_lint.model import Unknown, existence
 from hadr_lint.ruleutil import is_set
 

@@ -1,0 +1,10 @@
+"""Analysis that several rules, the objectives and the reports share, written against the graph.
+
+- ``region_scope``: a resource's region, the region a value designates, DNS entries, stores.
+- ``copies``: a data store's copies in other regions, and the logs a bucket receives.
+- ``az_spread``: the AZ-spread checks of the AZ-scope rules.
+- ``recoverability``: what protects a store from a mistaken delete and lets it be recovered.
+- ``backup_links``: which AWS Backup plans cover which resources.
+
+Nothing here imports ``hadr_lint.rules``: rules depend on analysis, never the other way.
+"""
