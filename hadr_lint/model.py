@@ -67,10 +67,6 @@ class AZ:
         return f"{self.region} AZ {self.index + 1}" if self.region else f"AZ {self.index + 1}"
 
 
-def is_unknown(value: Any) -> bool:
-    return isinstance(value, Unknown)
-
-
 def find_unknown(value: Any) -> Unknown | None:
     """The first Unknown inside ``value`` (itself, or nested in lists and dicts), else None."""
     if isinstance(value, Unknown):

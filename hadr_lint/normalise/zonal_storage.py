@@ -71,10 +71,6 @@ def _zone_name(value: Any) -> Any:
     return None if value == "" else to_str(value)
 
 
-def _constant(**values: Any):
-    return lambda raw, out: dict(values)
-
-
 # ----- ElastiCache node counts ----------------------------------------------------------------
 def _nodes_per_shard(clusters: str, legacy: str, replicas: str):
     def derive(raw: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:

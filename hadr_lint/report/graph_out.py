@@ -58,24 +58,3 @@ def render(graph: Graph, findings=(), config: Any = None, output_format: str = "
         return json.dumps(data, indent=2) + "\n"
     draw = {"dot": picture.dot, "mermaid": picture.mermaid, "svg": picture.svg}[output_format]
     return draw(graph, findings, config)
-
-
-def _quote(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def render_dot(graph: Graph) -> str:
-    data = as_dict(graph)
-    lines = ["digraph hadr {", "  rankdir=LR;", "  node [shape=box, fontsize=10];"]
-    for node in data["nodes"]:
-        label = f"{node['name']}\\n{node['kind']} · {node['region']}"
-        if node.get("azs"):
-            label += "\\n" + ", ".join(node["azs"])
-        lines.append(f"  {_quote(node['id'])} [label={_quote(label)}];")
-    for edge in data["edges"]:
-        lines.append(
-            f"  {_quote(edge['source'])} -> {_quote(edge['target'])} "
-            f"[label={_quote(edge['relation'])}];"
-        )
-    lines.append("}")
-    return "\n".join(lines) + "\n"
