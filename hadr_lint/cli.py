@@ -490,13 +490,24 @@ def explain(rule_id) -> None:
             meta = rule.meta
             click.echo(f"{meta.id} {meta.name} ({meta.severity}, scope: {meta.scope})\n")
             click.echo(rule.doc)
-            if meta.equivalents:
-                click.echo("\nEquivalent checks in other tools:")
-                for tool, ids in sorted(meta.equivalents.items()):
-                    click.echo(f"  {tool}: {ids}")
+            _echo_equivalents(meta)
             click.echo(f"\n{meta.help_url}")
             return
     raise click.UsageError(f"no rule {rule_id!r}; `hadr-lint rules` lists them")
+
+
+def _echo_equivalents(meta) -> None:
+    """Other tools' checks of the same thing, and AWS's own after deployment (docs/coverage.md)."""
+    from hadr_lint.docs import SOURCES, aws_checks_for
+
+    aws = [(SOURCES[c.source], c.id + (f" (partly: {c.gap})" if c.gap else ""))
+           for c in aws_checks_for(meta.id)]
+    if meta.equivalents or aws:
+        click.echo("\nEquivalent checks in other tools:")
+    for tool, ids in sorted(meta.equivalents.items()):
+        click.echo(f"  {tool}: {ids}")
+    for source, text in aws:
+        click.echo(f"  {source}: {text}")
 
 
 def run() -> None:

@@ -1,9 +1,86 @@
 """Generate ``docs/rules.md`` from the rules' metadata and docstrings: one source for the docs,
-``hadr-lint rules``, ``explain`` and SARIF. Run ``python -m hadr_lint.docs > docs/rules.md``."""
+``hadr-lint rules``, ``explain`` and SARIF. Run ``python -m hadr_lint.docs > docs/rules.md``.
+
+``docs/coverage.md`` (``python -m hadr_lint.docs coverage > docs/coverage.md``) comes from
+``hadr_lint/data/coverage.yaml``: which hadr-lint rules decide each resilience check AWS Config
+and Trusted Advisor run after deployment."""
 
 from __future__ import annotations
 
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
 from hadr_lint.rulebase import LoadedRule, all_rules
+
+COVERAGE = Path(__file__).resolve().parent / "data" / "coverage.yaml"
+SOURCES = {"aws_config": "AWS Config managed rule", "trusted_advisor": "Trusted Advisor check"}
+VERDICTS = ("rules", "planned", "runtime", "out_of_scope")
+
+
+@dataclass(frozen=True)
+class AwsCheck:
+    """One resilience check AWS runs after deployment, and how hadr-lint decides it."""
+
+    source: str  # a key of SOURCES
+    id: str
+    checks: str
+    rules: tuple[str, ...]
+    gap: str = ""
+    planned: str = ""
+    runtime: str = ""
+    out_of_scope: str = ""
+
+    @property
+    def status(self) -> str:
+        if self.rules:
+            return "partly" if self.gap else "decided"
+        return next(v for v in VERDICTS[1:] if getattr(self, v)).replace("_", " ")
+
+    @property
+    def detail(self) -> str:
+        return self.gap or self.planned or self.runtime or self.out_of_scope
+
+
+def aws_checks(path: Path = COVERAGE) -> list[AwsCheck]:
+    """The entries of ``coverage.yaml``; each has rules or exactly one reason it has none."""
+    import yaml  # only `explain` and the docs generator read the table
+
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    found = []
+    for source, entries in data.items():
+        for entry in entries:
+            reasons = [v for v in VERDICTS[1:] if entry.get(v)]
+            if bool(entry.get("rules")) == bool(reasons) or len(reasons) > 1:
+                raise ValueError(f"{path}: {entry.get('id')}: give rules or one reason")
+            found.append(AwsCheck(source=source, rules=tuple(entry.pop("rules", ())), **entry))
+    return found
+
+
+def aws_checks_for(rule_id: str) -> list[AwsCheck]:
+    return [c for c in aws_checks() if rule_id in c.rules]
+
+
+def coverage_markdown(checks: list[AwsCheck] | None = None) -> str:
+    checks = checks if checks is not None else aws_checks()
+    lines = ["# Coverage: AWS's own resilience checks, decided from code", "",
+             "AWS checks resilience after deployment (AWS Config managed rules, Trusted Advisor's "
+             "fault-tolerance checks). This table says which hadr-lint rule decides the same "
+             "thing from Terraform or CloudFormation before anything exists, or why none does. "
+             "Generated from `hadr_lint/data/coverage.yaml` by "
+             "`python -m hadr_lint.docs coverage > docs/coverage.md`; do not edit by hand."]
+    for source, title in SOURCES.items():
+        lines += ["", f"## {title}s", "", "| check | what AWS checks | hadr-lint | status | note |",
+                  "|---|---|---|---|---|"]
+        for c in (c for c in checks if c.source == source):
+            rules = ", ".join(f"[{r}](rules.md#{_anchor(r)})" for r in c.rules) or "–"
+            lines.append(f"| `{c.id}` | {c.checks} | {rules} | {c.status} | {c.detail} |")
+    return "\n".join(lines) + "\n"
+
+
+def _anchor(rule_id: str) -> str:
+    rule = next((r for r in all_rules() if r.id == rule_id), None)
+    return f"{rule_id.lower()}-{rule.meta.name}" if rule else rule_id.lower()
 
 
 def rule_markdown(rule: LoadedRule) -> str:
@@ -22,6 +99,11 @@ def rule_markdown(rule: LoadedRule) -> str:
     if meta.equivalents:
         pairs = "; ".join(f"{tool}: {ids}" for tool, ids in sorted(meta.equivalents.items()))
         lines += [f"Equivalent checks in other tools: {pairs}", ""]
+    aws = [f"{SOURCES[c.source]} `{c.id}`" + (" (partly)" if c.gap else "")
+           for c in aws_checks_for(meta.id)]
+    if aws:
+        lines += [f"AWS checks the same after deployment: {'; '.join(aws)} "
+                  "([coverage](coverage.md))", ""]
     lines += [("\n" + body.strip()).replace("\n## ", "\n### ").strip(), ""]
     return "\n".join(lines)
 
@@ -48,4 +130,4 @@ def rules_markdown(rules: list[LoadedRule] | None = None) -> str:
 
 
 if __name__ == "__main__":
-    print(rules_markdown(), end="")
+    print(coverage_markdown() if sys.argv[1:] == ["coverage"] else rules_markdown(), end="")

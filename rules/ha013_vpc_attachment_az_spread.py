@@ -122,8 +122,7 @@ RULE = Rule(
     "functions without Multi-AZ redundancy).",
     tags=("reliability", "availability-zone", "lambda", "vpc-endpoint", "efs"),
     equivalents={"checkov": "none found", "cfn-lint": "none found", "kics": "none found",
-                 "trivy": "none found",
-                 "aws-config": "LAMBDA_VPC_MULTI_AZ_CHECK (deployed Lambda functions only)"},
+                 "trivy": "none found"},
 )
 
 
