@@ -70,7 +70,7 @@ or an unknown engine leaves the check unverified.
 
 from __future__ import annotations
 
-from hadr_lint.analysis.az_spread import same_unit
+from hadr_lint.analysis.cluster_members import autoscaled_readers, instances, single_zone
 from hadr_lint.model import Unknown
 from hadr_lint.rulebase import Rule, problem, unverified
 from hadr_lint.ruleutil import is_set, plural
@@ -89,59 +89,6 @@ RULE = Rule(
 )
 
 READERS = "rds:cluster:ReadReplicaCount"
-
-
-def members(graph, cluster) -> list:
-    found = {r.address: r for r in graph.sources(cluster, relation="cluster", kind="db_instance")}
-    name = cluster.get("identifier")
-    if isinstance(name, str):
-        for db in graph.resources("db_instance"):
-            if db.get("cluster") == name:
-                found.setdefault(db.address, db)
-    return sorted(found.values(), key=lambda r: r.address)
-
-
-def autoscaled_readers(graph, cluster) -> int | Unknown:
-    """The minimum number of readers a read-replica scaling target keeps."""
-    if cluster.get("autoscaling_min_readers") is not None:
-        return cluster.get("autoscaling_min_readers")
-    name = cluster.get("identifier")
-    linked = {t.address: t for t in graph.sources(cluster, kind="scaling_target")}
-    for target in graph.resources("scaling_target"):
-        resource_id = target.get("resource_id")
-        if isinstance(name, str) and resource_id == f"cluster:{name}":
-            linked.setdefault(target.address, target)
-        elif target.get("dimension") == READERS and target.address not in linked and (
-                isinstance(resource_id, Unknown) or isinstance(name, Unknown)) and same_unit(
-                target, cluster):
-            return Unknown(f"the cluster {target.name} scales is unknown")
-    total: int | Unknown = 0
-    for target in linked.values():
-        if target.get("dimension") != READERS:
-            continue
-        minimum = target.get("min_capacity")
-        if isinstance(minimum, Unknown):
-            return minimum
-        total += minimum if isinstance(minimum, int) else 0
-    return total
-
-
-def instances(graph, cluster) -> tuple[int | Unknown, list]:
-    """How many instances the cluster has, and the AZ each one is pinned to (None: not pinned)."""
-    count = cluster.get("instance_count")
-    if count is not None:
-        zones = cluster.get("instance_zones")
-        return count, zones if isinstance(zones, list) else [None]
-    found = members(graph, cluster)
-    for db in found:
-        if db.get("count_unknown"):
-            return Unknown(f"the count of {db.name} is unknown: {db.get('count_unknown')}"), []
-    if len(found) < 2:
-        stray = next((db for db in graph.resources("db_instance")
-                      if isinstance(db.get("cluster"), Unknown)), None)
-        if stray is not None:
-            return Unknown(f"the cluster of {stray.name} is unknown"), []
-    return len(found), [db.get("availability_zone") for db in found]
 
 
 def exempt(cluster) -> bool:
@@ -163,8 +110,8 @@ def check(graph, config):
 
 
 def _check_cluster(graph, cluster):
-    count, zones = instances(graph, cluster)
-    readers = autoscaled_readers(graph, cluster)
+    count, zones = instances(graph, cluster, "db_instance")
+    readers = autoscaled_readers(graph, cluster, READERS)
     for value in (count, readers):
         if isinstance(value, Unknown):
             yield unverified(cluster, f"instance count unknown: {value.reason}")
@@ -184,12 +131,10 @@ def _check_cluster(graph, cluster):
             "over to when its AZ fails",
         )
         return
-    pinned = {str(z) for z in zones if isinstance(z, str) or (z is not None and not isinstance(
-        z, Unknown))}
-    if readers == 0 and len(pinned) == 1 and all(z is not None and not isinstance(z, Unknown)
-                                                  for z in zones):
+    zone = single_zone(zones)
+    if readers == 0 and zone:
         yield problem(
             cluster,
-            f"all {total} instances of the Aurora cluster are pinned to {pinned.pop()}: "
+            f"all {total} instances of the Aurora cluster are pinned to {zone}: "
             "they fail together with that AZ",
         )

@@ -3,10 +3,13 @@ retention attributes every stateful kind shares.
 
 Canonical kinds and attributes (both formats):
 
-* ``neptune_cluster`` and ``docdb_cluster``: ``engine``, ``deletion_protection`` (bool, default
-  False), ``backup_retention`` (days, default 1), ``skip_final_snapshot`` and
-  ``final_snapshot_identifier`` (Terraform only; None in CloudFormation, where DeletionPolicy
-  decides).
+* ``neptune_cluster`` and ``docdb_cluster``: ``engine``, ``identifier``, ``global_cluster``
+  (Terraform), ``deletion_protection`` (bool, default False), ``backup_retention`` (days,
+  default 1), ``skip_final_snapshot`` and ``final_snapshot_identifier`` (Terraform only; None in
+  CloudFormation, where DeletionPolicy decides).
+* ``neptune_instance`` and ``docdb_instance`` (``aws_neptune_cluster_instance``,
+  ``aws_docdb_cluster_instance``, ``AWS::Neptune::DBInstance``, ``AWS::DocDB::DBInstance``):
+  ``cluster`` (identifier or Ref), ``availability_zone``, ``count_unknown``.
 * ``backup_vault_lock`` (``aws_backup_vault_lock_configuration``): ``vault`` (the vault's name or
   a Ref to it), ``min_retention`` (days), ``changeable_for_days`` (None: governance mode).
 * ``s3_versioning`` (``aws_s3_bucket_versioning``): ``bucket`` (name or Ref), ``enabled`` (True
@@ -111,19 +114,35 @@ def cfn_vault_lock(raw: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
 
 _TF_GRAPH_DB = dict(
     engine=("engine", to_lower),
+    identifier=("cluster_identifier", to_str),
+    global_cluster=("global_cluster_identifier", to_str),
     deletion_protection=("deletion_protection", to_bool, False),
     backup_retention=("backup_retention_period", to_int, 1),
     skip_final_snapshot=("skip_final_snapshot", to_bool, False),
     final_snapshot_identifier=("final_snapshot_identifier", to_str),
 )
 _CFN_GRAPH_DB = dict(
+    identifier=("DBClusterIdentifier", to_str),
     deletion_protection=("DeletionProtection", to_bool, False),
     backup_retention=("BackupRetentionPeriod", to_int, 1),
 )
 
+def _count_unknown(raw: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
+    """An instance block whose count/for_each is unknown stands for an unknown number."""
+    return {"count_unknown": out.get("count_unknown")}
+
+
+def _instance(kind: str, cluster: str, zone: str):
+    return spec(kind, _count_unknown, cluster=(cluster, to_str), availability_zone=(zone, to_str))
+
+
 TERRAFORM = {
     "aws_neptune_cluster": spec("neptune_cluster", tf_retention, **_TF_GRAPH_DB),
     "aws_docdb_cluster": spec("docdb_cluster", tf_retention, **_TF_GRAPH_DB),
+    "aws_neptune_cluster_instance": _instance("neptune_instance", "cluster_identifier",
+                                              "availability_zone"),
+    "aws_docdb_cluster_instance": _instance("docdb_instance", "cluster_identifier",
+                                            "availability_zone"),
     "aws_backup_vault_lock_configuration": spec(
         "backup_vault_lock",
         vault=("backup_vault_name", to_str),
@@ -138,6 +157,10 @@ TERRAFORM = {
 }
 
 CLOUDFORMATION = {
+    "AWS::Neptune::DBInstance": _instance("neptune_instance", "DBClusterIdentifier",
+                                          "AvailabilityZone"),
+    "AWS::DocDB::DBInstance": _instance("docdb_instance", "DBClusterIdentifier",
+                                        "AvailabilityZone"),
     "AWS::Neptune::DBCluster": spec(
         "neptune_cluster",
         cfn_retention("AWS::Neptune::DBCluster"),
