@@ -18,6 +18,7 @@ Canonical kinds and attributes (both formats):
 * ``search_domain`` (OpenSearch and Elasticsearch domains): ``zone_awareness`` (default False),
   ``instance_count`` (default 1), ``multi_az_standby`` (default False).
 * ``kafka_cluster`` (MSK provisioned): ``broker_count``, ``subnets`` (client subnets, one per AZ).
+* ``memorydb_cluster``: ``replicas_per_shard`` (default 1, as in AWS), ``num_shards`` (default 1).
 
 The ``data_stores`` family defines the EFS and ElastiCache kinds; this module is merged after it
 and adds its fields to the same specs rather than replacing them.
@@ -149,6 +150,11 @@ TERRAFORM = {
         broker_count=("number_of_broker_nodes", to_int),
         subnets=("broker_node_group_info.0.client_subnets", to_list),
     ),
+    "aws_memorydb_cluster": spec(
+        "memorydb_cluster",
+        replicas_per_shard=("num_replicas_per_shard", to_int, 1),
+        num_shards=("num_shards", to_int, 1),
+    ),
 }
 
 CLOUDFORMATION = {
@@ -186,5 +192,10 @@ CLOUDFORMATION = {
         "kafka_cluster",
         broker_count=("NumberOfBrokerNodes", to_int),
         subnets=("BrokerNodeGroupInfo.ClientSubnets", to_list),
+    ),
+    "AWS::MemoryDB::Cluster": spec(
+        "memorydb_cluster",
+        replicas_per_shard=("NumReplicasPerShard", to_int, 1),
+        num_shards=("NumShards", to_int, 1),
     ),
 }
