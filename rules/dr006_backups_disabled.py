@@ -10,7 +10,9 @@ Reports stateful stores that keep no backup and that no AWS Backup plan selects:
 * EFS file systems without a backup policy (`aws_efs_backup_policy` with status `ENABLED`,
   `BackupPolicy: {Status: ENABLED}`); replication destinations are exempt;
 * ElastiCache Redis / Valkey replication groups and clusters with `snapshot_retention_limit = 0`
-  (the default).
+  (the default);
+* Redshift clusters with `automated_snapshot_retention_period = 0`
+  (`AutomatedSnapshotRetentionPeriod: 0`).
 
 AWS Backup selections are linked to what they select: by reference or ARN in `resources`
 (`"*"` selects everything), and by tag (`selection_tag`, `condition`, `ListOfTags`, `Conditions`)
@@ -77,11 +79,12 @@ RULE = Rule(
     severity="error",
     scope="region",
     kinds=("db_instance", "db_cluster", "dynamodb_table", "efs_file_system",
-           "cache_replication_group", "cache_cluster"),
+           "cache_replication_group", "cache_cluster", "redshift_cluster"),
     short="Data store has no backup at all",
     description="An RDS instance or Aurora cluster with backup retention 0, a DynamoDB table "
     "without point-in-time recovery, an EFS file system without a backup policy or a Redis "
-    "without snapshots, that no AWS Backup plan selects either.",
+    "without snapshots, or a Redshift cluster without automated snapshots, that no AWS Backup "
+    "plan selects either.",
     tags=("reliability", "region", "backup", "data"),
     equivalents={"checkov": "CKV_AWS_28 (DynamoDB PITR), CKV_AWS_133 (RDS backup), "
                             "CKV_AWS_134 (ElastiCache Redis backup)",
@@ -141,6 +144,15 @@ def _retention(db, name):
     return True
 
 
+def _redshift(graph, cluster):
+    days = cluster.get("backup_retention")
+    if isinstance(days, Unknown):
+        return ("Redshift automated snapshot retention unknown", days)
+    if days == 0:
+        return ("Redshift cluster keeps no automated snapshots (retention 0)", False)
+    return True
+
+
 def _dynamodb(graph, table):
     pitr = table.get("pitr")
     if pitr is True:
@@ -194,4 +206,5 @@ OWN_BACKUP = {
     "efs_file_system": _efs,
     "cache_replication_group": _cache,
     "cache_cluster": _cache,
+    "redshift_cluster": _redshift,
 }

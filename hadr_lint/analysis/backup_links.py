@@ -30,7 +30,7 @@ from hadr_lint.model import Ref, Resource, Unknown, existence
 
 BACKUP_KINDS = (
     "db_instance", "db_cluster", "dynamodb_table", "efs_file_system", "s3_bucket",
-    "fsx_file_system",
+    "fsx_file_system", "redshift_cluster",
 )
 # kind -> (ARN service, prefix of the ARN resource part before the resource's name)
 ARN_FORMS = {
@@ -42,6 +42,7 @@ ARN_FORMS = {
     "fsx_file_system": ("fsx", "file-system/"),
     "backup_vault": ("backup", "backup-vault:"),
     "db_global_cluster": ("rds", "global-cluster:"),
+    "redshift_cluster": ("redshift", "cluster:"),
 }
 
 _CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()

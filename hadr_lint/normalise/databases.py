@@ -1,4 +1,9 @@
-"""Databases: RDS instances, Aurora clusters and their members."""
+"""Databases: RDS instances, Aurora clusters and their members, Redshift clusters.
+
+* ``redshift_cluster`` (``aws_redshift_cluster``, ``AWS::Redshift::Cluster``): ``multi_az``
+  (default False), ``az_relocation`` (default False), ``backup_retention`` (automated snapshot
+  retention in days, default 1), ``identifier``, ``tags``.
+"""
 
 from __future__ import annotations
 
@@ -63,6 +68,16 @@ TERRAFORM = {
         identifier=("global_cluster_identifier", to_str),
         source_cluster=("source_db_cluster_identifier", to_str),
     ),
+    "aws_redshift_cluster": spec(
+        "redshift_cluster",
+        tf_retention,
+        **_TF_FINAL_SNAPSHOT,
+        identifier=("cluster_identifier", to_str),
+        multi_az=("multi_az", to_bool, False),
+        az_relocation=("availability_zone_relocation_enabled", to_bool, False),
+        backup_retention=("automated_snapshot_retention_period", to_int, 1),
+        tags=("tags", to_tags),
+    ),
     "aws_db_instance_automated_backups_replication": spec(
         "db_backup_replication",
         source=("source_db_instance_arn", to_str),
@@ -98,6 +113,15 @@ CLOUDFORMATION = {
         availability_zones=("AvailabilityZones"),
         backup_retention=("BackupRetentionPeriod", to_int, 1),
         deletion_protection=("DeletionProtection", to_bool, False),
+    ),
+    "AWS::Redshift::Cluster": spec(
+        "redshift_cluster",
+        cfn_retention("AWS::Redshift::Cluster"),
+        identifier=("ClusterIdentifier", to_str),
+        multi_az=("MultiAZ", to_bool, False),
+        az_relocation=("AvailabilityZoneRelocation", to_bool, False),
+        backup_retention=("AutomatedSnapshotRetentionPeriod", to_int, 1),
+        tags=("Tags", to_tags),
     ),
     "AWS::RDS::GlobalCluster": spec(
         "db_global_cluster",
