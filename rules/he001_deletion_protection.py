@@ -1,7 +1,8 @@
 """Database or public load balancer without deletion protection.
 
 ## What it does
-Reports RDS DB instances and clusters, Neptune and DocumentDB clusters and DynamoDB tables without
+Reports RDS DB instances and clusters, Aurora global databases (`aws_rds_global_cluster`,
+`AWS::RDS::GlobalCluster`), Neptune and DocumentDB clusters and DynamoDB tables without
 deletion protection (`deletion_protection`, `deletion_protection_enabled`;
 `DeletionProtection`, `DeletionProtectionEnabled`), and internet-facing load balancers without
 `enable_deletion_protection` (`deletion_protection.enabled` in `LoadBalancerAttributes`). Aurora
@@ -9,7 +10,8 @@ members and read replicas are exempt (the cluster or the source holds the data);
 balancers and Classic Load Balancers (which have no such setting) are exempt too.
 
 Databases are reported as errors, except a DynamoDB table with point-in-time recovery, which AWS
-keeps a 35-day backup of after deletion (warning); load balancers as warnings.
+keeps a 35-day backup of after deletion (warning); load balancers and global databases (which
+cannot be deleted while regional clusters are attached) as warnings.
 
 ## Why is this bad?
 Replication and Multi-AZ do not help against a person or a pipeline deleting the resource: the
@@ -70,7 +72,7 @@ RULE = Rule(
     name="deletion-protection",
     severity="error",
     scope="human",
-    kinds=DB_KINDS + ("dynamodb_table", "load_balancer"),
+    kinds=DB_KINDS + ("db_global_cluster", "dynamodb_table", "load_balancer"),
     short="Database or internet-facing load balancer without deletion protection",
     description="Databases (RDS, Aurora, Neptune, DocumentDB, DynamoDB) and internet-facing load "
     "balancers without deletion protection can be deleted by one mistaken command; replication "
@@ -90,6 +92,7 @@ NAMES = {
     "db_cluster": "RDS DB cluster",
     "neptune_cluster": "Neptune cluster",
     "docdb_cluster": "DocumentDB cluster",
+    "db_global_cluster": "Aurora global database",
     "dynamodb_table": "DynamoDB table",
     "load_balancer": "Internet-facing load balancer",
 }
@@ -120,7 +123,7 @@ def _protection(resource):
 
 
 def _severity(resource):
-    if resource.kind == "load_balancer" or resource.get("pitr") is True:
+    if resource.kind in ("load_balancer", "db_global_cluster") or resource.get("pitr") is True:
         return "warning"
     return "error"
 
@@ -128,6 +131,8 @@ def _severity(resource):
 def _consequence(resource):
     if resource.kind == "load_balancer":
         return " and the DNS name clients use"
+    if resource.kind == "db_global_cluster":
+        return " once its regional clusters are detached, and with it the cross-region setup"
     if resource.get("pitr") is True:
         return " (a PITR system backup is kept 35 days)"
     return " with its automated backups"

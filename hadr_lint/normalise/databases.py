@@ -67,6 +67,7 @@ TERRAFORM = {
         "db_global_cluster",
         identifier=("global_cluster_identifier", to_str),
         source_cluster=("source_db_cluster_identifier", to_str),
+        deletion_protection=("deletion_protection", to_bool, False),
     ),
     "aws_redshift_cluster": spec(
         "redshift_cluster",
@@ -127,5 +128,6 @@ CLOUDFORMATION = {
         "db_global_cluster",
         identifier=("GlobalClusterIdentifier", to_str),
         source_cluster=("SourceDBClusterIdentifier", to_str),
+        deletion_protection=("DeletionProtection", to_bool, False),
     ),
 }
