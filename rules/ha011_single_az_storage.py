@@ -5,7 +5,8 @@ Reports EFS One Zone file systems (`availability_zone_name` / `AvailabilityZoneN
 Windows File Server, NetApp ONTAP and OpenZFS file systems with a `SINGLE_AZ_*` deployment type
 (Windows defaults to `SINGLE_AZ_1`; FSx for Lustre has no Multi-AZ option and is not reported),
 OpenSearch and Elasticsearch domains without zone awareness (`zone_awareness_enabled` /
-`ZoneAwarenessEnabled`, off by default; Multi-AZ with standby counts as zone aware), and MSK
+`ZoneAwarenessEnabled`, off by default; Multi-AZ with standby counts as zone aware) or with
+fewer than three data nodes (`instance_count` / `InstanceCount`), and MSK
 clusters whose broker count is not a multiple of their number of client subnets (one per AZ).
 
 ## Why is this bad?
@@ -82,6 +83,7 @@ RULE = Rule(
 )
 
 NO_MULTI_AZ = ("lustre",)
+MIN_DATA_NODES = 3
 
 
 def check(graph, config):
@@ -118,6 +120,20 @@ def _search(domain):
     elif aware is False and domain.get("multi_az_standby") is not True:
         yield problem(domain, "search domain has no zone awareness: all its nodes and shards "
                               "can sit in one AZ")
+    else:
+        yield from _data_nodes(domain)
+
+
+def _data_nodes(domain):
+    """A zone-aware domain still needs three data nodes to keep a quorum of them when one AZ
+    fails (AWS Config's opensearch-data-node-fault-tolerance)."""
+    nodes = domain.get("instance_count")
+    if isinstance(nodes, Unknown):
+        yield unverified(domain, f"data node count unknown: {nodes.reason}")
+    elif isinstance(nodes, int) and nodes < MIN_DATA_NODES:
+        yield problem(domain, f"search domain has {nodes} data node{'s' if nodes != 1 else ''}: "
+                      f"with fewer than {MIN_DATA_NODES}, losing one AZ leaves too few to serve "
+                      "every shard and keep the cluster writable")
 
 
 def _kafka(cluster):
