@@ -13,6 +13,13 @@ Canonical kinds and attributes (both formats):
 * ``s3_replication`` (``aws_s3_bucket_replication_configuration``): ``bucket`` (the source),
   ``destinations`` (destination bucket ARNs/Refs of enabled rules). Both carry
   ``replication_time``: True when every enabled rule has Replication Time Control on.
+* S3 encryption and replication of KMS-encrypted objects (DR009): ``s3_bucket`` has
+  ``kms_encrypted`` (True when its default encryption is SSE-KMS or DSSE-KMS, False for SSE-S3
+  or none, None when not set inline); ``s3_encryption``
+  (``aws_s3_bucket_server_side_encryption_configuration``) has ``bucket`` and ``kms_encrypted``.
+  ``s3_bucket`` (inline rules) and ``s3_replication`` have ``kms_replicated``: True when every
+  enabled rule replicates SSE-KMS objects (``sse_kms_encrypted_objects`` enabled) with a replica
+  KMS key, False when one does not, None without enabled rules.
 * ``s3_bucket`` has ``log_target`` (the bucket its access logs go to); ``s3_logging``
   (``aws_s3_bucket_logging``) has ``bucket`` and ``log_target``. ``s3_bucket`` also has
   ``inventory_targets`` (CloudFormation inline inventory destinations, see logs.py).
@@ -187,26 +194,96 @@ def _replication_time(rules: Any, keys: tuple[str, str, str, str]) -> Any:
 _TF_RTC = ("status", "destination", "replication_time", "status")
 
 
+def _nested(block: Any, *keys: str) -> Any:
+    """Like ``_path``, taking the first item of each repeated block on the way (Terraform)."""
+    for key in keys:
+        block = block[0] if isinstance(block, list) and block else block
+        block = _path(block, key)
+    return block[0] if isinstance(block, list) and block else block
+
+
+def _kms_algorithm(rules: Any, *path: str) -> Any:
+    """True when a default-encryption rule uses SSE-KMS or DSSE-KMS, False when none does."""
+    found = _items(_blocks(rules), lambda rule: [_nested(rule, *path)])
+    if isinstance(found, Unknown):
+        return found
+    if any(isinstance(a, str) and a.lower().startswith("aws:kms") for a in found):
+        return True
+    return next((a for a in found if isinstance(a, Unknown)), False)
+
+
+# For each format: (status, (path to the KMS objects switch), (path to the replica key)).
+KMS_REPLICATION = {
+    "tf_inline": ("status", ("source_selection_criteria", "sse_kms_encrypted_objects", "enabled"),
+                  ("destination", "replica_kms_key_id")),
+    "tf": ("status", ("source_selection_criteria", "sse_kms_encrypted_objects", "status"),
+           ("destination", "encryption_configuration", "replica_kms_key_id")),
+    "cfn": ("Status", ("SourceSelectionCriteria", "SseKmsEncryptedObjects", "Status"),
+            ("Destination", "EncryptionConfiguration", "ReplicaKmsKeyID")),
+}
+
+
+def _kms_replicated(rules: Any, form: str) -> Any:
+    """Whether every enabled replication rule copies SSE-KMS objects with a replica key."""
+    status_key, switch_path, key_path = KMS_REPLICATION[form]
+    blocks = _blocks(rules)
+    if isinstance(blocks, Unknown):
+        return blocks
+    found: list = []
+    for rule in blocks:
+        if not isinstance(rule, dict):
+            found.append(Unknown("a replication rule is unknown"))
+            continue
+        status = rule.get(status_key)
+        if isinstance(status, str) and status.lower() != "enabled":
+            continue
+        switch, key = _nested(rule, *switch_path), _nested(rule, *key_path)
+        on = switch if isinstance(switch, (bool, Unknown)) else (
+            isinstance(switch, str) and switch.lower() in ("enabled", "true"))
+        found.append(on if on is not True else key if isinstance(key, Unknown) else bool(key))
+    if not found:
+        return None
+    if False in found:
+        return False
+    return next((f for f in found if isinstance(f, Unknown)), True)
+
+
 def _tf_inline_replication(raw: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
     config = _blocks(raw.get("replication_configuration"))
     rules = _items(config, lambda c: _blocks(c.get("rules")) or [])
+    encryption = raw.get("server_side_encryption_configuration")
     return {"replication_destinations": _enabled_destinations(rules, "status", "destination",
                                                               "bucket"),
-            "replication_time": _replication_time(rules, _TF_RTC)}
+            "replication_time": _replication_time(rules, _TF_RTC),
+            "kms_replicated": _kms_replicated(rules, "tf_inline"),
+            "kms_encrypted": None if encryption is None else _kms_algorithm(
+                _nested(encryption, "rule"), "apply_server_side_encryption_by_default",
+                "sse_algorithm")}
 
 
 def _tf_replication(raw: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
     return {"destinations": _enabled_destinations(raw.get("rule"), "status", "destination",
                                                   "bucket"),
-            "replication_time": _replication_time(raw.get("rule"), _TF_RTC)}
+            "replication_time": _replication_time(raw.get("rule"), _TF_RTC),
+            "kms_replicated": _kms_replicated(raw.get("rule"), "tf")}
+
+
+def _tf_encryption(raw: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
+    return {"kms_encrypted": _kms_algorithm(raw.get("rule"),
+                                            "apply_server_side_encryption_by_default",
+                                            "sse_algorithm")}
 
 
 def _cfn_bucket_replication(raw: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
     rules = _path(raw, "ReplicationConfiguration", "Rules")
+    encryption = _path(raw, "BucketEncryption", "ServerSideEncryptionConfiguration")
     return {"replication_destinations": _enabled_destinations(rules, "Status", "Destination",
                                                               "Bucket"),
             "replication_time": _replication_time(
-                rules, ("Status", "Destination", "ReplicationTime", "Status"))}
+                rules, ("Status", "Destination", "ReplicationTime", "Status")),
+            "kms_replicated": _kms_replicated(rules, "cfn"),
+            "kms_encrypted": _kms_algorithm(encryption, "ServerSideEncryptionByDefault",
+                                            "SSEAlgorithm")}
 
 
 # ----- EFS ----------------------------------------------------------------------------------------
@@ -256,6 +333,11 @@ TERRAFORM = {
         "s3_logging",
         bucket=("bucket", to_str),
         log_target=("target_bucket", to_str),
+    ),
+    "aws_s3_bucket_server_side_encryption_configuration": spec(
+        "s3_encryption",
+        _tf_encryption,
+        bucket=("bucket", to_str),
     ),
     "aws_s3_bucket_replication_configuration": spec(
         "s3_replication",

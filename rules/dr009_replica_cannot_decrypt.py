@@ -1,0 +1,162 @@
+"""S3 replication skips the bucket's KMS-encrypted objects.
+
+## What it does
+Reports S3 buckets whose default encryption is SSE-KMS (or DSSE-KMS) and that replicate, inline
+(`replication_configuration`, `ReplicationConfiguration`) or through an
+`aws_s3_bucket_replication_configuration`, with an enabled rule that does not replicate
+KMS-encrypted objects: no `source_selection_criteria { sse_kms_encrypted_objects }` enabled
+(`SourceSelectionCriteria.SseKmsEncryptedObjects.Status: Enabled`), or no replica KMS key
+(`replica_kms_key_id`, `EncryptionConfiguration.ReplicaKmsKeyID`).
+
+## Why is this bad?
+S3 replication copies objects encrypted with a KMS key only when the rule opts in and names a
+key in the destination region to re-encrypt them with. Otherwise those objects are silently left
+out: replication reports healthy, the destination fills with the unencrypted or SSE-S3 objects,
+and the objects that mattered enough to encrypt with KMS are missing when the region fails. No
+other scanner or AWS post-deployment check reports it.
+
+## Example
+```hcl
+resource "aws_s3_bucket_server_side_encryption_configuration" "documents" {
+  bucket = aws_s3_bucket.documents.id
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm     = "aws:kms"
+      kms_master_key_id = aws_kms_key.documents.arn
+    }
+  }
+}
+
+resource "aws_s3_bucket_replication_configuration" "documents" {
+  bucket = aws_s3_bucket.documents.id
+  role   = aws_iam_role.replication.arn
+  rule {
+    id     = "all"
+    status = "Enabled"
+    destination {
+      bucket = aws_s3_bucket.documents_replica.arn
+    }
+  }
+}
+```
+```yaml
+Documents:
+  Type: AWS::S3::Bucket
+  Properties:
+    BucketEncryption:
+      ServerSideEncryptionConfiguration:
+        - ServerSideEncryptionByDefault:
+            SSEAlgorithm: aws:kms
+            KMSMasterKeyID: !Ref DocumentsKey
+    VersioningConfiguration: {Status: Enabled}
+    ReplicationConfiguration:
+      Role: !GetAtt ReplicationRole.Arn
+      Rules:
+        - Status: Enabled
+          Destination:
+            Bucket: arn:aws:s3:::documents-replica-eu-west-1
+```
+
+## Fix
+Opt in to KMS-encrypted objects and name a key in the destination region:
+```hcl
+  rule {
+    id     = "all"
+    status = "Enabled"
+    source_selection_criteria {
+      sse_kms_encrypted_objects {
+        status = "Enabled"
+      }
+    }
+    destination {
+      bucket = aws_s3_bucket.documents_replica.arn
+      encryption_configuration {
+        replica_kms_key_id = aws_kms_key.documents_replica.arn
+      }
+    }
+  }
+```
+```yaml
+      Rules:
+        - Status: Enabled
+          SourceSelectionCriteria:
+            SseKmsEncryptedObjects: {Status: Enabled}
+          Destination:
+            Bucket: arn:aws:s3:::documents-replica-eu-west-1
+            EncryptionConfiguration:
+              ReplicaKmsKeyID: !GetAtt ReplicaKey.Arn  # a key in the destination region
+```
+
+An encryption setting or replication rule that cannot be resolved leaves the check unverified.
+"""
+
+from __future__ import annotations
+
+from hadr_lint.analysis.region_scope import find_store
+from hadr_lint.model import Unknown, existence
+from hadr_lint.rulebase import Rule, problem, unverified
+
+RULE = Rule(
+    id="DR009",
+    name="replica-cannot-decrypt",
+    severity="error",
+    scope="region",
+    kinds=("s3_bucket",),
+    short="S3 replication skips the bucket's KMS-encrypted objects",
+    description="A bucket encrypted with SSE-KMS whose replication rules do not opt in to "
+    "KMS-encrypted objects, or name no replica key, silently leaves those objects out of its copy.",
+    tags=("reliability", "region", "s3", "kms", "replication"),
+    equivalents={"checkov": "none", "cfn-lint": "none", "trivy": "none", "kics": "none found"},
+)
+
+
+def check(graph, config):
+    for bucket in graph.resources("s3_bucket"):
+        replicated = _kms_replicated(graph, bucket)
+        if replicated is None or replicated is True:
+            continue
+        encrypted = _kms_encrypted(graph, bucket)
+        if encrypted is False:
+            continue
+        unknown = next((v for v in (encrypted, replicated) if isinstance(v, Unknown)), None)
+        if unknown is not None:
+            yield unverified(bucket, f"replication of KMS-encrypted objects unknown: "
+                             f"{unknown.reason}")
+        else:
+            yield problem(bucket, "bucket is encrypted with SSE-KMS but its replication does "
+                          "not copy KMS-encrypted objects (no sse_kms_encrypted_objects or no "
+                          "replica KMS key): those objects are missing from the copy")
+
+
+def _kms_replicated(graph, bucket):
+    """False when an enabled rule (inline or in a replication configuration) skips
+    KMS-encrypted objects, Unknown when one may, True when all copy them, None without any."""
+    values = [bucket.get("kms_replicated")]
+    values += _attached(graph, "s3_replication", bucket, "kms_replicated", matters=False)
+    if False in values:
+        return False
+    unknown = next((v for v in values if isinstance(v, Unknown)), None)
+    return unknown or (True if True in values else None)
+
+
+def _kms_encrypted(graph, bucket):
+    values = [bucket.get("kms_encrypted")]
+    values += _attached(graph, "s3_encryption", bucket, "kms_encrypted", matters=True)
+    if True in values:
+        return True
+    return next((v for v in values if isinstance(v, Unknown)), False)
+
+
+def _attached(graph, kind: str, bucket, attribute: str, matters: bool) -> list:
+    """``attribute`` of each resource of ``kind`` configuring ``bucket``: an Unknown for one
+    whose bucket is unknown (it may be this one), and for one that may not exist when its value
+    is the one that ``matters`` to the finding."""
+    found = []
+    for item in graph.resources(kind):
+        target = item.get("bucket")
+        if isinstance(target, Unknown):
+            found.append(Unknown(f"{item.name}: bucket unknown: {target.reason}"))
+        elif target is not None and find_store(graph, target, ("s3_bucket",)) is bucket:
+            value, exists = item.get(attribute), existence(item)
+            found.append(exists if value is matters and exists is not True else value)
+    return found
