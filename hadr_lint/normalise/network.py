@@ -10,6 +10,14 @@ VPC endpoints (both formats):
 * ``vpc_endpoint_subnet`` (``aws_vpc_endpoint_subnet_association``): ``endpoint`` the endpoint,
   ``subnet`` the subnet it adds; ``count_unknown`` the reason when the block's count or for_each
   (or its module's) is unknown.
+
+Network Firewall and Transit Gateway (both formats):
+
+* ``network_firewall`` (``aws_networkfirewall_firewall``, ``AWS::NetworkFirewall::Firewall``):
+  ``subnets`` (one firewall endpoint per subnet mapping), ``vpc``.
+* ``tgw_attachment`` (``aws_ec2_transit_gateway_vpc_attachment``,
+  ``AWS::EC2::TransitGatewayVpcAttachment``, ``AWS::EC2::TransitGatewayAttachment``):
+  ``subnets`` (the attachment's subnets, one network interface per AZ), ``vpc``.
 """
 
 from __future__ import annotations
@@ -136,6 +144,16 @@ TERRAFORM = {
         connectivity=("connectivity_type", to_lower, "public"),
         availability_mode=("availability_mode", to_lower, "zonal"),
     ),
+    "aws_networkfirewall_firewall": spec(
+        "network_firewall",
+        _lb_subnets,
+        vpc=("vpc_id", to_str),
+    ),
+    "aws_ec2_transit_gateway_vpc_attachment": spec(
+        "tgw_attachment",
+        subnets=("subnet_ids", to_list),
+        vpc=("vpc_id", to_str),
+    ),
     "aws_vpc_endpoint": spec(
         "vpc_endpoint",
         endpoint_type=("vpc_endpoint_type", to_lower, "gateway"),
@@ -208,6 +226,21 @@ CLOUDFORMATION = {
         subnets=("SubnetId", to_list),
         connectivity=("ConnectivityType", to_lower, "public"),
         availability_mode=("AvailabilityMode", to_lower, "zonal"),
+    ),
+    "AWS::NetworkFirewall::Firewall": spec(
+        "network_firewall",
+        _lb_subnets,
+        vpc=("VpcId", to_str),
+    ),
+    "AWS::EC2::TransitGatewayVpcAttachment": spec(
+        "tgw_attachment",
+        subnets=("SubnetIds", to_list),
+        vpc=("VpcId", to_str),
+    ),
+    "AWS::EC2::TransitGatewayAttachment": spec(
+        "tgw_attachment",
+        subnets=("SubnetIds", to_list),
+        vpc=("VpcId", to_str),
     ),
     "AWS::EC2::VPCEndpoint": spec(
         "vpc_endpoint",

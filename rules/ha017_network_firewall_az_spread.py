@@ -1,0 +1,84 @@
+"""Network Firewall has endpoints in fewer than min_azs Availability Zones.
+
+## What it does
+Reports AWS Network Firewall firewalls (`aws_networkfirewall_firewall`,
+`AWS::NetworkFirewall::Firewall`) whose subnet mappings (`subnet_mapping`, `SubnetMappings`), one
+firewall endpoint each, cover fewer distinct Availability Zones than `min_azs` (3 by default,
+capped by the AZs the region has). Subnets are resolved to their AZs as for load balancers.
+
+## Why is this bad?
+Traffic routed through a firewall endpoint stops when that endpoint's zone fails. With endpoints
+in one zone, every zone's traffic depends on it: losing that zone cuts the VPC off from the
+internet or from the networks the firewall guards, even though the workloads in the other zones
+are healthy. AWS Trusted Advisor's "Network Firewall Multi-AZ" check reports the same after
+deployment. Route each zone's subnets to the endpoint in their own zone (the NAT-gateway pattern
+HA008 checks).
+
+## Example
+```hcl
+resource "aws_networkfirewall_firewall" "egress" {
+  name                = "egress"
+  firewall_policy_arn = aws_networkfirewall_firewall_policy.egress.arn
+  vpc_id              = aws_vpc.main.id
+  subnet_mapping {
+    subnet_id = aws_subnet.firewall_a.id
+  }
+}
+```
+```yaml
+Egress:
+  Type: AWS::NetworkFirewall::Firewall
+  Properties:
+    FirewallName: egress
+    FirewallPolicyArn: !Ref EgressPolicy
+    VpcId: !Ref Vpc
+    SubnetMappings:
+      - SubnetId: !Ref FirewallSubnetA
+```
+
+## Fix
+Give the firewall a subnet in every zone the workloads use:
+```hcl
+resource "aws_networkfirewall_firewall" "egress" {
+  # ...
+  dynamic "subnet_mapping" {
+    for_each = aws_subnet.firewall[*].id
+    content {
+      subnet_id = subnet_mapping.value
+    }
+  }
+}
+```
+```yaml
+    SubnetMappings:
+      - SubnetId: !Ref FirewallSubnetA
+      - SubnetId: !Ref FirewallSubnetB
+      - SubnetId: !Ref FirewallSubnetC
+```
+
+Subnets whose AZ cannot be resolved leave the check unverified.
+"""
+
+from __future__ import annotations
+
+from hadr_lint.analysis.az_spread import spread
+from hadr_lint.rulebase import Rule
+
+RULE = Rule(
+    id="HA017",
+    name="network-firewall-az-spread",
+    severity="error",
+    scope="az",
+    kinds=("network_firewall",),
+    short="Network Firewall has endpoints in fewer than min_azs AZs",
+    description="A Network Firewall's endpoints live in the subnets it is mapped to; in fewer "
+    "Availability Zones than min_azs, losing one zone stops the traffic of every zone routed "
+    "through it.",
+    tags=("reliability", "availability-zone", "network-firewall", "vpc"),
+    equivalents={"checkov": "none", "cfn-lint": "none", "trivy": "none", "kics": "none found"},
+)
+
+
+def check(graph, config):
+    for firewall in graph.resources("network_firewall"):
+        yield from spread(graph, config, firewall, "Network Firewall's endpoints", "span")
