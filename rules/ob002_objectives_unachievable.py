@@ -1,29 +1,35 @@
-"""Declared RPO or RTO is tighter than the declared strategy can deliver.
+"""Declared RPO or RTO is tighter than any setup of the declared strategy can deliver.
 
 ## What it does
-Compares the declared RPO and RTO with what the declared disaster-recovery strategy can deliver
-at best, from the reference table (AWS whitepaper "Disaster Recovery of Workloads on AWS:
-Recovery in the Cloud", and the project's reference notes, "DR Strategies"):
+Compares the declared RPO and RTO with the *floor* of the declared disaster-recovery strategy:
+the tightest values any configuration of it can deliver, however well it is built. Typical
+values come from the AWS whitepaper "Disaster Recovery of Workloads on AWS: Recovery in the
+Cloud" and the project's reference notes; the floors say why no setup does better:
 
-| strategy | RPO | RTO |
-|---|---|---|
-| backup-restore | 24 hours | hours (bound: 24h) |
-| pilot-light | ~10 minutes | ~10 minutes |
-| warm-standby | ~1 minute | ~1 minute |
-| active-active | near zero | near zero (bound: 0) |
+| strategy | typical RPO / RTO | RPO floor | RTO floor |
+|---|---|---|---|
+| backup-restore | 24 hours / hours | 5m (continuous backups) | the `restore` step (4h) |
+| pilot-light | ~10 minutes | 1s (asynchronous replication) | the `scale_out` step (5m) |
+| warm-standby | ~1 minute | 1s (asynchronous replication) | the `scale_up` step (1m) |
+| active-active | near zero | 0 | 0 |
 
-The message names the cheapest strategy that can meet the declaration. Teams change the table
-with `strategies:` in `.hadr-lint.yaml` (e.g. `strategies: {pilot-light: {rpo: 15m, rto: 30m}}`).
-The finding points at the workload's first stateful store, else its first resource.
+Continuous backups (point-in-time recovery) restore to within about five minutes: no backup
+gives less. The RTO floors follow `recovery_steps:` in `.hadr-lint.yaml` (e.g. `recovery_steps: {restore:
+1h}` for a small stack restored by automation), and `strategies:` sets floors directly (e.g.
+`strategies: {pilot-light: {rpo: 15m, rto: 30m}}`). A declaration above the floor but beyond
+what *this* infrastructure delivers is OB004's and OB005's business. The message names the
+cheapest strategy whose floors meet the declaration. The finding points at the workload's first
+stateful store, else its first resource.
 
 ## Why is this bad?
 An objective the strategy cannot deliver is a promise that breaks on the day of the disaster:
-restoring last night's backup cannot give a one-minute RPO however well it is run. Either the
-objective is wrong, or the strategy (and its cost) must change.
+restoring a backup cannot give a one-minute RPO however often it is taken, and starting compute
+from zero cannot give a one-minute RTO. Either the objective is wrong, or the strategy (and its
+cost) must change.
 
 ## Example
 ```hcl
-# .hadr-lint.yaml: objectives: {strategy: backup-restore, rpo: 1h, rto: 4h}
+# .hadr-lint.yaml: objectives: {strategy: backup-restore, rpo: 1m, rto: 1h}
 resource "aws_db_instance" "orders" {
   engine   = "postgres"
   multi_az = true
@@ -31,7 +37,7 @@ resource "aws_db_instance" "orders" {
 ```
 ```yaml
 Metadata:
-  HadrLint: {Strategy: pilot-light, RPO: 1m, RTO: 5m}
+  HadrLint: {Strategy: pilot-light, RPO: 1m, RTO: 2m}
 Resources:
   Orders:
     Type: AWS::DynamoDB::Table
@@ -40,7 +46,7 @@ Resources:
 ## Fix
 Pick a strategy that can meet the objectives (here warm-standby), or relax the objectives:
 ```hcl
-# .hadr-lint.yaml: objectives: {strategy: backup-restore, rpo: 24h, rto: 24h}
+# .hadr-lint.yaml: objectives: {strategy: backup-restore, rpo: 1h, rto: 8h}
 resource "aws_db_instance" "orders" {
   engine   = "postgres"
   multi_az = true
@@ -48,13 +54,14 @@ resource "aws_db_instance" "orders" {
 ```
 ```yaml
 Metadata:
-  HadrLint: {Strategy: warm-standby, RPO: 1m, RTO: 5m}
+  HadrLint: {Strategy: warm-standby, RPO: 1m, RTO: 2m}
 ```
 """
 
 from __future__ import annotations
 
 from hadr_lint.objectives.durations import format_duration
+from hadr_lint.objectives.estimate import steps
 from hadr_lint.objectives.strategies import cheapest_for, table
 from hadr_lint.objectives.wording import assess, workload_label
 from hadr_lint.rulebase import Rule, problem
@@ -65,29 +72,30 @@ RULE = Rule(
     severity="error",
     scope="objectives",
     kinds=(),
-    short="Declared RPO or RTO is tighter than the declared strategy can deliver",
-    description="The declared strategy cannot deliver the declared RPO or RTO even when "
-    "implemented perfectly; the message names the cheapest strategy that can.",
+    short="Declared RPO or RTO is tighter than any setup of the declared strategy can deliver",
+    description="No configuration of the declared strategy can deliver the declared RPO or RTO "
+    "(each strategy's floor is documented and configurable); the message names the cheapest "
+    "strategy that can.",
     tags=("disaster-recovery", "region", "objectives"),
     equivalents={},
 )
 
 
 def check(graph, config):
-    strategies = table(config.strategies)
+    strategies = table(config.strategies, steps(config))
     for assessment in assess(graph, config):
         declared = assessment.workload.declared
         if declared.strategy is None:
             continue
         strategy = strategies[declared.strategy]
         short = [
-            f"{name} {format_duration(wanted)} is tighter than {strategy.name} can deliver "
-            f"({text})"
-            for name, wanted, bound, text in (
-                ("RPO", declared.rpo, strategy.rpo, strategy.rpo_text),
-                ("RTO", declared.rto, strategy.rto, strategy.rto_text),
+            f"{name} {format_duration(wanted)} is tighter than any {strategy.name} setup can "
+            f"deliver (at best {format_duration(floor)}: {why})"
+            for name, wanted, floor, why in (
+                ("RPO", declared.rpo, strategy.rpo, strategy.rpo_floor_text),
+                ("RTO", declared.rto, strategy.rto, strategy.rto_floor_text),
             )
-            if wanted is not None and wanted < bound
+            if wanted is not None and wanted < floor
         ]
         if short:
             yield problem(assessment.anchor, f"declared {' and '.join(short)} for "
@@ -97,6 +105,7 @@ def check(graph, config):
 def _advice(declared, strategies) -> str:
     found = cheapest_for(declared.rpo, declared.rto, strategies)
     if found is None:
-        return "no strategy in the reference table can: relax the objectives"
-    return (f"the cheapest strategy that can is {found.name} (RPO {found.rpo_text}, "
-            f"RTO {found.rto_text})")
+        return "no strategy can: relax the objectives"
+    return (f"the cheapest strategy that can is {found.name} (at best RPO "
+            f"{format_duration(found.rpo)}, RTO {format_duration(found.rto)}; typically "
+            f"{found.rpo_text} and {found.rto_text})")

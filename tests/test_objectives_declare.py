@@ -88,7 +88,7 @@ def test_workloads_by_path_template_and_command_line(tmp_path, monkeypatch):
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = """AWSTemplateFormatVersion: "2010-09-09"
 Metadata:
-  HadrLint: {Strategy: %s, RPO: 1m, RTO: 5m}
+  HadrLint: {Strategy: %s, RPO: 1m, RTO: 2m}
 Resources:
   Orders:
     Type: AWS::DynamoDB::Table
@@ -136,4 +136,4 @@ def test_command_line_overrides_everything(monkeypatch):
                  "--strategy", "backup-restore", "--format", "json")
     data = json.loads(result.output)
     assert [f["rule_id"] for f in data["findings"]] == ["OB002"]
-    assert "the cheapest strategy that can is warm-standby" in data["findings"][0]["message"]
+    assert "the cheapest strategy that can is pilot-light" in data["findings"][0]["message"]

@@ -85,16 +85,28 @@ def test_unknown_schedule_stays_unknown():
 
 def test_reference_table_and_cheapest():
     strategies = table()
-    assert [strategies[n].rpo for n in strategies] == [86400, 600, 60, 0]
-    assert cheapest_for(3600, None, strategies).name == "pilot-light"
-    assert cheapest_for(None, 300, strategies).name == "warm-standby"
+    assert [strategies[n].rpo for n in strategies] == [300, 1, 1, 0]  # floors
+    assert [strategies[n].rto for n in strategies] == [4 * 3600, 300, 60, 0]
+    assert cheapest_for(3600, None, strategies).name == "backup-restore"
+    assert cheapest_for(60, None, strategies).name == "pilot-light"
+    assert cheapest_for(None, 300, strategies).name == "pilot-light"
+    assert cheapest_for(None, 120, strategies).name == "warm-standby"
     assert cheapest_for(24 * 3600, 24 * 3600, strategies).name == "backup-restore"
     assert cheapest_for(0, 0, strategies).name == "active-active"
+
+
+def test_rto_floors_follow_the_recovery_steps():
+    strategies = table(None, {"restore": 1800.0, "scale_out": 600.0})
+    assert strategies["backup-restore"].rto == 1800
+    assert strategies["pilot-light"].rto == 600
+    assert strategies["warm-standby"].rto == 60  # its step not given: the default
 
 
 def test_table_overrides_keep_the_rest():
     strategies = table({"pilot-light": {"rpo": "15m"}})
     assert strategies["pilot-light"].rpo == 900
-    assert strategies["pilot-light"].rpo_text == "15m"
-    assert strategies["pilot-light"].rto == 600
-    assert cheapest_for(900, None, strategies).name == "pilot-light"
+    assert strategies["pilot-light"].rpo_floor_text == "set in strategies.pilot-light"
+    assert strategies["pilot-light"].rpo_text == "~10 minutes"  # the typical value stays
+    assert strategies["pilot-light"].rto == 300
+    assert cheapest_for(120, None, strategies).name == "warm-standby"  # pilot-light floored at 15m
+    assert cheapest_for(900, 300, strategies).name == "pilot-light"

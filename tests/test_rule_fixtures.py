@@ -6,7 +6,8 @@ Layout: ``fixtures/rules/<RULE>/<case>/`` holds IaC files and ``expect.yaml``::
       - resource: aws_autoscaling_group.web
         contains: "1 AZ"          # optional, part of the message
     unverified: [aws_autoscaling_group.web]   # optional: resources left unverified
-    options: {region: us-east-1, min_azs: 3, parameters: {Env: prod}, variables: {x: y}}
+    options: {region: us-east-1, min_azs: 3, parameters: {Env: prod}, variables: {x: y},
+              objectives: {...}, recovery_steps: {...}, strategies: {...}}
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ RULE_IDS = sorted(r.id for r in all_rules())
 def _run(case: Path):
     expect = yaml.safe_load((case / "expect.yaml").read_text()) or {}
     options = expect.get("options") or {}
-    config_data = {k: v for k, v in options.items() if k in ("min_azs", "objectives")}
+    config_data = {k: v for k, v in options.items()
+                   if k in ("min_azs", "objectives", "recovery_steps", "strategies")}
     config = parse_config(config_data)
     rule_id = case.parent.name
     rules = select(all_rules(), [rule_id], [])
