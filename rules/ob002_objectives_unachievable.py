@@ -13,13 +13,13 @@ Cloud" and the project's reference notes; the floors say why no setup does bette
 | warm-standby | ~1 minute | 1s (asynchronous replication) | the `scale_up` step (1m) |
 | active-active | near zero | 0 | 0 |
 
-Continuous backups (point-in-time recovery) restore to within about five minutes: no backup
-gives less. The RTO floors follow `recovery_steps:` in `.hadr-lint.yaml` (e.g.
-`recovery_steps: {restore: 1h}` for a small stack restored by automation), and `strategies:`
-sets floors directly (e.g. `strategies: {pilot-light: {rpo: 15m, rto: 30m}}`). A declaration above the floor but beyond
-what *this* infrastructure delivers is OB004's and OB005's business. The message names the
-cheapest strategy whose floors meet the declaration. The finding points at the workload's first
-stateful store, else its first resource.
+Continuous backups (point-in-time recovery) restore to within about five minutes: no backup gives
+less. The RTO floors follow `recovery_steps:` in `.hadr-lint.yaml` (e.g. `recovery_steps: {restore:
+1h}` for a small stack restored by automation), and `strategies:` sets floors directly (e.g.
+`strategies: {pilot-light: {rpo: 15m, rto: 30m}}`). A declaration above the floor but beyond what
+*this* infrastructure delivers is OB004's and OB005's business. The message names the cheapest
+strategy whose floors meet the declaration. The finding points at the workload's first stateful
+store, else its first resource.
 
 ## Why is this bad?
 An objective the strategy cannot deliver is a promise that breaks on the day of the disaster:
