@@ -72,7 +72,11 @@ def scan_options(command):
 
 
 def select_options(command):
-    """``--select`` and ``--ignore``: rule ids or prefixes, checked against the known rules."""
+    """``--select``, ``--ignore`` (rule ids or prefixes, checked against the known rules) and
+    ``--rules-dir``."""
+    command = click.option("--rules-dir", multiple=True,
+                           type=click.Path(path_type=Path, file_okay=False),
+                           help="Folder of extra rule modules.")(command)
     command = click.option("--ignore", multiple=True,
                            help="Rule ids or prefixes to skip (comma-separated).")(command)
     return click.option("--select", multiple=True,
@@ -299,8 +303,6 @@ def main() -> None:
 @click.option("--fail-on", type=click.Choice(["error", "warning", "note", "never"]), default=None,
               help="Lowest severity that fails the run (default: warning).")
 @click.option("--show-unknown", is_flag=True, help="List the checks unknown values kept open.")
-@click.option("--rules-dir", multiple=True, type=click.Path(path_type=Path, file_okay=False),
-              help="Folder of extra rule modules.")
 @click.option("--with-checkov", is_flag=True,
               help="Also run checkov's HA/DR checks (a separate install, e.g. pipx install "
                    "checkov) and merge its results, without duplicates of hadr-lint's.")
@@ -383,7 +385,7 @@ def _write_baseline(path: Path, result, output_format: str, output: Path | None,
               help="Write the report to a file instead of standard output.")
 @select_options
 def report(paths, config_file, variables, var_files, parameters, region, exclude, max_file_size,
-           strategy, rpo, rto, output_format, output, select, ignore) -> None:
+           strategy, rpo, rto, output_format, output, select, ignore, rules_dir) -> None:
     """Write a recovery posture report: objectives, RPO/RTO estimates with evidence, stores."""
     from dataclasses import replace
 
@@ -394,7 +396,7 @@ def report(paths, config_file, variables, var_files, parameters, region, exclude
     options, config = _one_group(_prepare(paths, config_file, variables, var_files, parameters,
                                           region, exclude, max_file_size))
     config = _with_objectives(config, strategy, rpo, rto)
-    rules, known = _rules((), select, ignore, config, pseudo=False)
+    rules, known = _rules(rules_dir, select, ignore, config, pseudo=False)
     result = run_scan(replace(options, known_rules=known), config, rules)
     nothing = _found_nothing(paths, result)
     _emit(render(result, output_format), output)
@@ -435,7 +437,7 @@ def _emit(text: str, output: Path | None) -> None:
               help="Write the output to a file instead of standard output.")
 @select_options
 def graph(paths, config_file, variables, var_files, parameters, region, exclude, max_file_size,
-          output_format, output, select, ignore) -> None:
+          output_format, output, select, ignore, rules_dir) -> None:
     """Draw the architecture: regions, AZs, resources with their findings, replication."""
     from dataclasses import replace
 
@@ -445,7 +447,7 @@ def graph(paths, config_file, variables, var_files, parameters, region, exclude,
     _writable(output, "--output")
     options, config = _one_group(_prepare(paths, config_file, variables, var_files, parameters,
                                           region, exclude, max_file_size))
-    rules, known = _rules((), select, ignore, config, pseudo=False)
+    rules, known = _rules(rules_dir, select, ignore, config, pseudo=False)
     result = run_scan(replace(options, known_rules=known), config, rules)
     nothing = _found_nothing(paths, result)
     _emit(render(result.graph, result.findings, result.config, output_format), output)

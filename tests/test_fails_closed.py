@@ -75,16 +75,34 @@ def test_unknown_rule_id_in_the_configuration(tmp_path: Path, config, expected) 
     assert "invalid" in check.stdout
 
 
-def test_plugin_rule_ids_are_known(tmp_path: Path) -> None:
+def plugin_rules(tmp_path: Path) -> Path:
+    """A --rules-dir folder with ZZ005, a copy of HA005."""
     rules = tmp_path / "my_rules"
     rules.mkdir()
-    shutil.copy(ROOT / "rules" / "ha005_rds_multi_az.py", rules / "zz_copy.py")
-    text = (rules / "zz_copy.py").read_text().replace('id="HA005"', 'id="ZZ005"')
-    (rules / "zz_copy.py").write_text(text)
+    text = (ROOT / "rules" / "ha005_rds_multi_az.py").read_text()
+    (rules / "zz_copy.py").write_text(text.replace('id="HA005"', 'id="ZZ005"'))
+    return rules
+
+
+def test_plugin_rule_ids_are_known(tmp_path: Path) -> None:
+    rules = plugin_rules(tmp_path)
     result = invoke("scan", SEED, "--rules-dir", rules, "--select", "ZZ005")
     assert result.exit_code == 1, result.output
     assert "ZZ005" in result.stdout
-    assert invoke("scan", SEED, "--select", "ZZ005").exit_code == 2
+    refused = invoke("scan", SEED, "--select", "ZZ005")
+    assert refused.exit_code == 2
+    assert "--select: unknown rule id ZZ005" in one_line(refused.stderr)
+
+
+@pytest.mark.parametrize("command", ["report", "graph"])
+def test_report_and_graph_take_rules_dir(tmp_path: Path, command) -> None:
+    rules = plugin_rules(tmp_path)
+    result = invoke(command, SEED, "--rules-dir", rules, "--select", "ZZ005", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert '"ZZ005"' in result.stdout
+    refused = invoke(command, SEED, "--select", "ZZ005")
+    assert refused.exit_code == 2
+    assert "--select: unknown rule id ZZ005" in one_line(refused.stderr)
 
 
 def test_explain_unknown_rule_id_is_one_line_with_a_suggestion() -> None:
@@ -103,10 +121,7 @@ def test_rules_dir_that_does_not_exist_is_refused() -> None:
 
 
 def test_config_check_knows_rules_dir_ids(tmp_path: Path) -> None:
-    rules = tmp_path / "my_rules"
-    rules.mkdir()
-    text = (ROOT / "rules" / "ha005_rds_multi_az.py").read_text()
-    (rules / "zz_copy.py").write_text(text.replace('id="HA005"', 'id="ZZ005"'))
+    rules = plugin_rules(tmp_path)
     file = tmp_path / ".hadr-lint.yaml"
     file.write_text(yaml.safe_dump({"select": ["ZZ005"], "severity": {"ZZ005": "note"}}))
     without = invoke("config", "--check", file)
@@ -221,8 +236,9 @@ def test_output_into_a_folder(tmp_path: Path, command) -> None:
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
-def test_output_that_cannot_be_written() -> None:
-    result = invoke("scan", SEED, "--output", "/dev/full")
+@pytest.mark.parametrize("command", ["scan", "report", "graph"])
+def test_output_that_cannot_be_written(command) -> None:
+    result = invoke(command, SEED, "--output", "/dev/full")
     assert result.exit_code == 2, result.output
     assert one_line(result.stderr) == ("Error: --output /dev/full: cannot write: "
                                        "No space left on device")
