@@ -403,6 +403,37 @@ def test_config_check_lists_every_problem_with_its_line(tmp_path: Path) -> None:
     assert scan.stderr.splitlines()[-1] == f"Error: {lines[-1]}"
 
 
+DUPLICATED = """\
+ignore: [HA005]
+severity:
+  HA001: note
+fail_on: error
+ignore: [HA001]
+severity:
+  HA001: error
+  HA001: note
+"""
+
+
+def test_a_key_written_twice_is_refused(tmp_path: Path) -> None:
+    """YAML keeps the last of two equal keys: the first ignore: block would silently not
+    apply, so the scan and config --check both refuse it, naming both lines."""
+    file = tmp_path / ".hadr-lint.yaml"
+    file.write_text(DUPLICATED)
+    check = invoke("config", "--check", file)
+    assert check.exit_code == 1
+    assert check.stderr.splitlines() == [
+        f"{file}:5: ignore: duplicate key (also on line 1): only one would apply",
+        f"{file}:6: severity: duplicate key (also on line 2): only one would apply",
+        f"{file}:8: severity.HA001: duplicate key (also on line 7): only one would apply",
+    ]
+    scan = invoke("scan", SEED, "--config", file)
+    assert scan.exit_code == 2
+    assert scan.stderr.splitlines()[-1] == (f"Error: {file}:8: severity.HA001: duplicate key "
+                                            "(also on line 7): only one would apply")
+    assert scan.stdout == ""
+
+
 @pytest.mark.parametrize("objectives", [
     {"strategy": "Pilot_Light", "RPO": "15m", "rto": "1h30m"},
     {"strategy": "multi-site", "PrimaryRegion": "eu-west-1", "dr_regions": "eu-central-1"},
