@@ -72,7 +72,11 @@ def scan_options(command):
 
 
 def select_options(command):
-    """``--select`` and ``--ignore``: rule ids or prefixes, checked against the known rules."""
+    """``--select``, ``--ignore`` (rule ids or prefixes, checked against the known rules) and
+    ``--rules-dir``."""
+    command = click.option("--rules-dir", multiple=True,
+                           type=click.Path(path_type=Path, file_okay=False),
+                           help="Folder of extra rule modules.")(command)
     command = click.option("--ignore", multiple=True,
                            help="Rule ids or prefixes to skip (comma-separated).")(command)
     return click.option("--select", multiple=True,
@@ -101,7 +105,7 @@ def _with_objectives(config, strategy, rpo, rto):
     try:
         validate(given, "command line")
     except ObjectivesError as exc:
-        raise click.UsageError(str(exc).replace("command line.", "--")) from None
+        raise Refused(str(exc).replace("command line.", "--")) from None
     return replace(config, objective_overrides=given) if given else config
 
 
@@ -119,6 +123,9 @@ def _prepare(paths, config_file, variables, var_files, parameters, region, exclu
     for path in paths:
         if not path.exists() and not path.is_symlink():
             raise Refused(f"{path}: no such file or folder")
+    for path in var_files:
+        if not path.is_file():
+            raise Refused(f"--var-file {path}: no such file")
     groups = ([ConfigGroup(config_file, tuple(paths))] if config_file
               else config_groups(tuple(paths), frozenset(SKIP_DIRS)))
     prepared = []
@@ -173,7 +180,7 @@ def _rules(rules_dir, select, ignore, config, pseudo: bool = True) -> tuple[list
     from hadr_lint.rulebase import select as select_rules
     from hadr_lint.suppress import pseudo_rules
 
-    rules = all_rules(rules_dir)
+    rules = all_rules(_rule_folders(rules_dir))
     known = [r.id for r in rules + pseudo_rules()]
     select, ignore = _split(select), _split(ignore)
     problems = ([f"--select: {p}" for p in unknown_ids(select, known)]
@@ -183,6 +190,27 @@ def _rules(rules_dir, select, ignore, config, pseudo: bool = True) -> tuple[list
         raise Refused("; ".join(problems))
     return select_rules(rules + (pseudo_rules() if pseudo else []), select or config.select,
                         ignore + config.ignore), tuple(known)
+
+
+def _rule_folders(folders: tuple[Path, ...]) -> tuple[Path, ...]:
+    """``--rules-dir`` folders; exit 2 for one that does not exist (its rules would silently
+    not run)."""
+    for folder in folders:
+        if not folder.is_dir():
+            raise Refused(f"--rules-dir {folder}: no such folder")
+    return folders
+
+
+def _readable_baseline(path: Path | None) -> None:
+    """Exit 2 before scanning when ``--baseline`` cannot be read or is no baseline."""
+    from hadr_lint import baseline
+
+    if path is None:
+        return
+    try:
+        baseline.read(path)
+    except baseline.BaselineError as exc:
+        raise Refused(f"--baseline {exc}") from None
 
 
 def _writable(path: Path | None, option: str) -> None:
@@ -275,8 +303,6 @@ def main() -> None:
 @click.option("--fail-on", type=click.Choice(["error", "warning", "note", "never"]), default=None,
               help="Lowest severity that fails the run (default: warning).")
 @click.option("--show-unknown", is_flag=True, help="List the checks unknown values kept open.")
-@click.option("--rules-dir", multiple=True, type=click.Path(path_type=Path, file_okay=False),
-              help="Folder of extra rule modules.")
 @click.option("--with-checkov", is_flag=True,
               help="Also run checkov's HA/DR checks (a separate install, e.g. pipx install "
                    "checkov) and merge its results, without duplicates of hadr-lint's.")
@@ -296,6 +322,7 @@ def scan(paths, config_file, variables, var_files, parameters, region, exclude, 
 
     _writable(output, "--output")
     _writable(write_baseline, "--write-baseline")
+    _readable_baseline(baseline_file)
     runs = []
     for options, config in _prepare(paths, config_file, variables, var_files, parameters,
                                     region, exclude, max_file_size):
@@ -310,7 +337,7 @@ def scan(paths, config_file, variables, var_files, parameters, region, exclude, 
         try:
             results.append(run_scan(options, config, rules))
         except baseline.BaselineError as exc:
-            raise click.UsageError(str(exc)) from None
+            raise Refused(f"--baseline {exc}") from None
     codes = [exit_code(r, fail_on or c.fail_on) for r, (_, c, _) in zip(results, runs,
                                                                           strict=True)]
     result = merge(results)
@@ -358,7 +385,7 @@ def _write_baseline(path: Path, result, output_format: str, output: Path | None,
               help="Write the report to a file instead of standard output.")
 @select_options
 def report(paths, config_file, variables, var_files, parameters, region, exclude, max_file_size,
-           strategy, rpo, rto, output_format, output, select, ignore) -> None:
+           strategy, rpo, rto, output_format, output, select, ignore, rules_dir) -> None:
     """Write a recovery posture report: objectives, RPO/RTO estimates with evidence, stores."""
     from dataclasses import replace
 
@@ -369,7 +396,7 @@ def report(paths, config_file, variables, var_files, parameters, region, exclude
     options, config = _one_group(_prepare(paths, config_file, variables, var_files, parameters,
                                           region, exclude, max_file_size))
     config = _with_objectives(config, strategy, rpo, rto)
-    rules, known = _rules((), select, ignore, config, pseudo=False)
+    rules, known = _rules(rules_dir, select, ignore, config, pseudo=False)
     result = run_scan(replace(options, known_rules=known), config, rules)
     nothing = _found_nothing(paths, result)
     _emit(render(result, output_format), output)
@@ -410,7 +437,7 @@ def _emit(text: str, output: Path | None) -> None:
               help="Write the output to a file instead of standard output.")
 @select_options
 def graph(paths, config_file, variables, var_files, parameters, region, exclude, max_file_size,
-          output_format, output, select, ignore) -> None:
+          output_format, output, select, ignore, rules_dir) -> None:
     """Draw the architecture: regions, AZs, resources with their findings, replication."""
     from dataclasses import replace
 
@@ -420,7 +447,7 @@ def graph(paths, config_file, variables, var_files, parameters, region, exclude,
     _writable(output, "--output")
     options, config = _one_group(_prepare(paths, config_file, variables, var_files, parameters,
                                           region, exclude, max_file_size))
-    rules, known = _rules((), select, ignore, config, pseudo=False)
+    rules, known = _rules(rules_dir, select, ignore, config, pseudo=False)
     result = run_scan(replace(options, known_rules=known), config, rules)
     nothing = _found_nothing(paths, result)
     _emit(render(result.graph, result.findings, result.config, output_format), output)
@@ -454,19 +481,29 @@ def list_rules(output_format) -> None:
 
 @main.command("config")
 @click.option("--check", is_flag=True, help="Validate the file against the schema.")
+@click.option("--rules-dir", multiple=True, type=click.Path(path_type=Path, file_okay=False),
+              help="Folder of extra rule modules whose ids the configuration may name.")
 @click.argument("file", required=False, type=click.Path(path_type=Path, dir_okay=False))
-def config_command(check, file) -> None:
+def config_command(check, rules_dir, file) -> None:
     """Check or show the configuration: FILE, else .hadr-lint.yaml found upwards."""
     import json
 
     from hadr_lint.config import ConfigError, check_file, find_config, load_config
 
+    if file is not None and not file.exists():
+        raise Refused(f"{file}: no such file")
     path = file or find_config(Path("."))
     if path is None:
         click.echo("no .hadr-lint.yaml found: the defaults apply")
         return
     if check:
-        problems = check_file(path)
+        known = None
+        if rules_dir:
+            from hadr_lint.rulebase import all_rules
+            from hadr_lint.suppress import pseudo_rules
+
+            known = [r.id for r in all_rules(_rule_folders(rules_dir)) + pseudo_rules()]
+        problems = check_file(path, known)
         for problem in problems:
             click.echo(problem, err=True)
         click.echo(f"{path}: {'invalid' if problems else 'valid'}")
@@ -474,7 +511,7 @@ def config_command(check, file) -> None:
     try:
         config = load_config(path)
     except ConfigError as exc:
-        raise click.UsageError(str(exc)) from None
+        raise Refused(str(exc)) from None
     click.echo(json.dumps({k: v for k, v in vars(config).items()}, indent=2, default=list))
 
 
@@ -482,7 +519,7 @@ def config_command(check, file) -> None:
 @click.argument("rule_id")
 def explain(rule_id) -> None:
     """Print a rule's documentation."""
-    from hadr_lint.rulebase import all_rules
+    from hadr_lint.rulebase import all_rules, unknown_ids
     from hadr_lint.suppress import pseudo_rules
 
     for rule in all_rules() + pseudo_rules():
@@ -493,7 +530,9 @@ def explain(rule_id) -> None:
             _echo_equivalents(meta)
             click.echo(f"\n{meta.help_url}")
             return
-    raise click.UsageError(f"no rule {rule_id!r}; `hadr-lint rules` lists them")
+    known = [r.id for r in all_rules() + pseudo_rules()]
+    found = unknown_ids([rule_id], known, exact=True)
+    raise Refused(found[0] if found else f"unknown rule id {rule_id}")
 
 
 def _echo_equivalents(meta) -> None:

@@ -129,10 +129,46 @@ def load_config(path: Path | None) -> Config:
     import yaml
 
     try:
-        data = yaml.safe_load(_read(path)) or {}
+        text = _read(path)
+        data = yaml.safe_load(text) or {}
+        twice = duplicate_keys(text)
     except (OSError, yaml.YAMLError, RecursionError, UnicodeDecodeError, FileTooLarge) as exc:
         raise ConfigError(f"{path}: cannot read configuration: {exc}") from None
+    if twice:
+        keys, line, message = twice[0]
+        raise ConfigError(f"{path}:{line}: {_key_text(keys)}: {message}")
     return parse_config(data, str(path))
+
+
+def duplicate_keys(text: str) -> list[tuple[tuple[Any, ...], int, str]]:
+    """(key path, line, message) for each key written twice in one mapping: YAML keeps only
+    the last, so the first (a whole ``ignore:`` or ``severity:`` block) would silently not
+    apply."""
+    import yaml
+
+    found = []
+    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    todo = [((), root)] if root is not None else []
+    seen: set[int] = set()
+    while todo:
+        keys, node = todo.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            first: dict[Any, int] = {}
+            for key, value in node.value:
+                name = getattr(key, "value", None)
+                line = key.start_mark.line + 1
+                if isinstance(name, str) and name != "<<" and name in first:
+                    found.append((keys + (name,), line,
+                                  f"duplicate key (also on line {first[name]}): only one "
+                                  "would apply"))
+                first.setdefault(name, line)
+                todo.append((keys + (name,), value))
+        elif isinstance(node, yaml.SequenceNode):
+            todo.extend((keys + (index,), item) for index, item in enumerate(node.value))
+    return sorted(found, key=lambda item: item[1])
 
 
 def _read(path: Path) -> str:
@@ -210,6 +246,7 @@ def check_file(path: Path, known: list[str] | None = None) -> list[str]:
         text = path.read_text(encoding="utf-8-sig")
         data = yaml.safe_load(text)
         lines = key_lines(text)
+        twice = duplicate_keys(text)
     except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError) as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
@@ -223,9 +260,10 @@ def check_file(path: Path, known: list[str] | None = None) -> list[str]:
             known = _known_rule_ids()
         found += rule_id_issues(data.get("select"), data.get("ignore"), data.get("severity"),
                                 known)
-    ordered = sorted(found, key=lambda item: line_of(lines, item[0]))
-    return [f"{path}:{line_of(lines, keys)}: {_key_text(keys)}: {message}"
-            for keys, message in ordered]
+    listed = [(line_of(lines, keys), keys, message) for keys, message in found]
+    listed += [(line, keys, message) for keys, line, message in twice]
+    listed.sort(key=lambda item: item[0])
+    return [f"{path}:{line}: {_key_text(keys)}: {message}" for line, keys, message in listed]
 
 
 def _schema_problems(data: Any) -> list[tuple[tuple[Any, ...], str]]:

@@ -65,6 +65,7 @@ def try_repo(hook_repo: Path, repo: Path, *files: str) -> subprocess.CompletedPr
     )
 
 
+@pytest.mark.slow  # pre-commit builds a virtualenv and installs the hook's dependencies
 @pytest.mark.skipif((shutil.which("pre-commit") is None or shutil.which("git") is None)
                     and not os.environ.get("CI"),
                     reason="needs pre-commit (a test extra) and git; never skipped in CI")
@@ -103,6 +104,7 @@ def run_hooks(repo: Path, *files: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=600)
 
 
+@pytest.mark.slow  # pre-commit builds a virtualenv and installs the hook's dependencies
 @pytest.mark.skipif((shutil.which("pre-commit") is None or shutil.which("git") is None)
                     and not os.environ.get("CI"),
                     reason="needs pre-commit (a test extra) and git; never skipped in CI")
