@@ -181,10 +181,25 @@ def unknown_ids(patterns: Iterable[str], known: Iterable[str], exact: bool = Fal
         wanted = pattern.upper()
         if wanted in known or (not exact and any(k.startswith(wanted) for k in known)):
             continue
-        close = difflib.get_close_matches(wanted, known, n=3, cutoff=0.6)
+        close = _same_number(wanted, known) + difflib.get_close_matches(wanted, known, n=3,
+                                                                        cutoff=0.6)
+        close = list(dict.fromkeys(close))[:3]
         hint = f" (did you mean {', '.join(close)}?)" if close else "; `hadr-lint rules` lists them"
         problems.append(f"unknown rule id {pattern}{hint}")
     return problems
+
+
+def _same_number(wanted: str, known: list[str]) -> list[str]:
+    """Known ids with the same letters and number as ``wanted`` (``HA05``, ``ha5`` -> ``HA005``):
+    a dropped or extra zero is the likeliest typo, so it is suggested first."""
+    import re
+
+    def split(rule_id: str) -> tuple[str, int] | None:
+        found = re.fullmatch(r"([A-Z]+)0*(\d+)", rule_id)
+        return (found.group(1), int(found.group(2))) if found else None
+
+    key = split(wanted)
+    return [k for k in known if key is not None and split(k) == key]
 
 
 def select(rules: list[LoadedRule], selected: Iterable[str], ignored: Iterable[str]):
