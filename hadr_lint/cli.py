@@ -182,6 +182,9 @@ def _rules(rules_dir, select, ignore, config, pseudo: bool = True) -> tuple[list
 
     rules = all_rules(_rule_folders(rules_dir))
     known = [r.id for r in rules + pseudo_rules()]
+    for option, given in (("--select", select), ("--ignore", ignore)):
+        if given and not _split(given):
+            raise Refused(f"{option}: no rule id given")
     select, ignore = _split(select), _split(ignore)
     problems = ([f"--select: {p}" for p in unknown_ids(select, known)]
                 + [f"--ignore: {p}" for p in unknown_ids(ignore, known)]

@@ -620,3 +620,10 @@ def test_a_dropped_zero_is_suggested_first() -> None:
                                             "HA018?)"]
     assert unknown_ids(["ha0011"], known)[0].startswith("unknown rule id ha0011 (did you mean "
                                                         "HA011, ")
+
+
+def test_select_without_an_id_is_refused() -> None:
+    for option in ("--select", "--ignore"):
+        result = invoke("scan", ROOT / SEED / "broken", option, " , ")
+        assert result.exit_code == 2, result.output
+        assert one_line(result.stderr) == f"Error: {option}: no rule id given"
