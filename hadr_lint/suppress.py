@@ -30,8 +30,9 @@ from hadr_lint.rulebase import LoadedRule, Rule, matches
 
 DIRECTIVE = re.compile(r"(?:#|//)\s*hadr-lint:ignore\b(?P<rest>.*)$")
 # A comment that starts like a directive but is not one: "# hadr-lint: ignore", "#HADR-LINT:...",
-# "# hadr_lint ignore", "// hadr-lint-ignore": HL003, never silently nothing.
-NEAR_MISS = re.compile(r"(?:#|//)\s*hadr[-_ ]?lint\s*(?::|=|-?ignore\b)", re.IGNORECASE)
+# "# hadr_lint ignore", "// hadr-lint-ignore", "/* hadr-lint:ignore ... */" (block comments are
+# not read): HL003, never silently nothing.
+NEAR_MISS = re.compile(r"(?:#|//|/\*)\s*hadr[-_ ]?lint\s*(?::|=|-?ignore\b)", re.IGNORECASE)
 EXPECTED = ('expected `# hadr-lint:ignore HA001[,HA005] reason="..." [expires=YYYY-MM-DD]` '
             '(no space after the colon)')
 BLANKET = ("ALL", "*")
@@ -41,7 +42,7 @@ _OPTION = re.compile(
     r"""(?P<key>[A-Za-z_]+)=(?:"(?P<dq>(?:[^"\\]|\\.)*)"|'(?P<sq>[^']*)'|(?P<bare>\S+))"""
 )
 _RULE_ID = re.compile(r"^[A-Za-z]+[0-9]*$")
-_COMMENT_LINE = re.compile(r"^\s*(#|//)")
+_COMMENT_LINE = re.compile(r"^\s*(#|//|/\*)")
 
 
 @dataclass(frozen=True)

@@ -486,6 +486,7 @@ def test_suppression_near_misses_are_hl003_and_suppress_nothing() -> None:
         ("main.tf", "aws_s3_bucket.c"): "names unknown rule id HE03 (did you mean HE003",
         ("main.tf", "aws_s3_bucket.d"): "rule ids must look like HA001, not '=HE003'",
         ("main.tf", "aws_s3_bucket.e"): "cannot be read: '# HADR-LINT:IGNORE HE003",
+        ("main.tf", "aws_s3_bucket.h"): "cannot be read: '/* hadr-lint:ignore HE003",
         ("stack.yaml", "template"): "cannot be read: Metadata key 'hadr_lint'",
         ("stack.yaml", "A"): "cannot be read: key(s) Ignore under hadr-lint",
         ("stack.yaml", "B"): "names `all`, which is not supported",
@@ -497,7 +498,7 @@ def test_suppression_near_misses_are_hl003_and_suppress_nothing() -> None:
         assert text in hl003[key], (key, hl003[key])
     assert "expected `# hadr-lint:ignore HA001" in hl003[("main.tf", "aws_s3_bucket.a")]
     # none of them suppressed anything; a prose comment mentioning hadr-lint is no directive
-    assert {("main.tf", f"aws_s3_bucket.{n}") for n in "abcdef"} <= he003
+    assert {("main.tf", f"aws_s3_bucket.{n}") for n in "abcdefh"} <= he003
     assert {("stack.yaml", n) for n in "ABCD"} <= he003
     assert {(s["resource"]) for s in report["suppressed"]} == {"aws_s3_bucket.g", "E"}
 
