@@ -142,3 +142,16 @@ def test_registered_rules() -> None:
                if isinstance(c, type) and issubclass(c, plugin.HadrLintRule)
                and c is not plugin.HadrLintRule}
     assert classes == set(ids)
+
+
+def test_an_invalid_configuration_is_an_error_not_the_defaults(tmp_path) -> None:
+    """A .hadr-lint.yaml that cannot be read stops hadr-lint's rules with one error in cfn-lint's
+    output (and exit code), never a silent run under the defaults."""
+    (tmp_path / ".hadr-lint.yaml").write_text("min_azs: many\n", encoding="utf-8")
+    template = _write(tmp_path, "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n")
+    done = cfn_lint(str(template), "-a", "hadr_lint.integrations.cfn_lint", "-f", "parseable",
+                    cwd=tmp_path)
+    lines = [line for line in done.stdout.splitlines() if "hadr-lint's rules did not run" in line]
+    assert len(lines) == 1, done.stdout + done.stderr
+    assert ":E9" in lines[0] and "min_azs must be a whole number" in lines[0]
+    assert done.returncode != 0

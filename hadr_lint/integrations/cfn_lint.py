@@ -74,20 +74,32 @@ def _scan(cfn) -> list:
     import datetime
 
     from hadr_lint import suppress
+    from hadr_lint.config import ConfigError
     from hadr_lint.engine import run_rules
     from hadr_lint.graph import Graph
     from hadr_lint.loaders.cloudformation import load_template
     from hadr_lint.normalise import normalise
 
     path = cfn.filename or "template"
-    result = load_template(path, _text(path), region=_region(cfn), decoded=(cfn.template, ()))
     rules = _builtin()
-    config = _config(path)
+    try:
+        config = _config(path)
+    except ConfigError as exc:  # fail closed: one error on the template, no rule run
+        return [_config_error(rules[0].id, str(exc))]
+    result = load_template(path, _text(path), region=_region(cfn), decoded=(cfn.template, ()))
     graph = Graph([normalise(r) for r in result.resources])
     findings, _, _ = run_rules(rules, graph, config)
     outcome = suppress.apply(findings, suppress.collect([result]), rules, config.severity,
                              datetime.date.today())
     return [f for f in outcome.findings if f.rule_id in {r.id for r in rules}]
+
+
+def _config_error(rule_id: str, message: str):
+    """An error finding on the template saying the configuration stopped hadr-lint's rules."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(rule_id=rule_id, severity="error", resource=".hadr-lint.yaml",
+                           message=f"{message}; hadr-lint's rules did not run")
 
 
 def _text(path: str) -> str:
@@ -103,14 +115,14 @@ def _region(cfn) -> str | None:
 
 
 def _config(path: str):
-    """``.hadr-lint.yaml`` found from the template up (min_azs, severity, ignore)."""
-    from hadr_lint.config import Config, ConfigError, find_config, load_config
+    """``.hadr-lint.yaml`` found from the template up (min_azs, severity, ignore); raises
+    ConfigError for one that cannot be read or is invalid (never the defaults in silence)."""
+    from hadr_lint.config import ConfigError, find_config, load_config
 
     try:
-        config = load_config(find_config(Path(path)))
-    except (ConfigError, OSError):
-        return Config()
-    return config
+        return load_config(find_config(Path(path)))
+    except OSError as exc:
+        raise ConfigError(f"cannot read the hadr-lint configuration: {exc}") from None
 
 
 class HadrLintRule(CloudFormationLintRule):
