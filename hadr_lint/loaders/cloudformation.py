@@ -502,7 +502,8 @@ def _existence(body: Mapping, ctx: _Context) -> str:
     name = body.get("Condition")
     if not isinstance(name, str):
         return "its Condition is not a condition name"
-    return f"exists only if {_undecided(str(name), ctx).reason.removeprefix('condition ')}"
+    why = _undecided(str(name), ctx).reason.removeprefix(f"condition {name} cannot be decided")
+    return f"exists only if condition {name} is true{why}"
 
 
 def _properties_error(name: str, raw: Any) -> str:
@@ -933,7 +934,15 @@ def _either(a: Any, b: Any, unknown: Unknown) -> Any:
         return [_either(x, y, unknown) for x, y in zip(a, b, strict=True)]
     if type(a) is type(b) and a == b:
         return a
+    if _same_scalar(a, b):  # MultiAZ: true in one branch, "true" in the other
+        return b if isinstance(a, str) else a
     return unknown
+
+
+def _same_scalar(a: Any, b: Any) -> bool:
+    """Two scalars CloudFormation reads as the same text (true and "true", 3 and "3")."""
+    scalars = (str, bool, int, float)
+    return isinstance(a, scalars) and isinstance(b, scalars) and _text(a) == _text(b)
 
 
 def _undecided(name: str, ctx: _Context) -> Unknown:
