@@ -124,6 +124,16 @@ def test_list_behind_undecided_condition_is_unknown_with_its_condition():
     assert UNDECIDED_PRODUCTION in _reason(mappings[0])
 
 
+def test_undecided_reason_says_what_the_condition_compares():
+    # eu-west-1 is not in the mapping isPrimary reads: CloudFormation itself would fail there
+    raw = _resources(CONDITIONS, region="eu-west-1")["AMIIDLookup"].raw
+    assert _reason(raw["Role"]) == ("condition isPrimary cannot be decided (Fn::FindInMap: "
+                                    "location/eu-west-1/primary is not in the mappings)")
+    undeclared = CONDITIONS.replace("!If [isPrimary,", "!If [isSecondary,")
+    raw = _resources(undeclared, region="us-east-1")["AMIIDLookup"].raw
+    assert _reason(raw["Role"]) == "condition isSecondary cannot be decided (it is not declared)"
+
+
 def test_resource_condition_undecided_may_not_exist_with_the_condition_named():
     resources = _resources(CONDITIONS, region="us-east-1")
     assert resources["mySubnet"].may_not_exist.startswith(

@@ -947,13 +947,16 @@ def _same_scalar(a: Any, b: Any) -> bool:
 
 def _undecided(name: str, ctx: _Context) -> Unknown:
     """The Unknown of a condition that cannot be decided, with what it depends on."""
+    if name not in ctx.condition_section:
+        return Unknown(f"condition {name} cannot be decided (it is not declared)")
     unknown = [v.reason for v in _condition_inputs(name, ctx, set()) if isinstance(v, Unknown)]
     why = f" ({'; '.join(dict.fromkeys(unknown))})" if unknown else ""
     return Unknown(f"condition {name} cannot be decided{why}")
 
 
 def _condition_inputs(name: str, ctx: _Context, seen: set[str]) -> list[Any]:
-    """The values of the parameters and pseudo parameters condition ``name`` reads."""
+    """The values condition ``name`` compares (each ``Fn::Equals`` operand, resolved), and
+    those of the conditions it names."""
     if name in seen or len(seen) > MAX_DEPTH:
         return []
     seen.add(name)
@@ -963,7 +966,9 @@ def _condition_inputs(name: str, ctx: _Context, seen: set[str]) -> list[Any]:
         item = todo.pop()
         if isinstance(item, Mapping):
             for key, value in item.items():
-                if key == "Ref" and isinstance(value, str):
+                if key == "Fn::Equals" and isinstance(value, list):
+                    found += [_resolve(operand, ctx, 0) for operand in value]
+                elif key == "Ref" and isinstance(value, str):
                     found.append(_ref(str(value), ctx, 0))
                 elif key == "Condition" and isinstance(value, str):
                     found += _condition_inputs(str(value), ctx, seen)
