@@ -170,6 +170,24 @@ def test_list_item_with_no_value_branch_stays_an_unknown_item():
     assert "condition UseThirdZone cannot be decided" in _reason(raw["Tags"][1])
 
 
+def test_items_after_one_that_may_be_absent_are_not_selected_by_position():
+    text = LIST_ITEMS + """\
+  Queue:
+    Type: AWS::SQS::Queue
+    Properties:
+      QueueName: !Select
+        - 2
+        - [first, !If [UseThirdZone, middle, !Ref AWS::NoValue], last]
+      FirstName: !Select [0, [first, !If [UseThirdZone, middle, !Ref AWS::NoValue]]]
+      Count: {"Fn::Length": [a, !If [UseThirdZone, b, !Ref AWS::NoValue]]}
+"""
+    raw = _resources(text)["Queue"].raw
+    assert raw["FirstName"] == "first"
+    # "last" only if the middle item is there: otherwise index 2 is out of range
+    assert "condition UseThirdZone cannot be decided" in _reason(raw["QueueName"])
+    assert "condition UseThirdZone cannot be decided" in _reason(raw["Count"])
+
+
 def test_mappings_merge_key_by_key():
     raw = _resources(LIST_ITEMS)["Bucket"].raw
     assert raw["VersioningConfiguration"]["Status"] == "Enabled"  # both branches agree

@@ -776,6 +776,10 @@ def _select(arg: Any, ctx: _Context, depth: int) -> Any:
         return Unknown(f"Fn::Select index {index} is not a number")
     if not isinstance(items, list):
         return Unknown(f"Fn::Select from {items}, a list known only at deploy time")
+    absent = next((i for i in items[: position + 1] if isinstance(i, _MaybeAbsent)), None)
+    if absent is not None:
+        return Unknown(f"Fn::Select index {position}: an item before it may be absent "
+                       f"({absent.reason})")
     if 0 <= position < len(items):
         return items[position]
     if items and all(isinstance(i, AZ) and i.region is None for i in items):
@@ -926,7 +930,7 @@ def _either(a: Any, b: Any, unknown: Unknown) -> Any:
     if a is b:
         return a
     if a is _NO_VALUE or b is _NO_VALUE:
-        return unknown
+        return _MaybeAbsent(unknown.reason)
     if isinstance(a, dict) and isinstance(b, dict):
         keys = dict.fromkeys([*a, *b])
         return {k: _either(a.get(k, _NO_VALUE), b.get(k, _NO_VALUE), unknown) for k in keys}
@@ -943,6 +947,12 @@ def _same_scalar(a: Any, b: Any) -> bool:
     """Two scalars CloudFormation reads as the same text (true and "true", 3 and "3")."""
     scalars = (str, bool, int, float)
     return isinstance(a, scalars) and isinstance(b, scalars) and _text(a) == _text(b)
+
+
+@dataclass(frozen=True)
+class _MaybeAbsent(Unknown):
+    """A value or ``AWS::NoValue``, by a condition that cannot be decided: as a list item, the
+    items after it may sit one place earlier, and the list may be one shorter."""
 
 
 def _undecided(name: str, ctx: _Context) -> Unknown:
@@ -990,6 +1000,10 @@ def _base64(arg: Any, ctx: _Context, depth: int) -> Any:
 
 def _length(arg: Any, ctx: _Context, depth: int) -> Any:
     value = _resolve(arg, ctx, depth + 1)
+    absent = next((i for i in value if isinstance(i, _MaybeAbsent)), None) \
+        if isinstance(value, list) else None
+    if absent is not None:
+        return Unknown(f"Fn::Length: an item may be absent ({absent.reason})")
     if isinstance(value, list):
         return len(value)
     return value if isinstance(value, Unknown) else Unknown("Fn::Length of a non-list")
