@@ -5,7 +5,11 @@ Layout: ``fixtures/rules/<RULE>/<case>/`` holds IaC files and ``expect.yaml``::
     findings:            # resources the rule must report (empty list: must not trigger)
       - resource: aws_autoscaling_group.web
         contains: "1 AZ"          # optional, part of the message
-    unverified: [aws_autoscaling_group.web]   # optional: resources left unverified
+    unverified:          # optional: every unverified line, one entry per line (a resource
+      - aws_autoscaling_group.web              # twice if two checks on it are open)
+      - resource: aws_db_instance.db["a"]      # with its instance key, as reported
+        contains: "exists only if"             # optional, part of the reason
+        rule: DR006                            # optional, default: the fixture's rule
     options: {region: us-east-1, min_azs: 3, parameters: {Env: prod}, variables: {x: y},
               objectives: {...}, recovery_steps: {...}, strategies: {...}}
 """
@@ -54,9 +58,23 @@ def test_rule_fixture(case: Path) -> None:
     for want in wanted:
         messages = [m for r, m in got if r == want["resource"]]
         assert any(want.get("contains", "") in m for m in messages), (want, messages)
-    unverified = sorted({u.resource for u in result.unknowns})
     if "unverified" in expect:
-        assert unverified == sorted(expect["unverified"])
+        _assert_unverified(expect["unverified"] or [], result.unknowns, case.parent.name)
+
+
+def _assert_unverified(wanted: list, unknowns: tuple, rule_id: str) -> None:
+    """Each listed line matches one unverified line (rule, resource, reason fragment), and
+    every unverified line is listed: none merged, none lost."""
+    entries = [w if isinstance(w, dict) else {"resource": w} for w in wanted]
+    got = sorted((u.rule_id, u.resource, u.reason) for u in unknowns)
+    assert sorted(e["resource"] for e in entries) == sorted(g[1] for g in got), got
+    left = list(got)
+    for entry in sorted(entries, key=lambda e: -len(e.get("contains", ""))):
+        rule = entry.get("rule", rule_id)
+        match = next((g for g in left if g[0] == rule and g[1] == entry["resource"]
+                      and entry.get("contains", "") in g[2]), None)
+        assert match is not None, (entry, left)
+        left.remove(match)
 
 
 @pytest.mark.parametrize("rule_id", RULE_IDS)

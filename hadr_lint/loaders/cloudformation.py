@@ -502,7 +502,8 @@ def _existence(body: Mapping, ctx: _Context) -> str:
     name = body.get("Condition")
     if not isinstance(name, str):
         return "its Condition is not a condition name"
-    return f"exists only if {_undecided(str(name), ctx).reason.removeprefix('condition ')}"
+    why = _undecided(str(name), ctx).reason.removeprefix(f"condition {name} cannot be decided")
+    return f"exists only if condition {name} is true{why}"
 
 
 def _properties_error(name: str, raw: Any) -> str:
@@ -775,6 +776,10 @@ def _select(arg: Any, ctx: _Context, depth: int) -> Any:
         return Unknown(f"Fn::Select index {index} is not a number")
     if not isinstance(items, list):
         return Unknown(f"Fn::Select from {items}, a list known only at deploy time")
+    absent = next((i for i in items[: position + 1] if isinstance(i, _MaybeAbsent)), None)
+    if absent is not None:
+        return Unknown(f"Fn::Select index {position}: an item before it may be absent "
+                       f"({absent.reason})")
     if 0 <= position < len(items):
         return items[position]
     if items and all(isinstance(i, AZ) and i.region is None for i in items):
@@ -925,7 +930,7 @@ def _either(a: Any, b: Any, unknown: Unknown) -> Any:
     if a is b:
         return a
     if a is _NO_VALUE or b is _NO_VALUE:
-        return unknown
+        return _MaybeAbsent(unknown.reason)
     if isinstance(a, dict) and isinstance(b, dict):
         keys = dict.fromkeys([*a, *b])
         return {k: _either(a.get(k, _NO_VALUE), b.get(k, _NO_VALUE), unknown) for k in keys}
@@ -933,18 +938,35 @@ def _either(a: Any, b: Any, unknown: Unknown) -> Any:
         return [_either(x, y, unknown) for x, y in zip(a, b, strict=True)]
     if type(a) is type(b) and a == b:
         return a
+    if _same_scalar(a, b):  # MultiAZ: true in one branch, "true" in the other
+        return b if isinstance(a, str) else a
     return unknown
+
+
+def _same_scalar(a: Any, b: Any) -> bool:
+    """Two scalars CloudFormation reads as the same text (true and "true", 3 and "3")."""
+    scalars = (str, bool, int, float)
+    return isinstance(a, scalars) and isinstance(b, scalars) and _text(a) == _text(b)
+
+
+@dataclass(frozen=True)
+class _MaybeAbsent(Unknown):
+    """A value or ``AWS::NoValue``, by a condition that cannot be decided: as a list item, the
+    items after it may sit one place earlier, and the list may be one shorter."""
 
 
 def _undecided(name: str, ctx: _Context) -> Unknown:
     """The Unknown of a condition that cannot be decided, with what it depends on."""
+    if name not in ctx.condition_section:
+        return Unknown(f"condition {name} cannot be decided (it is not declared)")
     unknown = [v.reason for v in _condition_inputs(name, ctx, set()) if isinstance(v, Unknown)]
     why = f" ({'; '.join(dict.fromkeys(unknown))})" if unknown else ""
     return Unknown(f"condition {name} cannot be decided{why}")
 
 
 def _condition_inputs(name: str, ctx: _Context, seen: set[str]) -> list[Any]:
-    """The values of the parameters and pseudo parameters condition ``name`` reads."""
+    """The values condition ``name`` compares (each ``Fn::Equals`` operand, resolved), and
+    those of the conditions it names."""
     if name in seen or len(seen) > MAX_DEPTH:
         return []
     seen.add(name)
@@ -954,7 +976,9 @@ def _condition_inputs(name: str, ctx: _Context, seen: set[str]) -> list[Any]:
         item = todo.pop()
         if isinstance(item, Mapping):
             for key, value in item.items():
-                if key == "Ref" and isinstance(value, str):
+                if key == "Fn::Equals" and isinstance(value, list):
+                    found += [_resolve(operand, ctx, 0) for operand in value]
+                elif key == "Ref" and isinstance(value, str):
                     found.append(_ref(str(value), ctx, 0))
                 elif key == "Condition" and isinstance(value, str):
                     found += _condition_inputs(str(value), ctx, seen)
@@ -976,6 +1000,10 @@ def _base64(arg: Any, ctx: _Context, depth: int) -> Any:
 
 def _length(arg: Any, ctx: _Context, depth: int) -> Any:
     value = _resolve(arg, ctx, depth + 1)
+    absent = next((i for i in value if isinstance(i, _MaybeAbsent)), None) \
+        if isinstance(value, list) else None
+    if absent is not None:
+        return Unknown(f"Fn::Length: an item may be absent ({absent.reason})")
     if isinstance(value, list):
         return len(value)
     return value if isinstance(value, Unknown) else Unknown("Fn::Length of a non-list")
