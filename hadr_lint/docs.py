@@ -129,5 +129,27 @@ def rules_markdown(rules: list[LoadedRule] | None = None) -> str:
     return "\n".join(head) + "\n\n" + "\n".join(rule_markdown(r) for r in rules)
 
 
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+
+def stale() -> list[str]:
+    """The generated docs whose committed text differs from what the generator writes."""
+    pairs = (("rules.md", rules_markdown), ("coverage.md", coverage_markdown))
+    return [name for name, make in pairs
+            if not (DOCS / name).is_file() or (DOCS / name).read_text(encoding="utf-8") != make()]
+
+
+def main(args: list[str]) -> int:
+    """``coverage``: print docs/coverage.md; ``--check``: exit 1 naming stale docs; else print
+    docs/rules.md."""
+    if args == ["--check"]:
+        for name in stale():
+            print(f"docs/{name} is stale: run python -m hadr_lint.docs"
+                  f"{' coverage' if name == 'coverage.md' else ''} > docs/{name}", file=sys.stderr)
+        return 1 if stale() else 0
+    print(coverage_markdown() if args == ["coverage"] else rules_markdown(), end="")
+    return 0
+
+
 if __name__ == "__main__":
-    print(coverage_markdown() if sys.argv[1:] == ["coverage"] else rules_markdown(), end="")
+    sys.exit(main(sys.argv[1:]))

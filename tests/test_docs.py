@@ -72,3 +72,14 @@ def test_explain_lists_aws_checks_beside_other_tools() -> None:
     assert "Trusted Advisor check: NAT Gateway AZ Independence" in out
     out = CliRunner().invoke(main, ["explain", "DR006"]).output
     assert "AWS Config managed rule: dynamodb-pitr-enabled (partly: DR006 accepts" in out
+
+
+def test_docs_check_names_stale_docs(tmp_path, monkeypatch) -> None:
+    from hadr_lint import docs
+
+    assert docs.main(["--check"]) == 0
+    (tmp_path / "rules.md").write_text("old\n", encoding="utf-8")
+    (tmp_path / "coverage.md").write_text(docs.coverage_markdown(), encoding="utf-8")
+    monkeypatch.setattr(docs, "DOCS", tmp_path)
+    assert docs.stale() == ["rules.md"]
+    assert docs.main(["--check"]) == 1
