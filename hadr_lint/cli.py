@@ -531,11 +531,20 @@ def explain(rule_id) -> None:
             click.echo(f"{meta.id} {meta.name} ({meta.severity}, scope: {meta.scope})\n")
             click.echo(rule.doc)
             _echo_equivalents(meta)
+            _echo_options_and_references(meta.id)
             click.echo(f"\n{meta.help_url}")
             return
     known = [r.id for r in all_rules() + pseudo_rules()]
     found = unknown_ids([rule_id], known, exact=True)
     raise Refused(found[0] if found else f"unknown rule id {rule_id}")
+
+
+def _echo_options_and_references(rule_id: str) -> None:
+    from hadr_lint.docs import options_and_references
+
+    lines = options_and_references(rule_id, "##")
+    if lines:
+        click.echo("\n" + "\n".join(lines).rstrip())
 
 
 def _echo_equivalents(meta) -> None:

@@ -105,7 +105,41 @@ def rule_markdown(rule: LoadedRule) -> str:
         lines += [f"AWS checks the same after deployment: {'; '.join(aws)} "
                   "([coverage](coverage.md))", ""]
     lines += [("\n" + body.strip()).replace("\n## ", "\n### ").strip(), ""]
+    lines += options_and_references(meta.id, "###")
     return "\n".join(lines)
+
+
+RULE_DOCS = Path(__file__).resolve().parent / "data" / "rule_docs.yaml"
+OPTIONS = {
+    "min_azs": "`min_azs` (default 3): how many Availability Zones a spread needs, capped by the "
+               "AZs the region has",
+    "objectives": "`objectives` (strategy, RPO, RTO, `primary_region`, `dr_regions`): what the "
+                  "workload must survive; region rules that need a strategy run only with one",
+    "workloads": "`workloads`: folders with objectives of their own",
+    "strategies": "`strategies`: the floors of each strategy (OB002)",
+    "recovery_steps": "`recovery_steps`: the time of each recovery step (RTO estimates, OB002's "
+                      "RTO floors)",
+}
+
+
+def rule_docs(path: Path = RULE_DOCS) -> dict:
+    import yaml  # only the docs generator and `explain` read it
+
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
+def options_and_references(rule_id: str, heading: str) -> list[str]:
+    """The ``Options`` and ``References`` sections of a rule's documentation."""
+    entry = rule_docs().get(rule_id) or {}
+    lines = []
+    if entry.get("options"):
+        lines += [f"{heading} Options", ""] + [f"- {OPTIONS[o]}" for o in entry["options"]]
+        lines.append("")
+    references = list(entry.get("references") or [])
+    references += [f"{SOURCES[c.source]}: `{c.id}`" for c in aws_checks_for(rule_id)]
+    if references:
+        lines += [f"{heading} References", ""] + [f"- {r}" for r in references] + [""]
+    return lines
 
 
 def rules_markdown(rules: list[LoadedRule] | None = None) -> str:

@@ -83,3 +83,28 @@ def test_docs_check_names_stale_docs(tmp_path, monkeypatch) -> None:
     monkeypatch.setattr(docs, "DOCS", tmp_path)
     assert docs.stale() == ["rules.md"]
     assert docs.main(["--check"]) == 1
+
+
+def test_every_rule_has_references_and_known_options() -> None:
+    from hadr_lint.config import Config
+    from hadr_lint.docs import OPTIONS, rule_docs
+
+    entries = rule_docs()
+    assert {r.id for r in all_rules()} == set(entries)
+    fields = set(Config.__dataclass_fields__)
+    for rule_id, entry in entries.items():
+        assert entry.get("references"), rule_id
+        assert all(r.startswith("https://") for r in entry["references"]), rule_id
+        for option in entry.get("options") or []:
+            assert option in OPTIONS and option in fields, (rule_id, option)
+
+
+def test_explain_shows_options_and_references() -> None:
+    from click.testing import CliRunner
+
+    from hadr_lint.cli import main
+
+    out = CliRunner().invoke(main, ["explain", "HA001"]).output
+    assert "## Options\n\n- `min_azs` (default 3)" in out
+    assert "## References\n\n- https://docs.aws.amazon.com/autoscaling/" in out
+    assert "- AWS Config managed rule: `autoscaling-multiple-az`" in out
