@@ -7,12 +7,14 @@ request's diff without code scanning. Severities map to ``error``, ``warning`` a
 from __future__ import annotations
 
 from hadr_lint.engine import ScanResult
+from hadr_lint.report.escape import printable, text_line
 
 COMMAND = {"error": "error", "warning": "warning", "note": "notice"}
 
 
 def _data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """Repository text shown on one line (``escape.printable``), then the runner's escapes."""
+    return printable(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _property(text: str) -> str:
@@ -46,5 +48,5 @@ def render(result: ScanResult, show_unknown: bool = False) -> str:
                              None, u.rule_id) for u in result.unknowns]
     from hadr_lint.report.text import summary
 
-    lines.append(summary(result, show_unknown))
+    lines.append(text_line(summary(result, show_unknown)))
     return "\n".join(lines) + "\n"
