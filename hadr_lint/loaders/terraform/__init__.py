@@ -169,8 +169,10 @@ def root_inputs(
         if reader.tree is None or reader.tree.inside(path):
             values.update(_read_var_file(path, reader, state))
         else:
-            state.notes.append(f"{reader.display(path)}: variables not read: the file links "
-                               "outside the repository (or the scanned folder)")
+            # named by the link in the repository (display() would resolve it to its target)
+            shown = (Path(reader.display(path.parent)) / path.name).as_posix()
+            state.notes.append(f"{shown}: variables not read: the file links outside the "
+                               "repository (or the scanned folder)")
     for path in var_files:  # given on the command line: read wherever they are
         values.update(_read_var_file(path, reader, state))
     for name, text in variables.items():
