@@ -937,3 +937,139 @@ def test_configuration_search_without_git(tmp_path, monkeypatch):
     result = cli("scan", str(tmp_path / "a" / "b"), "--select", "HA005")
     assert result.exit_code == 1, result.output
     assert "configuration:" not in result.output.splitlines()[-1]
+
+
+# ---------------------------------------------------------------------------- never a traceback
+# Each of these ended the scan with a Python traceback and exit 1 (issue 22). --output into a
+# missing folder or /dev/full and --write-baseline into a missing folder: test_fails_closed.py.
+
+OK_DB = {"ok/main.tf": SINGLE_AZ_DB}
+PARENT = {"AWSTemplateFormatVersion": "2010-09-09", "Resources": {
+    "Child": {"Type": "AWS::CloudFormation::Stack", "Properties": {"TemplateURL": "x"}},
+    "Queue": {"Type": "AWS::SQS::Queue"}}}
+
+
+def _ok_finding_stands(data: dict) -> None:
+    assert [(f["rule_id"], f["file"]) for f in data["findings"]
+            if f["file"] == "ok/main.tf"] == [("HA005", "ok/main.tf")]
+
+
+def _usage_error(result) -> str:
+    """Exit 2, no traceback, one line on stderr: returned."""
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize("url", ["child\x00.yaml", "loop/child.yaml"])
+def test_template_url_with_nul_or_through_a_link_loop(tmp_path, url):
+    parent = copy.deepcopy(PARENT)
+    parent["Resources"]["Child"]["Properties"]["TemplateURL"] = url
+    write(tmp_path, {**OK_DB, "stacks/parent.json": json.dumps(parent)})
+    (tmp_path / "stacks" / "loop").symlink_to(tmp_path / "stacks" / "loop")
+    code, data = scan(".", "--select", "HA005", "--region", "us-east-1")
+    assert code == 1
+    _ok_finding_stands(data)
+    assert data["summary"]["resources"] == 3  # the parent's stack and queue, ok's database
+    assert data["errors"] == []
+
+
+def test_module_source_through_a_link_loop(tmp_path):
+    write(tmp_path, {**OK_DB, "looped/main.tf": 'module "m" {\n  source = "./loop"\n}\n'
+                                                'resource "aws_sqs_queue" "q" {}\n'})
+    (tmp_path / "looped" / "loop").symlink_to(tmp_path / "looped" / "loop")
+    code, data = scan(".", "--select", "HA005")
+    _ok_finding_stands(data)
+    assert "aws_sqs_queue.q" in {r for r in _resource_names(".")}  # every root still loads
+    assert code == 1
+
+
+def _resource_names(path: str) -> set[str]:
+    result = CliRunner().invoke(main, ["graph", path, "--format", "json"],
+                                catch_exceptions=False)
+    return {n["name"] for n in json.loads(result.stdout)["nodes"]}
+
+
+def test_scan_argument_that_is_a_link_loop(tmp_path):
+    write(tmp_path, OK_DB)
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")
+    code, data = scan("loop", "ok", "--select", "HA005")
+    assert code == 2
+    assert data["errors"] == [{"file": "loop", "line": None,
+                               "message": "cannot read: symbolic link loop"}]
+    _ok_finding_stands(data)
+
+
+def test_400_digit_rpo_in_template_metadata(tmp_path):
+    template = {"AWSTemplateFormatVersion": "2010-09-09",
+                "Metadata": {"HadrLint": {"Strategy": "backup-restore", "RPO": "9" * 400}},
+                "Resources": {"Queue": {"Type": "AWS::SQS::Queue"}}}
+    write(tmp_path, {**OK_DB, "t.json": json.dumps(template)})
+    code, data = scan(".", "--select", "HA005", "--region", "us-east-1")
+    assert code == 2
+    (error,) = data["errors"]
+    assert error["file"] == "t.json" and "at most 100 years" in error["message"]
+    _ok_finding_stands(data)
+
+
+def test_400_digit_rpo_in_a_configuration_found_by_search(tmp_path):
+    write(tmp_path, {**OK_DB, ".hadr-lint.yaml": f"objectives:\n  rpo: {'9' * 400}\n"})
+    line = _usage_error(cli("scan", "."))
+    assert ".hadr-lint.yaml" in line and "at most 100 years" in line
+
+
+def test_stack_names_key_with_nul(tmp_path):
+    write(tmp_path, {**OK_DB, ".hadr-lint.yaml": 'stack_names:\n  "a\\0b.yaml": prod\n'})
+    line = _usage_error(cli("scan", "."))
+    assert ".hadr-lint.yaml" in line and "stack_names" in line
+
+
+def test_baseline_nested_100000_deep(tmp_path):
+    write(tmp_path, {**OK_DB, "baseline.json": "[" * DEPTH + "]" * DEPTH})
+    line = _usage_error(cli("scan", "ok", "--baseline", "baseline.json"))
+    assert line == "Error: baseline.json: baseline is not valid JSON: nested too deeply"
+
+
+def test_deeply_nested_auto_tfvars_json(tmp_path):
+    write(tmp_path, {**OK_DB, "deep/main.tf": 'resource "aws_sqs_queue" "q" {}\n',
+                     "deep/x.auto.tfvars.json": '{"v": ' + "[" * DEPTH + "]" * DEPTH + "}"})
+    code, data = scan(".", "--select", "HA005")
+    assert code == 2
+    (error,) = data["errors"]
+    assert error["file"] == "deep/x.auto.tfvars.json"
+    assert error["message"].startswith("cannot read variables: ")
+    _ok_finding_stands(data)
+
+
+def _subprocess(*args: str, cwd: Path, stdout=subprocess.PIPE) -> subprocess.CompletedProcess:
+    """The installed entry point (``cli.run``), with a timeout: a hang fails the test."""
+    code = "from hadr_lint.cli import run; run()"
+    return subprocess.run([sys.executable, "-c", code, *args], cwd=cwd, stdout=stdout,
+                          stderr=subprocess.PIPE, text=True, timeout=120,
+                          env={**os.environ, "HADR_LINT_NO_CACHE": "1"})
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+@pytest.mark.parametrize("name", ["main.tf", "x.yaml"])
+def test_fifo_named_like_a_source_file_does_not_hang(tmp_path, name):
+    write(tmp_path, OK_DB)
+    (tmp_path / "fifo").mkdir()
+    os.mkfifo(tmp_path / "fifo" / name)
+    done = _subprocess("scan", ".", "--select", "HA005", "--format", "json", cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    data = json.loads(done.stdout)
+    assert [(e["file"], e["message"]) for e in data["errors"]] == [
+        (f"fifo/{name}", "cannot read: not a regular file (a FIFO)")]
+    _ok_finding_stands(data)
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_standard_output_to_dev_full(tmp_path):
+    write(tmp_path, OK_DB)
+    with open("/dev/full", "w") as full:
+        done = _subprocess("scan", ".", cwd=tmp_path, stdout=full)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr == ("Error: cannot write the report to standard output: "
+                           "No space left on device\n")

@@ -272,3 +272,16 @@ def test_uri_path_keeps_bytes_of_names_that_are_not_utf8():
     name = b"caf\xe9.tf".decode("utf-8", "surrogateescape")
     assert uri_path(name) == "caf%E9.tf"
     assert uri_path("dir/main.tf") == "dir/main.tf"
+
+
+@pytest.mark.parametrize("command", ["report", "graph"])
+def test_file_errors_on_standard_error_forge_no_workflow_command(tmp_path, monkeypatch, command):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HADR_LINT_NO_CACHE", "1")
+    (tmp_path / f"{FORGED}.tf").write_text("resource {", encoding="utf-8")
+    (tmp_path / "main.tf").write_text(db("ok"), encoding="utf-8")
+    result = CliRunner().invoke(main, [command, "."], catch_exceptions=False)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        r"x.tf\n::error file=x.tf,line=1::FAKE\n.tf:2: error: HCL syntax error: Unexpected "
+        r"token Token('$END', '') at line 2, column 1."]

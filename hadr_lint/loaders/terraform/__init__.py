@@ -47,7 +47,10 @@ class FolderReader:
         from hadr_lint.loaders.terraform.module import ModuleFiles
 
         try:
-            files = sorted(p for p in folder.iterdir() if p.is_file() and is_terraform_file(p)
+            # a FIFO or device named main.tf is listed: reading it is a file error (the
+            # stat check in hadr_lint.text), not a file silently missing from the module
+            files = sorted(p for p in folder.iterdir() if is_terraform_file(p)
+                           and (p.is_file() or not (p.is_dir() or p.is_symlink()))
                            and not self._escapes(p))
         except OSError:
             return None
