@@ -37,6 +37,7 @@ HOSTILE = [
     "# heading at the start",
     "![x](http://e.example/x.png)",
     "[a](b)",
+    "bare http://e.example/x.png and WWW.e.example",
     "[ref]: http://e.example",
     "<img src=x onerror=alert(1)>",
     "<!-- hidden -->",
@@ -99,6 +100,8 @@ def test_markdown_text_and_code_stay_in_their_cell(name):
     assert code_cell == shown or (
         "\\|" in shown and code_cell.replace("\\\\|", "\\|") == shown), code_cell
     assert last == PROBE
+    # GitHub also links bare URLs (not parsed here): the escapes break the scheme and www.
+    assert not re.search(r"[^\\]://|www\.", md_text(name), re.I)
 
 
 @pytest.mark.parametrize("name", HOSTILE, ids=range(len(HOSTILE)))

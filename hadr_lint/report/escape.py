@@ -58,6 +58,7 @@ def text_line(line: str) -> str:
 # backslash, and the escaped character is always literal text.
 _MD_ALWAYS = set("\\`*[]<>!#|~$&")
 _MD_LINE_START = re.compile(r"^(?:[-+=]|\d{1,9}[.)])")
+_BARE_LINK = re.compile(r"(?i)(?<=[a-z0-9])[:](?=//)|\bwww[.]")
 
 
 def md_text(text: Any) -> str:
@@ -70,7 +71,8 @@ def md_text(text: Any) -> str:
             out.append("\\" + ch)
         else:
             out.append(ch)
-    escaped = "".join(out)
+    # GitHub links bare URLs as it parses ':' after a scheme and 'www.': an escape breaks both
+    escaped = _BARE_LINK.sub(lambda m: m.group()[:-1] + "\\" + m.group()[-1], "".join(out))
     start = _MD_LINE_START.match(escaped)
     if start:  # a list marker or setext underline when the text starts a list item
         marker = start.group()
