@@ -13,8 +13,7 @@ COMMAND = {"error": "error", "warning": "warning", "note": "notice"}
 
 
 def _data(text: str) -> str:
-    """Repository text shown on one line (``escape.printable``), then the runner's escapes."""
-    return printable(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _property(text: str) -> str:
@@ -36,16 +35,19 @@ def annotation(command: str, message: str, file: str | None = None, line: int | 
 
 
 def render(result: ScanResult, show_unknown: bool = False) -> str:
+    """Repository text (file names, ids, messages) goes through ``escape.printable`` first: a
+    line break in a file name is shown as ``\\n``, not passed on as ``%0A``."""
+    p = printable
     lines = [
-        annotation(COMMAND[f.severity], f"{f.message} [{f.resource}]", f.file, f.line,
+        annotation(COMMAND[f.severity], p(f"{f.message} [{f.resource}]"), p(f.file), f.line,
                    f.end_line, f.rule_id)
         for f in result.findings
     ]
-    lines += [annotation("error", e.message, e.file, e.line, None, "hadr-lint: file error")
+    lines += [annotation("error", p(e.message), p(e.file), e.line, None, "hadr-lint: file error")
               for e in result.errors]
     if show_unknown:
-        lines += [annotation("notice", f"unverified: {u.reason} [{u.resource}]", u.file, u.line,
-                             None, u.rule_id) for u in result.unknowns]
+        lines += [annotation("notice", p(f"unverified: {u.reason} [{u.resource}]"), p(u.file),
+                             u.line, None, u.rule_id) for u in result.unknowns]
     from hadr_lint.report.text import summary
 
     lines.append(text_line(summary(result, show_unknown)))
