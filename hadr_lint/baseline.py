@@ -81,7 +81,9 @@ def read(path: Path) -> list[dict[str, Any]]:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except OSError as exc:
         raise BaselineError(f"{path}: cannot read baseline: {exc.strerror or exc}") from None
-    except (ValueError, RecursionError) as exc:  # RecursionError: nested 100,000 deep
+    except RecursionError:  # nested 100,000 deep
+        raise BaselineError(f"{path}: baseline is not valid JSON: nested too deeply") from None
+    except ValueError as exc:
         raise BaselineError(f"{path}: baseline is not valid JSON: {exc}") from None
     if not isinstance(data, dict) or data.get("version") != VERSION:
         raise BaselineError(f"{path}: not a hadr-lint baseline (version {VERSION} expected)")

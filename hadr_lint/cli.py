@@ -235,10 +235,14 @@ def _found_nothing(paths: tuple[Path, ...], result) -> int:
     """Say so for each scanned folder without a Terraform or CloudFormation file; exit 2 when
     a folder was given (a CI job pointed at the wrong place must not pass), 0 when only files
     were (pre-commit hands over every changed YAML and JSON file)."""
+    from hadr_lint.tree import real as resolved
+
     code = 0
     scanned = [Path(f).resolve() for f in result.files]
     for path in paths or (Path("."),):
-        real = path.resolve()
+        real = resolved(path)
+        if real is None:  # a link loop: already a file error
+            continue
         if any(f == real or real in f.parents for f in scanned):
             continue
         if path.is_dir():
@@ -371,9 +375,7 @@ def _write_baseline(path: Path, result, output_format: str, output: Path | None,
         raise Refused(f"--write-baseline {path}: cannot write: {exc.strerror or exc}") from None
     if output is not None:
         _emit(formatter(output_format)(result, show_unknown), output)
-    for error in result.errors:
-        where = f"{error.file}:{error.line}" if error.line else error.file
-        click.echo(f"{where}: error: {error.message}", err=True)
+    _echo_errors(result.errors)
     click.echo(f"wrote {count} findings to the baseline {path}", err=True)
     sys.exit(EXIT_USAGE if result.errors else 0)
 
@@ -403,9 +405,7 @@ def report(paths, config_file, variables, var_files, parameters, region, exclude
     result = run_scan(replace(options, known_rules=known), config, rules)
     nothing = _found_nothing(paths, result)
     _emit(render(result, output_format), output)
-    for error in result.errors:
-        where = f"{error.file}:{error.line}" if error.line else error.file
-        click.echo(f"{where}: error: {error.message}", err=True)
+    _echo_errors(result.errors)
     sys.exit(EXIT_USAGE if result.errors else nothing)
 
 
@@ -420,9 +420,23 @@ def _find_checkov(path: str | None) -> str:
         sys.exit(EXIT_USAGE)
 
 
+def _echo_errors(errors) -> None:
+    """File errors on standard error, as the text report writes them (``escape.text_line``:
+    a file name cannot add lines or GitHub workflow commands to the CI log)."""
+    from hadr_lint.report.escape import text_line
+
+    for error in errors:
+        where = f"{error.file}:{error.line}" if error.line else error.file
+        click.echo(text_line(f"{where}: error: {error.message}"), err=True)
+
+
 def _emit(text: str, output: Path | None) -> None:
     if output is None:
-        click.echo(text, nl=False)
+        try:
+            click.echo(text, nl=False)
+        except OSError as exc:  # a full disk, /dev/full: exit 2 with one line, no traceback
+            raise Refused(f"cannot write the report to standard output: "
+                          f"{exc.strerror or exc}") from None
         return
     try:
         output.write_text(text, encoding="utf-8")
@@ -455,8 +469,7 @@ def graph(paths, config_file, variables, var_files, parameters, region, exclude,
     nothing = _found_nothing(paths, result)
     _emit(render(result.graph, result.findings, result.config, output_format), output)
     errors = result.errors
-    for error in errors:
-        click.echo(f"{error.file}:{error.line or ''}: error: {error.message}", err=True)
+    _echo_errors(errors)
     sys.exit(EXIT_USAGE if errors else nothing)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,8 +68,11 @@ def find_config(start: Path, stop: Path | None = None) -> Path | None:
 
 def search_boundary(path: Path) -> Path:
     """Where the search for ``path``'s configuration stops: the enclosing git work tree's root;
-    without git, the current folder when ``path`` is below it, else the scanned folder."""
-    real = path.resolve()
+    without git, the current folder when ``path`` is below it, else the scanned folder (as
+    given, for a path that cannot be resolved: a link loop, which the scan reports)."""
+    from hadr_lint.tree import real as resolved
+
+    real = resolved(path) or Path(os.path.abspath(path))
     folder = real if real.is_dir() else real.parent
     for candidate in (folder, *folder.parents):
         if (candidate / ".git").exists():

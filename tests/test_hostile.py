@@ -778,3 +778,298 @@ def test_duplicate_and_unlabelled_module_blocks(tmp_path):
     assert 'duplicate module "m": first declared at main.tf:1' in error["message"]
     assert len(data["errors"]) == 14
     assert data["summary"]["resources"] == 1
+
+
+# ------------------------------------------------------------------- reading outside the tree
+# hadr_lint/tree.py: the tree is the enclosing repository (a .git entry), else the scanned paths.
+# Files the scanned files point to (variable files, .hadr-lint.yaml, module sources, modules.json
+# Dir entries, TemplateURLs) are read only inside it.
+
+SECRET_VARS = 'region = "hunter2"\n'
+USES_REGION = ('variable "region" {\n  default = "eu-west-1"\n}\n\nprovider "aws" {\n'
+               '  region = var.region\n}\n\nresource "aws_db_instance" "db" {\n'
+               '  engine   = "mysql"\n  multi_az = false\n}\n')
+LIVES = "has no copy in another region (it lives only in {})"
+
+
+def cli(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def _outputs(*args: str) -> dict[str, str]:
+    """text, JSON and SARIF of ``scan ARGS``: DR005 quotes the region in its message."""
+    return {fmt: cli("scan", *args, "--strategy", "warm-standby", "--select", "DR005",
+                     "--format", fmt).stdout for fmt in ("text", "json", "sarif")}
+
+
+@pytest.mark.parametrize("name", ["terraform.tfvars", "prod.auto.tfvars"])
+def test_variable_file_linked_outside_the_repository_is_not_read(tmp_path, name):
+    write(tmp_path, {"home/.env": SECRET_VARS, "repo/.git/HEAD": "ref: refs/heads/main\n",
+                     "repo/main.tf": USES_REGION})
+    (tmp_path / "repo" / name).symlink_to(tmp_path / "home" / ".env")
+    outputs = _outputs("repo")
+    for fmt, text in outputs.items():
+        assert "hunter2" not in text, fmt
+        assert LIVES.format("eu-west-1") in text, fmt  # the default applies
+    assert (f"note: repo/{name}: variables not read: the file links outside the repository"
+            in outputs["text"])
+    # the same file inside the repository is read: the check above can fail
+    (tmp_path / "repo" / name).unlink()
+    write(tmp_path, {f"repo/{name}": SECRET_VARS})
+    assert all(LIVES.format("hunter2") in text for text in _outputs("repo").values())
+
+
+def test_auto_tfvars_json_linked_outside_is_not_read(tmp_path):
+    write(tmp_path, {"home/secret.json": '{"region": "hunter2"}',
+                     "repo/.git/HEAD": "", "repo/main.tf": USES_REGION})
+    (tmp_path / "repo" / "x.auto.tfvars.json").symlink_to(tmp_path / "home" / "secret.json")
+    outputs = _outputs("repo")
+    assert not [fmt for fmt, text in outputs.items() if "hunter2" in text]
+    notes = json.loads(outputs["json"])["notes"]
+    assert any(n.startswith("repo/x.auto.tfvars.json: variables not read") for n in notes)
+
+
+def test_var_file_given_on_the_command_line_is_read_wherever_it_is(tmp_path):
+    write(tmp_path, {"home/secret.tfvars": SECRET_VARS, "repo/.git/HEAD": "",
+                     "repo/main.tf": USES_REGION})
+    outputs = _outputs("repo", "--var-file", "home/secret.tfvars")
+    assert LIVES.format("hunter2") in outputs["text"]
+
+
+MODULE_CALL = 'module "db" {\n  source = "%s"\n}\n'
+
+
+def test_module_outside_the_scanned_folder_but_inside_the_repository_is_loaded(tmp_path):
+    """Monorepos: ``live/prod`` calls ``../../modules/db``."""
+    write(tmp_path, {".git/HEAD": "", "modules/db/main.tf": SINGLE_AZ_DB,
+                     "live/prod/main.tf": MODULE_CALL % "../../modules/db"})
+    code, data = scan("live/prod", "--select", "HA005")
+    assert code == 1
+    assert [(f["resource"], f["file"]) for f in data["findings"]] == [
+        ("module.db.aws_db_instance.main", "modules/db/main.tf")]
+    assert data["notes"] == []
+
+
+def test_module_outside_the_repository_is_not_read(tmp_path):
+    write(tmp_path, {"outside/db/main.tf": SINGLE_AZ_DB, "repo/.git/HEAD": "",
+                     "repo/live/main.tf": MODULE_CALL % "../../outside/db"
+                     + 'resource "aws_sqs_queue" "q" {}\n'})
+    (tmp_path / "repo" / "modules").mkdir()
+    (tmp_path / "repo" / "modules" / "linked").symlink_to(tmp_path / "outside" / "db")
+    write(tmp_path, {"repo/other/main.tf": MODULE_CALL % "../modules/linked"})
+    code, data = scan("repo", "--select", "HA005")
+    assert data["findings"] == []  # outside/db's single-AZ database is never read
+    assert sorted(data["notes"]) == [
+        f"repo/{caller}/main.tf:1: module.db ({source}) was not loaded: it lies or links outside "
+        "the repository (or the scanned folder)"
+        for caller, source in (("live", "../../outside/db"), ("other", "../modules/linked"))]
+
+
+def test_without_git_the_tree_is_the_scanned_folder(tmp_path):
+    write(tmp_path, {"modules/db/main.tf": SINGLE_AZ_DB,
+                     "live/prod/main.tf": MODULE_CALL % "../../modules/db"})
+    code, data = scan("live/prod", "--select", "HA005")
+    assert data["findings"] == []
+    assert data["notes"] == ["live/prod/main.tf:1: module.db (../../modules/db) was not loaded: "
+                             "it lies or links outside the repository (or the scanned folder)"]
+    # scanning the folder that holds both reads the module
+    code, data = scan(".", "--select", "HA005")
+    assert [f["resource"] for f in data["findings"]] == ["module.db.aws_db_instance.main"]
+
+
+def test_modules_json_dir_outside_the_repository_is_not_read(tmp_path):
+    modules = {"Modules": [{"Key": "", "Source": "", "Dir": "."},
+                           {"Key": "db", "Source": "registry.terraform.io/x/db/aws",
+                            "Dir": "../outside/db"}]}
+    write(tmp_path, {"outside/db/main.tf": SINGLE_AZ_DB, "repo/.git/HEAD": "",
+                     "repo/main.tf": MODULE_CALL % "x/db/aws",
+                     "repo/.terraform/modules/modules.json": json.dumps(modules)})
+    code, data = scan("repo", "--select", "HA005")
+    assert data["findings"] == []
+    assert any("module db: Dir '../outside/db' not read" in n for n in data["notes"])
+    # inside the repository the downloaded module is read
+    modules["Modules"][1]["Dir"] = ".terraform/modules/db"
+    write(tmp_path, {"repo/.terraform/modules/modules.json": json.dumps(modules),
+                     "repo/.terraform/modules/db/main.tf": SINGLE_AZ_DB})
+    code, data = scan("repo", "--select", "HA005")
+    assert [f["resource"] for f in data["findings"]] == ["module.db.aws_db_instance.main"]
+
+
+SECRET_CONFIG = "select: [hunter2-HA005]\n"
+
+
+def test_configuration_linked_outside_the_repository_is_not_read(tmp_path):
+    write(tmp_path, {"home/evil.yaml": SECRET_CONFIG, "repo/.git/HEAD": "",
+                     "repo/main.tf": SINGLE_AZ_DB})
+    (tmp_path / "repo" / ".hadr-lint.yaml").symlink_to(tmp_path / "home" / "evil.yaml")
+    result = cli("scan", "repo")
+    assert "hunter2" not in result.output
+    assert result.exit_code == 1  # the defaults: HA005 finds the single-AZ database
+    assert "repo/.hadr-lint.yaml: not read: the configuration file lies or links outside" \
+        in result.output
+    assert "configuration:" not in result.output.splitlines()[-1]
+
+
+def test_configuration_search_stops_at_the_repository_root(tmp_path):
+    write(tmp_path, {".hadr-lint.yaml": SECRET_CONFIG, "repo/.git/HEAD": "",
+                     "repo/main.tf": SINGLE_AZ_DB})
+    result = cli("scan", "repo")
+    assert result.exit_code == 1, result.output
+    assert "hunter2" not in result.output
+    assert "configuration:" not in result.output.splitlines()[-1]
+    # the repository's own configuration is used and named in the summary
+    write(tmp_path, {"repo/.hadr-lint.yaml": "ignore: [HA005]\n"})
+    result = cli("scan", "repo", "--select", "HA005")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1].endswith("; configuration: repo/.hadr-lint.yaml")
+
+
+def test_configuration_search_without_git(tmp_path, monkeypatch):
+    """Without git the search stops at the scanned folder, unless the current folder is above
+    it: then at the current folder (the user chose it)."""
+    write(tmp_path, {"a/.hadr-lint.yaml": "ignore: [HA005]\n", "a/b/main.tf": SINGLE_AZ_DB,
+                     "elsewhere/.keep": ""})
+    monkeypatch.chdir(tmp_path / "a")
+    result = cli("scan", "b", "--select", "HA005")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1].endswith("; configuration: .hadr-lint.yaml")
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    result = cli("scan", str(tmp_path / "a" / "b"), "--select", "HA005")
+    assert result.exit_code == 1, result.output
+    assert "configuration:" not in result.output.splitlines()[-1]
+
+
+# ---------------------------------------------------------------------------- never a traceback
+# Each of these ended the scan with a Python traceback and exit 1 (issue 22). --output into a
+# missing folder or /dev/full and --write-baseline into a missing folder: test_fails_closed.py.
+
+OK_DB = {"ok/main.tf": SINGLE_AZ_DB}
+PARENT = {"AWSTemplateFormatVersion": "2010-09-09", "Resources": {
+    "Child": {"Type": "AWS::CloudFormation::Stack", "Properties": {"TemplateURL": "x"}},
+    "Queue": {"Type": "AWS::SQS::Queue"}}}
+
+
+def _ok_finding_stands(data: dict) -> None:
+    assert [(f["rule_id"], f["file"]) for f in data["findings"]
+            if f["file"] == "ok/main.tf"] == [("HA005", "ok/main.tf")]
+
+
+def _usage_error(result) -> str:
+    """Exit 2, no traceback, one line on stderr: returned."""
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize("url", ["child\x00.yaml", "loop/child.yaml"])
+def test_template_url_with_nul_or_through_a_link_loop(tmp_path, url):
+    parent = copy.deepcopy(PARENT)
+    parent["Resources"]["Child"]["Properties"]["TemplateURL"] = url
+    write(tmp_path, {**OK_DB, "stacks/parent.json": json.dumps(parent)})
+    (tmp_path / "stacks" / "loop").symlink_to(tmp_path / "stacks" / "loop")
+    code, data = scan(".", "--select", "HA005", "--region", "us-east-1")
+    assert code == 1
+    _ok_finding_stands(data)
+    assert data["summary"]["resources"] == 3  # the parent's stack and queue, ok's database
+    assert data["errors"] == []
+
+
+def test_module_source_through_a_link_loop(tmp_path):
+    write(tmp_path, {**OK_DB, "looped/main.tf": 'module "m" {\n  source = "./loop"\n}\n'
+                                                'resource "aws_sqs_queue" "q" {}\n'})
+    (tmp_path / "looped" / "loop").symlink_to(tmp_path / "looped" / "loop")
+    code, data = scan(".", "--select", "HA005")
+    _ok_finding_stands(data)
+    assert "aws_sqs_queue.q" in {r for r in _resource_names(".")}  # every root still loads
+    assert code == 1
+
+
+def _resource_names(path: str) -> set[str]:
+    result = CliRunner().invoke(main, ["graph", path, "--format", "json"],
+                                catch_exceptions=False)
+    return {n["name"] for n in json.loads(result.stdout)["nodes"]}
+
+
+def test_scan_argument_that_is_a_link_loop(tmp_path):
+    write(tmp_path, OK_DB)
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")
+    code, data = scan("loop", "ok", "--select", "HA005")
+    assert code == 2
+    assert data["errors"] == [{"file": "loop", "line": None,
+                               "message": "cannot read: symbolic link loop"}]
+    _ok_finding_stands(data)
+
+
+def test_400_digit_rpo_in_template_metadata(tmp_path):
+    template = {"AWSTemplateFormatVersion": "2010-09-09",
+                "Metadata": {"HadrLint": {"Strategy": "backup-restore", "RPO": "9" * 400}},
+                "Resources": {"Queue": {"Type": "AWS::SQS::Queue"}}}
+    write(tmp_path, {**OK_DB, "t.json": json.dumps(template)})
+    code, data = scan(".", "--select", "HA005", "--region", "us-east-1")
+    assert code == 2
+    (error,) = data["errors"]
+    assert error["file"] == "t.json" and "at most 100 years" in error["message"]
+    _ok_finding_stands(data)
+
+
+def test_400_digit_rpo_in_a_configuration_found_by_search(tmp_path):
+    write(tmp_path, {**OK_DB, ".hadr-lint.yaml": f"objectives:\n  rpo: {'9' * 400}\n"})
+    line = _usage_error(cli("scan", "."))
+    assert ".hadr-lint.yaml" in line and "at most 100 years" in line
+
+
+def test_stack_names_key_with_nul(tmp_path):
+    write(tmp_path, {**OK_DB, ".hadr-lint.yaml": 'stack_names:\n  "a\\0b.yaml": prod\n'})
+    line = _usage_error(cli("scan", "."))
+    assert ".hadr-lint.yaml" in line and "stack_names" in line
+
+
+def test_baseline_nested_100000_deep(tmp_path):
+    write(tmp_path, {**OK_DB, "baseline.json": "[" * DEPTH + "]" * DEPTH})
+    line = _usage_error(cli("scan", "ok", "--baseline", "baseline.json"))
+    assert line == "Error: --baseline baseline.json: baseline is not valid JSON: nested too deeply"
+
+
+def test_deeply_nested_auto_tfvars_json(tmp_path):
+    write(tmp_path, {**OK_DB, "deep/main.tf": 'resource "aws_sqs_queue" "q" {}\n',
+                     "deep/x.auto.tfvars.json": '{"v": ' + "[" * DEPTH + "]" * DEPTH + "}"})
+    code, data = scan(".", "--select", "HA005")
+    assert code == 2
+    (error,) = data["errors"]
+    assert error["file"] == "deep/x.auto.tfvars.json"
+    assert error["message"].startswith("cannot read variables: ")
+    _ok_finding_stands(data)
+
+
+def _subprocess(*args: str, cwd: Path, stdout=subprocess.PIPE) -> subprocess.CompletedProcess:
+    """The installed entry point (``cli.run``), with a timeout: a hang fails the test."""
+    code = "from hadr_lint.cli import run; run()"
+    return subprocess.run([sys.executable, "-c", code, *args], cwd=cwd, stdout=stdout,
+                          stderr=subprocess.PIPE, text=True, timeout=120,
+                          env={**os.environ, "HADR_LINT_NO_CACHE": "1"})
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+@pytest.mark.parametrize("name", ["main.tf", "x.yaml"])
+def test_fifo_named_like_a_source_file_does_not_hang(tmp_path, name):
+    write(tmp_path, OK_DB)
+    (tmp_path / "fifo").mkdir()
+    os.mkfifo(tmp_path / "fifo" / name)
+    done = _subprocess("scan", ".", "--select", "HA005", "--format", "json", cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    data = json.loads(done.stdout)
+    assert [(e["file"], e["message"]) for e in data["errors"]] == [
+        (f"fifo/{name}", "cannot read: not a regular file (a FIFO)")]
+    _ok_finding_stands(data)
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_standard_output_to_dev_full(tmp_path):
+    write(tmp_path, OK_DB)
+    with open("/dev/full", "w") as full:
+        done = _subprocess("scan", ".", cwd=tmp_path, stdout=full)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr == ("Error: cannot write the report to standard output: "
+                           "No space left on device\n")

@@ -7,6 +7,7 @@ request's diff without code scanning. Severities map to ``error``, ``warning`` a
 from __future__ import annotations
 
 from hadr_lint.engine import ScanResult
+from hadr_lint.report.escape import printable, text_line
 
 COMMAND = {"error": "error", "warning": "warning", "note": "notice"}
 
@@ -34,17 +35,20 @@ def annotation(command: str, message: str, file: str | None = None, line: int | 
 
 
 def render(result: ScanResult, show_unknown: bool = False) -> str:
+    """Repository text (file names, ids, messages) goes through ``escape.printable`` first: a
+    line break in a file name is shown as ``\\n``, not passed on as ``%0A``."""
+    p = printable
     lines = [
-        annotation(COMMAND[f.severity], f"{f.message} [{f.resource}]", f.file, f.line,
+        annotation(COMMAND[f.severity], p(f"{f.message} [{f.resource}]"), p(f.file), f.line,
                    f.end_line, f.rule_id)
         for f in result.findings
     ]
-    lines += [annotation("error", e.message, e.file, e.line, None, "hadr-lint: file error")
+    lines += [annotation("error", p(e.message), p(e.file), e.line, None, "hadr-lint: file error")
               for e in result.errors]
     if show_unknown:
-        lines += [annotation("notice", f"unverified: {u.reason} [{u.resource}]", u.file, u.line,
-                             None, u.rule_id) for u in result.unknowns]
+        lines += [annotation("notice", p(f"unverified: {u.reason} [{u.resource}]"), p(u.file),
+                             u.line, None, u.rule_id) for u in result.unknowns]
     from hadr_lint.report.text import summary
 
-    lines.append(summary(result, show_unknown))
+    lines.append(text_line(summary(result, show_unknown)))
     return "\n".join(lines) + "\n"

@@ -3,10 +3,10 @@ every text escaped."""
 
 from __future__ import annotations
 
-from html import escape
 from typing import Any
 
 from hadr_lint.objectives.estimate import NO_STORES
+from hadr_lint.report.escape import html_text
 from hadr_lint.report.markdown import SCOPE_NAMES, summary_line
 
 CSS = """
@@ -23,7 +23,7 @@ th{background:#f6f8fa}code{font:12px ui-monospace,monospace;background:#f6f8fa;p
 
 
 def e(text: Any) -> str:
-    return escape(str(text), quote=True)
+    return html_text(text)
 
 
 def render_html(data: dict[str, Any]) -> str:

@@ -12,6 +12,7 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 
 from hadr_lint.engine import ScanResult
+from hadr_lint.report.escape import xml_safe
 
 Key = tuple[str, str, str]  # rule id, resource name, file
 
@@ -81,7 +82,18 @@ def as_element(result: ScanResult) -> ET.Element:
     for name in ("tests", "failures", "errors", "skipped"):
         root.set(name, str(counts[name]))
     root.append(suite)
+    _well_formed(root)
     return root
+
+
+def _well_formed(root: ET.Element) -> None:
+    """Every name, file and message from the repository as text XML 1.0 can hold: ElementTree
+    writes control characters raw, and a parser then rejects the whole report."""
+    for element in root.iter():
+        for key, value in element.attrib.items():
+            element.set(key, xml_safe(value))
+        if element.text:
+            element.text = xml_safe(element.text)
 
 
 def render(result: ScanResult, show_unknown: bool = False) -> str:

@@ -5,14 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from hadr_lint.objectives.estimate import NO_STORES
+from hadr_lint.report.escape import md_code, md_text
 
 SCOPE_NAMES = {"az": "AZ loss", "region": "region loss"}
 STATUS = {"present": "✅ present", "missing": "❌ missing", "unknown": "❔ unknown"}
 
 
 def cell(text: Any) -> str:
-    """Text safe inside a table cell: pipes escaped, line breaks flattened."""
-    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    """Repository text as literal Markdown, safe in a table cell (``escape.md_text``)."""
+    return md_text(text)
 
 
 def plural(count: int, word: str) -> str:
@@ -39,7 +40,7 @@ def render_markdown(data: dict[str, Any]) -> str:
 
 def _workload(w: dict[str, Any]) -> list[str]:
     declared = w["declared"]
-    lines = [f"## Workload `{w['name']}`", ""]
+    lines = [f"## Workload {md_code(w['name'], table=False)}", ""]
     lines += [
         "| | declared | estimated: AZ loss | estimated: region loss |",
         "|---|---|---|---|",
@@ -68,9 +69,10 @@ def _est(found: dict[str, Any]) -> str:
 
 def _regions(regions: dict[str, Any]) -> str:
     if regions["primary"] is None:
-        return f"Primary region unknown ({regions['primary_unknown']})."
-    dr = ", ".join(regions["dr"]) or "none"
-    return f"Primary region {regions['primary']} ({regions['primary_source']}); DR regions: {dr}."
+        return f"Primary region unknown ({cell(regions['primary_unknown'])})."
+    dr = ", ".join(cell(r) for r in regions["dr"]) or "none"
+    return (f"Primary region {cell(regions['primary'])} ({cell(regions['primary_source'])}); "
+            f"DR regions: {dr}.")
 
 
 def _sources(sources: dict[str, str]) -> str:
@@ -79,7 +81,7 @@ def _sources(sources: dict[str, str]) -> str:
     grouped: dict[str, list[str]] = {}
     for key, where in sources.items():
         grouped.setdefault(where, []).append(key)
-    return " Declared in: " + "; ".join(f"{', '.join(keys)} from {where}"
+    return " Declared in: " + "; ".join(f"{', '.join(cell(k) for k in keys)} from {cell(where)}"
                                         for where, keys in sorted(grouped.items())) + "."
 
 
@@ -95,10 +97,11 @@ def _evidence(w: dict[str, Any]) -> list[str]:
                             else ""))
             lines.append("")
             for item in found["evidence"]:
-                where = f"`{item['file']}:{item['line']}` " if item["file"] else ""
-                attribute = f"`{item['attribute']}`" if item["attribute"] else ""
-                what = " ".join(p for p in (item["resource"], attribute) if p)
-                lines.append(f"- {where}{cell(what)}: {cell(item['contribution'])}")
+                where = (md_code(f"{item['file']}:{item['line']}", table=False) + " "
+                         if item["file"] else "")
+                attribute = md_code(item["attribute"], table=False) if item["attribute"] else ""
+                what = " ".join(p for p in (cell(item["resource"] or ""), attribute) if p)
+                lines.append(f"- {where}{what}: {cell(item['contribution'])}")
             if found["evidence"]:
                 lines.append("")
     lines += ["</details>", ""]
@@ -114,7 +117,7 @@ def _stores(stores: list[dict[str, Any]]) -> list[str]:
              "|---|---|---|---|---|---|---|---|"]
     for s in stores:
         lines.append(
-            f"| `{cell(s['resource'])}` | {cell(s['region'])} | {cell(s['multi_az'])} "
+            f"| {md_code(s['resource'])} | {cell(s['region'])} | {cell(s['multi_az'])} "
             f"| {cell(s['backups'])} | {cell(s['cross_region_copy'])} | {cell(s['rpo_az'])} "
             f"| {cell(s['rpo_region'])} | {cell(s['human_error'])} |")
     return lines + [""]
@@ -123,11 +126,11 @@ def _stores(stores: list[dict[str, Any]]) -> list[str]:
 def _blocks(w: dict[str, Any]) -> list[str]:
     if not w["blocks"]:
         return []
-    lines = [f"### Building blocks of {w['declared']['strategy']}", "",
+    lines = [f"### Building blocks of {cell(w['declared']['strategy'])}", "",
              "| needed by | block | status | resource | detail |", "|---|---|---|---|---|"]
     for b in w["blocks"]:
         lines.append(f"| {cell(b['strategy'])} | {cell(b['name'])} | {STATUS[b['status']]} "
-                     f"| `{cell(b['resource'])}` | {cell(b['detail'])} |")
+                     f"| {md_code(b['resource'])} | {cell(b['detail'])} |")
     return lines + [""]
 
 
@@ -137,6 +140,7 @@ def _findings(findings: list[dict[str, Any]]) -> list[str]:
         return lines + ["No findings.", ""]
     lines += ["| severity | rule | resource | location | message |", "|---|---|---|---|---|"]
     for f in findings:
-        lines.append(f"| {f['severity']} | {f['rule_id']} | `{cell(f['resource'])}` "
-                     f"| `{cell(f['file'])}:{f['line']}` | {cell(f['message'])} |")
+        where = md_code(f"{f['file']}:{f['line']}")
+        lines.append(f"| {cell(f['severity'])} | {cell(f['rule_id'])} | {md_code(f['resource'])} "
+                     f"| {where} | {cell(f['message'])} |")
     return lines + [""]

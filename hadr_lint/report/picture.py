@@ -38,6 +38,7 @@ from typing import Any
 from hadr_lint.analysis.backup_links import arn_parts, find_store
 from hadr_lint.model import AZ, Resource, Unknown
 from hadr_lint.regions import region_of_az_name
+from hadr_lint.report.escape import mermaid_text, xml_text
 
 UNKNOWN_REGION = "region unknown"
 GLOBAL = "global"
@@ -551,15 +552,6 @@ MERMAID_STYLES = {
     "synthetic": "fill:#f6f8fa,stroke:#8c959f,stroke-dasharray:4 3,color:#57606a",
 }
 MERMAID_ARROWS = {"replication": "-.->", "backup": "-.->", "failover": "==>", "routing": "-->"}
-_MERMAID_ESCAPES = {'"': "#quot;", "#": "#35;", "<": "#lt;", ">": "#gt;", "&": "#amp;",
-                    "`": "#96;", "|": "#124;", "\n": " ", "\r": " ", "\\": "#92;"}
-
-
-def mermaid_text(text: Any) -> str:
-    """Text safe inside a quoted Mermaid label: quotes, brackets, entities escaped."""
-    return "".join(_MERMAID_ESCAPES.get(ch, ch) for ch in str(text))
-
-
 def _mermaid_label(node: Node) -> str:
     label = mermaid_text(node.label)
     if node.caption:
@@ -667,13 +659,6 @@ GAP, PAD, TITLE_H = 10, 12, 26
 MAX_WIDTH = 1500
 CHAR_W = 6.6  # average width of a 12px sans-serif character
 FONT = "system-ui,-apple-system,'Segoe UI',Helvetica,Arial,sans-serif"
-
-
-def xml_text(text: Any) -> str:
-    """Text safe in XML content and attribute values (control characters dropped)."""
-    cleaned = "".join(ch for ch in str(text) if ch in "\t\n" or ord(ch) >= 32)
-    return (cleaned.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace('"', "&quot;").replace("'", "&#39;"))
 
 
 def _fit(text: str, width: float, char_w: float = CHAR_W) -> str:

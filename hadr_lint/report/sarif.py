@@ -21,6 +21,7 @@ from typing import Any
 from hadr_lint import __version__
 from hadr_lint.engine import ScanResult
 from hadr_lint.model import Finding
+from hadr_lint.report.escape import uri_path
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/hadr-lint/hadr-lint"
@@ -45,7 +46,8 @@ class _Locator:
     def artifact(self, file: str) -> dict[str, Any]:
         real = Path(file).resolve()
         if real == self.root or self.root in real.parents:
-            return {"uri": Path(os.path.relpath(real, self.root)).as_posix(), "uriBaseId": SRCROOT}
+            relative = Path(os.path.relpath(real, self.root)).as_posix()
+            return {"uri": uri_path(relative), "uriBaseId": SRCROOT}
         return {"uri": real.as_uri()}
 
     def physical(self, file: str, line: int | None, end_line: int | None = None) -> dict:

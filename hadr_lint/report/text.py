@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from hadr_lint.engine import ScanResult
+from hadr_lint.report.escape import text_line
 
 
 def render(result: ScanResult, show_unknown: bool = False) -> str:
@@ -33,7 +34,7 @@ def render(result: ScanResult, show_unknown: bool = False) -> str:
 
         lines += text_summary(result)
     lines.append(summary(result, show_unknown))
-    return "\n".join(lines) + "\n"
+    return "\n".join(text_line(line) for line in lines) + "\n"
 
 
 def summary(result: ScanResult, show_unknown: bool) -> str:

@@ -47,7 +47,10 @@ class FolderReader:
         from hadr_lint.loaders.terraform.module import ModuleFiles
 
         try:
-            files = sorted(p for p in folder.iterdir() if p.is_file() and is_terraform_file(p)
+            # a FIFO or device named main.tf is listed: reading it is a file error (the
+            # stat check in hadr_lint.text), not a file silently missing from the module
+            files = sorted(p for p in folder.iterdir() if is_terraform_file(p)
+                           and (p.is_file() or not (p.is_dir() or p.is_symlink()))
                            and not self._escapes(p))
         except OSError:
             return None
@@ -169,8 +172,10 @@ def root_inputs(
         if reader.tree is None or reader.tree.inside(path):
             values.update(_read_var_file(path, reader, state))
         else:
-            state.notes.append(f"{reader.display(path)}: variables not read: the file links "
-                               "outside the repository (or the scanned folder)")
+            # named by the link in the repository (display() would resolve it to its target)
+            shown = (Path(reader.display(path.parent)) / path.name).as_posix()
+            state.notes.append(f"{shown}: variables not read: the file links outside the "
+                               "repository (or the scanned folder)")
     for path in var_files:  # given on the command line: read wherever they are
         values.update(_read_var_file(path, reader, state))
     for name, text in variables.items():
