@@ -388,9 +388,13 @@ def _write_baseline(path: Path, result, output_format: str, output: Path | None,
               "self-contained page.")
 @click.option("--output", type=click.Path(path_type=Path),
               help="Write the report to a file instead of standard output.")
+@click.option("--max-length", type=click.IntRange(min=0), default=None, metavar="N",
+              help="Markdown: stay under N characters (default 65000, under GitHub's comment "
+                   "limit; 0: no limit), leaving out the diagram, evidence, then table rows.")
 @select_options
 def report(paths, config_file, variables, var_files, parameters, region, exclude, max_file_size,
-           strategy, rpo, rto, output_format, output, select, ignore, rules_dir) -> None:
+           strategy, rpo, rto, output_format, output, max_length, select, ignore,
+           rules_dir) -> None:
     """Write a recovery posture report: objectives, RPO/RTO estimates with evidence, stores."""
     from dataclasses import replace
 
@@ -404,7 +408,7 @@ def report(paths, config_file, variables, var_files, parameters, region, exclude
     rules, known = _rules(rules_dir, select, ignore, config, pseudo=False)
     result = run_scan(replace(options, known_rules=known), config, rules)
     nothing = _found_nothing(paths, result)
-    _emit(render(result, output_format), output)
+    _emit(render(result, output_format, max_length), output)
     _echo_errors(result.errors)
     sys.exit(EXIT_USAGE if result.errors else nothing)
 

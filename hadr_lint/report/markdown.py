@@ -1,4 +1,10 @@
-"""The posture report as Markdown, sized for a pull-request comment."""
+"""The posture report as Markdown, sized for a pull-request comment.
+
+GitHub refuses a comment over 65,536 characters. ``render_markdown(data, max_length)`` keeps the
+report under ``max_length`` (default ``COMMENT_LIMIT``) by giving up, in this order, only what
+is needed: the architecture diagram, the folded evidence, then rows of the findings and store
+tables (errors first), each cut saying how many rows are left out and where the full report is
+(``--format html`` or ``json``). The headline tables always stay."""
 
 from __future__ import annotations
 
@@ -27,18 +33,48 @@ def summary_line(summary: dict[str, Any]) -> str:
             f"{plural(summary['unverified'], 'check')} unverified.")
 
 
-def render_markdown(data: dict[str, Any]) -> str:
+COMMENT_LIMIT = 65_000  # GitHub: 65,536 characters per comment; some room for a marker line
+FULL_REPORT = "the full report: `hadr-lint report --format html` or `--format json`"
+SEVERITY_ORDER = {"error": 0, "warning": 1, "note": 2}
+
+
+def render_markdown(data: dict[str, Any], max_length: int | None = COMMENT_LIMIT) -> str:
+    """The report; with ``max_length`` (None: unlimited), shortened to fit as the module says."""
+    steps = [dict(diagram=True, evidence=True, rows=None),
+             dict(diagram=False, evidence=True, rows=None),
+             dict(diagram=False, evidence=False, rows=None)]
+    steps += [dict(diagram=False, evidence=False, rows=n) for n in (200, 100, 50, 20, 5, 0)]
+    text = ""
+    for step in steps:
+        text = _render(data, **step)
+        if max_length is None or len(text) <= max_length:
+            return text
+    return text[:max_length - len(CUT)] + CUT
+
+
+CUT = "\n\n… cut to fit a pull-request comment; " + FULL_REPORT + ".\n"
+
+
+def _render(data: dict[str, Any], diagram: bool, evidence: bool, rows: int | None) -> str:
     lines = ["# hadr-lint recovery posture", ""]
-    summary = data["summary"]
-    lines += [summary_line(summary), ""]
+    lines += [summary_line(data["summary"]), ""]
     for workload in data["workloads"]:
-        lines += _workload(workload)
-    lines += data.get("architecture") or []
-    lines += _findings(data["findings"])
+        lines += _workload(workload, evidence, rows)
+    if diagram:
+        lines += data.get("architecture") or []
+    elif data.get("architecture"):
+        lines += [f"The architecture diagram is left out to fit a comment; {FULL_REPORT}.", ""]
+    lines += _findings(data["findings"], rows)
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _workload(w: dict[str, Any]) -> list[str]:
+def _capped(rows: list[str], limit: int | None, what: str) -> list[str]:
+    if limit is None or len(rows) <= limit:
+        return rows
+    return rows[:limit] + [f"| … | {len(rows) - limit} more {what} | | | |"]
+
+
+def _workload(w: dict[str, Any], evidence: bool = True, rows: int | None = None) -> list[str]:
     declared = w["declared"]
     lines = [f"## Workload {md_code(w['name'], table=False)}", ""]
     lines += [
@@ -53,9 +89,10 @@ def _workload(w: dict[str, Any]) -> list[str]:
     ]
     lines.append(_regions(w["regions"]) + _sources(declared["sources"]))
     lines.append("")
-    lines += _evidence(w)
-    lines += _stores(w["stores"])
-    lines += _blocks(w)
+    lines += _evidence(w) if evidence else [f"Evidence left out to fit a comment; {FULL_REPORT}.",
+                                            ""]
+    lines += _stores(w["stores"], rows)
+    lines += _blocks(w, rows)
     return lines
 
 
@@ -108,39 +145,53 @@ def _evidence(w: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _stores(stores: list[dict[str, Any]]) -> list[str]:
+def _stores(stores: list[dict[str, Any]], rows: int | None = None) -> list[str]:
     if not stores:
         return ["No stateful stores.", ""]
     lines = ["### Stateful stores", "",
              "| store | region | Multi-AZ | backups | cross-region copy | RPO AZ | RPO region "
              "| human error |",
              "|---|---|---|---|---|---|---|---|"]
-    for s in stores:
-        lines.append(
-            f"| {md_code(s['resource'])} | {cell(s['region'])} | {cell(s['multi_az'])} "
-            f"| {cell(s['backups'])} | {cell(s['cross_region_copy'])} | {cell(s['rpo_az'])} "
-            f"| {cell(s['rpo_region'])} | {cell(s['human_error'])} |")
-    return lines + [""]
+    table = [f"| {md_code(s['resource'])} | {cell(s['region'])} | {cell(s['multi_az'])} "
+             f"| {cell(s['backups'])} | {cell(s['cross_region_copy'])} | {cell(s['rpo_az'])} "
+             f"| {cell(s['rpo_region'])} | {cell(s['human_error'])} |" for s in stores]
+    return lines + _capped(table, rows, "stores") + [""]
 
 
-def _blocks(w: dict[str, Any]) -> list[str]:
+BLOCK_ORDER = {"missing": 0, "unknown": 1, "present": 2}
+
+
+def _blocks(w: dict[str, Any], rows: int | None = None) -> list[str]:
     if not w["blocks"]:
         return []
+    blocks = w["blocks"]
+    if rows is not None:  # missing blocks first when rows must go
+        blocks = sorted(blocks, key=lambda b: BLOCK_ORDER.get(b["status"], 3))
     lines = [f"### Building blocks of {cell(w['declared']['strategy'])}", "",
              "| needed by | block | status | resource | detail |", "|---|---|---|---|---|"]
-    for b in w["blocks"]:
-        lines.append(f"| {cell(b['strategy'])} | {cell(b['name'])} | {STATUS[b['status']]} "
-                     f"| {md_code(b['resource'])} | {cell(b['detail'])} |")
-    return lines + [""]
+    table = [f"| {cell(b['strategy'])} | {cell(b['name'])} | {STATUS[b['status']]} "
+             f"| {md_code(b['resource'])} | {cell(b['detail'])} |" for b in blocks]
+    return lines + _capped(table, rows, "building blocks") + [""]
 
 
-def _findings(findings: list[dict[str, Any]]) -> list[str]:
+def _findings(findings: list[dict[str, Any]], rows: int | None = None) -> list[str]:
     lines = ["## Findings", ""]
     if not findings:
         return lines + ["No findings.", ""]
+    if rows is not None:  # errors first when rows must go
+        findings = sorted(findings, key=lambda f: SEVERITY_ORDER.get(f["severity"], 3))
     lines += ["| severity | rule | resource | location | message |", "|---|---|---|---|---|"]
-    for f in findings:
-        where = md_code(f"{f['file']}:{f['line']}")
-        lines.append(f"| {cell(f['severity'])} | {cell(f['rule_id'])} | {md_code(f['resource'])} "
-                     f"| {where} | {cell(f['message'])} |")
+    table = [f"| {cell(f['severity'])} | {cell(f['rule_id'])} | {md_code(f['resource'])} "
+             f"| {md_code(f['file'] + ':' + str(f['line']))} | {cell(f['message'])} |"
+             for f in findings]
+    lines += _capped(table, rows, "findings")
+    if rows is not None and len(table) > rows:
+        lines += ["", f"Findings per rule: {_per_rule(findings)}; {FULL_REPORT}."]
     return lines + [""]
+
+
+def _per_rule(findings: list[dict[str, Any]]) -> str:
+    counts: dict[str, int] = {}
+    for f in findings:
+        counts[f["rule_id"]] = counts.get(f["rule_id"], 0) + 1
+    return ", ".join(f"{rule} {count}" for rule, count in sorted(counts.items()))

@@ -23,7 +23,9 @@ from hadr_lint.objectives.estimate import SCOPES, Estimate
 SCOPE_NAMES = {"az": "Availability Zone loss", "region": "region loss"}
 
 
-def render(result, output_format: str = "markdown") -> str:
+def render(result, output_format: str = "markdown", max_length: int | None = None) -> str:
+    """The report; Markdown is kept under ``max_length`` characters (None: GitHub's comment
+    limit, 0: no limit), see ``markdown.render_markdown``."""
     data = as_dict(result)
     if output_format == "json":
         return json.dumps(data, indent=2) + "\n"
@@ -34,9 +36,9 @@ def render(result, output_format: str = "markdown") -> str:
         from hadr_lint.report.html import render_html
 
         return render_html(data)
-    from hadr_lint.report.markdown import render_markdown
+    from hadr_lint.report.markdown import COMMENT_LIMIT, render_markdown
 
-    return render_markdown(data)
+    return render_markdown(data, COMMENT_LIMIT if max_length is None else (max_length or None))
 
 
 def as_dict(result) -> dict[str, Any]:
