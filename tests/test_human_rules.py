@@ -196,3 +196,10 @@ def test_efs_automatic_backups():
         "file_system_id": Ref("aws_efs_file_system.fs"), "backup_policy": [{"status": "ENABLED"}]})
     found = recoverability(Graph([efs, policy]), efs)
     assert found["earliest"] == "35 days (EFS automatic backups)"
+
+
+def test_one_day_is_singular() -> None:
+    from hadr_lint.analysis.recoverability import _earliest
+
+    assert _earliest([{"name": "automated backups", "days": 1, "survives_deletion": True}]) \
+        == "1 day (automated backups)"

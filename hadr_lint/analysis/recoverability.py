@@ -11,7 +11,7 @@ from typing import Any
 
 from hadr_lint.model import Resource, Unknown
 from hadr_lint.normalise.fields import to_int
-from hadr_lint.ruleutil import is_set
+from hadr_lint.ruleutil import is_set, plural
 
 DB_KINDS = ("db_instance", "db_cluster", "neptune_cluster", "docdb_cluster")
 STATEFUL_KINDS = DB_KINDS + ("dynamodb_table", "s3_bucket", "efs_file_system", "backup_vault")
@@ -261,7 +261,7 @@ def _earliest(mechanisms: list) -> str | None:
     timed = [m for m in mechanisms if m["days"]]
     if timed:
         best = max(timed, key=lambda m: m["days"])
-        return f"{best['days']} days ({best['name']})"
+        return f"{plural(best['days'], 'day')} ({best['name']})"
     if mechanisms:
         return f"the last copy ({mechanisms[0]['name']})"
     return None
