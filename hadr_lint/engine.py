@@ -24,6 +24,7 @@ from hadr_lint.model import (
     UnknownNote,
     Unverified,
 )
+from hadr_lint.result import ScanResult
 from hadr_lint.rulebase import LoadedRule
 
 SEVERITY_RANK = {"note": 0, "warning": 1, "error": 2}
@@ -43,28 +44,6 @@ class ScanOptions:
     known_rules: tuple[str, ...] = ()  # every rule id that exists, selected or not
     prune: tuple[Path, ...] = ()  # folders with a configuration of their own: not entered
     notes: tuple[str, ...] = ()  # from preparing the scan (a configuration not read)
-
-
-@dataclass(frozen=True)
-class ScanResult:
-    findings: tuple[Finding, ...]
-    unknowns: tuple[UnknownNote, ...]
-    errors: tuple[LoadError, ...]
-    notes: tuple[str, ...]
-    files: tuple[str, ...]
-    resources: tuple[Resource, ...]
-    rules: tuple[LoadedRule, ...]
-    metadata: Mapping[str, Any] = field(default_factory=dict)
-    graph: Any = field(default=None, repr=False, compare=False)  # the Graph the rules saw
-    config: Any = field(default=None, repr=False, compare=False)  # with template objectives
-    suppressed: tuple[Any, ...] = ()  # suppress.SuppressedFinding
-    baselined: tuple[Finding, ...] = ()  # hidden by --baseline
-    fixed: tuple[Mapping[str, Any], ...] = ()  # baseline entries no longer found
-    external: tuple[Any, ...] = ()  # integrations.checkov.ExternalRun (--with-checkov)
-    configs: tuple[str, ...] = ()  # the configuration files the findings were judged under
-
-    def count(self, severity: str) -> int:
-        return sum(1 for f in self.findings if f.severity == severity)
 
 
 def display_path(path: Path) -> str:

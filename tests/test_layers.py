@@ -48,3 +48,14 @@ def test_the_import_walker_sees_imports_inside_functions(tmp_path: Path) -> None
     module = tmp_path / "m.py"
     module.write_text("def f():\n    from hadr_lint.rules._x import y\n", encoding="utf-8")
     assert "hadr_lint.rules._x" in imported_modules(module)
+
+
+def test_formatters_read_result_data_only() -> None:
+    """Reports import the result and the model, never the engine that builds them."""
+    forbidden = ("hadr_lint.engine",)
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(m for m in imported_modules(path)
+                                            if m.startswith(forbidden))
+        for path in sorted((ROOT / "hadr_lint" / "report").rglob("*.py"))
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}

@@ -6,7 +6,7 @@ import dataclasses
 import json
 
 from hadr_lint import __version__
-from hadr_lint.engine import ScanResult
+from hadr_lint.result import ScanResult
 from hadr_lint.suppress import suppressed_dict
 
 

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from hadr_lint import __version__
-from hadr_lint.engine import ScanResult
 from hadr_lint.model import Finding
+from hadr_lint.result import ScanResult
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/hadr-lint/hadr-lint"

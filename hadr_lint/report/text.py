@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hadr_lint.engine import ScanResult
+from hadr_lint.result import ScanResult
 
 
 def render(result: ScanResult, show_unknown: bool = False) -> str:
