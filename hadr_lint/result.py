@@ -1,13 +1,14 @@
 """What a scan produces: the data every formatter reads (``hadr_lint.report``).
 
-The engine builds a ``ScanResult``; reports depend on this module and the model only, never on
-the engine, a loader or an integration.
+The engine builds a ``ScanResult``; an integration (``--with-checkov``) adds an ``ExternalRun``.
+Reports depend on this module and the model only, never on the engine, a loader or an
+integration.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from hadr_lint.model import Finding, LoadError, Resource, UnknownNote
@@ -31,8 +32,57 @@ class ScanResult:
     suppressed: tuple[Any, ...] = ()  # suppress.SuppressedFinding
     baselined: tuple[Finding, ...] = ()  # hidden by --baseline
     fixed: tuple[Mapping[str, Any], ...] = ()  # baseline entries no longer found
-    external: tuple[Any, ...] = ()  # integrations.checkov.ExternalRun (--with-checkov)
+    external: tuple[ExternalRun, ...] = ()  # --with-checkov
     configs: tuple[str, ...] = ()  # the configuration files the findings were judged under
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
+
+
+@dataclass(frozen=True)
+class ExternalFinding:
+    """A failed check of another tool (checkov), rendered beside hadr-lint's findings."""
+
+    tool: str
+    check_id: str
+    check_name: str
+    severity: str
+    resource: str
+    file: str
+    line: int
+    end_line: int
+    guideline: str | None = None
+
+
+@dataclass(frozen=True)
+class ExternalRun:
+    """One run of another tool: its findings, those dropped as duplicates of hadr-lint's, and
+    its failures to run. ``information_uri`` and ``help_uri`` describe the tool in SARIF;
+    ``default_severity`` is the level of a check the tool gives none."""
+
+    tool: str
+    version: str
+    command: tuple[str, ...]
+    checks: tuple[str, ...]
+    findings: tuple[ExternalFinding, ...] = ()
+    duplicates: tuple[tuple[ExternalFinding, str], ...] = ()  # (its result, hadr-lint id)
+    errors: tuple[str, ...] = field(default=())
+    information_uri: str = ""
+    help_uri: str = ""
+    default_severity: str = "warning"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "tool": self.tool,
+            "version": self.version,
+            "checks": list(self.checks),
+            "findings": [asdict(f) for f in self.findings],
+            "duplicates": [dict(asdict(f), duplicate_of=rule) for f, rule in self.duplicates],
+            "errors": list(self.errors),
+        }
+
+
+def check_id_order(check_id: str) -> tuple:
+    """External check ids by prefix, then number: ``CKV_AWS_9`` before ``CKV_AWS_10``."""
+    prefix, _, number = check_id.rpartition("_")
+    return (prefix, int(number)) if number.isdigit() else (check_id, -1)

@@ -51,8 +51,9 @@ def test_the_import_walker_sees_imports_inside_functions(tmp_path: Path) -> None
 
 
 def test_formatters_read_result_data_only() -> None:
-    """Reports import the result and the model, never the engine that builds them."""
-    forbidden = ("hadr_lint.engine",)
+    """Reports import the result and the model, never the engine that builds them nor an
+    integration whose results they print (checkov's arrive as ``result.ExternalRun`` data)."""
+    forbidden = ("hadr_lint.engine", "hadr_lint.integrations")
     offenders = {
         str(path.relative_to(ROOT)): sorted(m for m in imported_modules(path)
                                             if m.startswith(forbidden))

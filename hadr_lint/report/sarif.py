@@ -20,6 +20,7 @@ from typing import Any
 
 from hadr_lint import __version__
 from hadr_lint.model import Finding
+from hadr_lint.report.external import sarif_runs
 from hadr_lint.result import ScanResult
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -182,7 +183,5 @@ def as_dict(result: ScanResult, root: Path | None = None) -> dict[str, Any]:
 def render(result: ScanResult, show_unknown: bool = False) -> str:
     log = as_dict(result)
     if result.external:  # --with-checkov: one more run per tool, tool.driver.name "checkov"
-        from hadr_lint.integrations.checkov import sarif_runs
-
         log["runs"] += sarif_runs(result, _Locator(source_root()))
     return json.dumps(log, indent=2) + "\n"
