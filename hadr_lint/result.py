@@ -7,6 +7,7 @@ integration.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -29,7 +30,7 @@ class ScanResult:
     metadata: Mapping[str, Any] = field(default_factory=dict)
     graph: Any = field(default=None, repr=False, compare=False)  # the Graph the rules saw
     config: Any = field(default=None, repr=False, compare=False)  # with template objectives
-    suppressed: tuple[Any, ...] = ()  # suppress.SuppressedFinding
+    suppressed: tuple[SuppressedFinding, ...] = ()  # see hadr_lint.suppress
     baselined: tuple[Finding, ...] = ()  # hidden by --baseline
     fixed: tuple[Mapping[str, Any], ...] = ()  # baseline entries no longer found
     external: tuple[ExternalRun, ...] = ()  # --with-checkov
@@ -86,3 +87,43 @@ def check_id_order(check_id: str) -> tuple:
     """External check ids by prefix, then number: ``CKV_AWS_9`` before ``CKV_AWS_10``."""
     prefix, _, number = check_id.rpartition("_")
     return (prefix, int(number)) if number.isdigit() else (check_id, -1)
+
+
+@dataclass(frozen=True)
+class Suppression:
+    """One ignore directive: the rule ids it names, why, until when, and where it is written."""
+
+    rule_ids: tuple[str, ...]
+    reason: str | None
+    expires: str | None
+    file: str
+    line: int
+    target: str
+    problem: str | None = None
+
+    def expiry(self) -> datetime.date | None:
+        try:
+            return datetime.date.fromisoformat(self.expires) if self.expires else None
+        except ValueError:
+            return None
+
+    def expired(self, today: datetime.date) -> bool:
+        day = self.expiry()
+        return day is not None and day < today
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"rules": list(self.rule_ids), "reason": self.reason, "expires": self.expires,
+                "file": self.file, "line": self.line, "target": self.target}
+
+
+@dataclass(frozen=True)
+class SuppressedFinding:
+    finding: Finding
+    suppression: Suppression
+
+    def as_dict(self) -> dict[str, Any]:
+        """For the JSON report: the finding plus why and where."""
+        data = asdict(self.finding)
+        data["reason"] = self.suppression.reason
+        data["suppression"] = self.suppression.as_dict()
+        return data
