@@ -25,6 +25,7 @@ from typing import Any
 
 from hadr_lint.model import (
     AZ,
+    REGION_FALLBACK,
     LoadError,
     LoadResult,
     Location,
@@ -464,7 +465,7 @@ def _resource(
         type=str(body["Type"]),
         location=_location(ctx.path, key, body, lines),
         raw=raw,
-        region=ctx.region or Unknown(REGION_UNKNOWN),
+        region=ctx.region or Unknown(REGION_UNKNOWN, kind=REGION_FALLBACK),
         source="cloudformation",
         meta=_resource_meta(body, ctx),
         may_not_exist=_existence(body, ctx),
@@ -697,7 +698,7 @@ def _ref(arg: Any, ctx: _Context, depth: int) -> Any:
     if name == "AWS::NoValue":
         return _NO_VALUE
     if name == "AWS::Region":
-        return ctx.region or Unknown(REGION_UNKNOWN)
+        return ctx.region or Unknown(REGION_UNKNOWN, kind=REGION_FALLBACK)
     if name == "AWS::Partition":
         return _partition(ctx.region)
     if name == "AWS::StackName" and ctx.stack_name:
@@ -728,7 +729,7 @@ def _resource_ref(name: str, attribute: str, ctx: _Context) -> Any:
 
 def _partition(region: str | None) -> Any:
     if not region:
-        return Unknown(REGION_UNKNOWN)
+        return Unknown(REGION_UNKNOWN, kind=REGION_FALLBACK)
     if region.startswith("cn-"):
         return "aws-cn"
     if region.startswith("us-gov-"):
