@@ -23,6 +23,7 @@ from hadr_lint.loaders.terraform.parse import (
 )
 from hadr_lint.model import AZ, Location, Resource, Unknown, find_unknown
 from hadr_lint.regions import az_count
+from hadr_lint.suppress import terraform_suppressions
 
 MAX_MODULE_DEPTH = 16
 META_ARGS = {"count", "for_each", "provider", "depends_on", "providers", "source", "version"}
@@ -470,8 +471,6 @@ class ModuleInstance:
         lines = self.files.lines.get(block.file)
         if not lines:
             return []
-        from hadr_lint.suppress import terraform_suppressions
-
         shown = self.state.display(Path(block.file))
         return terraform_suppressions(lines, block.line, block.end_line, shown, target)
 
