@@ -205,7 +205,8 @@ def _cli_value(text: str) -> Any:
     """``--var k=v``: a list or map literal is parsed as HCL, anything else is a string."""
     stripped = text.strip()
     if stripped[:1] in ("[", "{"):
-        from hadr_lint.loaders.terraform.evaluate import evaluate, parse_expression
+        from hadr_lint.loaders.terraform.evaluate import evaluate
+        from hadr_lint.loaders.terraform.parse import parse_expression
 
         try:
             return evaluate(parse_expression(stripped), _EMPTY_SCOPE)
