@@ -11,7 +11,8 @@ import atheris
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 with atheris.instrument_imports(include=["hadr_lint"]):
-    from hadr_lint.loaders.terraform.evaluate import ChildScope, evaluate, parse_expression
+    from hadr_lint.loaders.terraform.evaluate import ChildScope, evaluate
+    from hadr_lint.loaders.terraform.parse import parse_expression
     from hadr_lint.model import AZ, Ref, Unknown
 
 import _common  # noqa: E402

@@ -378,7 +378,8 @@ class TerraformEntry:
 
 def _listing(folder: Path, size: int) -> tuple | None:
     """Name and digest of the Terraform files in ``folder``, as FolderReader lists them."""
-    from hadr_lint.loaders.terraform import is_terraform_file
+    # start-up: the CLI imports cache.py; the Terraform loader's package only when it is used
+    from hadr_lint.loaders.terraform.files import is_terraform_file
 
     try:
         files = sorted(p for p in folder.iterdir() if p.is_file() and is_terraform_file(p))
@@ -388,14 +389,15 @@ def _listing(folder: Path, size: int) -> tuple | None:
 
 
 def _root_inputs(root: Path, size: int) -> tuple:
-    from hadr_lint.loaders.terraform import _var_files
+    # start-up: the CLI imports cache.py; the Terraform loader's package only when it is used
+    from hadr_lint.loaders.terraform.files import auto_var_files
 
     modules = root.resolve() / ".terraform" / "modules" / "modules.json"
     try:
         modules_state = digest(modules.read_bytes())
     except OSError as exc:
         modules_state = f"{type(exc).__name__}"
-    return tuple((str(p), _file_state(p, size)) for p in _var_files(root)), modules_state
+    return tuple((str(p), _file_state(p, size)) for p in auto_var_files(root)), modules_state
 
 
 def _file_state(path: Path, size: int) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import json
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -12,18 +11,18 @@ from pathlib import Path
 from typing import Any
 
 from hadr_lint.config import Config
-from hadr_lint.discover import discover, roots_of
+from hadr_lint.discover import DOCUMENTS, discover, roots_of
+from hadr_lint.loaders import namespaced
 from hadr_lint.model import (
     Finding,
     LoadError,
     LoadResult,
-    Prefixed,
     Problem,
-    Ref,
     Resource,
     UnknownNote,
     Unverified,
 )
+from hadr_lint.result import ScanResult
 from hadr_lint.rulebase import LoadedRule
 
 SEVERITY_RANK = {"note": 0, "warning": 1, "error": 2}
@@ -43,28 +42,6 @@ class ScanOptions:
     known_rules: tuple[str, ...] = ()  # every rule id that exists, selected or not
     prune: tuple[Path, ...] = ()  # folders with a configuration of their own: not entered
     notes: tuple[str, ...] = ()  # from preparing the scan (a configuration not read)
-
-
-@dataclass(frozen=True)
-class ScanResult:
-    findings: tuple[Finding, ...]
-    unknowns: tuple[UnknownNote, ...]
-    errors: tuple[LoadError, ...]
-    notes: tuple[str, ...]
-    files: tuple[str, ...]
-    resources: tuple[Resource, ...]
-    rules: tuple[LoadedRule, ...]
-    metadata: Mapping[str, Any] = field(default_factory=dict)
-    graph: Any = field(default=None, repr=False, compare=False)  # the Graph the rules saw
-    config: Any = field(default=None, repr=False, compare=False)  # with template objectives
-    suppressed: tuple[Any, ...] = ()  # suppress.SuppressedFinding
-    baselined: tuple[Finding, ...] = ()  # hidden by --baseline
-    fixed: tuple[Mapping[str, Any], ...] = ()  # baseline entries no longer found
-    external: tuple[Any, ...] = ()  # integrations.checkov.ExternalRun (--with-checkov)
-    configs: tuple[str, ...] = ()  # the configuration files the findings were judged under
-
-    def count(self, severity: str) -> int:
-        return sum(1 for f in self.findings if f.severity == severity)
 
 
 def display_path(path: Path) -> str:
@@ -171,28 +148,6 @@ def load_terraform(folders: list[Path], options: ScanOptions, config: Config) ->
     return cached.store(results)
 
 
-def namespaced(result: LoadResult, root: str) -> LoadResult:
-    """Prefix addresses (and the Refs to them) with their root, unique across a scan."""
-    prefix = f"{root}::"
-
-    def rename(value: Any) -> Any:
-        if isinstance(value, Ref):
-            return Ref(prefix + value.address, value.attribute)
-        if isinstance(value, Prefixed):
-            return dataclasses.replace(value, ref=rename(value.ref))
-        if isinstance(value, list):
-            return [rename(v) for v in value]
-        if isinstance(value, dict):
-            return {k: rename(v) for k, v in value.items()}
-        return value
-
-    resources = tuple(
-        dataclasses.replace(r, address=prefix + r.address, raw=rename(dict(r.raw)))
-        for r in result.resources
-    )
-    return dataclasses.replace(result, resources=resources)
-
-
 def called_folders(folders: list[Path], reader: Callable[[Path], Any]) -> set[Path]:
     """Folders that another scanned folder calls as a local module: loaded through the call."""
     from hadr_lint.loaders.terraform.parse import Literal
@@ -232,37 +187,27 @@ def _literal_source(expr: Any, literal: type) -> str:
 
 def load_document(path: Path, options: ScanOptions, config: Config,
                   exports: Mapping[str, Any] | None = None, nesting: Any = None) -> LoadResult:
-    """A JSON or YAML file: a Terraform plan, a CloudFormation template, or skipped silently.
-    ``exports`` and ``nesting``: what other templates give this one (``stack_links``)."""
+    """A JSON or YAML file, read by the first registered loader that claims it (see
+    ``hadr_lint.loaders``), or skipped silently. ``exports`` and ``nesting``: what other
+    templates give this one (``stack_links``)."""
+    from hadr_lint.loaders import Document
+    from hadr_lint.loaders.registry import DOCUMENT_LOADERS  # start-up: loaders load when used
     from hadr_lint.text import FileTooLarge, read_source
-    from hadr_lint.tree import real
 
     shown = display_path(path)
     try:
         text = read_source(path, config.max_file_size)
     except (FileTooLarge, OSError, UnicodeDecodeError) as exc:
-        if not _interesting_name(path):
+        if path.suffix not in DOCUMENTS:
             return LoadResult()
         return LoadResult(errors=(LoadError(shown, None, _read_problem(exc)),))
-    if path.suffix == ".json" and '"format_version"' in text:
-        plan = _load_plan(shown, text)
-        if plan is not None and plan.resources:
-            from hadr_lint.suppress import plan_suppressions
-
-            resources = plan_suppressions(plan.resources, path.parent, display_path)
-            return dataclasses.replace(plan, resources=tuple(resources))
-        if plan is not None:
-            return plan
-    if "Resources" in text or "AWSTemplateFormatVersion" in text:
-        stack = options.stack_names.get(str(real(path)))
-        region = options.region or primary_region(path, config)
-        return _load_cloudformation(shown, text, options, stack, exports or {}, nesting,
-                                    region)
+    document = Document(path, shown, text, options, config, display_path, exports or {}, nesting)
+    for loader in DOCUMENT_LOADERS:
+        if loader.claims(path, text):
+            result = loader.load(document)
+            if result is not None:
+                return result
     return LoadResult()
-
-
-def _interesting_name(path: Path) -> bool:
-    return path.suffix in (".json", ".yaml", ".yml", ".template")
 
 
 def _read_problem(exc: Exception) -> str:
@@ -272,44 +217,6 @@ def _read_problem(exc: Exception) -> str:
     if isinstance(exc, OSError):
         return f"cannot read: {exc.strerror or exc}"
     return str(exc)
-
-
-def _load_plan(shown: str, text: str) -> LoadResult | None:
-    from hadr_lint.loaders.plan import load_plan, looks_like_plan
-
-    try:
-        data = json.loads(text)
-    except (ValueError, RecursionError) as exc:
-        line = getattr(exc, "lineno", None)
-        return LoadResult(errors=(LoadError(shown, line, f"invalid JSON: {exc}"),))
-    if not looks_like_plan(data):
-        return None
-    return namespaced(load_plan(shown, data, text), shown)
-
-
-def primary_region(path: Path, config: Config) -> str | None:
-    """The ``primary_region`` the configuration declares for a template's workload: where the
-    template is deployed when ``--region`` does not say (``AWS::Region`` and its conditions)."""
-    from hadr_lint.objectives.declare import ObjectivesError, declared_for
-
-    try:
-        return declared_for(path, config).primary_region
-    except ObjectivesError:  # reported where objectives are checked
-        return None
-
-
-def _load_cloudformation(shown: str, text: str, options: ScanOptions, stack: str | None,
-                         exports: Mapping[str, Any], nesting: Any,
-                         region: str | None) -> LoadResult:
-    from hadr_lint import cache
-    from hadr_lint.loaders import cloudformation
-
-    parameters = dict(options.parameters)
-    entry = cache.key("cloudformation", shown, cache.digest(text), sorted(parameters.items()),
-                      region, stack, sorted(exports.items()), nesting)
-    return cache.memo(entry, lambda: cloudformation.load_file(
-        shown, text, parameters=parameters, region=region, stack_name=stack, exports=exports,
-        nesting=nesting))
 
 
 def normalise_all(results: list[LoadResult]) -> list[Resource]:

@@ -17,13 +17,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 SEVERITIES = ("note", "warning", "error")
+# Unknown.kind: a marker a consumer may act on, where the reason is only text for people.
+# The deployment region is not given (a CloudFormation template without --region): the
+# configuration's declared primary_region may stand in (``analysis.region_scope.region_of``).
+REGION_FALLBACK = "region_fallback"
 
 
 @dataclass(frozen=True)
 class Unknown:
-    """A value that cannot be resolved statically."""
+    """A value that cannot be resolved statically. ``reason`` says why, for people; ``kind``
+    (empty, or a constant such as ``REGION_FALLBACK``) is what code tests, never the reason.
+    It takes no part in equality: the reason alone identifies an unknown, as before."""
 
     reason: str
+    kind: str = field(default="", compare=False, repr=False, kw_only=True)
 
     def __str__(self) -> str:
         return f"<unknown: {self.reason}>"

@@ -17,6 +17,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from hadr_lint import cache
 from hadr_lint.model import SEVERITIES, Problem, Resource, Unverified
 
 DOCS_URL = "https://github.com/hadr-lint/hadr-lint/blob/main/docs/rules.md"
@@ -99,8 +100,6 @@ def entry_point_values() -> list[str]:
     is cached under a key that changes whenever a distribution is installed, removed or
     rewritten on sys.path (see ``installed_stamp``).
     """
-    from hadr_lint import cache
-
     return cache.memo(cache.key("entry-points", ENTRY_POINT_GROUP, installed_stamp()),
                       _entry_point_values)
 

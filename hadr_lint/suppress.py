@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hadr_lint.model import Finding, LoadResult
+from hadr_lint.result import SuppressedFinding, Suppression
 from hadr_lint.rulebase import LoadedRule, Rule, matches
 
 DIRECTIVE = re.compile(r"(?:#|//)\s*hadr-lint:ignore\b(?P<rest>.*)$")
@@ -43,39 +44,6 @@ _OPTION = re.compile(
 )
 _RULE_ID = re.compile(r"^[A-Za-z]+[0-9]*$")
 _COMMENT_LINE = re.compile(r"^\s*(#|//|/\*)")
-
-
-@dataclass(frozen=True)
-class Suppression:
-    """One ignore directive: the rule ids it names, why, until when, and where it is written."""
-
-    rule_ids: tuple[str, ...]
-    reason: str | None
-    expires: str | None
-    file: str
-    line: int
-    target: str
-    problem: str | None = None
-
-    def expiry(self) -> datetime.date | None:
-        try:
-            return datetime.date.fromisoformat(self.expires) if self.expires else None
-        except ValueError:
-            return None
-
-    def expired(self, today: datetime.date) -> bool:
-        day = self.expiry()
-        return day is not None and day < today
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"rules": list(self.rule_ids), "reason": self.reason, "expires": self.expires,
-                "file": self.file, "line": self.line, "target": self.target}
-
-
-@dataclass(frozen=True)
-class SuppressedFinding:
-    finding: Finding
-    suppression: Suppression
 
 
 @dataclass
@@ -482,13 +450,3 @@ def _finding(rule_id: str, suppression: Suppression, message: str) -> Finding:
         resource=suppression.target, resource_type="suppression", file=suppression.file,
         line=suppression.line, end_line=suppression.line, scope=rule.meta.scope,
     )
-
-
-def suppressed_dict(item: SuppressedFinding) -> dict[str, Any]:
-    """A suppressed finding for the JSON report: the finding plus why and where."""
-    import dataclasses
-
-    data = dataclasses.asdict(item.finding)
-    data["reason"] = item.suppression.reason
-    data["suppression"] = item.suppression.as_dict()
-    return data

@@ -12,9 +12,9 @@ from hadr_lint.loaders.terraform.evaluate import (
     MAX_ELEMENTS,
     ChildScope,
     evaluate,
-    parse_expression,
 )
 from hadr_lint.loaders.terraform.functions import FUNCTIONS
+from hadr_lint.loaders.terraform.parse import parse_expression
 from hadr_lint.model import AZ, Ref, Unknown
 
 

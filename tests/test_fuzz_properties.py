@@ -14,9 +14,14 @@ from hypothesis import strategies as st
 
 from hadr_lint.loaders.cloudformation import load_file
 from hadr_lint.loaders.plan import load_plan
-from hadr_lint.loaders.terraform.evaluate import ChildScope, evaluate, parse_expression
+from hadr_lint.loaders.terraform.evaluate import ChildScope, evaluate
 from hadr_lint.loaders.terraform.module import LoadState, ModuleFiles, ModuleInstance
-from hadr_lint.loaders.terraform.parse import HclSyntaxError, parse_blocks, parse_json_blocks
+from hadr_lint.loaders.terraform.parse import (
+    HclSyntaxError,
+    parse_blocks,
+    parse_expression,
+    parse_json_blocks,
+)
 from hadr_lint.model import AZ, LoadResult, Ref, Unknown
 from hadr_lint.text import nesting_bound
 

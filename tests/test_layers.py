@@ -1,4 +1,5 @@
-"""The layers point one way: nothing in the engine (``hadr_lint/``) imports a rule module.
+"""The layers point one way: nothing in the engine (``hadr_lint/``) imports a rule module, and no
+module imports itself through others (no import circle).
 
 Rules depend on ``hadr_lint`` (the model, the graph, ``hadr_lint.analysis``); the engine finds the
 rules by walking their package (``rulebase.builtin_rules``), never by importing one by name.
@@ -9,7 +10,10 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import networkx as nx
+
 ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = {"hadr_lint": ROOT / "hadr_lint", "hadr_lint.rules": ROOT / "rules"}
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -48,3 +52,82 @@ def test_the_import_walker_sees_imports_inside_functions(tmp_path: Path) -> None
     module = tmp_path / "m.py"
     module.write_text("def f():\n    from hadr_lint.rules._x import y\n", encoding="utf-8")
     assert "hadr_lint.rules._x" in imported_modules(module)
+
+
+def test_formatters_read_result_data_only() -> None:
+    """Reports import the result and the model, never the engine that builds them nor an
+    integration whose results they print (checkov's arrive as ``result.ExternalRun`` data)."""
+    forbidden = ("hadr_lint.engine", "hadr_lint.integrations", "hadr_lint.suppress")
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(m for m in imported_modules(path)
+                                            if m.startswith(forbidden))
+        for path in sorted((ROOT / "hadr_lint" / "report").rglob("*.py"))
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def module_names(packages: dict[str, Path]) -> dict[str, Path]:
+    """Dotted module name -> file, for every module of ``packages`` (name -> folder)."""
+    found = {}
+    for package, folder in packages.items():
+        for path in sorted(folder.rglob("*.py")):
+            parts = list(path.relative_to(folder).with_suffix("").parts)
+            found[".".join([package, *parts[:-1 if parts[-1] == "__init__" else None]])] = path
+    return found
+
+
+def _run_time_imports(tree: ast.AST):
+    """Import statements anywhere (functions included) but under ``if TYPE_CHECKING:``."""
+    todo = [tree]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            todo.extend(node.orelse)
+            continue
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            yield node
+        todo.extend(ast.iter_child_nodes(node))
+
+
+def import_graph(packages: dict[str, Path]) -> nx.DiGraph:
+    """An edge from each module to each module of ``packages`` it imports, at the top or inside a
+    function (``from package import module`` points at the module, not at the package)."""
+    modules = module_names(packages)
+    graph = nx.DiGraph()
+    for name, path in modules.items():
+        here = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
+        for node in _run_time_imports(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            else:
+                base = ".".join(here[:len(here) - node.level + 1]) if node.level else ""
+                module = ".".join(p for p in (base, node.module or "") if p)
+                targets = [f"{module}.{a.name}" if f"{module}.{a.name}" in modules else module
+                           for a in node.names]
+            graph.add_edges_from((name, t) for t in targets if t in modules and t != name)
+    return graph
+
+
+def circles(graph: nx.DiGraph) -> list[list[str]]:
+    """One circle through each group of modules that import each other."""
+    return sorted([u for u, _ in nx.find_cycle(graph.subgraph(group))]
+                  for group in nx.strongly_connected_components(graph) if len(group) > 1)
+
+
+def test_no_import_circle() -> None:
+    assert circles(import_graph(PACKAGES)) == []
+
+
+def test_the_circle_check_sees_a_circle_through_a_function_import(tmp_path: Path) -> None:
+    package = tmp_path / "pkg"
+    (package / "sub").mkdir(parents=True)
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    (package / "a.py").write_text("from pkg.sub import b\n", encoding="utf-8")
+    (package / "sub" / "__init__.py").write_text("", encoding="utf-8")
+    (package / "sub" / "b.py").write_text("def f():\n    from .. import a\n", encoding="utf-8")
+    (package / "sub" / "c.py").write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from pkg import a\n",
+        encoding="utf-8")
+    graph = import_graph({"pkg": package})
+    assert circles(graph) == [["pkg.a", "pkg.sub.b"]]
+    assert not graph.has_edge("pkg.sub.c", "pkg.a")  # annotations only: never imported

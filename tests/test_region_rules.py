@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from hadr_lint.analysis.backup_links import arn_parts, backup_coverage, covered_by, is_covered
@@ -9,7 +10,7 @@ from hadr_lint.analysis.region_scope import dns_entries, endpoint_region, region
 from hadr_lint.config import Config
 from hadr_lint.engine import ScanOptions, load_all, normalise_all
 from hadr_lint.graph import Graph
-from hadr_lint.model import Unknown
+from hadr_lint.model import REGION_FALLBACK, Unknown
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "rules"
 
@@ -30,6 +31,17 @@ def test_cloudformation_region_falls_back_to_primary_region(tmp_path):
     table = _by_name(graph, "T")
     assert isinstance(region_of(table, Config()), Unknown)
     assert region_of(table, Config(objectives={"primary_region": "eu-west-1"})) == "eu-west-1"
+
+
+def test_the_fallback_follows_the_unknowns_kind_not_its_text(tmp_path):
+    graph = _graph(tmp_path, {"t.yaml": "Resources:\n  T:\n    Type: AWS::DynamoDB::Table\n"})
+    table = _by_name(graph, "T")
+    assert table.region.kind == REGION_FALLBACK
+    config = Config(objectives={"primary_region": "eu-west-1"})
+    same_text = dataclasses.replace(table, region=Unknown(table.region.reason))
+    assert region_of(same_text, config) == Unknown(table.region.reason)
+    other_text = dataclasses.replace(table, region=Unknown("reworded", kind=REGION_FALLBACK))
+    assert region_of(other_text, config) == "eu-west-1"
 
 
 def test_terraform_unknown_region_does_not_fall_back(tmp_path):

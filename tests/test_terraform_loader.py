@@ -444,7 +444,7 @@ resource "aws_db_instance" "db" {
 
 
 def test_unknown_values_pass_through_type_conversion_and_deep_types_convert_nothing():
-    from hadr_lint.loaders.terraform.evaluate import parse_expression
+    from hadr_lint.loaders.terraform.parse import parse_expression
     from hadr_lint.loaders.terraform.types import convert, read_type
 
     groups = read_type(parse_expression("map(object({ subnet_ids = optional(list(string)) }))"))

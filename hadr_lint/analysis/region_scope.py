@@ -26,7 +26,7 @@ from hadr_lint.analysis.backup_links import (
     find_store,
     is_covered,
 )
-from hadr_lint.model import Ref, Resource, Unknown
+from hadr_lint.model import REGION_FALLBACK, Ref, Resource, Unknown
 from hadr_lint.ruleutil import is_set
 
 __all__ = [
@@ -34,7 +34,6 @@ __all__ = [
     "is_covered", "region_of", "copy_strategies", "value_region",
 ]
 
-CFN_REGION_UNKNOWN = "template region unknown: pass --region"
 COPY_STRATEGIES = ("pilot-light", "warm-standby", "active-active")
 GLOBAL_KINDS = ("cdn_distribution", "global_accelerator")
 _REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$")
@@ -55,7 +54,7 @@ def region_of(resource: Resource, config: Any) -> Any:
     region = resource.region
     if isinstance(region, str) and region:
         return region
-    if isinstance(region, Unknown) and region.reason == CFN_REGION_UNKNOWN:
+    if isinstance(region, Unknown) and region.kind == REGION_FALLBACK:
         primary = (getattr(config, "objectives", None) or {}).get("primary_region")
         if isinstance(primary, str) and primary:
             return primary

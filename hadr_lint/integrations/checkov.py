@@ -30,11 +30,11 @@ import re
 import shutil
 import subprocess
 import tempfile
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from hadr_lint.model import LoadError
+from hadr_lint.result import ExternalFinding, ExternalRun, check_id_order
 
 INSTALL_HINT = (
     "checkov was not found on PATH. Install it in its own environment, e.g. "
@@ -64,40 +64,6 @@ class CheckovMissing(Exception):
     pass
 
 
-@dataclass(frozen=True)
-class ExternalFinding:
-    tool: str
-    check_id: str
-    check_name: str
-    severity: str
-    resource: str
-    file: str
-    line: int
-    end_line: int
-    guideline: str | None = None
-
-
-@dataclass(frozen=True)
-class ExternalRun:
-    tool: str
-    version: str
-    command: tuple[str, ...]
-    checks: tuple[str, ...]
-    findings: tuple[ExternalFinding, ...] = ()
-    duplicates: tuple[tuple[ExternalFinding, str], ...] = ()  # (checkov result, hadr-lint id)
-    errors: tuple[str, ...] = field(default=())
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "tool": self.tool,
-            "version": self.version,
-            "checks": list(self.checks),
-            "findings": [asdict(f) for f in self.findings],
-            "duplicates": [dict(asdict(f), duplicate_of=rule) for f, rule in self.duplicates],
-            "errors": list(self.errors),
-        }
-
-
 def find_checkov(explicit: str | None = None) -> str:
     """The checkov executable: ``explicit`` (a path or a name on PATH), else ``checkov``."""
     candidate = explicit or "checkov"
@@ -112,16 +78,11 @@ def find_checkov(explicit: str | None = None) -> str:
 def check_ids(rules) -> list[str]:
     """The checkov ids named in the rules' equivalents, plus EXTRA_CHECKS."""
     ids = {i for rule in rules for i in equivalent_ids(rule)} | set(EXTRA_CHECKS)
-    return sorted(ids, key=_id_order)
+    return sorted(ids, key=check_id_order)
 
 
 def equivalent_ids(rule) -> set[str]:
     return set(CHECKOV_ID.findall(str(rule.meta.equivalents.get("checkov", ""))))
-
-
-def _id_order(check_id: str) -> tuple:
-    prefix, _, number = check_id.rpartition("_")
-    return (prefix, int(number))
 
 
 def command(executable: str, paths, checks, neutral: Path) -> list[str]:
@@ -179,6 +140,9 @@ def run(executable: str, paths, checks, timeout: float = TIMEOUT) -> ExternalRun
         checks=tuple(checks),
         findings=tuple(parse(reports)),
         errors=tuple(e for _, _, errors in runs for e in errors),
+        information_uri="https://www.checkov.io",
+        help_uri="https://www.checkov.io/5.Policy%20Index/all.html",
+        default_severity=DEFAULT_SEVERITY,
     )
 
 
@@ -306,89 +270,3 @@ def scan_with_checkov(result, paths, rules, executable: str | None = None,
     """Find checkov (raises CheckovMissing), run it over ``paths`` and merge its results."""
     found = find_checkov(executable)
     return merge(result, run(found, paths, check_ids(rules), timeout), rules)
-
-
-# ---------------------------------------------------------------------------------------------
-# Report helpers (text, SARIF); the JSON report uses ExternalRun.as_dict.
-
-
-def text_lines(result) -> list[str]:
-    lines = []
-    for external in result.external:
-        for f in external.findings:
-            lines.append(f"{f.file}:{f.line}: {f.check_id} {f.check_name} [{f.resource}] "
-                         f"({f.severity}, from {f.tool})")
-    return lines
-
-
-def text_summary(result) -> list[str]:
-    lines = []
-    for external in result.external:
-        dropped = ", ".join(f"{f.check_id} = {rule} on {f.resource}"
-                            for f, rule in external.duplicates)
-        text = (f"{external.tool} {external.version or '?'}: {len(external.findings)} "
-                f"finding{'s' if len(external.findings) != 1 else ''} from "
-                f"{len(external.checks)} HA/DR checks")
-        if external.duplicates:
-            text += f"; {len(external.duplicates)} dropped as duplicates ({dropped})"
-        lines.append(text)
-    return lines
-
-
-def sarif_runs(result, where) -> list[dict[str, Any]]:
-    """One SARIF run per external tool, ``tool.driver.name`` the tool's name."""
-    runs = []
-    for external in result.external:
-        ids = sorted({f.check_id for f in external.findings}, key=_id_order)
-        names = {f.check_id: f.check_name for f in external.findings}
-        index = {check_id: i for i, check_id in enumerate(ids)}
-        runs.append({
-            "tool": {"driver": {
-                "name": external.tool,
-                "version": external.version or "unknown",
-                "informationUri": "https://www.checkov.io",
-                "rules": [_sarif_rule(i, names[i]) for i in ids],
-            }},
-            "invocations": [{
-                "executionSuccessful": not external.errors,
-                "toolExecutionNotifications": [
-                    {"level": "error", "message": {"text": e}} for e in external.errors],
-            }],
-            "results": [_sarif_result(f, index, where) for f in external.findings],
-            "properties": {"runBy": "hadr-lint --with-checkov",
-                           "droppedDuplicates": len(external.duplicates)},
-        })
-    return runs
-
-
-def _sarif_rule(check_id: str, name: str) -> dict[str, Any]:
-    return {
-        "id": check_id,
-        "name": check_id,
-        "shortDescription": {"text": name or check_id},
-        "fullDescription": {"text": name or check_id},
-        "help": {"text": name or check_id, "markdown": name or check_id},
-        "helpUri": "https://www.checkov.io/5.Policy%20Index/all.html",
-        "defaultConfiguration": {"level": DEFAULT_SEVERITY},
-        "properties": {"tags": ["reliability", "checkov"]},
-    }
-
-
-def _sarif_result(f: ExternalFinding, index: dict[str, int], where) -> dict[str, Any]:
-    import hashlib
-
-    physical = where.physical(f.file, f.line, f.end_line)
-    uri = physical["artifactLocation"]["uri"]
-    digest = hashlib.sha256("\x1f".join((f.check_id, uri, f.resource)).encode()).hexdigest()
-    return {
-        "ruleId": f.check_id,
-        "ruleIndex": index[f.check_id],
-        "level": f.severity,
-        "message": {"text": f"{f.check_name} [{f.resource}] (from checkov)"},
-        "locations": [{
-            "physicalLocation": physical,
-            "logicalLocations": [{"fullyQualifiedName": f.resource, "kind": "resource"}],
-        }],
-        "partialFingerprints": {"checkovFinding/v1": digest[:32]},
-        "properties": {"resource": f.resource, "tool": f.tool},
-    }

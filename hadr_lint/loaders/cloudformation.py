@@ -21,10 +21,14 @@ import datetime
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
+from hadr_lint import cache
+from hadr_lint.loaders import Document
 from hadr_lint.model import (
     AZ,
+    REGION_FALLBACK,
     LoadError,
     LoadResult,
     Location,
@@ -33,7 +37,9 @@ from hadr_lint.model import (
     Resource,
     Unknown,
 )
+from hadr_lint.objectives.declare import ObjectivesError, declared_for
 from hadr_lint.regions import AZ_COUNTS
+from hadr_lint.tree import real
 
 DEFAULT_AZ_COUNT = 3
 MAX_DEPTH = 100
@@ -464,7 +470,7 @@ def _resource(
         type=str(body["Type"]),
         location=_location(ctx.path, key, body, lines),
         raw=raw,
-        region=ctx.region or Unknown(REGION_UNKNOWN),
+        region=ctx.region or Unknown(REGION_UNKNOWN, kind=REGION_FALLBACK),
         source="cloudformation",
         meta=_resource_meta(body, ctx),
         may_not_exist=_existence(body, ctx),
@@ -698,7 +704,7 @@ def _ref(arg: Any, ctx: _Context, depth: int) -> Any:
     if name == "AWS::NoValue":
         return _NO_VALUE
     if name == "AWS::Region":
-        return ctx.region or Unknown(REGION_UNKNOWN)
+        return ctx.region or Unknown(REGION_UNKNOWN, kind=REGION_FALLBACK)
     if name == "AWS::Partition":
         return _partition(ctx.region)
     if name == "AWS::StackName" and ctx.stack_name:
@@ -729,7 +735,7 @@ def _resource_ref(name: str, attribute: str, ctx: _Context) -> Any:
 
 def _partition(region: str | None) -> Any:
     if not region:
-        return Unknown(REGION_UNKNOWN)
+        return Unknown(REGION_UNKNOWN, kind=REGION_FALLBACK)
     if region.startswith("cn-"):
         return "aws-cn"
     if region.startswith("us-gov-"):
@@ -1138,3 +1144,37 @@ def load_file(
         return load_template(path, text, parameters=parameters, region=region, decoded=decoded,
                              **links)
     return LoadResult()
+
+
+# ---------------------------------------------------------------------------------------------
+# The engine's entry (hadr_lint.loaders.registry)
+
+
+def claims(path: Path, text: str) -> bool:
+    """A template names its ``Resources`` or its format version (``load_file`` decides)."""
+    return "Resources" in text or "AWSTemplateFormatVersion" in text
+
+
+def load_document(document: Document) -> LoadResult:
+    """A template, from the parse cache when the same text was loaded with the same parameters,
+    region, stack name and links. Its region: ``--region``, else the ``primary_region`` declared
+    for its workload (``AWS::Region`` and the conditions on it)."""
+    options = document.options
+    stack = options.stack_names.get(str(real(document.path)))
+    region = options.region or primary_region(document.path, document.config)
+    parameters = dict(options.parameters)
+    exports, nesting = document.exports, document.nesting
+    entry = cache.key("cloudformation", document.shown, cache.digest(document.text),
+                      sorted(parameters.items()), region, stack, sorted(exports.items()), nesting)
+    return cache.memo(entry, lambda: load_file(
+        document.shown, document.text, parameters=parameters, region=region, stack_name=stack,
+        exports=exports, nesting=nesting))
+
+
+def primary_region(path: Path, config: Any) -> str | None:
+    """The ``primary_region`` the configuration declares for a template's workload: where the
+    template is deployed when ``--region`` does not say (``AWS::Region`` and its conditions)."""
+    try:
+        return declared_for(path, config).primary_region
+    except ObjectivesError:  # reported where objectives are checked
+        return None

@@ -15,11 +15,15 @@ read the same way, without unknowns and, having no configuration, without region
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import json
 import re
+from pathlib import Path
 from typing import Any
 
+from hadr_lint.loaders import Document, namespaced
 from hadr_lint.model import LoadError, LoadResult, Location, Ref, Resource, Unknown
+from hadr_lint.suppress import plan_suppressions
 
 AFTER_APPLY = "known after apply"
 MAX_DEPTH = 16
@@ -46,6 +50,29 @@ def looks_like_plan(data: object) -> bool:
     if not isinstance(data, dict) or "format_version" not in data:
         return False
     return any(key in data for key in ("planned_values", "resource_changes", "terraform_version"))
+
+
+def claims(path: Path, text: str) -> bool:
+    """A plan is JSON that names its ``format_version`` (``terraform show -json``)."""
+    return path.suffix == ".json" and '"format_version"' in text
+
+
+def load_document(document: Document) -> LoadResult | None:
+    """A plan, its addresses prefixed with its file and the suppression comments of the
+    Terraform files beside it applied; None for JSON that is not a plan; invalid JSON is an
+    error on the file."""
+    try:
+        data = json.loads(document.text)
+    except (ValueError, RecursionError) as exc:
+        line = getattr(exc, "lineno", None)
+        return LoadResult(errors=(LoadError(document.shown, line, f"invalid JSON: {exc}"),))
+    if not looks_like_plan(data):
+        return None
+    plan = namespaced(load_plan(document.shown, data, document.text), document.shown)
+    if not plan.resources:
+        return plan
+    resources = plan_suppressions(plan.resources, document.path.parent, document.display)
+    return dataclasses.replace(plan, resources=tuple(resources))
 
 
 def load_plan(path: str, data: dict, text: str) -> LoadResult:

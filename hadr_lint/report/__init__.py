@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from hadr_lint.engine import ScanResult
+from hadr_lint.result import ScanResult
 
 
 def formatter(name: str) -> Callable[[ScanResult, bool], str]:

@@ -6,8 +6,7 @@ import dataclasses
 import json
 
 from hadr_lint import __version__
-from hadr_lint.engine import ScanResult
-from hadr_lint.suppress import suppressed_dict
+from hadr_lint.result import ScanResult
 
 
 def as_dict(result: ScanResult) -> dict:
@@ -18,7 +17,7 @@ def as_dict(result: ScanResult) -> dict:
         "unknowns": [dataclasses.asdict(u) for u in result.unknowns],
         "errors": [dataclasses.asdict(e) for e in result.errors],
         "notes": list(result.notes),
-        "suppressed": [suppressed_dict(s) for s in result.suppressed],
+        "suppressed": [s.as_dict() for s in result.suppressed],
         "baselined": [dataclasses.asdict(f) for f in result.baselined],
         "fixed": [dict(f) for f in result.fixed],
         "summary": {

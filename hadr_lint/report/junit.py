@@ -11,8 +11,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections import Counter
 
-from hadr_lint.engine import ScanResult
 from hadr_lint.report.escape import xml_safe
+from hadr_lint.result import ScanResult
 
 Key = tuple[str, str, str]  # rule id, resource name, file
 

@@ -19,9 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from hadr_lint import __version__
-from hadr_lint.engine import ScanResult
 from hadr_lint.model import Finding
 from hadr_lint.report.escape import uri_path
+from hadr_lint.report.external import sarif_runs
+from hadr_lint.result import ScanResult
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/hadr-lint/hadr-lint"
@@ -184,7 +185,5 @@ def as_dict(result: ScanResult, root: Path | None = None) -> dict[str, Any]:
 def render(result: ScanResult, show_unknown: bool = False) -> str:
     log = as_dict(result)
     if result.external:  # --with-checkov: one more run per tool, tool.driver.name "checkov"
-        from hadr_lint.integrations.checkov import sarif_runs
-
         log["runs"] += sarif_runs(result, _Locator(source_root()))
     return json.dumps(log, indent=2) + "\n"

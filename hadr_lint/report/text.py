@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from hadr_lint.engine import ScanResult
 from hadr_lint.report.escape import text_line
+from hadr_lint.report.external import text_lines, text_summary
+from hadr_lint.result import ScanResult
 
 
 def render(result: ScanResult, show_unknown: bool = False) -> str:
@@ -12,8 +13,6 @@ def render(result: ScanResult, show_unknown: bool = False) -> str:
         for f in result.findings
     ]
     if result.external:
-        from hadr_lint.integrations.checkov import text_lines
-
         lines += text_lines(result)
     for error in result.errors:
         where = f"{error.file}:{error.line}" if error.line else error.file
@@ -30,8 +29,6 @@ def render(result: ScanResult, show_unknown: bool = False) -> str:
         lines.append(f"fixed: {entry['file']}: {entry['rule']} {entry['message']} "
                      f"[{entry['resource']}] (remove it from the baseline)")
     if result.external:
-        from hadr_lint.integrations.checkov import text_summary
-
         lines += text_summary(result)
     lines.append(summary(result, show_unknown))
     return "\n".join(text_line(line) for line in lines) + "\n"

@@ -8,13 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from hadr_lint import cache
+from hadr_lint.loaders.terraform.files import auto_var_files, is_terraform_file
 from hadr_lint.model import LoadError, LoadResult
-
-TF_SUFFIXES = (".tf", ".tf.json")
-
-
-def is_terraform_file(path: Path) -> bool:
-    return path.name.endswith(TF_SUFFIXES)
+from hadr_lint.suppress import mentions
 
 
 @dataclass
@@ -44,7 +41,7 @@ class FolderReader:
         return self.folders[folder]
 
     def _parse(self, folder: Path) -> Any:
-        from hadr_lint.loaders.terraform.module import ModuleFiles
+        from hadr_lint.loaders.terraform.module import ModuleFiles  # start-up: hcl2, lark
 
         try:
             # a FIFO or device named main.tf is listed: reading it is a file error (the
@@ -77,7 +74,6 @@ class FolderReader:
             parse_blocks,
             parse_json_blocks,
         )
-        from hadr_lint.suppress import mentions
         from hadr_lint.text import FileTooLarge, read_source
 
         shown = self.display(path)
@@ -96,8 +92,6 @@ class FolderReader:
 
     def _cached(self, parse: Callable[[str, str], list], text: str, file: str) -> list:
         """``parse(text, file)``, from the parse cache when it holds that content."""
-        from hadr_lint import cache
-
         self.digests[file] = cache.digest(text)
         entry = cache.key("hcl", parse.__name__, file, self.digests[file])
         value = self.prefetched.pop(entry, cache.MISS)
@@ -108,7 +102,6 @@ class FolderReader:
     def prefetch(self, folders: list[Path]) -> None:
         """Parse ahead the ``.tf`` files not in the cache when there are many: in worker
         processes when cores are idle, with progress on a terminal."""
-        from hadr_lint import cache
         from hadr_lint.loaders.terraform.parse import parse_blocks
         from hadr_lint.text import FileTooLarge, read_source
 
@@ -143,6 +136,7 @@ def load_root(
     max_instances: int = 1000,
 ) -> LoadResult:
     """Evaluate the root module in ``folder`` and every module it loads."""
+    # start-up: the evaluator loads python-hcl2 and lark (~0.2 s), only when Terraform is read
     from hadr_lint.loaders.terraform.module import LoadState, ModuleInstance, read_modules_json
 
     files = reader(folder)
@@ -168,7 +162,7 @@ def root_inputs(
 ) -> dict[str, Callable[[], Any]]:
     """Variable values in Terraform's order: tfvars, auto.tfvars, --var-file, --var."""
     values: dict[str, Any] = {}
-    for path in _var_files(folder):
+    for path in auto_var_files(folder):
         if reader.tree is None or reader.tree.inside(path):
             values.update(_read_var_file(path, reader, state))
         else:
@@ -181,12 +175,6 @@ def root_inputs(
     for name, text in variables.items():
         values[name] = _cli_value(text)
     return {name: (lambda v=value: v) for name, value in values.items()}
-
-
-def _var_files(folder: Path) -> list[Path]:
-    found = [folder / "terraform.tfvars", folder / "terraform.tfvars.json"]
-    found += sorted(folder.glob("*.auto.tfvars")) + sorted(folder.glob("*.auto.tfvars.json"))
-    return [p for p in found if p.is_file()]
 
 
 def _read_var_file(path: Path, reader: FolderReader, state: Any) -> dict[str, Any]:
@@ -222,7 +210,8 @@ def _cli_value(text: str) -> Any:
     """``--var k=v``: a list or map literal is parsed as HCL, anything else is a string."""
     stripped = text.strip()
     if stripped[:1] in ("[", "{"):
-        from hadr_lint.loaders.terraform.evaluate import evaluate, parse_expression
+        from hadr_lint.loaders.terraform.evaluate import evaluate
+        from hadr_lint.loaders.terraform.parse import parse_expression
 
         try:
             return evaluate(parse_expression(stripped), _EMPTY_SCOPE)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from typing import Any, Protocol
 
-import hcl2
 from lark import Token, Tree
 
 from hadr_lint.loaders.terraform.functions import (
@@ -34,7 +33,7 @@ from hadr_lint.loaders.terraform.functions import (
     normalise_number,
     symbolic_unknown,
 )
-from hadr_lint.loaders.terraform.parse import slim
+from hadr_lint.loaders.terraform.parse import parse_expression
 from hadr_lint.model import AZ, Prefixed, Ref, Unknown, find_unknown
 
 __all__ = [
@@ -44,7 +43,6 @@ __all__ = [
     "EvaluationError",
     "Scope",
     "evaluate",
-    "parse_expression",
 ]
 
 MAX_DEPTH = 200
@@ -90,19 +88,6 @@ def evaluate(node: Tree | Token, scope: Scope) -> Any:
         return Unknown("expansion capped")
     except Exception as exc:  # noqa: BLE001 - evaluate must never raise
         return Unknown(f"cannot evaluate expression ({type(exc).__name__})")
-
-
-def parse_expression(text: str) -> Tree:
-    """Parse one HCL expression; ValueError when ``text`` is not exactly one expression."""
-    try:
-        tree = hcl2.parses_to_tree(f"x = {text}\n")
-    except Exception as exc:  # noqa: BLE001 - lark raises many error types
-        raise ValueError(f"invalid expression: {exc}") from None
-    body = _trees(tree)[0]
-    attributes = [c for c in _trees(body) if c.data == "attribute"]
-    if len(attributes) != 1 or len(_trees(body)) != 1:
-        raise ValueError("invalid expression: more than one expression")
-    return slim(attributes[0].children[-1])
 
 
 def _trees(node: Tree) -> list[Tree]:

@@ -13,19 +13,22 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from hadr_lint.loaders.terraform.evaluate import ChildScope, evaluate
-from hadr_lint.loaders.terraform.parse import (
-    Block,
-    Literal,
-    expression_text,
-    object_pairs,
-    traversal_text,
+from hadr_lint.loaders.terraform.evaluate import ChildScope
+from hadr_lint.loaders.terraform.expansion import (
+    META_ARGS,
+    Capped,
+    eval_expr,
+    existence_reason,
+    expansion_keys,
+    for_each_keys,
+    key_text,
 )
+from hadr_lint.loaders.terraform.modules import instantiate_child, module_call_resource
+from hadr_lint.loaders.terraform.parse import Block, Literal, traversal_text
 from hadr_lint.model import AZ, Location, Resource, Unknown, find_unknown
 from hadr_lint.regions import az_count
+from hadr_lint.suppress import terraform_suppressions
 
-MAX_MODULE_DEPTH = 16
-META_ARGS = {"count", "for_each", "provider", "depends_on", "providers", "source", "version"}
 SKIPPED_BLOCKS = {"lifecycle", "provisioner", "connection", "precondition", "postcondition"}
 
 
@@ -97,20 +100,6 @@ class Instance:
     obj: Any
     scope: Any
     unknown: Unknown | None = None
-
-
-def _eval(expr: Any, scope: Any) -> Any:
-    if isinstance(expr, Literal):
-        return expr.value
-    return evaluate(expr, scope)
-
-
-def _key_text(key: Any) -> str:
-    if key is None:
-        return ""
-    if isinstance(key, int):
-        return f"[{key}]"
-    return f'["{key}"]'
 
 
 class ModuleInstance:
@@ -189,7 +178,7 @@ class ModuleInstance:
             # (Terraform >= 1.1); without a default, Terraform would refuse the call
             if "default" not in block.attributes:
                 return Unknown(f"variable {name} has no value")
-            value = _eval(block.attributes["default"].expr, self)
+            value = eval_expr(block.attributes["default"].expr, self)
         return _convert_variable(value, block, self)
 
     def _local_names(self) -> list[str]:
@@ -204,7 +193,7 @@ class ModuleInstance:
                         self._warm_locals(name)
                     finally:
                         self._warming = False
-                return _eval(block.attributes[name].expr, self)
+                return eval_expr(block.attributes[name].expr, self)
         raise KeyError(name)
 
     def _warm_locals(self, name: str) -> None:
@@ -235,7 +224,7 @@ class ModuleInstance:
             alias = block.attributes.get("alias")
             key = block.labels[0]
             if alias is not None:
-                key = f"{key}.{_eval(alias.expr, self)}"
+                key = f"{key}.{eval_expr(alias.expr, self)}"
             own[key] = ProviderConfig(self._region_thunk(block), self._default_tags(block))
         return own
 
@@ -249,7 +238,7 @@ class ModuleInstance:
 
         def tags() -> Any:
             if not cache:
-                cache.append(_eval(attr.expr, self))
+                cache.append(eval_expr(attr.expr, self))
             return cache[0]
 
         return tags
@@ -262,7 +251,7 @@ class ModuleInstance:
 
         def region() -> Any:
             if not cache:
-                cache.append(_eval(attr.expr, self))
+                cache.append(eval_expr(attr.expr, self))
             return cache[0]
 
         return region
@@ -294,7 +283,7 @@ class ModuleInstance:
 
     def _block_region(self, block: Block, scope: Any) -> Any:
         if "region" in block.attributes and block.labels[0].startswith("aws_"):
-            value = _eval(block.attributes["region"].expr, scope)
+            value = eval_expr(block.attributes["region"].expr, scope)
             if isinstance(value, str):
                 return value
         return self.region_for(self._provider_key(block))
@@ -354,7 +343,7 @@ class ModuleInstance:
         if "for_each" in block.attributes:
             names["each"] = ConstMapping({"key": key, "value": value})
         scope = ChildScope(self, names) if names else self
-        address = self._address(kind, block) + _key_text(key)
+        address = self._address(kind, block) + key_text(key)
         if kind == "data" and block.labels[0] in DATA_SOURCES:
             obj = DATA_SOURCES[block.labels[0]](self._block_region(block, scope))
             return Instance(key, obj, scope)
@@ -443,8 +432,6 @@ class ModuleInstance:
 
     def _child(self, name: str) -> Any:
         if name not in self._children:
-            from hadr_lint.loaders.terraform.modules import instantiate_child
-
             call = next(b for b in self.files.of_type("module") if b.labels[:1] == (name,))
             self._children[name] = instantiate_child(self, call)
         return self._children[name]
@@ -458,8 +445,6 @@ class ModuleInstance:
         elif isinstance(child, ModuleInstance):
             children = [child]
         else:
-            from hadr_lint.loaders.terraform.modules import module_call_resource
-
             return _inherit([module_call_resource(self, call, child)], self._suppressions(
                 call, f"{self.name_prefix}module.{call.labels[0]}"))
         return _inherit([r for c in children for r in c.resources()], self._suppressions(
@@ -470,8 +455,6 @@ class ModuleInstance:
         lines = self.files.lines.get(block.file)
         if not lines:
             return []
-        from hadr_lint.suppress import terraform_suppressions
-
         shown = self.state.display(Path(block.file))
         return terraform_suppressions(lines, block.line, block.end_line, shown, target)
 
@@ -482,7 +465,7 @@ class ModuleInstance:
 
         def output(name: str) -> Any:
             attr = blocks[name].attributes.get("value")
-            return _eval(attr.expr, self) if attr else None
+            return eval_expr(attr.expr, self) if attr else None
 
         return LazyMapping(list(blocks), output, "output")
 
@@ -511,88 +494,6 @@ def _inherit(resources: list[Resource], suppressions: list[Any]) -> list[Resourc
         *r.meta.get("suppressions", ()), *suppressions]}) for r in resources]
 
 
-@dataclass(frozen=True)
-class Capped(Unknown):
-    """More instances than the expansion cap: how many is unknown, but there are some."""
-
-
-def existence_reason(block: Block, keys: Unknown) -> str:
-    """Why a block whose instance keys are ``keys`` (unknown) may not exist, "" when it does:
-    ``exists only if var.create is true`` for ``count = var.create ? 1 : 0``."""
-    if isinstance(keys, Capped):
-        return ""
-    name = "count" if "count" in block.attributes else "for_each"
-    attr = block.attributes.get(name)
-    if attr is None:
-        return keys.reason
-    switch = _switch(attr.expr)
-    if switch is not None:
-        return f"exists only if {switch}; {keys.reason}"
-    return f"{name} = {expression_text(attr.expr)} may be empty; {keys.reason}"
-
-
-def _switch(expr: Any) -> str | None:
-    """``var.create is true`` for ``var.create ? 1 : 0`` (``is false`` for ``? 0 : 1``)."""
-    if getattr(expr, "data", "") == "expr_term" and len(expr.children) == 1:
-        expr = expr.children[0]
-    parts = [c for c in getattr(expr, "children", ()) if hasattr(c, "data")]
-    if getattr(expr, "data", "") != "conditional" or len(parts) != 3:
-        return None
-    condition, yes, no = (expression_text(p) for p in parts)
-    empty = ("0", "[]", "{}", "toset([])")
-    if no in empty and yes not in empty:
-        return f"{condition} is true"
-    if yes in empty and no not in empty:
-        return f"{condition} is false"
-    return None
-
-
-def expansion_keys(block: Block, scope: Any, cap: int) -> list[tuple[Any, Any]] | Unknown:
-    """The instance keys of a block with ``count`` or ``for_each`` ([(None, None)] without)."""
-    if "count" in block.attributes:
-        count = _eval(block.attributes["count"].expr, scope)
-        return _count_keys(count, cap)
-    if "for_each" in block.attributes:
-        value = _eval(block.attributes["for_each"].expr, scope)
-        return _for_each_keys(value, cap)
-    return [(None, None)]
-
-
-def _count_keys(count: Any, cap: int) -> list[tuple[Any, Any]] | Unknown:
-    if isinstance(count, str) and count.strip().isdigit():
-        count = int(count)
-    if isinstance(count, float) and count.is_integer():
-        count = int(count)
-    if isinstance(count, Unknown):
-        return Unknown(f"count is unknown ({count.reason})")
-    if isinstance(count, bool) or not isinstance(count, int) or count < 0:
-        return Unknown("count is not a whole number")
-    if count > cap:
-        return Capped(f"count {count} exceeds the expansion cap of {cap}")
-    return [(i, None) for i in range(count)]
-
-
-def _for_each_keys(value: Any, cap: int) -> list[tuple[Any, Any]] | Unknown:
-    unknown = find_unknown(value if isinstance(value, dict) else value)
-    if isinstance(value, dict):
-        if isinstance(unknown, Unknown) and any(isinstance(k, Unknown) for k in value):
-            return Unknown(f"for_each keys are unknown ({unknown.reason})")
-        pairs = list(value.items())
-    elif isinstance(value, (list, tuple)):
-        if unknown is not None:
-            return Unknown(f"for_each set is unknown ({unknown.reason})")
-        if not all(isinstance(v, str) for v in value):
-            return Unknown("for_each over a set that is not of strings")
-        pairs = [(v, v) for v in dict.fromkeys(value)]
-    elif isinstance(value, Unknown):
-        return Unknown(f"for_each is unknown ({value.reason})")
-    else:
-        return Unknown("for_each is not a map or a set")
-    if len(pairs) > cap:
-        return Capped(f"for_each of {len(pairs)} exceeds the expansion cap of {cap}")
-    return pairs
-
-
 def body_keys(block: Block) -> list[str]:
     keys = [k for k in block.attributes if k not in META_ARGS]
     for nested in block.blocks:
@@ -606,7 +507,7 @@ def body_keys(block: Block) -> list[str]:
 def body_value(block: Block, key: str, scope: Any) -> Any:
     """The value of argument or nested block ``key``: nested blocks are lists of dicts."""
     if key in block.attributes:
-        return _eval(block.attributes[key].expr, scope)
+        return eval_expr(block.attributes[key].expr, scope)
     items: list[Any] = []
     for nested in block.blocks:
         if nested.type == key:
@@ -644,18 +545,18 @@ def _dynamic_keys(block: Block, scope: Any) -> list[tuple[Any, Any]] | Unknown:
     """A dynamic block iterates any collection: lists by index, maps and sets by key."""
     if "for_each" not in block.attributes:
         return Unknown("dynamic block without for_each")
-    value = _eval(block.attributes["for_each"].expr, scope)
+    value = eval_expr(block.attributes["for_each"].expr, scope)
     if isinstance(value, (list, tuple)) and not isinstance(find_unknown(value), Unknown):
         if len(value) > 1000:
             return Unknown("dynamic block expansion over the cap")
         return list(enumerate(value))
-    return _for_each_keys(value, 1000)
+    return for_each_keys(value, 1000)
 
 
 def _lifecycle(block: Block, scope: Any) -> dict[str, Any]:
     for nested in block.blocks:
         if nested.type == "lifecycle":
-            return {k: _eval(a.expr, scope) for k, a in nested.attributes.items()
+            return {k: eval_expr(a.expr, scope) for k, a in nested.attributes.items()
                     if k == "prevent_destroy"}
     return {}
 
@@ -663,7 +564,7 @@ def _lifecycle(block: Block, scope: Any) -> dict[str, Any]:
 def _nullable(block: Block, scope: Any) -> Any:
     """``nullable`` of a variable block: True unless it says ``false`` (unknown counts as true)."""
     attr = block.attributes.get("nullable")
-    return attr is None or _eval(attr.expr, scope) is not False
+    return attr is None or eval_expr(attr.expr, scope) is not False
 
 
 def _convert_variable(value: Any, block: Block, scope: Any) -> Any:
@@ -673,7 +574,7 @@ def _convert_variable(value: Any, block: Block, scope: Any) -> Any:
     declared = block.attributes.get("type")
     if declared is None:
         return value
-    return convert(value, read_type(declared.expr), lambda expr: _eval(expr, scope))
+    return convert(value, read_type(declared.expr), lambda expr: eval_expr(expr, scope))
 
 
 def _availability_zones(region: Any) -> Any:
@@ -726,8 +627,3 @@ def read_modules_json(root: Path, tree: Any = None,
                 continue
             found[str(entry["Key"])] = folder
     return found
-
-
-def provider_mapping(call: Block) -> list[tuple[str, str]]:
-    attr = call.attributes.get("providers")
-    return object_pairs(attr.expr) if attr else []

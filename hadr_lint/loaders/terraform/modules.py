@@ -8,27 +8,30 @@ rules that understand popular registry modules can still read them.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hadr_lint.loaders.terraform.evaluate import ChildScope
-from hadr_lint.loaders.terraform.module import (
-    MAX_MODULE_DEPTH,
+from hadr_lint.loaders.terraform.expansion import (
     META_ARGS,
-    ModuleInstance,
-    _eval,
-    _key_text,
+    eval_expr,
     existence_reason,
     expansion_keys,
+    key_text,
     provider_mapping,
 )
 from hadr_lint.loaders.terraform.parse import Block
 from hadr_lint.loaders.terraform.scope import ConstMapping, UnknownObject
 from hadr_lint.model import Location, Resource, Unknown
 
+if TYPE_CHECKING:  # annotations only: module.py imports this module
+    from hadr_lint.loaders.terraform.module import ModuleInstance
+
+MAX_MODULE_DEPTH = 16
+
 
 def module_source(parent: ModuleInstance, call: Block) -> str:
     attr = call.attributes.get("source")
-    value = _eval(attr.expr, parent) if attr else None
+    value = eval_expr(attr.expr, parent) if attr else None
     return value if isinstance(value, str) else ""
 
 
@@ -97,7 +100,7 @@ def instantiate_child(parent: ModuleInstance, call: Block) -> Any:
     if "count" not in call.attributes and "for_each" not in call.attributes:
         return _instance(parent, call, files, parent, "")
     made = {key: _instance(parent, call, files, _key_scope(parent, call, key, value),
-                           _key_text(key)) for key, value in keys}
+                           key_text(key)) for key, value in keys}
     return list(made.values()) if "count" in call.attributes else made
 
 
@@ -119,7 +122,7 @@ def _instance(parent: ModuleInstance, call: Block, files: Any, scope: Any, key: 
         f"{parent.address_prefix}module.{name}{key}.",
         f"{parent.name_prefix}module.{name}.",
     )
-    return ModuleInstance(
+    return type(parent)(  # a ModuleInstance, as its parent
         parent.state, files, prefix, inputs, _child_providers(parent, call),
         (*parent.chain, files.dir), _child_key(parent, call),
         count_unknown or parent.count_unknown, may_not_exist or parent.may_not_exist,
@@ -131,7 +134,7 @@ def _thunk(expr: Any, scope: Any):
 
     def value() -> Any:
         if not cache:
-            cache.append(_eval(expr, scope))
+            cache.append(eval_expr(expr, scope))
         return cache[0]
 
     return value
@@ -150,7 +153,7 @@ def module_call_resource(parent: ModuleInstance, call: Block, child: Any) -> Res
     """A module that was not loaded, as a resource of type ``module`` with its inputs."""
     name = call.labels[0]
     raw = {
-        arg: _eval(attr.expr, parent)
+        arg: eval_expr(attr.expr, parent)
         for arg, attr in call.attributes.items()
         if arg not in META_ARGS
     }

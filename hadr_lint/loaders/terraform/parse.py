@@ -331,13 +331,30 @@ def _json_expr(value: Any) -> Any:
     import json
 
     if isinstance(value, str) and "${" in value:
-        from hadr_lint.loaders.terraform.evaluate import parse_expression
-
         try:
             return parse_expression(json.dumps(value))
         except Exception:  # noqa: BLE001 - a template we cannot parse is an unknown value
             return Literal(value)
     return Literal(value)
+
+
+def parse_expression(text: str) -> Tree:
+    """Parse one HCL expression; ValueError when ``text`` is not exactly one expression."""
+    import hcl2  # start-up: python-hcl2 and its grammar load only when Terraform is read
+
+    try:
+        tree = hcl2.parses_to_tree(f"x = {text}\n")
+    except Exception as exc:  # noqa: BLE001 - lark raises many error types
+        raise ValueError(f"invalid expression: {exc}") from None
+    body = _subtrees(tree)[0]
+    attributes = [c for c in _subtrees(body) if c.data == "attribute"]
+    if len(attributes) != 1 or len(_subtrees(body)) != 1:
+        raise ValueError("invalid expression: more than one expression")
+    return slim(attributes[0].children[-1])
+
+
+def _subtrees(node: Tree) -> list[Tree]:
+    return [c for c in node.children if isinstance(c, Tree) and c.data != "new_line_or_comment"]
 
 
 def parse_attributes(text: str, file: str = "") -> dict[str, Attribute]:
