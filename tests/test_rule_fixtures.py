@@ -5,7 +5,10 @@ Layout: ``fixtures/rules/<RULE>/<case>/`` holds IaC files and ``expect.yaml``::
     findings:            # resources the rule must report (empty list: must not trigger)
       - resource: aws_autoscaling_group.web
         contains: "1 AZ"          # optional, part of the message
-    unverified: [aws_autoscaling_group.web]   # optional: resources left unverified
+    unverified:          # optional: the unverified lines, one entry per line (a resource
+      - aws_autoscaling_group.web        # listed twice: two lines), a name or a mapping
+      - resource: aws_db_instance.db["a"]   # the resource with its instance key
+        contains: "via examples/a"          # optional, part of the reason
     options: {region: us-east-1, min_azs: 3, parameters: {Env: prod}, variables: {x: y}}
 """
 
@@ -52,9 +55,19 @@ def test_rule_fixture(case: Path) -> None:
     for want in wanted:
         messages = [m for r, m in got if r == want["resource"]]
         assert any(want.get("contains", "") in m for m in messages), (want, messages)
-    unverified = sorted({u.resource for u in result.unknowns})
     if "unverified" in expect:
-        assert unverified == sorted(expect["unverified"])
+        _assert_unverified(expect["unverified"], result.unknowns)
+
+
+def _assert_unverified(expected: list, unknowns: tuple) -> None:
+    """The unverified lines, as precisely as findings: one line per listed entry (never merged),
+    each on the named resource (instance key included) with the reason fragment asked for."""
+    wanted = [w if isinstance(w, dict) else {"resource": w} for w in expected]
+    got = sorted((u.resource, u.reason) for u in unknowns)
+    assert sorted(w["resource"] for w in wanted) == [g[0] for g in got], got
+    for want in wanted:
+        reasons = [reason for resource, reason in got if resource == want["resource"]]
+        assert any(want.get("contains", "") in r for r in reasons), (want, reasons)
 
 
 @pytest.mark.parametrize("rule_id", RULE_IDS)

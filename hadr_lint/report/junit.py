@@ -1,9 +1,10 @@
 """JUnit XML for GitLab (``artifacts:reports:junit``), Jenkins and other CI test views.
 
-One test suite; one test case per selected rule and resource it applies to (a resource with
-several instances counts once). A finding is a ``failure``; a check an unknown value left open,
-a suppressed finding and a finding accepted in the baseline are ``skipped`` with the reason;
-a file that could not be read or parsed is an ``error`` test case.
+One test suite; one test case per selected rule and resource instance it applies to (the
+instances of a ``count``/``for_each`` block are cases of their own). A finding is a ``failure``;
+a check an unknown value left open, a suppressed finding and a finding accepted in the baseline
+are ``skipped`` with the reason; a file that could not be read or parsed is an ``error`` test
+case.
 """
 
 from __future__ import annotations
@@ -13,17 +14,17 @@ from collections import Counter
 
 from hadr_lint.engine import ScanResult
 
-Key = tuple[str, str, str]  # rule id, resource name, file
+Key = tuple[str, str, str]  # rule id, resource label, file
 
 
 def _cases(result: ScanResult) -> dict[Key, dict]:
     cases: dict[Key, dict] = {}
     lines = {}
     for resource in result.resources:
-        lines.setdefault((resource.name, resource.location.file), resource.location.line)
+        lines.setdefault((resource.label, resource.location.file), resource.location.line)
         for rule in result.rules:
             if resource.kind in rule.meta.kinds:
-                key = (rule.id, resource.name, resource.location.file)
+                key = (rule.id, resource.label, resource.location.file)
                 cases.setdefault(key, {"line": resource.location.line, "outcomes": []})
     for finding in result.findings:
         case = cases.setdefault((finding.rule_id, finding.resource, finding.file),
@@ -39,9 +40,9 @@ def _cases(result: ScanResult) -> dict[Key, dict]:
         case = cases.setdefault((f.rule_id, f.resource, f.file), {"line": f.line, "outcomes": []})
         case["outcomes"].append(("skipped", "", "accepted in the baseline", f.message))
     for note in result.unknowns:
-        case = cases.get((note.rule_id, note.resource, note.file))
-        if case is not None:
-            case["outcomes"].append(("skipped", "", f"unverified: {note.reason}", ""))
+        case = cases.setdefault((note.rule_id, note.resource, note.file),
+                                {"line": note.line, "outcomes": []})
+        case["outcomes"].append(("skipped", "", f"unverified: {note.reason}", ""))
     return cases
 
 
