@@ -21,6 +21,7 @@ from hadr_lint.model import (
     Problem,
     Ref,
     Resource,
+    Undefined,
     UnknownNote,
     Unverified,
 )
@@ -180,6 +181,8 @@ def namespaced(result: LoadResult, root: str) -> LoadResult:
             return Ref(prefix + value.address, value.attribute)
         if isinstance(value, Prefixed):
             return dataclasses.replace(value, ref=rename(value.ref))
+        if isinstance(value, Undefined):
+            return dataclasses.replace(value, address=prefix + value.address)
         if isinstance(value, list):
             return [rename(v) for v in value]
         if isinstance(value, dict):
