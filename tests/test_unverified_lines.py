@@ -1,10 +1,12 @@
 """Unverified lines through the command line: every open check is one listed line, and the
-summary's count is the number of lines listed (text, JSON; SARIF carries the count)."""
+summary's count is the number of lines listed (text, JSON; SARIF carries the count; JUnit
+skips each test case with every reason)."""
 
 from __future__ import annotations
 
 import json
 import re
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -59,3 +61,13 @@ def test_sarif_counts_every_line() -> None:
     log = json.loads(scan("--format", "sarif"))
     assert log["runs"][0]["properties"]["unverified"] == LINES
 
+
+
+def test_junit_keeps_every_reason() -> None:
+    """One test case per rule and instance: a case with two roots' reasons keeps both."""
+    report = json.loads(scan("--format", "json"))
+    suites = ET.fromstring(scan("--format", "junit"))
+    messages = [s.get("message") for s in suites.iter("skipped")]
+    for note in report["unknowns"]:
+        assert any(f"unverified: {note['reason']}" in m for m in messages), note
+    assert suites.get("skipped") == "5"  # the two roots' lines share one case
