@@ -18,6 +18,10 @@ resource and message): never on the line, which moves with unrelated edits, and 
 file. ``line`` and ``message`` are there for people reading the file. Each entry matches one
 finding. Entries that match nothing, for a file that was scanned and a rule that ran, are reported
 as fixed.
+
+Findings name the instance (``aws_db_instance.db["a"]``, ``aws_s3_bucket.b[0]``); baselines
+written before they did name the block (``aws_db_instance.db``), one entry for all its
+instances. Such an entry still matches each instance's finding with that message.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from hadr_lint import __version__
-from hadr_lint.model import Finding
+from hadr_lint.model import Finding, without_instance_keys
 
 VERSION = 1
 
@@ -65,6 +69,16 @@ def entry(finding: Finding, base: Path) -> dict[str, Any]:
         "line": finding.line,
         "message": finding.message,
     }
+
+
+def _legacy_key(finding: Finding, base: Path) -> tuple[str, str, str, str] | None:
+    """The key a baseline written before findings named instances has for ``finding``: its
+    block's name without instance keys; None when the finding names no instance."""
+    plain = without_instance_keys(finding.resource)
+    if plain == finding.resource:
+        return None
+    return (finding.rule_id, _relative(finding.file, base), plain,
+            fingerprint(finding.rule_id, plain, finding.message))
 
 
 def write(path: Path, findings: Iterable[Finding]) -> int:
@@ -109,23 +123,31 @@ def apply(
     entries = read(path)
     base = path.resolve().parent
     available = Counter(_key(e) for e in entries)
+    legacy_used: set[tuple[str, str, str, str]] = set()
+
+    def take(finding: Finding) -> bool:
+        key = _key(entry(finding, base))
+        if available[key] > 0:
+            available[key] -= 1
+            return True
+        legacy = _legacy_key(finding, base)
+        if legacy is not None and legacy in available:
+            legacy_used.add(legacy)
+            return True
+        return False
+
     new, known = [], []
     for finding in findings:
-        key = _key(entry(finding, base))
-        if available[key] > 0:
-            available[key] -= 1
-            known.append(finding)
-        else:
-            new.append(finding)
+        (known if take(finding) else new).append(finding)
     for finding in present:  # still there, only suppressed: not fixed
-        key = _key(entry(finding, base))
-        if available[key] > 0:
-            available[key] -= 1
+        take(finding)
     scanned = {_relative(f, base) for f in result.files if keep(f)}
     ran = {r.id for r in result.rules}
     fixed = []
     for item in entries:
         key = _key(item)
+        if key in legacy_used:
+            continue
         if available[key] > 0 and item["file"] in scanned and item["rule"] in ran:
             available[key] -= 1
             fixed.append(item)

@@ -236,17 +236,24 @@ def run_rules(rules: list[LoadedRule], graph: Any, config: Config):
                                          f"rule crashed: {outcome.message}"))
             elif isinstance(outcome, Problem) and outcome.resource.may_not_exist:
                 note = to_unknown(rule, maybe_absent(outcome))
-                unknowns.setdefault((note.rule_id, note.resource, note.reason), note)
+                unknowns.setdefault(note_key(note), note)
             elif isinstance(outcome, Problem):
                 finding = to_finding(rule, outcome, config)
                 findings.setdefault(
                     (finding.rule_id, finding.resource, finding.file, finding.message), finding)
             elif isinstance(outcome, Unverified):
                 note = to_unknown(rule, outcome)
-                unknowns.setdefault((note.rule_id, note.resource, note.reason), note)
+                unknowns.setdefault(note_key(note), note)
     ordered = sorted(findings.values(), key=lambda f: (f.file, f.line, f.rule_id, f.resource))
     notes = sorted(unknowns.values(), key=lambda u: (u.file, u.line, u.rule_id, u.resource))
     return tuple(ordered), tuple(notes), tuple(crashes)
+
+
+def note_key(note: UnknownNote) -> tuple:
+    """Unverified lines are keyed like findings: rule, file, resource label (with its instance
+    keys) and reason (with the root it was loaded through): only the very same check of the
+    very same instance counts once."""
+    return (note.rule_id, note.file, note.resource, note.reason)
 
 
 def maybe_absent(problem: Problem) -> Unverified:
@@ -277,7 +284,7 @@ def to_finding(rule: LoadedRule, problem: Problem, config: Config) -> Finding:
         rule_name=rule.meta.name,
         severity=severity,
         message=problem.message + caller_note(resource),
-        resource=resource.name,
+        resource=resource.label,
         resource_type=resource.type,
         file=resource.location.file,
         line=resource.location.line,
@@ -304,10 +311,10 @@ def to_unknown(rule: LoadedRule, outcome: Unverified) -> UnknownNote:
     resource = outcome.resource
     return UnknownNote(
         rule_id=rule.id,
-        resource=resource.name,
+        resource=resource.label,
         file=resource.location.file,
         line=resource.location.line,
-        reason=outcome.reason,
+        reason=outcome.reason + caller_note(resource),
     )
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from hadr_lint.model import AZ, Ref, Resource, Unknown, iter_refs
+from hadr_lint.model import AZ, Ref, Resource, Undefined, Unknown, iter_refs
 
 IDENTITY_KEYS = ("id", "arn", "name", "identifier")
 
@@ -128,6 +128,15 @@ class Graph:
         managed = [r for r in candidates if not is_data(r)]
         candidates = managed or candidates  # a data source that reads a managed one: the latter
         return candidates[0] if len(candidates) == 1 else None
+
+    def may_designate(self, value: Any) -> bool:
+        """Whether an unknown value may be (the id, ARN or name of) one of the scanned resources:
+        an Unknown may be any of them, but a reference to an address that no scanned file defines
+        (``Undefined``: ``aws_s3_bucket.destination.arn`` with no such bucket) is none of them.
+        A known value is what ``resolve`` says it is."""
+        if isinstance(value, Undefined):
+            return value.address in self._by_address
+        return isinstance(value, Unknown)
 
     def memo(self, key: str, compute: Any) -> Any:
         """What ``compute()`` derives from the whole graph, computed once: an index several

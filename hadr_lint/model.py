@@ -12,6 +12,7 @@ three symbolic values:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -45,6 +46,16 @@ class Prefixed(Unknown):
 
     ref: Any = None  # the Ref the text starts with
     suffix: str = ""
+
+
+@dataclass(frozen=True)
+class Undefined(Unknown):
+    """A reference to an address that no scanned file defines, such as
+    ``aws_s3_bucket.destination.arn`` without a ``resource "aws_s3_bucket" "destination"`` or
+    ``!GetAtt Destination.Arn`` without a ``Destination``: unknown (an Unknown everywhere), but it
+    designates none of the scanned resources either (``Graph.may_designate``)."""
+
+    address: str = ""
 
 
 @dataclass(frozen=True)
@@ -117,8 +128,9 @@ class Resource:
     """One resource instance, in any IaC format.
 
     ``address`` is unique in a scan (Terraform instance address, or ``file::LogicalId`` for
-    CloudFormation); ``name`` is what users see in reports (Terraform address without instance
-    keys in HCL mode, the full address in plan mode, the logical id in CloudFormation).
+    CloudFormation); ``name`` is the resource as its block declares it (Terraform address
+    without instance keys in HCL mode, the full address in plan mode, the logical id in
+    CloudFormation): what rules say in messages. ``label`` is what reports name: one instance.
     ``raw`` holds the attributes under the provider's own names; ``attributes`` holds the
     canonical ones (filled by ``hadr_lint.normalise``), the only ones rules may read.
     ``may_not_exist`` is empty when the resource certainly exists, else why it may not (a
@@ -142,6 +154,22 @@ class Resource:
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.attributes.get(key, default)
+
+    @property
+    def label(self) -> str:
+        """The instance as reports name it: the Terraform address with its instance keys
+        (``module.x["k"].aws_db_instance.db["a"]``) without the root it was loaded through, else
+        ``name``. Two instances of one block are two resources, never one line."""
+        _, found, local = self.address.partition("::")
+        return local if found and self.source == "terraform" else self.name
+
+
+_INSTANCE_KEY = re.compile(r'\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\]')
+
+
+def without_instance_keys(address: str) -> str:
+    """``module.x["k"].aws_s3_bucket.b[0]`` -> ``module.x.aws_s3_bucket.b``."""
+    return _INSTANCE_KEY.sub("", address)
 
 
 def existence(resource: Resource) -> Any:

@@ -216,9 +216,6 @@ def mentions(text: str) -> bool:
     return NEAR_MISS.search(text) is not None or "hadr-lint:ignore" in text
 
 
-_INSTANCE_KEY = re.compile(r'\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\]')
-
-
 def plan_suppressions(resources: Sequence[Any], folder: Any, display: Any) -> list[Any]:
     """Plan resources with the suppression comments of the Terraform files beside the plan
     (its root module), matched by address without instance keys: ``resource "aws_s3_bucket"
@@ -226,12 +223,14 @@ def plan_suppressions(resources: Sequence[Any], folder: Any, display: Any) -> li
     ``module.db.…``. Comments inside a called module's own folder are not read."""
     from dataclasses import replace
 
+    from hadr_lint.model import without_instance_keys
+
     by_address = _hcl_suppressions(folder, display)
     if not by_address:
         return list(resources)
     found = []
     for resource in resources:
-        plain = _INSTANCE_KEY.sub("", resource.name)
+        plain = without_instance_keys(resource.name)
         extra = [s for address, group in by_address.items() if _covers(address, plain)
                  for s in group]
         if extra:
@@ -334,7 +333,8 @@ def _cloudformation(resource) -> list[Suppression]:
 
 
 def collect(results: Iterable[LoadResult]) -> dict[tuple[str, str], list[Suppression]]:
-    """(file, resource name) -> the suppressions that apply to that resource."""
+    """(file, resource label) -> the suppressions that apply to that resource: the findings'
+    ``resource`` is the label, one per instance (a comment on a block covers every instance)."""
     index: dict[tuple[str, str], list[Suppression]] = {}
     for result in results:
         template: list[Suppression] = []
@@ -348,7 +348,7 @@ def collect(results: Iterable[LoadResult]) -> dict[tuple[str, str], list[Suppres
             found = list(resource.meta.get("suppressions") or ()) + _cloudformation(resource)
             found += template
             if found:
-                key = (resource.location.file, resource.name)
+                key = (resource.location.file, resource.label)
                 known = index.setdefault(key, [])
                 known.extend(s for s in found if s not in known)
         if template and not result.resources:

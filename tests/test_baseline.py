@@ -114,3 +114,44 @@ def test_unreadable_baseline_is_a_usage_error(repo: Path) -> None:
     assert "not a hadr-lint baseline" in result.output
     (repo / "broken.json").write_text("{")
     assert "not valid JSON" in run("infra", "--baseline", "broken.json").output
+
+
+def test_a_baseline_written_before_instance_keys_still_matches(tmp_path: Path,
+                                                               monkeypatch) -> None:
+    """The fixture's baseline was written when findings named the block (one entry for both
+    tenants, ``aws_db_instance.reports`` for ``reports[0]``): it still hides every instance's
+    finding, reports nothing fixed, and a resource without instance keys keeps its fingerprint."""
+    shutil.copytree(ROOT / "fixtures" / "gate" / "baseline-instances", tmp_path / "db")
+    (tmp_path / ".git").mkdir()
+    monkeypatch.chdir(tmp_path / "db")
+    old = json.loads(Path(".hadr-lint-baseline.json").read_text())
+    assert {e["resource"] for e in old["findings"]} == {
+        "aws_db_instance.main", "aws_db_instance.tenant", "aws_db_instance.reports"}
+    gated = report(".", "--baseline", ".hadr-lint-baseline.json")
+    assert gated["findings"] == [] and gated["fixed"] == []
+    assert sorted(f["resource"] for f in gated["baselined"]) == [
+        "aws_db_instance.main", "aws_db_instance.reports[0]",
+        'aws_db_instance.tenant["acme"]', 'aws_db_instance.tenant["globex"]']
+
+    assert run(".", "--write-baseline", "new.json").exit_code == 0
+    new = {e["resource"]: e for e in json.loads(Path("new.json").read_text())["findings"]}
+    assert len(new) == 4
+    unchanged = next(e for e in old["findings"] if e["resource"] == "aws_db_instance.main")
+    assert new["aws_db_instance.main"] == unchanged
+
+
+def test_an_old_block_entry_does_not_hide_another_message(tmp_path: Path, monkeypatch) -> None:
+    """The entry without keys matches an instance only with the message it was written for."""
+    shutil.copytree(ROOT / "fixtures" / "gate" / "baseline-instances", tmp_path / "db")
+    (tmp_path / ".git").mkdir()
+    monkeypatch.chdir(tmp_path / "db")
+    baseline = Path(".hadr-lint-baseline.json")
+    data = json.loads(baseline.read_text())
+    for item in data["findings"]:
+        if item["resource"] == "aws_db_instance.tenant":
+            item["fingerprint"] = "0" * 20  # written for another message
+    baseline.write_text(json.dumps(data))
+    gated = report(".", "--baseline", str(baseline))
+    assert sorted(f["resource"] for f in gated["findings"]) == [
+        'aws_db_instance.tenant["acme"]', 'aws_db_instance.tenant["globex"]']
+    assert [f["resource"] for f in gated["fixed"]] == ["aws_db_instance.tenant"]

@@ -29,7 +29,7 @@ def _kinds_reported(case: Path) -> set[tuple[str, str]]:
                               variables=options.get("variables") or {}),
                   config, select(all_rules(), [case.parent.name], []))
     kind_of = {r.name: r.kind for r in result.resources} | {
-        r.address: r.kind for r in result.resources}
+        r.label: r.kind for r in result.resources}
     named = [f.resource for f in result.findings] + [u.resource for u in result.unknowns]
     return {(name, kind_of.get(name, kind_of.get(name.split("[")[0], "?"))) for name in named}
 

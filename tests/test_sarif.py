@@ -65,7 +65,9 @@ def test_gate_fixtures_cover_errors_and_suppressions(monkeypatch) -> None:
                                             "uriBaseId": "%SRCROOT%"}
     assert location["region"]["startLine"] == 7
     suppressed = [r for r in run["results"] if r.get("suppressions")]
-    assert len(suppressed) == 7  # tf (3), cfn (3), plan JSON covered by its HCL comment (1)
+    # tf (4: the module call covers both of its count instances), cfn (3), plan JSON (1, by
+    # its HCL comment)
+    assert len(suppressed) == 8
     batch = next(r for r in suppressed if "autoscaling_group.batch" in r["message"]["text"])
     assert batch["suppressions"][0]["kind"] == "inSource"
     assert "RISK-142" in batch["suppressions"][0]["justification"]

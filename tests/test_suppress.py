@@ -49,15 +49,17 @@ def test_terraform_suppressions() -> None:
     assert set(suppressed) == {
         ("HA001", "aws_autoscaling_group.batch"),  # comment above the block
         ("HA005", "aws_db_instance.sessions"),  # comment inside the block
-        ("HA005", "module.reporting_db.aws_db_instance.this"),  # on the module call, count = 2
+        # on the module call, count = 2: each instance is a finding of its own, both covered
+        ("HA005", "module.reporting_db[0].aws_db_instance.this"),
+        ("HA005", "module.reporting_db[1].aws_db_instance.this"),
     }
     assert "RISK-142" in suppressed[("HA001", "aws_autoscaling_group.batch")]["reason"]
     assert suppressed[("HA005", "aws_db_instance.sessions")]["reason"] is None
-    module = suppressed[("HA005", "module.reporting_db.aws_db_instance.this")]
+    module = suppressed[("HA005", "module.reporting_db[1].aws_db_instance.this")]
     assert module["file"].endswith("modules/reporting_db/main.tf")
     assert module["suppression"]["file"].endswith("tf-suppressions/main.tf")
     assert module["suppression"]["expires"] == "2027-12-31"
-    assert report["summary"]["suppressed"] == 3
+    assert report["summary"]["suppressed"] == 4
     assert any("expired on 2026-06-30" in n for n in report["notes"])
 
 
@@ -65,20 +67,20 @@ def test_expiry_uses_the_given_day() -> None:
     _, before = scan("fixtures/gate/tf-suppressions", "--today", "2026-06-30")
     assert ("HA001", "aws_autoscaling_group.queue_workers") in pairs(before["suppressed"])
     _, later = scan("fixtures/gate/tf-suppressions", "--today", "2028-01-01")
-    assert ("HA005", "module.reporting_db.aws_db_instance.this") in pairs(later["findings"])
+    assert ("HA005", "module.reporting_db[0].aws_db_instance.this") in pairs(later["findings"])
 
 
 def test_pseudo_rules_can_be_ignored() -> None:
     code, report = scan("fixtures/gate/tf-suppressions", "--today", "2026-01-01",
                         "--ignore", "HL")
     assert {f["rule_id"] for f in report["findings"]} == {"HA005"}  # only the malformed one's
-    assert len(report["suppressed"]) == 4
+    assert len(report["suppressed"]) == 5
 
 
 def test_text_output_counts_suppressed() -> None:
     result = CliRunner().invoke(main, ["scan", "fixtures/gate/tf-suppressions", *SELECT,
                                        "--today", "2026-11-25"])
-    assert "; 3 suppressed" in result.output
+    assert "; 4 suppressed" in result.output
     assert "HL001 suppression of HA005 gives no reason" in result.output
 
 

@@ -564,3 +564,37 @@ module "unknown" {
     assert resources["module.bridge.aws_ecs_service.this"].raw["network_configuration"] == []
     unknown = resources["module.unknown.aws_ecs_service.this"].raw
     assert isinstance(unknown["tags"]["mode"], Unknown)
+
+
+def test_reference_to_an_undeclared_resource_is_undefined(tmp_path):
+    """An address no block declares (a known type or an unknown one, in a module or the root)
+    is an Undefined unknown that keeps the address, prefixed with the root like every Ref."""
+    from hadr_lint.model import Undefined
+
+    write(tmp_path, {
+        "main.tf": """
+resource "aws_s3_bucket" "logs" { bucket = "logs" }
+resource "aws_sqs_queue" "q" {
+  name        = aws_s3_bucket.missing.bucket
+  policy      = aws_iam_policy_document.never_declared[0].json
+  kms_key_id  = try(aws_s3_bucket.logs.arn, "x")
+}
+module "child" { source = "./child" }
+""",
+        "child/main.tf": """
+resource "aws_sqs_queue" "q" { name = aws_s3_bucket.elsewhere.id }
+""",
+    })
+    resources, errors, _ = load(tmp_path)
+    assert not errors
+    raw = resources["aws_sqs_queue.q"].raw
+    for value, local in ((raw["name"], "aws_s3_bucket.missing"),
+                         (raw["policy"], "aws_iam_policy_document.never_declared")):
+        assert isinstance(value, Undefined), value
+        root, _, address = value.address.partition("::")
+        assert root and address == local  # namespaced like the Refs of its root
+        assert f"no scanned file declares resource {local}" in value.reason
+    assert isinstance(raw["kms_key_id"], Ref)  # a declared resource stays a Ref
+    child = resources["module.child.aws_sqs_queue.q"].raw["name"]
+    assert isinstance(child, Undefined)
+    assert child.address.partition("::")[2] == "module.child.aws_s3_bucket.elsewhere"

@@ -159,6 +159,8 @@ def _matches(graph, item: Any, resource: Resource) -> Any:
     if item == "*":
         return True
     if isinstance(item, Unknown):
+        if not graph.may_designate(item):  # an address no scanned file defines: not this one
+            return False
         return Unknown(f"a resource of a backup selection is unknown: {item.reason}")
     if isinstance(item, Ref):
         return graph.resolve(item) is resource

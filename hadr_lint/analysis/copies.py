@@ -25,12 +25,14 @@ def copies(graph, store, config) -> tuple[Any, list[Any]]:
 
 
 def _pointing(graph, kind: str, attribute: str, store, kinds: tuple[str, ...]):
-    """Resources of ``kind`` whose ``attribute`` designates ``store``, and unknown ones."""
+    """Resources of ``kind`` whose ``attribute`` designates ``store``, and unknown ones that
+    may designate it (a reference to an undefined address designates none)."""
     found, unknown = [], []
     for resource in graph.resources(kind):
         value = resource.get(attribute)
         if isinstance(value, Unknown):
-            unknown.append(Unknown(f"{resource.name}: {value.reason}"))
+            if graph.may_designate(value):
+                unknown.append(Unknown(f"{resource.name}: {value.reason}"))
         elif value is not None and find_store(graph, value, kinds) is store:
             found.append(resource)
     return found, unknown
@@ -145,8 +147,9 @@ def _replication_index(graph) -> tuple[set[str], Unknown | None]:
         for key in ("replication_destinations", "destinations"):
             for item in _listed(source.get(key)):
                 if isinstance(item, Unknown):
-                    unknown = unknown or Unknown(f"{source.name} copies to a bucket that may be "
-                                                 f"this one: {item.reason}")
+                    if graph.may_designate(item):
+                        unknown = unknown or Unknown(f"{source.name} copies to a bucket that "
+                                                     f"may be this one: {item.reason}")
                 elif item is not None:
                     found = find_store(graph, item, ("s3_bucket",))
                     if found is not None:
@@ -155,9 +158,11 @@ def _replication_index(graph) -> tuple[set[str], Unknown | None]:
 
 
 def _maybe_destination(graph, source) -> Unknown | None:
-    """An Unknown when ``source`` (which may not exist) names replication destinations."""
+    """An Unknown when ``source`` (which may not exist) names replication destinations that
+    may be scanned buckets."""
     for key in ("replication_destinations", "destinations"):
-        if _listed(source.get(key)):
+        if any(not isinstance(item, Unknown) or graph.may_designate(item)
+               for item in _listed(source.get(key))):
             return Unknown(f"{source.name} copies to a bucket that may be this one: "
                            f"{existence(source).reason}")
     return None
@@ -208,7 +213,8 @@ def _delivery_index(graph) -> tuple[dict[str, list], list]:
         for what, item, enabled in _deliveries(source):
             order += 1
             if isinstance(item, Unknown):
-                undecided.append((order, source, what, item, own))
+                if graph.may_designate(item):
+                    undecided.append((order, source, what, item, own))
             elif item is not None and enabled is not False:
                 enabled = enabled if existence(source) is True else existence(source)
                 target = find_store(graph, item, ("s3_bucket",))

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hadr_lint.model import LoadResult, Prefixed, Ref
+from hadr_lint.model import LoadResult, Prefixed, Ref, Undefined
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,8 @@ def namespaced(result: LoadResult, root: str) -> LoadResult:
             return Ref(prefix + value.address, value.attribute)
         if isinstance(value, Prefixed):
             return dataclasses.replace(value, ref=rename(value.ref))
+        if isinstance(value, Undefined):
+            return dataclasses.replace(value, address=prefix + value.address)
         if isinstance(value, list):
             return [rename(v) for v in value]
         if isinstance(value, dict):

@@ -35,6 +35,7 @@ from hadr_lint.model import (
     Prefixed,
     Ref,
     Resource,
+    Undefined,
     Unknown,
 )
 from hadr_lint.objectives.declare import ObjectivesError, declared_for
@@ -723,7 +724,8 @@ def _resource_ref(name: str, attribute: str, ctx: _Context) -> Any:
         return Unknown(f"{name} is not created: its condition is false")
     rtype = ctx.resources.get(name)
     if rtype is None:
-        return Unknown(f"{name} is neither a parameter nor a resource of this template")
+        return Undefined(f"{name} is neither a parameter nor a resource of this template",
+                         address=f"{ctx.path}::{name}")
     if attribute != "id" and rtype in NESTED_STACK_TYPES:
         output = attribute.removeprefix("Outputs.")
         known = ctx.nested_outputs.get(name, {})

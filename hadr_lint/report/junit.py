@@ -1,9 +1,10 @@
 """JUnit XML for GitLab (``artifacts:reports:junit``), Jenkins and other CI test views.
 
-One test suite; one test case per selected rule and resource it applies to (a resource with
-several instances counts once). A finding is a ``failure``; a check an unknown value left open,
-a suppressed finding and a finding accepted in the baseline are ``skipped`` with the reason;
-a file that could not be read or parsed is an ``error`` test case.
+One test suite; one test case per selected rule and resource instance it applies to (the
+instances of a ``count``/``for_each`` block are cases of their own). A finding is a ``failure``;
+a check an unknown value left open, a suppressed finding and a finding accepted in the baseline
+are ``skipped`` with the reason; a file that could not be read or parsed is an ``error`` test
+case.
 """
 
 from __future__ import annotations
@@ -14,17 +15,17 @@ from collections import Counter
 from hadr_lint.report.escape import xml_safe
 from hadr_lint.result import ScanResult
 
-Key = tuple[str, str, str]  # rule id, resource name, file
+Key = tuple[str, str, str]  # rule id, resource label, file
 
 
 def _cases(result: ScanResult) -> dict[Key, dict]:
     cases: dict[Key, dict] = {}
     lines = {}
     for resource in result.resources:
-        lines.setdefault((resource.name, resource.location.file), resource.location.line)
+        lines.setdefault((resource.label, resource.location.file), resource.location.line)
         for rule in result.rules:
             if resource.kind in rule.meta.kinds:
-                key = (rule.id, resource.name, resource.location.file)
+                key = (rule.id, resource.label, resource.location.file)
                 cases.setdefault(key, {"line": resource.location.line, "outcomes": []})
     for finding in result.findings:
         case = cases.setdefault((finding.rule_id, finding.resource, finding.file),
@@ -40,9 +41,9 @@ def _cases(result: ScanResult) -> dict[Key, dict]:
         case = cases.setdefault((f.rule_id, f.resource, f.file), {"line": f.line, "outcomes": []})
         case["outcomes"].append(("skipped", "", "accepted in the baseline", f.message))
     for note in result.unknowns:
-        case = cases.get((note.rule_id, note.resource, note.file))
-        if case is not None:
-            case["outcomes"].append(("skipped", "", f"unverified: {note.reason}", ""))
+        case = cases.setdefault((note.rule_id, note.resource, note.file),
+                                {"line": note.line, "outcomes": []})
+        case["outcomes"].append(("skipped", "", f"unverified: {note.reason}", ""))
     return cases
 
 
@@ -60,13 +61,14 @@ def as_element(result: ScanResult) -> ET.Element:
         )
         counts["tests"] += 1
         failures = [o for o in case["outcomes"] if o[0] == "failure"]
-        for kind, severity, message, text in failures or case["outcomes"][:1]:
+        for kind, severity, message, text in failures or _one_skip(case["outcomes"]):
             child = ET.SubElement(element, kind, message=message)
             if kind == "failure":
                 child.set("type", severity)
                 child.text = text
                 counts["failures"] += 1
             else:
+                child.text = text or None
                 counts["skipped"] += 1
     for error in result.errors:
         where = f"{error.file}:{error.line}" if error.line else error.file
@@ -94,6 +96,16 @@ def _well_formed(root: ET.Element) -> None:
             element.set(key, xml_safe(value))
         if element.text:
             element.text = xml_safe(element.text)
+
+
+def _one_skip(outcomes: list[tuple]) -> list[tuple]:
+    """A test case is skipped once: with every reason (two roots' unverified checks of one
+    instance, a suppression and an open check), never only the first."""
+    if not outcomes:
+        return []
+    messages = list(dict.fromkeys(o[2] for o in outcomes))
+    texts = list(dict.fromkeys(o[3] for o in outcomes if o[3]))
+    return [("skipped", "", "; ".join(messages), "\n".join(texts))]
 
 
 def render(result: ScanResult, show_unknown: bool = False) -> str:

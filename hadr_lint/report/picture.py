@@ -226,7 +226,7 @@ class _Builder:
         member = Member(display_name(resource), resource.type, resource.kind,
                         resource.location.file,
                         resource.location.line,
-                        self.by_resource.get((resource.location.file, resource.name), []))
+                        self.by_resource.get((resource.location.file, resource.label), []))
         kind = resource.kind if resource.kind != "other" else resource.type
         place, note = self.place(resource)
         self.items[resource.address] = _Item(place, kind, note, member)

@@ -350,6 +350,9 @@ class _Evaluator:
         if is_map(value):
             if name in value:
                 return value[name]
+            missing = getattr(value, "missing", None)  # a resource name no block declares
+            if missing is not None:
+                return missing(name)
             raise EvaluationError(f"object has no attribute {name!r}")
         raise EvaluationError(f"cannot read attribute {name!r} of a {kind(value)} value")
 

@@ -7,6 +7,7 @@ sources, providers and child modules, each resolved lazily through the scope map
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -29,6 +30,9 @@ from hadr_lint.model import AZ, Location, Resource, Unknown, find_unknown
 from hadr_lint.regions import az_count
 from hadr_lint.suppress import terraform_suppressions
 
+# A root name that is none of var, local, module, data, path, terraform, count, each, self: a
+# resource type (provider prefix, underscore, name), declared in this module or not.
+RESOURCE_TYPE = re.compile(r"[a-z][a-z0-9]*_[a-z0-9_]+")
 SKIPPED_BLOCKS = {"lifecycle", "provisioner", "connection", "precondition", "postcondition"}
 
 
@@ -137,6 +141,8 @@ class ModuleInstance:
 
     # ----- scope -----
     def lookup(self, name: str) -> Any:
+        if name not in self._names and RESOURCE_TYPE.fullmatch(name):
+            return self._resource_type(name)  # a type no block declares: every name undefined
         return self._names[name]
 
     def _build_names(self) -> dict[str, Any]:
@@ -290,12 +296,11 @@ class ModuleInstance:
 
     # ----- resources and data sources -----
     def _resource_type(self, rtype: str) -> Any:
-        from hadr_lint.loaders.terraform.scope import LazyMapping
+        from hadr_lint.loaders.terraform.scope import ResourceType
 
         blocks = self._blocks("resource", rtype)
-        return LazyMapping(
-            list(blocks), lambda name: self._value("resource", rtype, name), rtype
-        )
+        return ResourceType(list(blocks), lambda name: self._value("resource", rtype, name),
+                            rtype, self.address_prefix)
 
     def _data_type(self, dtype: str) -> Any:
         from hadr_lint.loaders.terraform.scope import LazyMapping

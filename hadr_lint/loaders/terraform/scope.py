@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from hadr_lint.model import Ref, Unknown
+from hadr_lint.model import Ref, Undefined, Unknown
 
 
 class LazyMapping(Mapping):
@@ -45,6 +45,22 @@ class LazyMapping(Mapping):
 
     def __contains__(self, key: object) -> bool:
         return key in self._keys
+
+
+class ResourceType(LazyMapping):
+    """The resources of one type that a module declares, by name (``aws_s3_bucket`` of
+    ``aws_s3_bucket.logs``). A name no block declares is an ``Undefined`` reference: unknown,
+    but none of the scanned resources (``missing``)."""
+
+    def __init__(self, keys: list[str], compute: Callable[[str], Any], rtype: str,
+                 prefix: str) -> None:
+        super().__init__(keys, compute, rtype)
+        self.prefix = prefix
+
+    def missing(self, name: str) -> Undefined:
+        local = f"{self._label}.{name}"
+        return Undefined(f"no scanned file declares resource {local}",
+                         address=self.prefix + local)
 
 
 class ResourceObject(LazyMapping):
