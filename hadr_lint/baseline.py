@@ -136,7 +136,8 @@ def apply(
             return True
         return False
 
-    new, known = [], []
+    new: list = []
+    known: list = []
     for finding in findings:
         (known if take(finding) else new).append(finding)
     for finding in present:  # still there, only suppressed: not fixed

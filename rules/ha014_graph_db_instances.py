@@ -98,10 +98,10 @@ def _check_cluster(graph, cluster, member_kind: str, service: str):
     count, zones = instances(graph, cluster, member_kind)
     readers = autoscaled_readers(graph, cluster, NEPTUNE_READERS) if (
         member_kind == "neptune_instance") else 0
-    for value in (count, readers):
-        if isinstance(value, Unknown):
-            yield unverified(cluster, f"instance count unknown: {value.reason}")
-            return
+    if isinstance(count, Unknown) or isinstance(readers, Unknown):
+        reason = count.reason if isinstance(count, Unknown) else readers.reason
+        yield unverified(cluster, f"instance count unknown: {reason}")
+        return
     total = count + readers
     if total == 0 and is_set(cluster.get("global_cluster")):
         return

@@ -41,7 +41,7 @@ def autoscaled_readers(graph, cluster: Resource, dimension: str) -> int | Unknow
                 isinstance(resource_id, Unknown) or isinstance(name, Unknown)) and same_unit(
                 target, cluster):
             return Unknown(f"the cluster {target.name} scales is unknown")
-    total: int | Unknown = 0
+    total = 0
     for target in linked.values():
         if target.get("dimension") != dimension:
             continue

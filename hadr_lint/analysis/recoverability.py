@@ -237,7 +237,7 @@ def _backup_rule(graph, rule: Any) -> Any:
     vault = _vault(graph, rule.get("vault"))
     locked = vault_locked(graph, vault) if vault is not None else None
     state = {True: "locked", False: "not locked"}.get(locked, "lock unknown") \
-        if not isinstance(locked, Unknown) else "lock unknown"
+        if isinstance(locked, bool) else "lock unknown"
     name = vault.name if vault is not None else str(rule.get("vault"))
     return _mechanism(f"AWS Backup (vault {name}, {state})", _delete_after(rule), True)
 

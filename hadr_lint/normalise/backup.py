@@ -168,7 +168,7 @@ def _targets(blocks: Any, *keys: str) -> Any:
     return _each(blocks, read)
 
 
-def _dlm(details: Any, names: dict[str, str], default_targets: Any) -> dict[str, Any]:
+def _dlm(details: Any, names: dict[str, Any], default_targets: Any) -> dict[str, Any]:
     if isinstance(details, Unknown):
         return {"schedules": details, "copy_targets": details}
     details = details if isinstance(details, dict) else {}

@@ -129,7 +129,7 @@ def _cfn_global_table(raw: dict[str, Any], out: dict[str, Any]) -> dict[str, Any
     return {"replica_regions": regions, "global_table": True, "pitr": _any_true(flags)}
 
 
-def _path(block: dict, *keys: str) -> Any:
+def _path(block: Any, *keys: str) -> Any:
     """``block[k1][k2]...``: None where a key is absent, an Unknown met on the way kept."""
     for key in keys:
         if isinstance(block, Unknown):

@@ -20,7 +20,7 @@ Key = tuple[str, str, str]  # rule id, resource label, file
 
 def _cases(result: ScanResult) -> dict[Key, dict]:
     cases: dict[Key, dict] = {}
-    lines = {}
+    lines: dict[tuple[str, str], int] = {}
     for resource in result.resources:
         lines.setdefault((resource.label, resource.location.file), resource.location.line)
         for rule in result.rules:

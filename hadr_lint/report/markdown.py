@@ -40,15 +40,15 @@ SEVERITY_ORDER = {"error": 0, "warning": 1, "note": 2}
 
 def render_markdown(data: dict[str, Any], max_length: int | None = COMMENT_LIMIT) -> str:
     """The report; with ``max_length`` (None: unlimited), shortened to fit as the module says."""
-    steps = [dict(diagram=True, evidence=True, rows=None),
-             dict(diagram=False, evidence=True, rows=None),
-             dict(diagram=False, evidence=False, rows=None)]
-    steps += [dict(diagram=False, evidence=False, rows=n) for n in (200, 100, 50, 20, 5, 0)]
+    steps: list[tuple[bool, bool, int | None]] = [(True, True, None), (False, True, None),
+                                                  (False, False, None)]
+    steps += [(False, False, n) for n in (200, 100, 50, 20, 5, 0)]
     text = ""
-    for step in steps:
-        text = _render(data, **step)
+    for diagram, evidence, rows in steps:
+        text = _render(data, diagram, evidence, rows)
         if max_length is None or len(text) <= max_length:
             return text
+    assert max_length is not None
     return text[:max_length - len(CUT)] + CUT
 
 

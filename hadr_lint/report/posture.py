@@ -184,7 +184,8 @@ def _backups(graph, store: Resource) -> str:
 def _copy(found: Estimate) -> str:
     if not found.known:
         return "unknown"
-    if math.isinf(found.value_seconds) and not found.summary.startswith("S3"):
+    if found.value_seconds is not None and math.isinf(found.value_seconds) and \
+            not found.summary.startswith("S3"):
         return "none"
     return found.summary
 
