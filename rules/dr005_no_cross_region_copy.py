@@ -3,9 +3,9 @@
 ## What it does
 When a store's workload declares a multi-region strategy (`pilot-light`, `warm-standby` or
 `active-active`, in `objectives:` or `workloads:` of `.hadr-lint.yaml`, a template's
-`Metadata: HadrLint`, or `--strategy`), reports every RDS instance, Aurora cluster, DynamoDB
-table, S3 bucket and EFS file system of that workload that has no copy in another region.
-Copies that count:
+`Metadata: HadrLint`, or `--strategy`), reports every RDS instance, Aurora, DocumentDB, Neptune,
+Redshift and MemoryDB cluster, DynamoDB table, S3 bucket and EFS file system of that workload that
+has no copy in another region. Copies that count:
 
 * DynamoDB global table replicas (`replica { region_name }`, `aws_dynamodb_table_replica`,
   `AWS::DynamoDB::GlobalTable` `Replicas`);
@@ -17,7 +17,16 @@ Copies that count:
   ARN) and cross-region automated backup replication
   (`aws_db_instance_automated_backups_replication`, `AutomaticBackupReplicationRegion`);
 * EFS replication to another region (`aws_efs_replication_configuration`,
-  `ReplicationConfiguration`).
+  `ReplicationConfiguration`);
+* DocumentDB and Neptune global clusters with a member in another region
+  (`aws_docdb_global_cluster`, `aws_neptune_global_cluster`, `global_cluster_identifier`,
+  `GlobalClusterIdentifier`);
+* Redshift cross-region snapshot copy (`aws_redshift_snapshot_copy`, `snapshot_copy`,
+  `DestinationRegion`);
+* MemoryDB Multi-Region clusters with a regional cluster in another region
+  (`multi_region_cluster_name`, `MultiRegionClusterName`).
+
+ElastiCache is not checked: a cache is usually rebuilt rather than restored.
 
 Stores that are themselves replicas or secondaries are exempt. So are S3 buckets that receive
 logs, which are per-region operational records, not the data a DR strategy restores:
@@ -107,8 +116,8 @@ RULE = Rule(
     kinds=STORE_KINDS,
     short="Data store has no copy in another region, though the DR strategy needs one",
     description="With a pilot-light, warm-standby or active-active strategy, an RDS instance, "
-    "Aurora cluster, DynamoDB table, S3 bucket or EFS file system with no replica in another "
-    "region is lost with its region.",
+    "Aurora, DocumentDB, Neptune, Redshift or MemoryDB cluster, DynamoDB table, S3 bucket or EFS "
+    "file system with no replica in another region is lost with its region.",
     tags=("reliability", "region", "data", "replication"),
     equivalents={"checkov": "CKV_AWS_144 (S3 replication; region not checked)", "cfn-lint": "none",
                  "trivy": "none"},
@@ -117,7 +126,9 @@ RULE = Rule(
 NAMES = {
     "db_instance": "RDS DB instance", "db_cluster": "Aurora cluster",
     "dynamodb_table": "DynamoDB table", "s3_bucket": "S3 bucket",
-    "efs_file_system": "EFS file system",
+    "efs_file_system": "EFS file system", "docdb_cluster": "DocumentDB cluster",
+    "neptune_cluster": "Neptune cluster", "redshift_cluster": "Redshift cluster",
+    "memorydb_cluster": "MemoryDB cluster",
 }
 
 

@@ -64,31 +64,73 @@ def _db_cluster(graph, cluster, config):
     replicas, unknown = _pointing(graph, "db_cluster", "replication_source", cluster,
                                   ("db_cluster",))
     regions = _regions_of(replicas, config) + unknown
+    return False, regions + _global_members(graph, cluster, config)
+
+
+# A cluster kind -> the kind of the global database its ``global_cluster`` names.
+GLOBAL_KINDS = {"db_cluster": "db_global_cluster", "docdb_cluster": "docdb_global_cluster",
+                "neptune_cluster": "neptune_global_cluster"}
+
+
+def _global_members(graph, cluster, config) -> list[Any]:
+    """The regions of the other clusters of the global database ``cluster`` belongs to."""
     group = _global_group(graph, cluster)
     if isinstance(group, Unknown):
-        regions.append(group)
-    elif group is not None:
-        members = [c for c in graph.resources("db_cluster")
-                   if c is not cluster and _global_group(graph, c) == group]
-        regions += _regions_of(members, config)
-    return False, regions
+        return [group]
+    if group is None:
+        return []
+    members = [c for c in graph.resources(cluster.kind)
+               if c is not cluster and _global_group(graph, c) == group]
+    return _regions_of(members, config)
 
 
 def _global_group(graph, cluster) -> Any:
     """The global database a cluster belongs to (an address or id), None, or Unknown."""
+    global_kind = GLOBAL_KINDS[cluster.kind]
     value = cluster.get("global_cluster")
     if isinstance(value, Unknown):
         return Unknown(f"global cluster of {cluster.name}: {value.reason}")
     if value is not None:
-        target = find_store(graph, value, ("db_global_cluster",))
+        target = find_store(graph, value, (global_kind,))
         if target is not None and existence(target) is not True:
             return existence(target)
         return target.address if target is not None else str(value)
-    for glob in graph.resources("db_global_cluster"):
+    for glob in graph.resources(global_kind):
         source = glob.get("source_cluster")
-        if source is not None and find_store(graph, source, ("db_cluster",)) is cluster:
+        if source is not None and find_store(graph, source, (cluster.kind,)) is cluster:
             return glob.address if existence(glob) is True else existence(glob)
     return None
+
+
+def _graph_cluster(graph, cluster, config):
+    """DocumentDB and Neptune: the other members of their global database."""
+    return False, _global_members(graph, cluster, config)
+
+
+def _redshift(graph, cluster, config):
+    """Cross-region snapshot copy: inline (``snapshot_copy``, ``DestinationRegion``) or an
+    ``aws_redshift_snapshot_copy``."""
+    regions = _listed(cluster.get("snapshot_copy_region"))
+    copies, unknown = _pointing(graph, "redshift_snapshot_copy", "cluster", cluster,
+                                ("redshift_cluster",))
+    for item in copies:
+        region = item.get("destination_region")
+        regions.append(region if existence(item) is True else existence(item))
+    return False, regions + unknown
+
+
+def _memorydb(graph, cluster, config):
+    """MemoryDB Multi-Region: the other regional clusters of the same multi-Region cluster."""
+    group = cluster.get("multi_region_cluster")
+    if group is None:
+        return False, []
+    if isinstance(group, Unknown):
+        return False, [group]
+    members = [c for c in graph.resources("memorydb_cluster")
+               if c is not cluster and c.get("multi_region_cluster") == group]
+    unknown = [c.get("multi_region_cluster") for c in graph.resources("memorydb_cluster")
+               if isinstance(c.get("multi_region_cluster"), Unknown)]
+    return False, _regions_of(members, config) + unknown
 
 
 # ----- DynamoDB ----------------------------------------------------------------------------------
@@ -271,5 +313,9 @@ READERS = {
     "dynamodb_table": _dynamodb,
     "s3_bucket": _s3,
     "efs_file_system": _efs,
+    "docdb_cluster": _graph_cluster,
+    "neptune_cluster": _graph_cluster,
+    "redshift_cluster": _redshift,
+    "memorydb_cluster": _memorydb,
 }
 STORE_KINDS = tuple(READERS)

@@ -2,7 +2,10 @@
 
 * ``redshift_cluster`` (``aws_redshift_cluster``, ``AWS::Redshift::Cluster``): ``multi_az``
   (default False), ``az_relocation`` (default False), ``backup_retention`` (automated snapshot
-  retention in days, default 1), ``identifier``, ``tags``.
+  retention in days, default 1), ``identifier``, ``tags``, ``snapshot_copy_region`` (the
+  region snapshots are copied to: ``snapshot_copy`` block, ``DestinationRegion``).
+* ``redshift_snapshot_copy`` (``aws_redshift_snapshot_copy``): ``cluster``,
+  ``destination_region``.
 """
 
 from __future__ import annotations
@@ -77,7 +80,13 @@ TERRAFORM = {
         multi_az=("multi_az", to_bool, False),
         az_relocation=("availability_zone_relocation_enabled", to_bool, False),
         backup_retention=("automated_snapshot_retention_period", to_int, 1),
+        snapshot_copy_region=("snapshot_copy.0.destination_region", to_str),
         tags=("tags", to_tags),
+    ),
+    "aws_redshift_snapshot_copy": spec(
+        "redshift_snapshot_copy",
+        cluster=("cluster_identifier", to_str),
+        destination_region=("destination_region", to_str),
     ),
     "aws_db_instance_automated_backups_replication": spec(
         "db_backup_replication",
@@ -122,6 +131,7 @@ CLOUDFORMATION = {
         multi_az=("MultiAZ", to_bool, False),
         az_relocation=("AvailabilityZoneRelocation", to_bool, False),
         backup_retention=("AutomatedSnapshotRetentionPeriod", to_int, 1),
+        snapshot_copy_region=("DestinationRegion", to_str),
         tags=("Tags", to_tags),
     ),
     "AWS::RDS::GlobalCluster": spec(

@@ -10,6 +10,8 @@ Canonical kinds and attributes (both formats):
 * ``neptune_instance`` and ``docdb_instance`` (``aws_neptune_cluster_instance``,
   ``aws_docdb_cluster_instance``, ``AWS::Neptune::DBInstance``, ``AWS::DocDB::DBInstance``):
   ``cluster`` (identifier or Ref), ``availability_zone``, ``count_unknown``.
+* ``docdb_global_cluster`` and ``neptune_global_cluster`` (Terraform): ``identifier``,
+  ``source_cluster``; a member cluster names its global cluster in ``global_cluster``.
 * ``backup_vault_lock`` (``aws_backup_vault_lock_configuration``): ``vault`` (the vault's name or
   a Ref to it), ``min_retention`` (days), ``changeable_for_days`` (None: governance mode).
 * ``s3_versioning`` (``aws_s3_bucket_versioning``): ``bucket`` (name or Ref), ``enabled`` (True
@@ -123,6 +125,7 @@ _TF_GRAPH_DB = dict(
 )
 _CFN_GRAPH_DB = dict(
     identifier=("DBClusterIdentifier", to_str),
+    global_cluster=("GlobalClusterIdentifier", to_str),
     deletion_protection=("DeletionProtection", to_bool, False),
     backup_retention=("BackupRetentionPeriod", to_int, 1),
 )
@@ -139,6 +142,16 @@ def _instance(kind: str, cluster: str, zone: str):
 TERRAFORM = {
     "aws_neptune_cluster": spec("neptune_cluster", tf_retention, **_TF_GRAPH_DB),
     "aws_docdb_cluster": spec("docdb_cluster", tf_retention, **_TF_GRAPH_DB),
+    "aws_docdb_global_cluster": spec(
+        "docdb_global_cluster",
+        identifier=("global_cluster_identifier", to_str),
+        source_cluster=("source_db_cluster_identifier", to_str),
+    ),
+    "aws_neptune_global_cluster": spec(
+        "neptune_global_cluster",
+        identifier=("global_cluster_identifier", to_str),
+        source_cluster=("source_db_cluster_identifier", to_str),
+    ),
     "aws_neptune_cluster_instance": _instance("neptune_instance", "cluster_identifier",
                                               "availability_zone"),
     "aws_docdb_cluster_instance": _instance("docdb_instance", "cluster_identifier",

@@ -18,7 +18,8 @@ Canonical kinds and attributes (both formats):
 * ``search_domain`` (OpenSearch and Elasticsearch domains): ``zone_awareness`` (default False),
   ``instance_count`` (default 1), ``multi_az_standby`` (default False).
 * ``kafka_cluster`` (MSK provisioned): ``broker_count``, ``subnets`` (client subnets, one per AZ).
-* ``memorydb_cluster``: ``replicas_per_shard`` (default 1, as in AWS), ``num_shards`` (default 1).
+* ``memorydb_cluster``: ``replicas_per_shard`` (default 1, as in AWS), ``num_shards`` (default 1),
+  ``multi_region_cluster`` (the MemoryDB Multi-Region cluster it belongs to).
 
 The ``data_stores`` family defines the EFS and ElastiCache kinds; this module is merged after it
 and adds its fields to the same specs rather than replacing them.
@@ -154,6 +155,7 @@ TERRAFORM = {
         "memorydb_cluster",
         replicas_per_shard=("num_replicas_per_shard", to_int, 1),
         num_shards=("num_shards", to_int, 1),
+        multi_region_cluster=("multi_region_cluster_name", to_str),
     ),
 }
 
@@ -197,5 +199,6 @@ CLOUDFORMATION = {
         "memorydb_cluster",
         replicas_per_shard=("NumReplicasPerShard", to_int, 1),
         num_shards=("NumShards", to_int, 1),
+        multi_region_cluster=("MultiRegionClusterName", to_str),
     ),
 }
