@@ -26,6 +26,7 @@ from typing import Any
 
 from hadr_lint.model import Unknown
 from hadr_lint.normalise.fields import spec, to_bool, to_int, to_list, to_str, to_upper
+from hadr_lint.normalise.front_doors import cfn_failover_origins, tf_failover_origins
 
 TF_ROUTING = (
     ("failover_routing_policy", "failover"),
@@ -128,7 +129,7 @@ TERRAFORM = {
         request_interval=("request_interval", to_int, 30),
     ),
     "aws_route53_zone": spec("dns_zone", name=("name", to_str)),
-    "aws_cloudfront_distribution": spec("cdn_distribution"),
+    "aws_cloudfront_distribution": spec("cdn_distribution", tf_failover_origins),
     "aws_globalaccelerator_accelerator": spec("global_accelerator"),
 }
 
@@ -143,6 +144,6 @@ CLOUDFORMATION = {
         request_interval=("HealthCheckConfig.RequestInterval", to_int, 30),
     ),
     "AWS::Route53::HostedZone": spec("dns_zone", name=("Name", to_str)),
-    "AWS::CloudFront::Distribution": spec("cdn_distribution"),
+    "AWS::CloudFront::Distribution": spec("cdn_distribution", cfn_failover_origins),
     "AWS::GlobalAccelerator::Accelerator": spec("global_accelerator"),
 }

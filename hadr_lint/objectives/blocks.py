@@ -14,7 +14,8 @@ Cumulative, cheapest first; each strategy needs its own blocks and those of the 
 * active-active: + multi-region writable databases (DynamoDB global tables; Aurora Global
   Database with write forwarding on a secondary; a single-writer RDS instance never is), latency,
   weighted or geo routing with health checks over at least two regions (instead of failover
-  routing), and serving capacity
+  routing; Global Accelerator endpoint groups in two regions, or a CloudFront origin group with
+  failover criteria over origins in two regions, count as such routing too), and serving capacity
   (an Auto Scaling group with ``min_size >= 1`` behind a load balancer) in every region.
 
 Each check answers True, False, or an ``Unknown`` with the reason (then the rule reports the
@@ -332,10 +333,25 @@ def _multi_region_routing(graph, workload, config, anchor) -> Block:
                               None)
     if pending is not None:
         return Block("active-active", name, target, pending, pending.reason)
+    door = _front_door(graph, workload, config)
+    if door is not None and (len(door.known) >= 2 or door.unknown is not None):
+        if len(door.known) >= 2:
+            return Block("active-active", name, door.resource, True,
+                         f"{door.what} over {', '.join(door.known)}")
+        return Block("active-active", name, door.resource, door.unknown, door.unknown.reason)
     why = ("no latency, weighted or geo records" if not entries else
            f"health-checked records reach {len(known)} region(s)")
     return Block("active-active", name, target, False,
                  f"{why}: traffic cannot be served from two regions at once")
+
+
+def _front_door(graph, workload, config):
+    """The workload's front door (Global Accelerator, CloudFront origin failover) that routes to
+    the most regions, if any."""
+    from hadr_lint.analysis.front_doors import front_door_routes
+
+    doors = list(front_door_routes(graph, workload.resources, config))
+    return max(doors, key=lambda d: (len(d.known), d.unknown is not None), default=None)
 
 
 def _capacity_everywhere(graph, workload, where: Regions, config, anchor) -> list[Block]:
