@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from hadr_lint import __version__
+from hadr_lint.report import FORMATS
 
 EXIT_USAGE = 2
 
@@ -259,10 +260,9 @@ def main() -> None:
 
 @main.command()
 @scan_options
-@click.option("--format", "output_format", default="text",
-              type=click.Choice(["text", "json", "sarif", "junit", "github"]),
-              help="Report format: sarif for code scanning, junit for GitLab/Jenkins, github for "
-                   "workflow annotations.")
+@click.option("--format", "output_format", default="text", type=click.Choice(list(FORMATS)),
+              help="Report format: sarif for code scanning, gitlab for GitLab Code Quality, "
+                   "junit for GitLab/Jenkins tests, github for workflow annotations.")
 @click.option("--output", type=click.Path(path_type=Path),
               help="Write the report to a file instead of standard output.")
 @click.option("--baseline", "baseline_file", type=click.Path(path_type=Path, dir_okay=False),
