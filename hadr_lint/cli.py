@@ -93,6 +93,26 @@ def objective_options(command):
     return command
 
 
+def text_options(command):
+    """How the text report looks: colour, statistics, quiet, verbose."""
+    from hadr_lint.report.style import CHOICES
+
+    options = [
+        click.option("--color", "--colour", "color", type=click.Choice(CHOICES), default="auto",
+                     help="Colour the text report: auto (a terminal, unless NO_COLOR is set; "
+                          "FORCE_COLOR forces it), always, never."),
+        click.option("--statistics", is_flag=True,
+                     help="Text: count the findings per rule instead of listing them."),
+        click.option("-q", "--quiet", is_flag=True,
+                     help="Text: print the findings only (no hints, notes or summary)."),
+        click.option("-v", "--verbose", is_flag=True,
+                     help="Text: list every note instead of counting them by kind."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 def _with_objectives(config, strategy, rpo, rto):
     from dataclasses import replace
 
@@ -283,9 +303,11 @@ def main() -> None:
 @click.option("--checkov", "checkov_path", metavar="PATH",
               help="The checkov executable to run (implies --with-checkov; default: PATH).")
 @objective_options
+@text_options
 def scan(paths, config_file, variables, var_files, parameters, region, exclude, max_file_size,
          output_format, output, baseline_file, write_baseline, today, select, ignore, fail_on,
-         show_unknown, rules_dir, with_checkov, checkov_path, strategy, rpo, rto) -> None:
+         show_unknown, rules_dir, with_checkov, checkov_path, strategy, rpo, rto,
+         color, statistics, quiet, verbose) -> None:
     """Scan Terraform and CloudFormation files for HA/DR problems."""
     from dataclasses import replace
 
@@ -324,8 +346,31 @@ def scan(paths, config_file, variables, var_files, parameters, region, exclude, 
     nothing = _found_nothing(paths, result)
     if write_baseline:
         _write_baseline(write_baseline, result, output_format, output, show_unknown)
-    _emit(formatter(output_format)(result, show_unknown), output)
+    if output_format == "text":
+        _emit_text(result, show_unknown, output, color, statistics, quiet, verbose)
+    else:
+        _emit(formatter(output_format)(result, show_unknown), output)
     sys.exit(max(nothing, *codes))
+
+
+def _emit_text(result, show_unknown: bool, output: Path | None, color: str, statistics: bool,
+               quiet: bool, verbose: bool) -> None:
+    """The text report (report.text) to ``output`` or standard output; its notes, condensed,
+    to standard error; with ``--quiet`` only the findings (and, on standard error, the files
+    that could not be read: never silent)."""
+    from hadr_lint.report.style import Style, wants_colour
+    from hadr_lint.report.text import View, error_line, note_lines, render
+
+    on = wants_colour(color, sys.stdout) if output is None else color == "always"
+    view = View(Style(on), statistics=statistics, quiet=quiet, verbose=verbose,
+                notes_apart=True)
+    _emit(render(result, show_unknown, view), output, colour=on)
+    if quiet:
+        for error in result.errors:
+            click.echo(error_line(error), err=True)
+        return
+    for line in note_lines(result, view):
+        click.echo(line, err=True)
 
 
 def _write_baseline(path: Path, result, output_format: str, output: Path | None,
@@ -390,9 +435,9 @@ def _find_checkov(path: str | None) -> str:
         sys.exit(EXIT_USAGE)
 
 
-def _emit(text: str, output: Path | None) -> None:
+def _emit(text: str, output: Path | None, colour: bool = False) -> None:
     if output is None:
-        click.echo(text, nl=False)
+        click.echo(text, nl=False, color=True if colour else None)
         return
     try:
         output.write_text(text, encoding="utf-8")

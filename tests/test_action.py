@@ -126,7 +126,7 @@ def test_the_installed_action_writes_sarif_and_fails_on_findings(installed, tmp_
     log = json.loads(sarif.read_text())
     assert sorted(r["ruleId"] for r in log["runs"][0]["results"]) == ["HA001", "HA005"]
     assert installed.outputs["scan"] == {"sarif-file": str(sarif), "exit-code": "1"}
-    assert " HA001 " in done[0].stdout  # the job log shows the findings too
+    assert "\x1b[31m\x1b[1mHA001\x1b[0m" in done[0].stdout  # the job log, in colour
     installed_from = str(installed.tmp / "hadr-lint-venv")
     which = subprocess.run(["bash", "-c", "command -v hadr-lint"], capture_output=True,
                            text=True, env={**os.environ, "PATH": installed.path})
