@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from hadr_lint import __version__
+from hadr_lint import __version__, completion
 from hadr_lint.report import FORMATS
 
 EXIT_USAGE = 2
@@ -74,9 +74,9 @@ def scan_options(command):
 
 def select_options(command):
     """``--select`` and ``--ignore``: rule ids or prefixes, checked against the known rules."""
-    command = click.option("--ignore", multiple=True,
+    command = click.option("--ignore", multiple=True, shell_complete=completion.rule_ids,
                            help="Rule ids or prefixes to skip (comma-separated).")(command)
-    return click.option("--select", multiple=True,
+    return click.option("--select", multiple=True, shell_complete=completion.rule_ids,
                         help="Rule ids or prefixes to run (comma-separated).")(command)
 
 
@@ -524,7 +524,7 @@ def config_command(check, file) -> None:
 
 
 @main.command()
-@click.argument("rule_id")
+@click.argument("rule_id", shell_complete=completion.rule_id)
 def explain(rule_id) -> None:
     """Print a rule's documentation."""
     from hadr_lint.rulebase import all_rules
