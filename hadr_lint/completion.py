@@ -4,9 +4,10 @@ the shell asks."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from click.shell_completion import CompletionItem
+if TYPE_CHECKING:  # click.shell_completion is imported only when a shell asks
+    from click.shell_completion import CompletionItem
 
 
 def _rules() -> list:
@@ -18,6 +19,8 @@ def _rules() -> list:
 
 def rule_id(ctx: Any, param: Any, incomplete: str) -> list[CompletionItem]:
     """Rule ids starting with ``incomplete`` (any case), each with its short description."""
+    from click.shell_completion import CompletionItem
+
     wanted = incomplete.upper()
     return [CompletionItem(r.id, help=r.meta.short) for r in _rules()
             if r.id.upper().startswith(wanted)]
@@ -26,6 +29,8 @@ def rule_id(ctx: Any, param: Any, incomplete: str) -> list[CompletionItem]:
 def rule_ids(ctx: Any, param: Any, incomplete: str) -> list[CompletionItem]:
     """For comma-separated ``--select`` / ``--ignore`` values: the ids and the family prefixes
     (``HA``) that complete the last item, after the ones already typed."""
+    from click.shell_completion import CompletionItem
+
     done, comma, last = incomplete.rpartition(",")
     head = done + comma
     typed = {p.strip().upper() for p in done.split(",")}
