@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from hadr_lint import __version__
+from hadr_lint import __version__, completion
+from hadr_lint.report import FORMATS
 
 EXIT_USAGE = 2
 
@@ -77,9 +78,9 @@ def select_options(command):
     command = click.option("--rules-dir", multiple=True,
                            type=click.Path(path_type=Path, file_okay=False),
                            help="Folder of extra rule modules.")(command)
-    command = click.option("--ignore", multiple=True,
+    command = click.option("--ignore", multiple=True, shell_complete=completion.rule_ids,
                            help="Rule ids or prefixes to skip (comma-separated).")(command)
-    return click.option("--select", multiple=True,
+    return click.option("--select", multiple=True, shell_complete=completion.rule_ids,
                         help="Rule ids or prefixes to run (comma-separated).")(command)
 
 
@@ -90,6 +91,26 @@ def objective_options(command):
                      "pilot-light, warm-standby, active-active (overrides the declarations)."),
         click.option("--rpo", help="Recovery point objective, e.g. 0, 30s, 5m, 1h, 1d."),
         click.option("--rto", help="Recovery time objective, e.g. 30s, 5m, 4h."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def text_options(command):
+    """How the text report looks: colour, statistics, quiet, verbose."""
+    from hadr_lint.report.style import CHOICES
+
+    options = [
+        click.option("--color", "--colour", "color", type=click.Choice(CHOICES), default="auto",
+                     help="Colour the text report: auto (a terminal, unless NO_COLOR is set; "
+                          "FORCE_COLOR forces it), always, never."),
+        click.option("--statistics", is_flag=True,
+                     help="Text: count the findings per rule instead of listing them."),
+        click.option("-q", "--quiet", is_flag=True,
+                     help="Text: print the findings only (no hints, notes or summary)."),
+        click.option("-v", "--verbose", is_flag=True,
+                     help="Text: list every note instead of counting them by kind."),
     ]
     for option in reversed(options):
         command = option(command)
@@ -294,10 +315,9 @@ def main() -> None:
 
 @main.command()
 @scan_options
-@click.option("--format", "output_format", default="text",
-              type=click.Choice(["text", "json", "sarif", "junit", "github"]),
-              help="Report format: sarif for code scanning, junit for GitLab/Jenkins, github for "
-                   "workflow annotations.")
+@click.option("--format", "output_format", default="text", type=click.Choice(list(FORMATS)),
+              help="Report format: sarif for code scanning, gitlab for GitLab Code Quality, "
+                   "junit for GitLab/Jenkins tests, github for workflow annotations.")
 @click.option("--output", type=click.Path(path_type=Path),
               help="Write the report to a file instead of standard output.")
 @click.option("--baseline", "baseline_file", type=click.Path(path_type=Path, dir_okay=False),
@@ -316,9 +336,11 @@ def main() -> None:
 @click.option("--checkov", "checkov_path", metavar="PATH",
               help="The checkov executable to run (implies --with-checkov; default: PATH).")
 @objective_options
+@text_options
 def scan(paths, config_file, variables, var_files, parameters, region, exclude, max_file_size,
          output_format, output, baseline_file, write_baseline, today, select, ignore, fail_on,
-         show_unknown, rules_dir, with_checkov, checkov_path, strategy, rpo, rto) -> None:
+         show_unknown, rules_dir, with_checkov, checkov_path, strategy, rpo, rto,
+         color, statistics, quiet, verbose) -> None:
     """Scan Terraform and CloudFormation files for HA/DR problems."""
     from dataclasses import replace
 
@@ -358,8 +380,31 @@ def scan(paths, config_file, variables, var_files, parameters, region, exclude, 
     nothing = _found_nothing(paths, result)
     if write_baseline:
         _write_baseline(write_baseline, result, output_format, output, show_unknown)
-    _emit(formatter(output_format)(result, show_unknown), output)
+    if output_format == "text":
+        _emit_text(result, show_unknown, output, color, statistics, quiet, verbose)
+    else:
+        _emit(formatter(output_format)(result, show_unknown), output)
     sys.exit(max(nothing, *codes))
+
+
+def _emit_text(result, show_unknown: bool, output: Path | None, color: str, statistics: bool,
+               quiet: bool, verbose: bool) -> None:
+    """The text report (report.text) to ``output`` or standard output; its notes, condensed,
+    to standard error; with ``--quiet`` only the findings (and, on standard error, the files
+    that could not be read: never silent)."""
+    from hadr_lint.report.style import Style, wants_colour
+    from hadr_lint.report.text import View, error_line, note_lines, render
+
+    on = wants_colour(color, sys.stdout) if output is None else color == "always"
+    view = View(Style(on), statistics=statistics, quiet=quiet, verbose=verbose,
+                notes_apart=True)
+    _emit(render(result, show_unknown, view), output, colour=on)
+    if quiet:
+        for error in result.errors:
+            click.echo(error_line(error), err=True)
+        return
+    for line in note_lines(result, view):
+        click.echo(line, err=True)
 
 
 def _write_baseline(path: Path, result, output_format: str, output: Path | None,
@@ -434,10 +479,10 @@ def _echo_errors(errors) -> None:
         click.echo(text_line(f"{where}: error: {error.message}"), err=True)
 
 
-def _emit(text: str, output: Path | None) -> None:
+def _emit(text: str, output: Path | None, colour: bool = False) -> None:
     if output is None:
         try:
-            click.echo(text, nl=False)
+            click.echo(text, nl=False, color=True if colour else None)
         except OSError as exc:  # a full disk, /dev/full: exit 2 with one line, no traceback
             raise Refused(f"cannot write the report to standard output: "
                           f"{exc.strerror or exc}") from None
@@ -536,7 +581,7 @@ def config_command(check, rules_dir, file) -> None:
 
 
 @main.command()
-@click.argument("rule_id")
+@click.argument("rule_id", shell_complete=completion.rule_id)
 def explain(rule_id) -> None:
     """Print a rule's documentation."""
     from hadr_lint.rulebase import all_rules, unknown_ids

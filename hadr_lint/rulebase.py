@@ -67,14 +67,36 @@ def from_module(module: ModuleType) -> LoadedRule:
 
 
 def builtin_rules() -> list[LoadedRule]:
-    import hadr_lint.rules as package
-
+    package = rules_package()
     found = []
     for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
         if info.name.startswith("_"):
             continue
         found.append(from_module(importlib.import_module(f"hadr_lint.rules.{info.name}")))
     return found
+
+
+def rules_package() -> ModuleType:
+    """``hadr_lint.rules``: the ``rules/`` folder, which the build (or an editable install)
+    maps to that name. From a source checkout without an install (``python -m hadr_lint`` in
+    its root) nothing maps it, so it is loaded from ``rules/`` beside ``hadr_lint/``."""
+    import sys
+
+    try:
+        import hadr_lint.rules as package
+
+        return package
+    except ModuleNotFoundError as exc:
+        folder = Path(__file__).resolve().parent.parent / "rules"
+        if exc.name != "hadr_lint.rules" or not (folder / "__init__.py").is_file():
+            raise
+    spec = importlib.util.spec_from_file_location(
+        "hadr_lint.rules", folder / "__init__.py", submodule_search_locations=[str(folder)])
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["hadr_lint.rules"] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 ENTRY_POINT_GROUP = "hadr_lint.rules"

@@ -32,7 +32,8 @@ def test_broken_seed_reports_ha001_and_ha005_in_text():
     lines = result.output.splitlines()
     assert lines[0].startswith("fixtures/seed/broken/main.tf:62: HA001 ")
     assert lines[0].endswith("[aws_autoscaling_group.web_asg] (error)")
-    assert lines[1].startswith("fixtures/seed/broken/main.tf:83: HA005 ")
+    assert lines[1] == "  help: hadr-lint explain HA001"
+    assert lines[2].startswith("fixtures/seed/broken/main.tf:83: HA005 ")
     assert lines[-1].startswith("2 findings (2 errors, 0 warnings, 0 notes)")
 
 
@@ -64,7 +65,8 @@ def test_json_finding_fields():
 
 
 def test_select_ignore_and_fail_on():
-    assert run("scan", "fixtures/seed/broken", "--select", "HA005").output.count("HA0") == 1
+    selected = run("scan", "fixtures/seed/broken", "--select", "HA005", "--quiet").output
+    assert selected.count("HA0") == 1
     assert "HA005" not in run("scan", "fixtures/seed/broken", "--ignore", "HA005").output
     assert run("scan", "fixtures/seed/broken", "--fail-on", "never").exit_code == 0
 

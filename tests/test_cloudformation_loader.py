@@ -380,7 +380,8 @@ def test_malformed_yaml_reports_the_line():
         LoadError(
             "fixtures/cloudformation/loader/malformed.yaml",
             8,
-            "cannot parse template: did not find expected ',' or ']'",
+            "cannot parse template: line 8, column 3: expected ',' or ']' but found a value, "
+            "in the list opened by '[' at line 7, column 13",
         ),
     )
 

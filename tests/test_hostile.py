@@ -797,9 +797,11 @@ def cli(*args: str):
 
 
 def _outputs(*args: str) -> dict[str, str]:
-    """text, JSON and SARIF of ``scan ARGS``: DR005 quotes the region in its message."""
-    return {fmt: cli("scan", *args, "--strategy", "warm-standby", "--select", "DR005",
-                     "--format", fmt).stdout for fmt in ("text", "json", "sarif")}
+    """text (with its notes, which go to standard error), JSON and SARIF of ``scan ARGS``:
+    DR005 quotes the region in its message."""
+    found = {fmt: cli("scan", *args, "--strategy", "warm-standby", "--select", "DR005",
+                      "--format", fmt) for fmt in ("text", "json", "sarif")}
+    return {fmt: r.output if fmt == "text" else r.stdout for fmt, r in found.items()}
 
 
 @pytest.mark.parametrize("name", ["terraform.tfvars", "prod.auto.tfvars"])

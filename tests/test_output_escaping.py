@@ -286,5 +286,5 @@ def test_file_errors_on_standard_error_forge_no_workflow_command(tmp_path, monke
     result = CliRunner().invoke(main, [command, "."], catch_exceptions=False)
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
-        r"x.tf\n::error file=x.tf,line=1::FAKE\n.tf:2: error: HCL syntax error: Unexpected "
-        r"token Token('$END', '') at line 2, column 1."]
+        r"x.tf\n::error file=x.tf,line=1::FAKE\n.tf:2: error: HCL syntax error: unexpected end "
+        r"of file at line 2, column 1: a block, bracket or string is not closed"]

@@ -116,8 +116,8 @@ def decode(text: str, path: str = "") -> tuple[object | None, tuple[LoadError, .
     except Exception as exc:  # decoding must never surface a traceback
         return None, (LoadError(path, None, f"cannot decode template: {_exception_text(exc)}"),)
     last = max(len(text.splitlines()), 1)  # an error at the end of the file is on its last line
-    errors = tuple(replace(e, line=min(e.line, last)) if e.line else e
-                   for e in _match_errors(matches, path))
+    errors = _yaml_syntax(text, path, _match_errors(matches, path))
+    errors = tuple(replace(e, line=min(e.line, last)) if e.line else e for e in errors)
     return (None, errors) if errors else (data, ())
 
 
@@ -157,6 +157,20 @@ def load_template(
 
 # ---------------------------------------------------------------------------------------------
 # Decoding helpers
+
+
+def _yaml_syntax(text: str, path: str, errors: tuple[LoadError, ...]) -> tuple[LoadError, ...]:
+    """cfn-lint's (libyaml's) words for a YAML syntax error drop the construct it is in: when
+    YAML text fails to decode, PyYAML's parser says which (``loaders.syntax``)."""
+    if not errors or text.lstrip("\ufeff \t\r\n").startswith(("{", "[")):  # JSON: as is
+        return errors
+    from hadr_lint.loaders.syntax import yaml_error
+
+    found = yaml_error(text)
+    if found is None:
+        return errors
+    line, message = found
+    return (LoadError(path, line, f"cannot parse template: {message}"),)
 
 
 def _match_errors(matches: list, path: str) -> tuple[LoadError, ...]:

@@ -1,24 +1,29 @@
-"""Formatters: each turns one ScanResult into text. Chosen with ``--format``."""
+"""Formatters: each turns one ScanResult into text. Chosen with ``--format``.
+
+``FORMATS`` is the one registry: the command line's ``--format`` choices and the formatter
+lookup both come from it. A module is imported only when its format is asked for.
+"""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from hadr_lint.result import ScanResult
+if TYPE_CHECKING:
+    from hadr_lint.result import ScanResult
+
+# name -> module with ``render(result, show_unknown) -> str``
+FORMATS: dict[str, str] = {
+    "text": "hadr_lint.report.text",
+    "json": "hadr_lint.report.json_report",
+    "sarif": "hadr_lint.report.sarif",
+    "junit": "hadr_lint.report.junit",
+    "github": "hadr_lint.report.github",
+    "gitlab": "hadr_lint.report.gitlab",
+}
 
 
 def formatter(name: str) -> Callable[[ScanResult, bool], str]:
-    if name == "json":
-        from hadr_lint.report.json_report import render
-    elif name == "sarif":
-        from hadr_lint.report.sarif import render
-    elif name == "junit":
-        from hadr_lint.report.junit import render
-    elif name == "github":
-        from hadr_lint.report.github import render
-    else:
-        from hadr_lint.report.text import render
-    return render
-
-
-FORMATS = ("text", "json", "sarif", "junit", "github")
+    """The ``render`` function of format ``name`` (a key of ``FORMATS``)."""
+    return importlib.import_module(FORMATS[name]).render

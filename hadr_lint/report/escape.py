@@ -48,8 +48,14 @@ def printable(text: Any) -> str:
 def text_line(line: str) -> str:
     """One line of plain-text output: printable, and never a GitHub workflow command (the
     runner reads any output line starting with ``::``, leading blanks ignored)."""
-    line = printable(line)
-    return "./" + line if line.lstrip().startswith("::") else line
+    return workflow_safe(printable(line))
+
+
+def workflow_safe(text: str) -> str:
+    """``text`` (one or more lines whose repository parts are already printable) with no line
+    that a GitHub runner would read as a workflow command."""
+    return "\n".join("./" + line if line.lstrip().startswith("::") else line
+                     for line in text.split("\n"))
 
 
 # ----- Markdown ----------------------------------------------------------------------------------

@@ -117,8 +117,9 @@ def parse_tree(text: str) -> Tree:
     try:
         return hcl2.parses_to_tree(text)
     except UnexpectedInput as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else "syntax error"
-        raise HclSyntaxError(first, getattr(exc, "line", None)) from None
+        from hadr_lint.loaders.syntax import hcl_message
+
+        raise HclSyntaxError(hcl_message(exc), getattr(exc, "line", None)) from None
     except (LarkError, RecursionError, ValueError) as exc:
         raise HclSyntaxError(f"cannot parse: {type(exc).__name__}", None) from None
 

@@ -1,0 +1,95 @@
+"""The Python API for tools that embed hadr-lint (``import hadr_lint; hadr_lint.scan(...)``).
+
+``scan`` runs what ``hadr-lint scan`` runs: the nearest ``.hadr-lint.yaml`` of each path (or the
+one given), every rule (or those selected), and returns one ``ScanResult`` with ``findings``,
+``unknowns`` (checks left unverified, with their reason), ``errors`` (files that could not be
+read, with their line) and ``notes``. Nothing is printed and nothing exits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from pathlib import Path
+
+from hadr_lint.engine import ScanResult
+
+
+class ScanRefused(ValueError):
+    """A calling mistake: a path that does not exist, an unknown rule id, an invalid
+    configuration file (the CLI exits 2 for these)."""
+
+
+def scan(paths: str | Path | Iterable[str | Path] = ".", *, config: str | Path | None = None,
+         select: Iterable[str] = (), ignore: Iterable[str] = (),
+         variables: Mapping[str, str] | None = None, var_files: Iterable[str | Path] = (),
+         parameters: Mapping[str, str] | None = None, region: str | None = None,
+         exclude: Iterable[str] = (), rules_dir: Iterable[str | Path] = ()) -> ScanResult:
+    """Scan Terraform and CloudFormation files and return the result.
+
+    ``paths``: files or folders; ``config``: a configuration file instead of the nearest
+    ``.hadr-lint.yaml``; ``select``/``ignore``: rule ids or prefixes (``"HA"``); ``variables`` and
+    ``var_files``: Terraform values; ``parameters`` and ``region``: CloudFormation values.
+    Raises ``ScanRefused`` for a calling mistake. ``exit_code(result)`` gives the CLI's verdict.
+    """
+    from hadr_lint.engine import merge
+    from hadr_lint.engine import scan as run_scan
+
+    paths = (paths,) if isinstance(paths, (str, Path)) else tuple(paths)
+    found = tuple(Path(p) for p in paths) or (Path("."),)
+    missing = [str(p) for p in found if not p.exists() and not p.is_symlink()]
+    if missing:
+        raise ScanRefused(f"{missing[0]}: no such file or folder")
+    results = []
+    for options, loaded in _groups(found, Path(config) if config else None):
+        options = replace(options, variables=dict(variables or {}),
+                          parameters=dict(parameters or {}), region=region,
+                          var_files=tuple(Path(f) for f in var_files), exclude=tuple(exclude))
+        rules, known = _rules(tuple(Path(d) for d in rules_dir), select, ignore, loaded)
+        results.append(run_scan(replace(options, known_rules=known), loaded, rules))
+    return merge(results)
+
+
+def exit_code(result: ScanResult, fail_on: str | None = None) -> int:
+    """0, 1 (a finding at or above ``fail_on``, default: the configuration's) or 2 (a file
+    error), as ``hadr-lint scan`` exits."""
+    from hadr_lint.engine import exit_code as code
+
+    return code(result, fail_on or getattr(result.config, "fail_on", "warning"))
+
+
+def _groups(paths: tuple[Path, ...], config_file: Path | None) -> list:
+    from hadr_lint.config import ConfigError, ConfigGroup, config_groups, load_config
+    from hadr_lint.discover import SKIP_DIRS
+    from hadr_lint.engine import ScanOptions
+    from hadr_lint.objectives.declare import config_folder
+
+    groups = ([ConfigGroup(config_file, paths)] if config_file
+              else config_groups(paths, frozenset(SKIP_DIRS)))
+    prepared = []
+    for group in groups:
+        try:
+            loaded = load_config(group.config)
+        except ConfigError as exc:
+            raise ScanRefused(str(exc)) from None
+        names = {str((config_folder(loaded) / k).resolve()): v
+                 for k, v in loaded.stack_names.items()}
+        prepared.append((ScanOptions(paths=group.paths, prune=group.prune, stack_names=names),
+                         loaded))
+    return prepared
+
+
+def _rules(rules_dir: tuple[Path, ...], select: Iterable[str], ignore: Iterable[str],
+           config) -> tuple[list, tuple[str, ...]]:
+    from hadr_lint.config import rule_id_problems
+    from hadr_lint.rulebase import all_rules, unknown_ids
+    from hadr_lint.rulebase import select as select_rules
+    from hadr_lint.suppress import pseudo_rules
+
+    rules = all_rules(rules_dir) + pseudo_rules()
+    known = [r.id for r in rules]
+    select, ignore = tuple(select), tuple(ignore)
+    problems = unknown_ids(select + ignore, known) + rule_id_problems(config, known)
+    if problems:
+        raise ScanRefused("; ".join(problems))
+    return select_rules(rules, select or config.select, ignore + config.ignore), tuple(known)
