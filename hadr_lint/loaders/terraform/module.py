@@ -21,7 +21,7 @@ from hadr_lint.loaders.terraform.parse import (
     object_pairs,
     traversal_text,
 )
-from hadr_lint.model import AZ, Location, Resource, Unknown, find_unknown
+from hadr_lint.model import AZ, Location, Resource, Unknown, ZoneList, find_unknown
 from hadr_lint.regions import az_count
 
 MAX_MODULE_DEPTH = 16
@@ -682,10 +682,12 @@ def _availability_zones(region: Any) -> Any:
     count = az_count(region)
     if count is None:
         reason = f"availability zones of region {region} unknown"
-        zones: Any = Unknown(reason)
+        named = region if isinstance(region, str) else None
+        zones: Any = ZoneList(reason, named)
+        ids: Any = ZoneList(reason, named, "id")
     else:
         zones = [AZ(region, i) for i in range(count)]
-    ids = [AZ(z.region, z.index, "id") for z in zones] if isinstance(zones, list) else zones
+        ids = [AZ(z.region, z.index, "id") for z in zones]
     return ConstMapping({"names": zones, "zone_ids": ids, "id": region})
 
 
