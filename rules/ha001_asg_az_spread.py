@@ -39,7 +39,11 @@ VPCZoneIdentifier: [!Ref SubnetA, !Ref SubnetB, !Ref SubnetC]
 ```
 
 A subnet whose zone cannot be resolved (a variable without a value, a subnet outside the scanned
-files) leaves the check unverified instead of reporting it.
+files) leaves the check unverified instead of reporting it, unless counting decides.
+Counting still decides: N subnets span at most N zones, so a list of known length below
+the threshold (`slice(module.vpc.private_subnets, 0, 1)`, `[!ImportValue PrivateSubnetA]`)
+is a finding whatever its zones ("1 subnet: at most 1 AZ"). Where the region is unknown, only
+a spread below the fewest zones any region has (2) is certain; 2 zones are unverified.
 """
 
 from __future__ import annotations
