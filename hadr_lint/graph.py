@@ -15,6 +15,10 @@ from typing import Any
 from hadr_lint.model import AZ, Ref, Resource, Unknown, iter_refs
 
 IDENTITY_KEYS = ("id", "arn", "name", "identifier")
+# Kinds whose subnet list the API joins into one comma-separated string (an Auto Scaling group's
+# VPCZoneIdentifier): one item of unknown text, such as an imported "subnet-a,subnet-b", may
+# be several subnets, so it does not count as one.
+JOINED_SUBNETS = ("autoscaling_group",)
 
 
 @dataclass(frozen=True)
@@ -199,7 +203,7 @@ class Graph:
             return self._subnet_zone(resource)
         subnets = resource.get("subnets")
         if subnets:
-            return self._zones_of_subnets(subnets)
+            return self._zones_of_subnets(subnets, resource.kind in JOINED_SUBNETS)
         listed = resource.get("availability_zones")
         if listed:
             return _zones_of_names(listed)
@@ -216,7 +220,7 @@ class Graph:
             return ZoneSet(frozenset(), (f"{subnet.name} sets no availability zone",), 1)
         return _zones_of_names([zone])
 
-    def _zones_of_subnets(self, subnets: Any) -> ZoneSet:
+    def _zones_of_subnets(self, subnets: Any, joined: bool = False) -> ZoneSet:
         if isinstance(subnets, Unknown):
             return ZoneSet(frozenset(), (subnets.reason,), None)
         zones: set = set()
@@ -226,7 +230,7 @@ class Graph:
             subnet = self.resolve(item, "subnet")
             if subnet is None:
                 unknown.append(_unresolved(item))
-                unlocated = _add(unlocated, 1 if _one_item(item) else None)
+                unlocated = _add(unlocated, 1 if _one_item(item, joined) else None)
                 continue
             found = self._subnet_zone(subnet)
             zones |= found.zones
@@ -261,12 +265,16 @@ def _unresolved(item: Any) -> str:
     return f"subnet {item} is not defined in the scanned files"
 
 
-def _one_item(item: Any) -> bool:
+def _one_item(item: Any, joined: bool = False) -> bool:
     """An unresolved item of a subnet list that is certainly one subnet: an unknown element of
     a list written item by item, an id string, or the id of a resource not scanned. A reference
-    to another attribute (``aws_eks_cluster.x.vpc_config[0].subnet_ids``) may be a whole list."""
+    to another attribute (``aws_eks_cluster.x.vpc_config[0].subnet_ids``) may be a whole list.
+    Where items are ``joined`` (``JOINED_SUBNETS``), text may hold several ids: only a known
+    string without a comma, or a resource's id, is one subnet."""
     if isinstance(item, Ref):
         return item.attribute == "id"
+    if joined:
+        return isinstance(item, str) and "," not in item
     return isinstance(item, (Unknown, str))
 
 
