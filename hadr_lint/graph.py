@@ -15,18 +15,37 @@ from typing import Any
 from hadr_lint.model import AZ, Ref, Resource, Undefined, Unknown, iter_refs
 
 IDENTITY_KEYS = ("id", "arn", "name", "identifier")
+# Kinds whose subnet list the API joins into one comma-separated string (an Auto Scaling group's
+# VPCZoneIdentifier): one item of unknown text, such as an imported "subnet-a,subnet-b", may
+# be several subnets, so it does not count as one.
+JOINED_SUBNETS = ("autoscaling_group",)
 
 
 @dataclass(frozen=True)
 class ZoneSet:
-    """The distinct AZs a resource runs in, and why some could not be resolved."""
+    """The distinct AZs a resource runs in, and why some could not be resolved.
+
+    ``unlocated`` counts the subnets (or zone names) whose zone is unknown but which are each one
+    subnet (a list written with N items, a subnet that sets no known zone): each adds at most one
+    zone. None when an unknown stands for an unknown number of them (a whole list unknown).
+    """
 
     zones: frozenset
     unknown: tuple[str, ...] = ()
+    unlocated: int | None = 0
+    unit: str = "subnet"
 
     @property
     def known(self) -> bool:
         return not self.unknown
+
+    @property
+    def most(self) -> int | None:
+        """At most this many distinct AZs, whatever the unknown zones are (N subnets span at
+        most N AZs); None when nothing bounds it."""
+        if self.unlocated is None:
+            return None
+        return len(self.zones) + self.unlocated
 
     def region_hint(self) -> str | None:
         for zone in self.zones:
@@ -193,37 +212,40 @@ class Graph:
             return self._subnet_zone(resource)
         subnets = resource.get("subnets")
         if subnets:
-            return self._zones_of_subnets(subnets)
+            return self._zones_of_subnets(subnets, resource.kind in JOINED_SUBNETS)
         listed = resource.get("availability_zones")
         if listed:
             return _zones_of_names(listed)
         single = resource.get("availability_zone")
         if single is not None:
             return _zones_of_names([single])
-        return ZoneSet(frozenset(), ("no subnets or availability zones set",))
+        return ZoneSet(frozenset(), ("no subnets or availability zones set",), None)
 
     def _subnet_zone(self, subnet: Resource) -> ZoneSet:
         zone = subnet.get("availability_zone")
         if zone is None:
             zone = subnet.get("availability_zone_id")
         if zone is None:
-            return ZoneSet(frozenset(), (f"{subnet.name} sets no availability zone",))
+            return ZoneSet(frozenset(), (f"{subnet.name} sets no availability zone",), 1)
         return _zones_of_names([zone])
 
-    def _zones_of_subnets(self, subnets: Any) -> ZoneSet:
+    def _zones_of_subnets(self, subnets: Any, joined: bool = False) -> ZoneSet:
         if isinstance(subnets, Unknown):
-            return ZoneSet(frozenset(), (subnets.reason,))
+            return ZoneSet(frozenset(), (subnets.reason,), None)
         zones: set = set()
         unknown: list[str] = []
+        unlocated: int | None = 0
         for item in subnets:
             subnet = self.resolve(item, "subnet")
             if subnet is None:
                 unknown.append(_unresolved(item))
+                unlocated = _add(unlocated, 1 if _one_item(item, joined) else None)
                 continue
             found = self._subnet_zone(subnet)
             zones |= found.zones
             unknown.extend(found.unknown)
-        return ZoneSet(frozenset(zones), tuple(dict.fromkeys(unknown)))
+            unlocated = _add(unlocated, 1 if found.unknown else 0)
+        return ZoneSet(frozenset(zones), tuple(dict.fromkeys(unknown)), unlocated)
 
 
 def is_data(resource: Resource) -> bool:
@@ -252,16 +274,36 @@ def _unresolved(item: Any) -> str:
     return f"subnet {item} is not defined in the scanned files"
 
 
+def _one_item(item: Any, joined: bool = False) -> bool:
+    """An unresolved item of a subnet list that is certainly one subnet: an unknown element of
+    a list written item by item, an id string, or the id of a resource not scanned. A reference
+    to another attribute (``aws_eks_cluster.x.vpc_config[0].subnet_ids``) may be a whole list.
+    Where items are ``joined`` (``JOINED_SUBNETS``), text may hold several ids: only a known
+    string without a comma, or a resource's id, is one subnet."""
+    if isinstance(item, Ref):
+        return item.attribute == "id"
+    if joined:
+        return isinstance(item, str) and "," not in item
+    return isinstance(item, (Unknown, str))
+
+
+def _add(total: int | None, more: int | None) -> int | None:
+    return None if total is None or more is None else total + more
+
+
 def _zones_of_names(names: Any) -> ZoneSet:
     if isinstance(names, Unknown):
-        return ZoneSet(frozenset(), (names.reason,))
+        return ZoneSet(frozenset(), (names.reason,), None, "availability zone")
     zones = set()
     unknown = []
+    unlocated: int | None = 0
     for name in names if isinstance(names, list) else [names]:
         if isinstance(name, (str, AZ)):
             zones.add(name)
         elif isinstance(name, Unknown):
             unknown.append(name.reason)
+            unlocated = _add(unlocated, 1)
         else:
             unknown.append(f"availability zone {name} cannot be resolved")
-    return ZoneSet(frozenset(zones), tuple(dict.fromkeys(unknown)))
+            unlocated = None
+    return ZoneSet(frozenset(zones), tuple(dict.fromkeys(unknown)), unlocated, "availability zone")

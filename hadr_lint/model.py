@@ -59,6 +59,21 @@ class Undefined(Unknown):
 
 
 @dataclass(frozen=True)
+class ZoneList(Unknown):
+    """The zone names (or ids) of a region whose AZ count is unknown, as
+    ``data "aws_availability_zones"`` returns them when the provider's region has no value: a
+    list of unknown length (an Unknown everywhere a whole list is needed), whose ``i``-th item,
+    where Terraform can read one at all, is ``AZ(region, i)``: distinct indexes are distinct
+    zones whatever the region (a region without that zone fails the plan)."""
+
+    region: str | None = None
+    form: str = "name"
+
+    def item(self, index: int) -> AZ:
+        return AZ(self.region, index, self.form)
+
+
+@dataclass(frozen=True)
 class Ref:
     """A value computed at apply time: attribute ``attribute`` of resource ``address``."""
 

@@ -15,6 +15,8 @@ AZ_COUNTS: dict[str, int] = {
     "us-gov-west-1": 3, "us-gov-east-1": 3, "cn-north-1": 3, "cn-northwest-1": 3,
 }
 
+# The fewest AZs any region has: a spread below it is too small wherever the resource runs.
+FEWEST_AZS: int = min(AZ_COUNTS.values())
 
 
 def az_count(region: object) -> int | None:

@@ -6,7 +6,7 @@ from typing import Any
 
 from hadr_lint.graph import ZoneSet
 from hadr_lint.model import AZ, Resource
-from hadr_lint.regions import az_count, region_of_az_name
+from hadr_lint.regions import FEWEST_AZS, az_count, region_of_az_name
 
 
 def region_of(resource: Resource, zones: ZoneSet | None = None) -> str | None:
@@ -27,6 +27,15 @@ def required_azs(wanted: int, region: str | None) -> tuple[int, str]:
     if available is not None and available < wanted:
         return available, f" (min_azs {wanted} capped to the {available} AZs of {region})"
     return wanted, ""
+
+
+def certain_required(wanted: int, region: str | None) -> tuple[int, str]:
+    """The fewest AZs below which a spread is certainly too small: ``required_azs`` where the
+    region's AZ count is known; else ``min_azs`` capped by the fewest AZs any region has (2 AZs
+    in an unknown region may be all that region has). The second item explains a cap."""
+    if az_count(region) is not None or wanted <= FEWEST_AZS:
+        return required_azs(wanted, region)
+    return FEWEST_AZS, f" (region unknown: some regions have only {FEWEST_AZS} AZs)"
 
 
 def zone_names(zones: ZoneSet) -> str:

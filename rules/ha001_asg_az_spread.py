@@ -39,7 +39,14 @@ VPCZoneIdentifier: [!Ref SubnetA, !Ref SubnetB, !Ref SubnetC]
 ```
 
 A subnet whose zone cannot be resolved (a variable without a value, a subnet outside the scanned
-files) leaves the check unverified instead of reporting it.
+files) leaves the check unverified instead of reporting it, unless counting decides.
+Counting still decides: N subnets span at most N zones, so a group given fewer subnets than
+the threshold (`[aws_subnet.app[0].id]` whose zone is a variable without value) is a finding
+whatever their zones ("1 subnet: at most 1 AZ"). An item of unknown text
+(`[!ImportValue PrivateSubnets]`, `slice(module.vpc.private_subnets, 0, 1)`) does not count as
+one subnet here: the group's subnets reach the API as one comma-separated string, so one item
+may hold several ids. Where the region is unknown, only a spread below the fewest zones any
+region has (2) is certain; 2 zones are unverified.
 """
 
 from __future__ import annotations

@@ -37,7 +37,11 @@ resource "aws_lb" "web" {
 Subnets: [!Ref PublicSubnetA, !Ref PublicSubnetB, !Ref PublicSubnetC]
 ```
 
-Subnets whose zone cannot be resolved leave the check unverified.
+Subnets whose zone cannot be resolved leave the check unverified, unless counting decides.
+Counting still decides: N subnets span at most N zones, so a list of known length below
+the threshold (`slice(module.vpc.private_subnets, 0, 1)`, `[!ImportValue PrivateSubnetA]`)
+is a finding whatever its zones ("1 subnet: at most 1 AZ"). Where the region is unknown, only
+a spread below the fewest zones any region has (2) is certain; 2 zones are unverified.
 """
 
 from __future__ import annotations

@@ -90,9 +90,8 @@ from hadr_lint.analysis.az_spread import (
 )
 from hadr_lint.graph import ZoneSet
 from hadr_lint.model import Ref, Unknown
-from hadr_lint.regions import AZ_COUNTS, az_count
 from hadr_lint.rulebase import Rule, problem, unverified
-from hadr_lint.ruleutil import plural, region_of, required_azs, zone_names
+from hadr_lint.ruleutil import certain_required, plural, region_of, required_azs, zone_names
 
 RULE = Rule(
     id="HA012",
@@ -167,23 +166,28 @@ def _locate(graph, registered):
 
 
 def _judge(graph, config, target, instances, zones, counted):
-    required, capped = required_azs(config.min_azs, region_of(target, zones))
+    region = region_of(target, zones)
+    required, _ = required_azs(config.min_azs, region)
+    certain, capped = certain_required(config.min_azs, region)
     what = _what(graph, target)
+    several = f"{len(instances)}" if counted else "an unknown number of"
     if len(instances) == 1 and counted:
         yield problem(target, f"{what} has a single EC2 instance target ({instances[0].name}, in "
                               f"{zone_names(zones)}): losing it or its AZ leaves no target")
-    elif len(zones.zones) < required:
-        several = f"{len(instances)}" if counted else "an unknown number of"
+    elif len(zones.zones) < certain:
         yield problem(target, f"{what} has {several} EC2 instance targets in "
                               f"{plural(len(zones.zones), 'AZ')} ({zone_names(zones)}); needs "
-                              f"at least {required}{capped}")
+                              f"at least {certain}{capped}")
+    elif len(zones.zones) < required:
+        yield unverified(target, f"{what} has {several} EC2 instance targets in "
+                                 f"{plural(len(zones.zones), 'AZ')} ({zone_names(zones)}): "
+                                 "enough only if its region has no more; the region is unknown")
 
 
 def _judge_by_count(graph, config, target, instances, reasons):
     """Some AZs unknown: N instances still span at most N AZs. A finding only when that bound
     is below what every region the target could be in requires; else unverified."""
-    available = az_count(region_of(target)) or min(AZ_COUNTS.values())  # fewest of any region
-    required = min(config.min_azs, available)
+    required, _ = certain_required(config.min_azs, region_of(target))
     count = len(instances)
     what = _what(graph, target)
     if count == 1:

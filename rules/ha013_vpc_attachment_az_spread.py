@@ -98,7 +98,11 @@ VpcConfig:
 
 Subnets whose zone cannot be resolved, an unknown endpoint type, an association or mount target
 whose endpoint or file system is unknown, or an unknown number of them leave the check
-unverified.
+unverified, unless counting decides.
+Counting still decides: N subnets span at most N zones, so a list of known length below
+the threshold (`slice(module.vpc.private_subnets, 0, 1)`, `[!ImportValue PrivateSubnetA]`)
+is a finding whatever its zones ("1 subnet: at most 1 AZ"). Where the region is unknown, only
+a spread below the fewest zones any region has (2) is certain; 2 zones are unverified.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from hadr_lint.loaders.terraform.evaluate import (
 )
 from hadr_lint.loaders.terraform.functions import FUNCTIONS
 from hadr_lint.loaders.terraform.parse import parse_expression
-from hadr_lint.model import AZ, Ref, Unknown
+from hadr_lint.model import AZ, Ref, Unknown, ZoneList
 
 
 class Resource(Mapping):
@@ -241,6 +241,44 @@ def test_partially_known_collections() -> None:
     assert ev("length([aws_subnet.single.id, var.unknown])") == 2
     assert ev("concat([var.unknown], [1])") == [Unknown("var.unknown has no value"), 1]
     assert ev('{a = var.unknown, b = "x"}.b') == "x"
+
+
+def test_slice_of_an_unknown_list_has_a_known_length() -> None:
+    """A shorter list fails the plan, so slice(x, a, b) has b - a items even when x is unknown;
+    a literal list has as many items as it is written with."""
+    reason = Unknown("module vpc was not loaded")
+    assert ev("slice(module.vpc, 0, 1)") == [reason]
+    assert ev("slice(module.vpc, 1, 3)") == [reason, reason]
+    assert ev("length(slice(module.vpc, 0, 2))") == 2
+    assert ev("[module.vpc[1]]") == [reason]
+    assert ev("slice(aws_subnet.single.ids, 0, 1)") == [
+        Unknown("aws_subnet.single.ids is only known after apply")]
+    assert unknown(ev("slice(module.vpc, 0, var.unknown)"))
+    assert unknown(ev("module.vpc"))  # the whole list: its length stays unknown
+    assert unknown(ev("slice(module.vpc, 2, 1)"))  # Terraform rejects it
+    assert unknown(ev('slice("text", 0, 1)'))
+
+
+def test_zones_of_a_region_without_value() -> None:
+    """names[i] of a region whose AZ count is unknown: the i-th zone of that region, distinct
+    from names[j]; the list itself, its length and anything iterating it stay unknown."""
+    scope = ChildScope(SCOPE, {
+        "data": {"aws_availability_zones": {"available": {
+            "names": ZoneList("region unknown"), "zone_ids": ZoneList("region unknown", None, "id")
+        }}},
+        "count": {"index": 1},
+    })
+    names = "data.aws_availability_zones.available.names"
+    assert ev(f"{names}[0]", scope) == AZ(None, 0)
+    assert ev(f"{names}[count.index]", scope) == AZ(None, 1)
+    assert ev(f"{names}[0]", scope) != ev(f"{names}[1]", scope)
+    assert ev(f"slice({names}, 0, 3)", scope) == [AZ(None, 0), AZ(None, 1), AZ(None, 2)]
+    assert ev(f"element({names}, 1)", scope) == AZ(None, 1)
+    assert ev("data.aws_availability_zones.available.zone_ids[2]", scope).form == "id"
+    for text in (f"element({names}, 2)", f"length({names})", f"[for n in {names} : n]",
+                 f"{names}[-1]", f"sort({names})"):
+        assert unknown(ev(text, scope)), text
+        assert not isinstance(ev(text, scope), ZoneList), text
 
 
 # ---------------------------------------------------------------- for expressions

@@ -77,12 +77,17 @@ def module_names(packages: dict[str, Path]) -> dict[str, Path]:
 
 
 def _run_time_imports(tree: ast.AST):
-    """Import statements anywhere (functions included) but under ``if TYPE_CHECKING:``."""
+    """Import statements anywhere (functions included) but under ``if TYPE_CHECKING:`` and in a
+    module's ``__getattr__`` (PEP 562: ``hadr_lint.scan`` is the top-level API, imported on first
+    use of the attribute, a facade above every layer, never during an import)."""
     todo = [tree]
     while todo:
         node = todo.pop()
         if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
             todo.extend(node.orelse)
+            continue
+        if isinstance(node, ast.FunctionDef) and node.name == "__getattr__" and \
+                isinstance(tree, ast.Module) and node in tree.body:
             continue
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             yield node

@@ -243,3 +243,86 @@ def test_zone_rto_of_stores():
     assert E.store_az_rto(lone, cluster, CONFIG).value_seconds == 600
     stores = E.stateful_stores(graph)
     assert E.az_rto(graph, stores, CONFIG).value_seconds == 4 * 3600
+
+
+# ----- health checks that poll nothing themselves ----------------------------------------------
+def check(address: str, kind: str = "HTTPS", **attributes) -> Resource:
+    polling = kind not in ("CALCULATED", "CLOUDWATCH_METRIC")
+    attributes.setdefault("failure_threshold", 3 if polling else None)
+    attributes.setdefault("request_interval", 30 if polling else None)
+    return res(address, "health_check", check_type=kind, **attributes)
+
+
+def alarm(address: str = "aws_cloudwatch_metric_alarm.a", **attributes) -> Resource:
+    attributes.setdefault("metric_math", False)
+    return res(address, "metric_alarm", name="latency", **attributes)
+
+
+def detection(resources, address: str) -> E.Estimate:
+    graph = Graph(resources)
+    return E.check_detection(graph, graph.get(address))
+
+
+def test_calculated_check_follows_its_slowest_child_through_nested_checks():
+    fast = check("aws_route53_health_check.fast", failure_threshold=2, request_interval=10)
+    metric = check("aws_route53_health_check.metric", "CLOUDWATCH_METRIC",
+                   alarm=Ref("aws_cloudwatch_metric_alarm.a", "alarm_name"))
+    inner = check("aws_route53_health_check.inner", "CALCULATED",
+                  child_checks=[Ref("aws_route53_health_check.metric")])
+    outer = check("aws_route53_health_check.outer", "CALCULATED",
+                  child_checks=[Ref("aws_route53_health_check.fast"),
+                                Ref("aws_route53_health_check.inner")])
+    found = detection([fast, metric, inner, outer,
+                       alarm(period=120, evaluation_periods=4)], outer.address)
+    assert found.value_seconds == 480
+    assert [e.resource for e in found.evidence] == [
+        "aws_cloudwatch_metric_alarm.a", "aws_route53_health_check.inner",
+        "aws_route53_health_check.outer"]
+
+
+def test_alarm_found_by_name_and_unknowns_never_default():
+    by_name = check("aws_route53_health_check.m", "CLOUDWATCH_METRIC", alarm="latency")
+    assert detection([by_name, alarm(period=60, evaluation_periods=3)],
+                     by_name.address).value_seconds == 180
+    cases = {
+        "not among the scanned resources": [by_name],
+        "uses metric math": [by_name, alarm(period=None, evaluation_periods=3,
+                                            metric_math=True)],
+        "period of alarm aws_cloudwatch_metric_alarm.a unknown: variable p has no value":
+            [by_name, alarm(period=Unknown("variable p has no value"), evaluation_periods=3)],
+    }
+    for reason, resources in cases.items():
+        found = detection(resources, by_name.address)
+        assert found.value_seconds is None and reason in found.unknown_reason, found
+    nameless = check("aws_route53_health_check.n", "CLOUDWATCH_METRIC")
+    assert "names no alarm" in detection([nameless], nameless.address).unknown_reason
+
+
+def test_calculated_check_without_known_children_or_type_is_unknown():
+    empty = check("aws_route53_health_check.e", "CALCULATED", child_checks=[])
+    assert "lists no child checks" in detection([empty], empty.address).unknown_reason
+    loop = check("aws_route53_health_check.l", "CALCULATED",
+                 child_checks=[Ref("aws_route53_health_check.l")])
+    assert "includes itself" in detection([loop], loop.address).unknown_reason
+    typed = check("aws_route53_health_check.t", Unknown("variable kind has no value"))
+    assert "may be CALCULATED" in detection([typed], typed.address).unknown_reason
+
+
+def test_calculated_and_metric_checks_get_no_default_threshold():
+    from hadr_lint.normalise import normalise
+
+    def normalised(rtype: str, source: str, raw: dict) -> Resource:
+        return normalise(Resource(address="x", name="x", type=rtype, source=source,
+                                  location=Location("main.tf", 1), raw=raw))
+
+    for kind in ("CALCULATED", "CLOUDWATCH_METRIC"):
+        tf = normalised("aws_route53_health_check", "terraform", {"type": kind})
+        cfn = normalised("AWS::Route53::HealthCheck", "cloudformation",
+                         {"HealthCheckConfig": {"Type": kind}})
+        for found in (tf, cfn):
+            assert (found.get("failure_threshold"), found.get("request_interval")) == (None, None)
+    https = normalised("aws_route53_health_check", "terraform", {"type": "HTTPS"})
+    assert (https.get("failure_threshold"), https.get("request_interval")) == (3, 30)
+    cfn_alarm = normalised("AWS::CloudWatch::Alarm", "cloudformation",
+                           {"AlarmName": "a", "Metrics": [{"Id": "m1"}], "EvaluationPeriods": 2})
+    assert cfn_alarm.kind == "metric_alarm" and cfn_alarm.get("metric_math") is True

@@ -6,24 +6,51 @@ from typing import Any
 
 from hadr_lint.model import Unknown, find_unknown
 from hadr_lint.rulebase import problem, unverified
-from hadr_lint.ruleutil import plural, region_of, required_azs, zone_names
+from hadr_lint.ruleutil import certain_required, plural, region_of, required_azs, zone_names
 
 
 def spread(graph, config, resource, what: str, verb: str = "spans"):
     """HA001-style check: ``resource`` spans at least min_azs distinct AZs (capped by region);
-    the message reads "<what> <verb> N AZs (...)"."""
+    the message reads "<what> <verb> N AZs (...)".
+
+    Certain by counting: N subnets span at most N AZs whatever their zones, so a spread whose
+    upper bound (``ZoneSet.most``) is below the threshold is a finding even when zones are
+    unknown. Where the region's AZ count is unknown, only a spread below the fewest AZs any
+    region has is certain (``certain_required``); between that and min_azs it is unverified."""
     zones = graph.zones(resource)
-    required, capped = required_azs(config.min_azs, region_of(resource, zones))
+    region = region_of(resource, zones)
+    required, capped = required_azs(config.min_azs, region)
     if len(zones.zones) >= required:
         return
+    certain, why = certain_required(config.min_azs, region)
+    most = zones.most
     if zones.unknown:
-        yield unverified(resource, "AZ spread unknown: " + "; ".join(zones.unknown))
+        if most is not None and most < certain:
+            yield problem(resource, f"{what} {verb} at most {plural(most, 'AZ')} "
+                                    f"({_counted(zones)}); needs at least {certain}{why}")
+        else:
+            yield unverified(resource, "AZ spread unknown: " + "; ".join(zones.unknown))
+        return
+    if len(zones.zones) >= certain:
+        yield unverified(resource, f"{what} {verb} {plural(len(zones.zones), 'AZ')} "
+                                   f"({zone_names(zones)}): enough only if its region has "
+                                   f"no more; the region is unknown")
         return
     yield problem(
         resource,
         f"{what} {verb} {plural(len(zones.zones), 'AZ')} ({zone_names(zones)}); "
-        f"needs at least {required}{capped}",
+        f"needs at least {certain}{why}",
     )
+
+
+def _counted(zones) -> str:
+    """Why the bound holds: "1 subnet: at most 1 AZ, its AZ unknown: ..."."""
+    count = zones.unlocated
+    unknown = f"{'its' if count == 1 else 'their'} AZ unknown: {zones.unknown[0]}"
+    if not zones.zones:
+        return f"{plural(count, zones.unit)}: at most {plural(count, 'AZ')}, {unknown}"
+    return f"{zone_names(zones)}, and {plural(count, zones.unit)} adding at most " \
+           f"{plural(count, 'AZ')}, {unknown}"
 
 
 def first_unknown(*values: Any) -> Unknown | None:

@@ -1,10 +1,11 @@
-"""Containers: ECS services and EKS managed node groups, and the subnets that place them.
+"""Containers: ECS services, EKS managed node groups and Fargate profiles, and their subnets.
 
 Canonical kinds and attributes (both formats):
 
 * ``ecs_service``: ``subnets`` (awsvpc network configuration; empty for bridge/host networking),
   ``desired_count``.
 * ``eks_node_group``: ``subnets``, ``min_size``, ``desired_size``.
+* ``eks_fargate_profile``: ``subnets`` (where the profile's pods run).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ TERRAFORM = {
         min_size=("scaling_config.0.min_size", to_int),
         desired_size=("scaling_config.0.desired_size", to_int),
     ),
+    "aws_eks_fargate_profile": spec("eks_fargate_profile", subnets=("subnet_ids", to_list)),
 }
 
 CLOUDFORMATION = {
@@ -37,4 +39,5 @@ CLOUDFORMATION = {
         min_size=("ScalingConfig.MinSize", to_int),
         desired_size=("ScalingConfig.DesiredSize", to_int),
     ),
+    "AWS::EKS::FargateProfile": spec("eks_fargate_profile", subnets=("Subnets", to_list)),
 }

@@ -14,7 +14,13 @@ Canonical kinds and attributes:
   ``records``: a list of dicts holding the record attributes above, one per record set.
   Use ``analysis.region_scope.dns_entries`` to iterate single records and group members alike.
 * ``health_check``: ``fqdn``, ``check_type`` (upper case), ``failure_threshold`` (default 3),
-  ``request_interval`` (seconds, default 30).
+  ``request_interval`` (seconds, default 30); both None for ``CALCULATED`` and
+  ``CLOUDWATCH_METRIC`` checks, which poll nothing themselves: ``child_checks`` (the ids of the
+  checks a CALCULATED check combines), ``child_threshold`` (how many must be healthy), ``alarm``
+  (the name of the CloudWatch alarm a CLOUDWATCH_METRIC check follows), ``alarm_region``.
+* ``metric_alarm`` (``aws_cloudwatch_metric_alarm``, ``AWS::CloudWatch::Alarm``): ``name``,
+  ``period`` (seconds; None when the alarm uses metric math: periods are per metric),
+  ``evaluation_periods``, ``datapoints_to_alarm``, ``metric_math`` (True when it does).
 * ``dns_zone``: ``name``.
 * ``cdn_distribution`` (CloudFront) and ``global_accelerator``: global front doors; they have no
   region of their own.
@@ -117,16 +123,50 @@ def _cfn_record_group(raw: dict[str, Any], out: dict[str, Any]) -> dict[str, Any
                         else {"record_name": item} for item in sets]}
 
 
+POLLING_NOTHING = ("CALCULATED", "CLOUDWATCH_METRIC")
+
+
+def _own_polling(raw: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
+    """A CALCULATED or CLOUDWATCH_METRIC check has no threshold or interval of its own: no
+    default stands in for them (its detection follows its children or its alarm)."""
+    if out.get("check_type") in POLLING_NOTHING:
+        return {"failure_threshold": None, "request_interval": None}
+    return {}
+
+
+def _metric_math(key: str):
+    def derive(raw: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
+        queries = raw.get(key)
+        if isinstance(queries, Unknown) or queries:
+            return {"metric_math": True, "period": None}
+        return {"metric_math": False}
+
+    return derive
+
+
 _CFN_ZONE = dict(zone=("HostedZoneId", to_str), zone_name=("HostedZoneName", to_str))
 
 TERRAFORM = {
     "aws_route53_record": spec("dns_record", _tf_record, zone=("zone_id", to_str)),
     "aws_route53_health_check": spec(
         "health_check",
+        _own_polling,
         fqdn=("fqdn", to_str),
         check_type=("type", to_upper),
         failure_threshold=("failure_threshold", to_int, 3),
         request_interval=("request_interval", to_int, 30),
+        child_checks=("child_healthchecks", to_list),
+        child_threshold=("child_health_threshold", to_int),
+        alarm=("cloudwatch_alarm_name", to_str),
+        alarm_region=("cloudwatch_alarm_region", to_str),
+    ),
+    "aws_cloudwatch_metric_alarm": spec(
+        "metric_alarm",
+        _metric_math("metric_query"),
+        name=("alarm_name", to_str),
+        period=("period", to_int),
+        evaluation_periods=("evaluation_periods", to_int),
+        datapoints_to_alarm=("datapoints_to_alarm", to_int),
     ),
     "aws_route53_zone": spec("dns_zone", name=("name", to_str)),
     "aws_cloudfront_distribution": spec("cdn_distribution", tf_failover_origins),
@@ -138,10 +178,23 @@ CLOUDFORMATION = {
     "AWS::Route53::RecordSetGroup": spec("dns_record_group", _cfn_record_group, **_CFN_ZONE),
     "AWS::Route53::HealthCheck": spec(
         "health_check",
+        _own_polling,
         fqdn=("HealthCheckConfig.FullyQualifiedDomainName", to_str),
         check_type=("HealthCheckConfig.Type", to_upper),
         failure_threshold=("HealthCheckConfig.FailureThreshold", to_int, 3),
         request_interval=("HealthCheckConfig.RequestInterval", to_int, 30),
+        child_checks=("HealthCheckConfig.ChildHealthChecks", to_list),
+        child_threshold=("HealthCheckConfig.HealthThreshold", to_int),
+        alarm=("HealthCheckConfig.AlarmIdentifier.Name", to_str),
+        alarm_region=("HealthCheckConfig.AlarmIdentifier.Region", to_str),
+    ),
+    "AWS::CloudWatch::Alarm": spec(
+        "metric_alarm",
+        _metric_math("Metrics"),
+        name=("AlarmName", to_str),
+        period=("Period", to_int),
+        evaluation_periods=("EvaluationPeriods", to_int),
+        datapoints_to_alarm=("DatapointsToAlarm", to_int),
     ),
     "AWS::Route53::HostedZone": spec("dns_zone", name=("Name", to_str)),
     "AWS::CloudFront::Distribution": spec("cdn_distribution", cfn_failover_origins),

@@ -20,7 +20,9 @@ RPO of a stateful store (``store_rpo``)
 
 RTO of a workload for a region loss (``region_rto``)
   detection + DNS TTL + the strategy's recovery step:
-  * detection: Route 53 health check ``failure_threshold x request_interval`` (defaults 3 x 30 s)
+  * detection: Route 53 health check ``failure_threshold x request_interval`` (defaults 3 x 30 s;
+    a CALCULATED check: its slowest child; a CLOUDWATCH_METRIC check: its alarm's ``period x
+    evaluation_periods``, or unknown; never defaults it does not have)
     of the health-checked records that route between regions (with failover routing, the PRIMARY
     records; the slowest one decides) (an alias that evaluates target
     health without a health check: 60 s); without such routing, failover is manual:
@@ -623,6 +625,22 @@ def _entry_detection(graph, entry) -> Estimate:
     if check is None:
         return unknown(f"health check {check_id} is not among the scanned resources",
                        entry.resource, "health_check")
+    return check_detection(graph, check)
+
+
+def check_detection(graph, check: Resource, seen: frozenset = frozenset()) -> Estimate:
+    """How long a Route 53 health check takes to report a failure: ``failure_threshold x
+    request_interval`` for a check that polls an endpoint; a CALCULATED check follows its
+    slowest child check; a CLOUDWATCH_METRIC check its alarm (``period x evaluation_periods``).
+    Never a default for a threshold the check does not have: unknown instead."""
+    kind = check.get("check_type")
+    if isinstance(kind, Unknown):
+        return unknown(f"health check type unknown (it may be CALCULATED or CLOUDWATCH_METRIC): "
+                       f"{kind.reason}", check, "type")
+    if kind == "CALCULATED":
+        return _calculated_detection(graph, check, seen | {check.address})
+    if kind == "CLOUDWATCH_METRIC":
+        return _alarm_detection(graph, check)
     threshold = check.get("failure_threshold")
     interval = check.get("request_interval")
     threshold = HEALTH_CHECK_DEFAULTS[0] if threshold is None else threshold
@@ -633,6 +651,59 @@ def _entry_detection(graph, entry) -> Estimate:
             return unknown(f"{name} unknown: {reason}", check, name)
     return known(threshold * interval, check, "failure_threshold, request_interval",
                  f"health check fails after {threshold} x {interval} s")
+
+
+def _calculated_detection(graph, check: Resource, seen: frozenset) -> Estimate:
+    """A CALCULATED check turns unhealthy when its children do: the slowest child decides."""
+    children = check.get("child_checks")
+    if isinstance(children, Unknown):
+        return unknown(f"child health checks of calculated check {check.name} unknown: "
+                       f"{children.reason}", check, "child_health_checks")
+    if not children:
+        return unknown(f"calculated health check {check.name} lists no child checks", check,
+                       "child_health_checks")
+    found = []
+    for child_id in children:
+        child = graph.resolve(child_id, "health_check")
+        if child is None:
+            shown = child_id.reason if isinstance(child_id, Unknown) else child_id
+            return unknown(f"child health check {shown} of calculated check {check.name} is "
+                           "not among the scanned resources", check, "child_health_checks")
+        if child.address in seen:
+            return unknown(f"calculated health check {check.name} includes itself", check,
+                           "child_health_checks")
+        found.append(check_detection(graph, child, seen))
+    worst = _worst(found)
+    if not worst.known:
+        return worst
+    text = f"calculated health check follows its slowest child check ({worst.summary})"
+    shown = f"{text}: {format_duration(worst.value_seconds)}"
+    return Estimate(worst.value_seconds, None,
+                    (*worst.evidence, evidence(check, "child_health_checks", shown)), text)
+
+
+def _alarm_detection(graph, check: Resource) -> Estimate:
+    """A CLOUDWATCH_METRIC check is unhealthy once its alarm is: ``period x
+    evaluation_periods`` after the metric starts breaching."""
+    name = check.get("alarm")
+    if name is None:
+        return unknown(f"CloudWatch metric health check {check.name} names no alarm", check,
+                       "alarm")
+    alarm = graph.resolve(name, "metric_alarm")
+    if alarm is None:
+        shown = name.reason if isinstance(name, Unknown) else name
+        return unknown(f"alarm {shown} of health check {check.name} is not among the scanned "
+                       "resources", check, "alarm")
+    period, periods = alarm.get("period"), alarm.get("evaluation_periods")
+    if alarm.get("metric_math"):
+        return unknown(f"alarm {alarm.name} uses metric math: its period is per metric (not "
+                       "read)", alarm, "period")
+    for label, value in (("period", period), ("evaluation_periods", periods)):
+        if not isinstance(value, int):
+            reason = value.reason if isinstance(value, Unknown) else "not set"
+            return unknown(f"{label} of alarm {alarm.name} unknown: {reason}", alarm, label)
+    return known(period * periods, alarm, "period, evaluation_periods",
+                 f"alarm {alarm.name} fires after {periods} x {period} s")
 
 
 def _ttl(graph, resources) -> Estimate:

@@ -17,8 +17,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from hadr_lint.engine import ScanResult
 from hadr_lint.report.sarif import fingerprint, source_root
+from hadr_lint.result import ScanResult
 
 SEVERITY = {"error": "critical", "warning": "major", "note": "minor"}
 FILE_ERROR = "blocker"

@@ -34,7 +34,7 @@ from hadr_lint.loaders.terraform.functions import (
     symbolic_unknown,
 )
 from hadr_lint.loaders.terraform.parse import parse_expression
-from hadr_lint.model import AZ, Prefixed, Ref, Unknown, find_unknown
+from hadr_lint.model import AZ, Prefixed, Ref, Unknown, ZoneList, find_unknown
 
 __all__ = [
     "MAX_DEPTH",
@@ -357,6 +357,8 @@ class _Evaluator:
         raise EvaluationError(f"cannot read attribute {name!r} of a {kind(value)} value")
 
     def index(self, value: Any, key: Any) -> Any:
+        if isinstance(value, ZoneList):
+            return self.zone(value, key)
         if isinstance(value, Unknown):
             return value
         if isinstance(key, (Unknown, Ref, AZ)):
@@ -375,6 +377,15 @@ class _Evaluator:
                 return value[name]
             raise EvaluationError(f"no element with key {name!r}")
         raise EvaluationError(f"cannot index a {kind(value)} value")
+
+    def zone(self, zones: ZoneList, key: Any) -> Any:
+        """``names[i]`` of a region whose AZ count is unknown: its i-th zone."""
+        if isinstance(key, (Unknown, Ref, AZ)):
+            return symbolic_unknown(key)
+        position = as_int(key)
+        if position < 0:
+            raise EvaluationError(f"index {position} out of range")
+        return zones.item(position)
 
     def on_full_splat_expr_term(self, node: Tree, depth: int) -> Any:
         base_node, splat = _trees(node)

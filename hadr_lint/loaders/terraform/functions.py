@@ -20,7 +20,8 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from hadr_lint.model import AZ, Prefixed, Ref, Unknown
+from hadr_lint.model import AZ, Prefixed, Ref, Unknown, ZoneList
+from hadr_lint.regions import FEWEST_AZS
 
 MAX_ELEMENTS = 10_000
 MAX_STRING = 1_000_000
@@ -58,9 +59,9 @@ def is_number(value: Any) -> bool:
 
 def symbolic_unknown(value: Any) -> Unknown:
     """The Unknown standing for a symbolic value where a concrete one is needed (a Prefixed
-    string becomes a plain Unknown: what an operation makes of it no longer starts with its
-    reference)."""
-    if isinstance(value, Prefixed):
+    string or a ZoneList becomes a plain Unknown: what an operation makes of it no longer starts
+    with its reference, nor lists zones)."""
+    if isinstance(value, (Prefixed, ZoneList)):
         return Unknown(value.reason)
     if isinstance(value, Unknown):
         return value
@@ -284,6 +285,8 @@ def fn_concat(*lists: Any) -> list:
 
 
 def fn_element(values: Any, index: Any) -> Any:
+    if isinstance(values, ZoneList) and 0 <= as_int(index) < FEWEST_AZS:
+        return values.item(as_int(index))  # every region has that many: no wrapping around
     items, position = as_list(values), as_int(index)
     if not items:
         raise EvaluationError("element() of an empty list")
@@ -293,10 +296,29 @@ def fn_element(values: Any, index: Any) -> Any:
 
 
 def fn_slice(values: Any, start: Any, end: Any) -> list:
+    known_length = _slice_of_unknown(values, start, end)
+    if known_length is not None:
+        return known_length
     items, first, last = as_list(values), as_int(start), as_int(end)
     if not 0 <= first <= last <= len(items):
         raise EvaluationError(f"slice({first}, {last}) out of range for {len(items)} items")
     return items[first:last]
+
+
+def _slice_of_unknown(values: Any, start: Any, end: Any) -> list | None:
+    """``slice`` of a list whose items are unknown still has ``end - start`` items: a shorter
+    list fails the plan. The items are unknown, or the zones of a ``ZoneList``. None when
+    ``values`` is known (the ordinary case) or is text (Terraform rejects it)."""
+    if isinstance(values, Prefixed) or not isinstance(values, (Unknown, Ref)):
+        return None
+    first, last = as_int(start), as_int(end)
+    if not 0 <= first <= last:
+        raise EvaluationError(f"slice({first}, {last}) out of range")
+    if last - first > MAX_ELEMENTS:
+        raise Undecidable(Unknown("expansion capped"))
+    if isinstance(values, ZoneList):
+        return [values.item(i) for i in range(first, last)]
+    return [symbolic_unknown(values)] * (last - first)
 
 
 def fn_length(value: Any) -> int:

@@ -26,7 +26,7 @@ from hadr_lint.loaders.terraform.expansion import (
 )
 from hadr_lint.loaders.terraform.modules import instantiate_child, module_call_resource
 from hadr_lint.loaders.terraform.parse import Block, Literal, traversal_text
-from hadr_lint.model import AZ, Location, Resource, Unknown, find_unknown
+from hadr_lint.model import AZ, Location, Resource, Unknown, ZoneList, find_unknown
 from hadr_lint.regions import az_count
 from hadr_lint.suppress import terraform_suppressions
 
@@ -588,10 +588,12 @@ def _availability_zones(region: Any) -> Any:
     count = az_count(region)
     if count is None:
         reason = f"availability zones of region {region} unknown"
-        zones: Any = Unknown(reason)
+        named = region if isinstance(region, str) else None
+        zones: Any = ZoneList(reason, named)
+        ids: Any = ZoneList(reason, named, "id")
     else:
         zones = [AZ(region, i) for i in range(count)]
-    ids = [AZ(z.region, z.index, "id") for z in zones] if isinstance(zones, list) else zones
+        ids = [AZ(z.region, z.index, "id") for z in zones]
     return ConstMapping({"names": zones, "zone_ids": ids, "id": region})
 
 
