@@ -11,10 +11,10 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from hadr_lint.loaders.terraform import TF_SUFFIXES as TERRAFORM
 from hadr_lint.tree import real
 
 SKIP_DIRS = {".git", ".terraform", "node_modules", ".hg", ".svn", "__pycache__", ".venv"}
-TERRAFORM = (".tf", ".tf.json")
 DOCUMENTS = (".json", ".yaml", ".yml", ".template")
 
 

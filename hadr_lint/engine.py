@@ -530,7 +530,9 @@ def scan_paths(paths: tuple[Path, ...]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         if path.is_file() and _var_file(path):
-            tf = sorted(p for p in path.parent.iterdir() if p.name.endswith((".tf", ".tf.json")))
+            from hadr_lint.loaders.terraform import terraform_files
+
+            tf = terraform_files(path.parent)
             found.extend(tf[:1])
         else:
             found.append(path)

@@ -1,4 +1,8 @@
-"""Terraform HCL: a folder of ``.tf`` / ``.tf.json`` files is one module."""
+"""Terraform HCL: a folder of ``.tf`` / ``.tf.json`` files is one module.
+
+OpenTofu's ``.tofu`` / ``.tofu.json`` files are Terraform files too; where ``main.tofu`` and
+``main.tf`` are both in a folder only the ``.tofu`` one is read (OpenTofu's rule).
+"""
 
 from __future__ import annotations
 
@@ -10,11 +14,25 @@ from typing import Any
 
 from hadr_lint.model import LoadError, LoadResult
 
-TF_SUFFIXES = (".tf", ".tf.json")
+TF_SUFFIXES = (".tf", ".tf.json", ".tofu", ".tofu.json")
+_TOFU_TWINS = ((".tf", ".tofu"), (".tf.json", ".tofu.json"))
 
 
 def is_terraform_file(path: Path) -> bool:
     return path.name.endswith(TF_SUFFIXES)
+
+
+def terraform_files(folder: Path) -> list[Path]:
+    """The Terraform files of ``folder`` that are read, sorted: ``x.tf`` is left out when
+    ``x.tofu`` is there (and ``x.tf.json`` when ``x.tofu.json`` is). Raises OSError."""
+    files = sorted(p for p in folder.iterdir() if p.is_file() and is_terraform_file(p))
+    names = {p.name for p in files}
+    return [p for p in files if not _overridden(p.name, names)]
+
+
+def _overridden(name: str, names: set[str]) -> bool:
+    return any(name.endswith(tf) and name[: -len(tf)] + tofu in names
+               for tf, tofu in _TOFU_TWINS)
 
 
 @dataclass
@@ -47,8 +65,7 @@ class FolderReader:
         from hadr_lint.loaders.terraform.module import ModuleFiles
 
         try:
-            files = sorted(p for p in folder.iterdir() if p.is_file() and is_terraform_file(p)
-                           and not self._escapes(p))
+            files = [p for p in terraform_files(folder) if not self._escapes(p)]
         except OSError:
             return None
         if not files:
@@ -103,7 +120,7 @@ class FolderReader:
         return cache.memo(entry, lambda: parse(text, file)) if value is cache.MISS else value
 
     def prefetch(self, folders: list[Path]) -> None:
-        """Parse ahead the ``.tf`` files not in the cache when there are many: in worker
+        """Parse ahead the ``.tf`` / ``.tofu`` files not in the cache when there are many: in worker
         processes when cores are idle, with progress on a terminal."""
         from hadr_lint import cache
         from hadr_lint.loaders.terraform.parse import parse_blocks
@@ -112,8 +129,8 @@ class FolderReader:
         jobs = {}
         for folder in folders:
             try:
-                files = sorted(p for p in folder.resolve().iterdir() if p.name.endswith(".tf")
-                               and not self._escapes(p))
+                files = [p for p in terraform_files(folder.resolve())
+                         if not p.name.endswith(".json") and not self._escapes(p)]
                 texts = [(str(p), read_source(p, self.max_file_size)) for p in files]
             except (FileTooLarge, UnicodeDecodeError, OSError):
                 continue  # read again, and reported, when the folder is loaded

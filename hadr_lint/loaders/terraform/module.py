@@ -91,6 +91,47 @@ class ProviderConfig:
         return self.region()
 
 
+class ProviderSet:
+    """A provider block with ``for_each`` (OpenTofu 1.9+): one configuration per key, chosen
+    by ``provider = aws.by_region[each.key]``. ``instances`` computes them on first use."""
+
+    def __init__(self, name: str, instances: Callable[[], Any]) -> None:
+        self.name = name
+        self._instances = instances
+        self._cache: list[Any] = []
+        self.default_tags = None
+
+    def region(self, key: Any) -> Any:
+        if not self._cache:
+            self._cache.append(self._instances())
+        found = self._cache[0]
+        if isinstance(found, Unknown):
+            return Unknown(f"provider {self.name}: {found.reason}")
+        if key is None:
+            return Unknown(f"provider {self.name} has for_each: no instance key given")
+        if isinstance(key, Unknown):
+            return Unknown(f"provider {self.name}: instance key unknown ({key.reason})")
+        if not isinstance(key, (str, int)) or key not in found:
+            return Unknown(f"provider {self.name} has no instance {key!r}")
+        return found[key]()
+
+    def __call__(self) -> Any:
+        return self.region(None)
+
+
+def provider_reference(expr: Any) -> tuple[Any, Any]:
+    """``(aws.by_region, each.key)`` for ``provider = aws.by_region[each.key]``; the index is
+    None for a plain ``aws.dr``."""
+    node = expr
+    while getattr(node, "data", "") == "expr_term" and len(node.children) == 1:
+        node = node.children[0]
+    if getattr(node, "data", "") != "index_expr_term" or len(node.children) != 2:
+        return expr, None
+    base, index = node.children
+    inner = [c for c in getattr(index, "children", ()) if hasattr(c, "data")]
+    return base, inner[0] if getattr(index, "data", "") == "braces_index" and inner else None
+
+
 @dataclass(frozen=True)
 class Instance:
     key: Any
@@ -236,8 +277,22 @@ class ModuleInstance:
             key = block.labels[0]
             if alias is not None:
                 key = f"{key}.{_eval(alias.expr, self)}"
-            own[key] = ProviderConfig(self._region_thunk(block), self._default_tags(block))
+            if "for_each" in block.attributes:  # OpenTofu 1.9: one configuration per key
+                own[key] = ProviderSet(key, lambda b=block: self._provider_instances(b))
+                continue
+            own[key] = ProviderConfig(self._region_thunk(block, self), self._default_tags(block))
         return own
+
+    def _provider_instances(self, block: Block) -> dict[Any, ProviderConfig] | Unknown:
+        """The configurations of a provider block with ``for_each``, by key."""
+        from hadr_lint.loaders.terraform.scope import ConstMapping
+
+        keys = expansion_keys(block, self, self.state.max_instances)
+        if isinstance(keys, Unknown):
+            return keys
+        return {key: ProviderConfig(self._region_thunk(block, ChildScope(self, {
+            "each": ConstMapping({"key": key, "value": value})})), self._default_tags(block))
+            for key, value in keys}
 
     def _default_tags(self, block: Block) -> Any:
         """``default_tags { tags = {...} }``, evaluated on first use; None without the block."""
@@ -254,7 +309,7 @@ class ModuleInstance:
 
         return tags
 
-    def _region_thunk(self, block: Block) -> Callable[[], Any]:
+    def _region_thunk(self, block: Block, scope: Any) -> Callable[[], Any]:
         attr = block.attributes.get("region")
         if attr is None:
             return lambda: Unknown(f"provider {block.labels[0]} sets no region")
@@ -262,15 +317,19 @@ class ModuleInstance:
 
         def region() -> Any:
             if not cache:
-                cache.append(_eval(attr.expr, self))
+                cache.append(_eval(attr.expr, scope))
             return cache[0]
 
         return region
 
-    def region_for(self, provider_key: str) -> Any:
+    def region_for(self, provider_key: str, index: Any = None) -> Any:
+        """The region of provider ``provider_key`` (``index``: the instance key of a provider
+        with ``for_each``, an expression evaluated by the caller)."""
         thunk = self.providers.get(provider_key)
         if thunk is None:
             return Unknown(f"no region configured for provider {provider_key}")
+        if isinstance(thunk, ProviderSet):
+            return thunk.region(index)
         return thunk()
 
     def _tags_all(self, block: Block, raw: dict) -> dict[str, Any]:
@@ -289,7 +348,7 @@ class ModuleInstance:
     def _provider_key(self, block: Block) -> str:
         attr = block.attributes.get("provider")
         if attr is not None:
-            return traversal_text(attr.expr)
+            return traversal_text(provider_reference(attr.expr)[0])
         return block.labels[0].split("_", 1)[0] if block.labels else "aws"
 
     def _block_region(self, block: Block, scope: Any) -> Any:
@@ -297,7 +356,10 @@ class ModuleInstance:
             value = _eval(block.attributes["region"].expr, scope)
             if isinstance(value, str):
                 return value
-        return self.region_for(self._provider_key(block))
+        attr = block.attributes.get("provider")
+        index = provider_reference(attr.expr)[1] if attr is not None else None
+        key = None if index is None else _eval(index, scope)
+        return self.region_for(self._provider_key(block), key)
 
     # ----- resources and data sources -----
     def _resource_type(self, rtype: str) -> Any:
