@@ -14,7 +14,9 @@ from pathlib import Path
 from hadr_lint.loaders.terraform import TF_SUFFIXES as TERRAFORM
 from hadr_lint.tree import real
 
-SKIP_DIRS = {".git", ".terraform", "node_modules", ".hg", ".svn", "__pycache__", ".venv"}
+SKIP_DIRS = {".git", ".terraform", "node_modules", ".hg", ".svn", "__pycache__", ".venv",
+             ".terragrunt-cache"}
+TERRAGRUNT = "terragrunt.hcl"
 DOCUMENTS = (".json", ".yaml", ".yml", ".template")
 
 
@@ -22,6 +24,7 @@ DOCUMENTS = (".json", ".yaml", ".yml", ".template")
 class Discovered:
     terraform_folders: list[Path] = field(default_factory=list)
     documents: list[Path] = field(default_factory=list)
+    terragrunt_configs: list[Path] = field(default_factory=list)  # each a unit's terragrunt.hcl
     skipped: list[str] = field(default_factory=list)
     unreadable: list[tuple[Path, str]] = field(default_factory=list)  # scan paths: file errors
 
@@ -67,6 +70,8 @@ def discover(paths: list[Path], exclude: tuple[str, ...] = (),
                 continue
             if file.name.endswith(TERRAFORM):
                 folders[file.parent] = None
+            elif file.name == TERRAGRUNT:
+                found.terragrunt_configs.append(file)
             elif file.name.endswith(DOCUMENTS) and not file.name.endswith(".tfvars.json"):
                 documents[file] = None
     found.terraform_folders = list(folders)

@@ -69,6 +69,16 @@ class ChildScope:
             return self.names[name]
         return self.parent.lookup(name)
 
+    def function(self, name: str) -> Any:
+        """A function the scope adds to Terraform's (Terragrunt's), None when it adds none."""
+        return scope_function(self.parent, name)
+
+
+def scope_function(scope: Any, name: str) -> Any:
+    """``scope.function(name)`` for a scope that defines extra functions, else None."""
+    found = getattr(scope, "function", None)
+    return found(name) if found is not None else None
+
 
 class _TooDeep(Exception):
     pass
@@ -438,7 +448,8 @@ class _Evaluator:
         if expand:
             need(args[-1])
             args = args[:-1] + list(_as_list_value(args[-1]))
-        return call_function(name, args)
+        extra = scope_function(self.scope, name)
+        return extra(*args) if extra is not None else call_function(name, args)
 
     def lazy_call(self, name: str, arg_nodes: list[Tree], depth: int) -> Any:
         if name == "can":
