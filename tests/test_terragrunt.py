@@ -193,3 +193,50 @@ terraform {
     assert not [r for r in resources if r.startswith("remote:")]
     assert any("remote/terragrunt.hcl: module git::git@github.com:acme/modules.git//q?ref="
                "v1.0.0 not loaded: remote sources are never fetched" in n for n in notes), notes
+
+
+def test_bad_files_are_errors_with_their_line_and_the_other_units_still_load(tmp_path):
+    write(tmp_path, {
+        "modules/q/main.tf": MODULE,
+        "live/good/terragrunt.hcl": 'terraform {\n  source = "../../modules//q"\n}\n',
+        "live/broken/terragrunt.hcl": 'terraform {\n  source = "../../modules//q"\n\n',
+        "live/cycle/terragrunt.hcl": 'include "self" {\n  path = "terragrunt.hcl"\n}\n'
+                                     'terraform {\n  source = "../../modules//q"\n}\n',
+        "live/own/main.tf": MODULE,  # no terraform block: the unit's own files are the module
+        "live/own/terragrunt.hcl": 'inputs = {\n  name = "own"\n}\n',
+        "live/dynamic/terragrunt.hcl": """
+terraform {
+  source = "../../modules//q"
+}
+generate "provider" {
+  path     = "provider.tf"
+  contents = <<EOF
+provider "aws" {
+  region = "${get_env("AWS_REGION")}"
+}
+EOF
+}
+""",
+    })
+    resources, notes, errors = load(tmp_path)
+    assert [(Path(e.file).name, e.file.split("/")[-2], e.line) for e in errors] == [
+        ("terragrunt.hcl", "broken", 4)]
+    assert sorted(resources) == ["cycle:aws_sqs_queue.q", "dynamic:aws_sqs_queue.q",
+                                 "good:aws_sqs_queue.q", "own:aws_sqs_queue.q"]
+    assert resources["own:aws_sqs_queue.q"].raw["name"] == "own"
+    assert any("cycle/terragrunt.hcl:1: include not read: include cycle" in n for n in notes)
+    reason = resources["dynamic:aws_sqs_queue.q"].region.reason
+    assert "generated provider" in reason and "AWS_REGION" in reason
+
+
+def test_scan_command_takes_the_mock_outputs_flag():
+    from click.testing import CliRunner
+
+    from hadr_lint.cli import main
+
+    args = ["scan", str(LIVE), "--select", "HA001", "--show-unknown", "--format", "json"]
+    plain = CliRunner().invoke(main, args)
+    mocked = CliRunner().invoke(main, [*args, "--terragrunt-mock-outputs"])
+    assert plain.exit_code == mocked.exit_code == 1, (plain.output, mocked.output)
+    assert plain.output.count("its outputs are known only after it is applied") == 2
+    assert mocked.output.count("its outputs are known only after it is applied") == 1

@@ -49,6 +49,7 @@ class Context:
     notes: list[str] = field(default_factory=list)
     errors: list[tuple[str, int | None, str]] = field(default_factory=list)
     lines: dict[str, list[str]] = field(default_factory=dict)
+    parsed: dict[str, Any] = field(default_factory=dict)  # shared by the units of a scan
 
 
 @dataclass(frozen=True)
@@ -268,6 +269,21 @@ def _exposed(found: Any) -> Any:
 
 
 def _parse(path: Path, context: Context) -> tuple[dict, list]:
+    """Attributes and blocks of ``path``, parsed once per scan (a root.hcl every unit
+    includes) and kept in the parse cache."""
+    if str(path) not in context.parsed:
+        context.parsed[str(path)] = _parse_file(path, context)
+    found, lines, error = context.parsed[str(path)]
+    if lines is not None:
+        context.lines[str(path)] = lines
+    if error is not None:
+        context.errors.append(error)
+        return {}, []
+    return found
+
+
+def _parse_file(path: Path, context: Context) -> tuple[Any, list[str] | None, Any]:
+    from hadr_lint import cache
     from hadr_lint.loaders.terraform.parse import HclSyntaxError, parse_body
     from hadr_lint.suppress import mentions
     from hadr_lint.text import FileTooLarge, read_source
@@ -275,14 +291,13 @@ def _parse(path: Path, context: Context) -> tuple[dict, list]:
     shown = context.display(path)
     try:
         text = read_source(path, context.max_file_size)
-        if mentions(text):
-            context.lines[str(path)] = text.splitlines()
-        return parse_body(text, str(path))
+        lines = text.splitlines() if mentions(text) else None
+        entry = cache.key("hcl", "parse_body", str(path), cache.digest(text))
+        return cache.memo(entry, lambda: parse_body(text, str(path))), lines, None
     except HclSyntaxError as exc:
-        context.errors.append((shown, exc.line, f"HCL syntax error: {exc}"))
+        return None, None, (shown, exc.line, f"HCL syntax error: {exc}")
     except (FileTooLarge, UnicodeDecodeError, OSError) as exc:
-        context.errors.append((shown, None, f"cannot read: {exc}"))
-    return {}, []
+        return None, None, (shown, None, f"cannot read: {exc}")
 
 
 # ----- a unit: its config merged with its includes ----------------------------------------------
@@ -457,8 +472,10 @@ def read_units(configs: list[Path], tree: Any, display: Callable[[Path], str],
     """The units of the ``terragrunt.hcl`` files ``configs``; a file another one includes
     (a root ``terragrunt.hcl``) is configuration, not a unit."""
     found: list[tuple[Unit, Context]] = []
+    parsed: dict[str, Any] = {}
     for config in configs:
-        context = Context(config.resolve().parent, tree, display, mock_outputs, max_file_size)
+        context = Context(config.resolve().parent, tree, display, mock_outputs, max_file_size,
+                          parsed=parsed)
         found.append((read_unit(config, context), context))
     included = {p for u, _ in found for p in u.included}
     kept = [(u, c) for u, c in found if u.config not in included]
