@@ -240,3 +240,22 @@ def test_scan_command_takes_the_mock_outputs_flag():
     assert plain.exit_code == mocked.exit_code == 1, (plain.output, mocked.output)
     assert plain.output.count("its outputs are known only after it is applied") == 2
     assert mocked.output.count("its outputs are known only after it is applied") == 1
+
+
+def test_include_merge_strategies(tmp_path):
+    write(tmp_path, {
+        "modules/q/main.tf": MODULE,
+        "live/root.hcl": 'inputs = {\n  name = "from-root"\n}\n',
+        "live/none/terragrunt.hcl": 'include "root" {\n  path = find_in_parent_folders("root.hcl")'
+                                    '\n  merge_strategy = "no_merge"\n}\n'
+                                    'terraform {\n  source = "../../modules//q"\n}\n',
+        "live/deep/terragrunt.hcl": 'include "root" {\n  path = find_in_parent_folders("root.hcl")'
+                                    '\n  merge_strategy = "deep"\n}\n'
+                                    'terraform {\n  source = "../../modules//q"\n}\n',
+    })
+    resources, notes, errors = load(tmp_path)
+    assert not errors
+    assert resources["none:aws_sqs_queue.q"].raw["name"] == "none"  # the module's default
+    assert resources["deep:aws_sqs_queue.q"].raw["name"] == "from-root"
+    assert any("deep/terragrunt.hcl:1: include merge_strategy 'deep' read as shallow" in n
+               for n in notes), notes

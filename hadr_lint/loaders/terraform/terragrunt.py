@@ -82,6 +82,7 @@ class ConfigFile:
         exprs = {n: a.expr for b in self.of_type("locals") for n, a in b.attributes.items()}
         self.locals = LazyMapping(list(exprs), lambda n: self.eval(exprs[n]), "local")
         self.exposed = False  # an included file whose include block says expose = true
+        self.merge: Any = "shallow"  # its include block's merge_strategy
         self._includes: dict[str, ConfigFile | Unknown] | None = None
 
     def of_type(self, kind: str) -> list[Any]:
@@ -206,6 +207,11 @@ class ConfigFile:
             return Unknown(reason)
         found = ConfigFile(target, self.context, self.chain, include_dir=target.parent)
         found.exposed = _bool(block.attributes.get("expose"), self)
+        strategy = block.attributes.get("merge_strategy")
+        found.merge = self.eval(strategy.expr) if strategy is not None else "shallow"
+        if found.merge not in ("shallow", "no_merge"):
+            self.context.notes.append(f"{self.context.display(self.path)}:{block.line}: include "
+                                      f"merge_strategy {found.merge!r} read as shallow")
         return found
 
     def dependency(self, block: Any) -> Any:
@@ -305,7 +311,8 @@ def _parse_file(path: Path, context: Context) -> tuple[Any, list[str] | None, An
 def read_unit(config: Path, context: Context) -> Unit:
     """The unit of ``config`` (a ``terragrunt.hcl``): module folder, inputs and providers."""
     unit = ConfigFile(config.resolve(), context)
-    layers = [f for f in unit.includes().values() if isinstance(f, ConfigFile)] + [unit]
+    included = [f for f in unit.includes().values() if isinstance(f, ConfigFile)]
+    layers = [f for f in included if f.merge != "no_merge"] + [unit]
     inputs: dict[str, Any] = {}
     source_attr, source_of = None, unit
     generates: dict[str, tuple[Any, ConfigFile]] = {}
@@ -324,7 +331,7 @@ def read_unit(config: Path, context: Context) -> Unit:
     source = source_of.eval(source_attr.expr) if source_attr is not None else None
     module, text, why = _module_folder(source, unit)
     return Unit(dir=unit.path.parent, config=unit.path,
-                included=tuple(f.path for f in layers[:-1]), module=module, source=text, why=why,
+                included=tuple(f.path for f in included), module=module, source=text, why=why,
                 inputs=inputs, providers=_generated_providers(generates.values(), context),
                 suppressions=tuple(_suppressions(unit, context)))
 
