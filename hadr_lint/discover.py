@@ -70,13 +70,23 @@ def discover(paths: list[Path], exclude: tuple[str, ...] = (),
                 continue
             if file.name.endswith(TERRAFORM):
                 folders[file.parent] = None
-            elif file.name == TERRAGRUNT:
+            elif file.name == TERRAGRUNT and not _hidden(file, path):
                 found.terragrunt_configs.append(file)
             elif file.name.endswith(DOCUMENTS) and not file.name.endswith(".tfvars.json"):
                 documents[file] = None
     found.terraform_folders = list(folders)
     found.documents = list(documents)
     return found
+
+
+def _hidden(file: Path, scanned: Path) -> bool:
+    """A file in a hidden folder below the scanned path (``.boilerplate/``): Terragrunt's
+    discovery skips those, so hadr-lint takes no unit from them either."""
+    try:
+        parts = file.relative_to(scanned).parts[:-1]
+    except ValueError:
+        return False
+    return any(p.startswith(".") and p not in (".", "..") for p in parts)
 
 
 def _walk(path: Path, exclude: tuple[str, ...], found: Discovered,

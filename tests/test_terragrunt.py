@@ -259,3 +259,14 @@ def test_include_merge_strategies(tmp_path):
     assert resources["deep:aws_sqs_queue.q"].raw["name"] == "from-root"
     assert any("deep/terragrunt.hcl:1: include merge_strategy 'deep' read as shallow" in n
                for n in notes), notes
+
+
+def test_terragrunt_files_in_hidden_folders_are_not_units(tmp_path):
+    # gruntwork's modules example keeps a boilerplate template (not HCL) in .boilerplate/
+    write(tmp_path, {
+        "modules/q/main.tf": MODULE,
+        "modules/q/.boilerplate/terragrunt.hcl": 'inputs = {\n  {{ range .vars }}\n}\n',
+        "live/a/terragrunt.hcl": 'terraform {\n  source = "../../modules//q"\n}\n',
+    })
+    resources, notes, errors = load(tmp_path)
+    assert not errors and sorted(resources) == ["a:aws_sqs_queue.q"]
