@@ -10,6 +10,7 @@ Nothing from the input is ever executed or imported.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any, Protocol
 
@@ -614,12 +615,21 @@ class _Evaluator:
         body = _heredoc_body(text, trim)
         if "${" not in body and "%{" not in body:
             return body.replace("$${", "${").replace("%%{", "%{")
-        try:
-            tree = parse_expression(_heredoc_as_string(body))
-        except ValueError:
+        tree = _heredoc_tree(body)
+        if tree is None:
             return Unknown("heredoc template could not be parsed")
         value = self.eval(tree, depth)
         return value if isinstance(value, str) else _template_text(value)
+
+
+@functools.lru_cache(maxsize=256)
+def _heredoc_tree(body: str) -> Tree | None:
+    """The parsed template of a heredoc body, None when it cannot be parsed; parsed once per
+    text (every Terragrunt unit evaluates its root's generate block again)."""
+    try:
+        return parse_expression(_heredoc_as_string(body))
+    except ValueError:
+        return None
 
 
 def _as_list_value(value: Any) -> list:

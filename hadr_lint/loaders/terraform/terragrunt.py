@@ -377,7 +377,7 @@ def _generated_providers(generates: Any, context: Context) -> dict[str, Any]:
     """Provider configurations from ``generate`` blocks' ``contents``: regions as written (a
     literal, or an interpolation evaluated above), unknown with a reason otherwise."""
     from hadr_lint.loaders.terraform.module import ProviderConfig
-    from hadr_lint.loaders.terraform.parse import HclSyntaxError, parse_blocks
+    from hadr_lint.loaders.terraform.parse import HclSyntaxError
 
     found: dict[str, Any] = {}
     for block, layer in generates:
@@ -394,13 +394,21 @@ def _generated_providers(generates: Any, context: Context) -> dict[str, Any]:
         if not isinstance(text, str) or "provider" not in text:
             continue
         try:
-            blocks = parse_blocks(text, str(layer.path))
+            blocks = _parse_generated(text, str(layer.path))
         except HclSyntaxError:
             context.notes.append(f"{shown}: generated contents are not HCL: not read")
             continue
         for provider in (b for b in blocks if b.type == "provider" and b.labels):
             found[_provider_key(provider)] = ProviderConfig(_region(provider, shown), None)
     return found
+
+
+def _parse_generated(text: str, file: str) -> list[Any]:
+    from hadr_lint import cache
+    from hadr_lint.loaders.terraform.parse import parse_blocks
+
+    entry = cache.key("hcl", "parse_blocks", file, cache.digest(text))
+    return cache.memo(entry, lambda: parse_blocks(text, file))
 
 
 def _source_text(expr: Any) -> str:
