@@ -573,8 +573,8 @@ def changed_only(paths: tuple[Path, ...]) -> Callable[[str], bool]:
     """Files given as scan paths (pre-commit's changed files) load their whole folder for
     context, but only findings on those files are kept; folders and .tfvars keep all below."""
     files = {p.resolve() for p in paths if p.is_file() and not _var_file(p)}
-    if not files:
-        return lambda file: True
+    if not files or any(p.name == "terragrunt.hcl" for p in files):
+        return lambda file: True  # a Terragrunt unit's findings are on its module's files
     folders = [(p if p.is_dir() else p.parent).resolve() for p in paths
                if p.is_dir() or _var_file(p)]
 

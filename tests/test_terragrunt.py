@@ -270,3 +270,10 @@ def test_terragrunt_files_in_hidden_folders_are_not_units(tmp_path):
     })
     resources, notes, errors = load(tmp_path)
     assert not errors and sorted(resources) == ["a:aws_sqs_queue.q"]
+
+
+def test_a_unit_given_as_a_file_reports_its_findings():
+    unit = LIVE / "live" / "stage" / "us-east-1" / "app" / "terragrunt.hcl"
+    result = run(unit)
+    assert {(f.rule_id, unit_of(f.message)) for f in result.findings} == {
+        ("HA001", "stage/us-east-1/app"), ("HA005", "stage/us-east-1/app")}
