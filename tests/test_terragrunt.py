@@ -190,7 +190,9 @@ terraform {
     region = resources["out:aws_sqs_queue.q"].region
     assert isinstance(region, Unknown) and "outside the scanned tree" in region.reason
     assert resources["literal:aws_sqs_queue.q"].region == "eu-central-1"
-    assert not [r for r in resources if r.startswith("remote:")]
+    # not loaded: one resource of type module with the unit's inputs (see the registry test)
+    remote = resources["remote:module.remote"]
+    assert remote.type == "module" and "never fetched" in remote.meta["not_loaded"]
     assert any("remote/terragrunt.hcl: module git::git@github.com:acme/modules.git//q?ref="
                "v1.0.0 not loaded: remote sources are never fetched" in n for n in notes), notes
 
@@ -277,3 +279,30 @@ def test_a_unit_given_as_a_file_reports_its_findings():
     result = run(unit)
     assert {(f.rule_id, unit_of(f.message)) for f in result.findings} == {
         ("HA001", "stage/us-east-1/app"), ("HA005", "stage/us-east-1/app")}
+
+
+def test_a_registry_module_that_is_not_downloaded_is_mapped_like_a_module_call(tmp_path):
+    write(tmp_path, {
+        "live/db/terragrunt.hcl": """
+generate "provider" {
+  path     = "provider.tf"
+  contents = "provider \\"aws\\" {\\n  region = \\"eu-west-1\\"\\n}\\n"
+}
+
+terraform {
+  source = "tfr:///terraform-aws-modules/rds/aws?version=6.10.0"
+}
+
+inputs = {
+  identifier = "orders"
+  engine     = "postgres"
+  multi_az   = false
+}
+""",
+    })
+    result = run(tmp_path, rules=("HA005",))
+    [finding] = result.findings
+    assert finding.resource == "module.db" and finding.line == 7
+    assert finding.file.endswith("live/db/terragrunt.hcl")
+    [resource] = result.resources
+    assert resource.kind == "db_instance" and resource.region == "eu-west-1"

@@ -65,6 +65,8 @@ class Unit:
     inputs: dict[str, Any]
     providers: dict[str, Any]  # key (aws, aws.dr) -> ProviderConfig from generate blocks
     suppressions: tuple[Any, ...] = ()
+    line: int = 0  # of its terraform block (source), in ``config``; 0: none there
+    end_line: int = 0
 
 
 class ConfigFile:
@@ -314,7 +316,7 @@ def read_unit(config: Path, context: Context) -> Unit:
     included = [f for f in unit.includes().values() if isinstance(f, ConfigFile)]
     layers = [f for f in included if f.merge != "no_merge"] + [unit]
     inputs: dict[str, Any] = {}
-    source_attr, source_of = None, unit
+    source_attr, source_of, where = None, unit, None
     generates: dict[str, tuple[Any, ConfigFile]] = {}
     for layer in layers:  # includes first: the unit's own settings win (shallow merge)
         value = layer.inputs()
@@ -325,7 +327,7 @@ def read_unit(config: Path, context: Context) -> Unit:
                                  f"{value.reason}")
         for block in layer.of_type("terraform"):
             if "source" in block.attributes:
-                source_attr, source_of = block.attributes["source"], layer
+                source_attr, source_of, where = block.attributes["source"], layer, block
         for block in layer.of_type("generate"):
             generates[block.labels[0] if block.labels else ""] = (block, layer)
     source = source_of.eval(source_attr.expr) if source_attr is not None else None
@@ -333,7 +335,17 @@ def read_unit(config: Path, context: Context) -> Unit:
     return Unit(dir=unit.path.parent, config=unit.path,
                 included=tuple(f.path for f in included), module=module, source=text, why=why,
                 inputs=inputs, providers=_generated_providers(generates.values(), context),
-                suppressions=tuple(_suppressions(unit, context)))
+                suppressions=tuple(_suppressions(unit, context)), **_lines(where, unit))
+
+
+def _lines(block: Any, unit: ConfigFile) -> dict[str, int]:
+    """Where the unit's module is named: its terraform block, or the unit's first line when
+    the block is in an included file."""
+    if block is None:
+        return {}
+    if block.file == str(unit.path):
+        return {"line": block.line, "end_line": block.end_line}
+    return {"line": 1, "end_line": 1}
 
 
 def _module_folder(source: Any, unit: ConfigFile) -> tuple[Path | None, str, str]:
@@ -500,6 +512,27 @@ def read_units(configs: list[Path], tree: Any, display: Callable[[Path], str],
                  tuple(dict.fromkeys(errors)))
 
 
+def module_resource(unit: Unit, shown: str) -> Any:
+    """A unit whose module was not loaded, as a resource of type ``module`` with its inputs,
+    like a Terraform module call that was not loaded: popular registry modules are then
+    mapped by ``hadr_lint.normalise.registry_modules`` (``tfr:///ns/name/aws`` as
+    ``ns/name/aws``)."""
+    from hadr_lint.model import Location, Resource
+
+    provider = unit.providers.get("aws")
+    region = provider() if provider is not None else Unknown(
+        "no region configured for provider aws")
+    source = unit.source
+    if source.startswith("tfr://"):
+        source = source.removeprefix("tfr://").lstrip("/")
+    return Resource(
+        address=f"module.{unit.dir.name}", name=f"module.{unit.dir.name}", type="module",
+        location=Location(shown, unit.line, unit.end_line), raw=dict(unit.inputs),
+        region=region, source="terraform", module="",
+        meta={"source": source, "not_loaded": unit.why, "module_key": "",
+              "suppressions": list(unit.suppressions)})
+
+
 def load_unit(unit: Unit, reader: Any) -> Any:
     """The resources of ``unit``'s module, given its inputs and generated providers."""
     from hadr_lint.loaders.terraform.module import LoadState, ModuleInstance
@@ -507,8 +540,9 @@ def load_unit(unit: Unit, reader: Any) -> Any:
 
     shown = reader.display(unit.config)
     if unit.module is None:  # the unit's file was read: it counts as scanned
-        return LoadResult(notes=(f"{shown}: module {unit.source} not loaded: {unit.why}",),
-                          files=(shown,))
+        found = (module_resource(unit, shown),) if unit.line else ()
+        return LoadResult(resources=found, files=(shown,),
+                          notes=(f"{shown}: module {unit.source} not loaded: {unit.why}",))
     files = reader(unit.module)
     if files is None:
         return LoadResult(notes=(f"{shown}: module {unit.source} not loaded: no Terraform "
