@@ -379,10 +379,10 @@ class TerraformEntry:
 def _listing(folder: Path, size: int) -> tuple | None:
     """Name and digest of the Terraform files in ``folder``, as FolderReader lists them."""
     # start-up: the CLI imports cache.py; the Terraform loader's package only when it is used
-    from hadr_lint.loaders.terraform.files import is_terraform_file
+    from hadr_lint.loaders.terraform.files import terraform_files
 
     try:
-        files = sorted(p for p in folder.iterdir() if p.is_file() and is_terraform_file(p))
+        files = terraform_files(folder)
     except OSError:
         return None
     return tuple((p.name, _file_state(p, size)) for p in files)

@@ -335,12 +335,15 @@ def main() -> None:
                    "checkov) and merge its results, without duplicates of hadr-lint's.")
 @click.option("--checkov", "checkov_path", metavar="PATH",
               help="The checkov executable to run (implies --with-checkov; default: PATH).")
+@click.option("--terragrunt-mock-outputs", is_flag=True,
+              help="Take Terragrunt dependency outputs from their mock_outputs (placeholders;"
+                   " without this flag they are unknown).")
 @objective_options
 @text_options
 def scan(paths, config_file, variables, var_files, parameters, region, exclude, max_file_size,
          output_format, output, baseline_file, write_baseline, today, select, ignore, fail_on,
-         show_unknown, rules_dir, with_checkov, checkov_path, strategy, rpo, rto,
-         color, statistics, quiet, verbose) -> None:
+         show_unknown, rules_dir, with_checkov, checkov_path, terragrunt_mock_outputs,
+         strategy, rpo, rto, color, statistics, quiet, verbose) -> None:
     """Scan Terraform and CloudFormation files for HA/DR problems."""
     from dataclasses import replace
 
@@ -358,7 +361,8 @@ def scan(paths, config_file, variables, var_files, parameters, region, exclude, 
         config = _with_objectives(config, strategy, rpo, rto)
         rules, known = _rules(rules_dir, select, ignore, config)
         options = replace(options, baseline=baseline_file, known_rules=known,
-                          today=today.date() if today else None)
+                          today=today.date() if today else None,
+                          terragrunt_mock_outputs=terragrunt_mock_outputs)
         runs.append((options, config, rules))
     checkov = _find_checkov(checkov_path) if with_checkov or checkov_path else None
     results = []

@@ -11,10 +11,12 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from hadr_lint.loaders.terraform.files import TF_SUFFIXES as TERRAFORM
 from hadr_lint.tree import real
 
-SKIP_DIRS = {".git", ".terraform", "node_modules", ".hg", ".svn", "__pycache__", ".venv"}
-TERRAFORM = (".tf", ".tf.json")
+SKIP_DIRS = {".git", ".terraform", "node_modules", ".hg", ".svn", "__pycache__", ".venv",
+             ".terragrunt-cache"}
+TERRAGRUNT = "terragrunt.hcl"
 DOCUMENTS = (".json", ".yaml", ".yml", ".template")
 
 
@@ -22,6 +24,7 @@ DOCUMENTS = (".json", ".yaml", ".yml", ".template")
 class Discovered:
     terraform_folders: list[Path] = field(default_factory=list)
     documents: list[Path] = field(default_factory=list)
+    terragrunt_configs: list[Path] = field(default_factory=list)  # each a unit's terragrunt.hcl
     skipped: list[str] = field(default_factory=list)
     unreadable: list[tuple[Path, str]] = field(default_factory=list)  # scan paths: file errors
 
@@ -67,11 +70,23 @@ def discover(paths: list[Path], exclude: tuple[str, ...] = (),
                 continue
             if file.name.endswith(TERRAFORM):
                 folders[file.parent] = None
+            elif file.name == TERRAGRUNT and not _hidden(file, path):
+                found.terragrunt_configs.append(file)
             elif file.name.endswith(DOCUMENTS) and not file.name.endswith(".tfvars.json"):
                 documents[file] = None
     found.terraform_folders = list(folders)
     found.documents = list(documents)
     return found
+
+
+def _hidden(file: Path, scanned: Path) -> bool:
+    """A file in a hidden folder below the scanned path (``.boilerplate/``): Terragrunt's
+    discovery skips those, so hadr-lint takes no unit from them either."""
+    try:
+        parts = file.relative_to(scanned).parts[:-1]
+    except ValueError:
+        return False
+    return any(p.startswith(".") and p not in (".", "..") for p in parts)
 
 
 def _walk(path: Path, exclude: tuple[str, ...], found: Discovered,

@@ -42,6 +42,7 @@ class ScanOptions:
     known_rules: tuple[str, ...] = ()  # every rule id that exists, selected or not
     prune: tuple[Path, ...] = ()  # folders with a configuration of their own: not entered
     notes: tuple[str, ...] = ()  # from preparing the scan (a configuration not read)
+    terragrunt_mock_outputs: bool = False  # dependency outputs from mock_outputs
 
 
 def display_path(path: Path) -> str:
@@ -74,8 +75,12 @@ PER_TEMPLATE_KEYS = ("exports", "imports", "unnamed_exports", "outputs", "nests"
 def load_all(options: ScanOptions, config: Config) -> list[LoadResult]:
     found = discover(scan_paths(options.paths), tuple(options.exclude) + tuple(config.exclude),
                      options.prune)
-    results = guarded("terraform", lambda: load_terraform(found.terraform_folders, options,
-                                                            config), many=True)
+    from hadr_lint.tree import real
+
+    terragrunt, through_units = load_terragrunt(found.terragrunt_configs, options, config)
+    folders = [f for f in found.terraform_folders if real(f) not in through_units]
+    results = guarded("terraform", lambda: load_terraform(folders, options, config), many=True)
+    results.extend(terragrunt)
     documents = [guarded(display_path(document),
                          lambda d=document: load_document(d, options, config))
                  for document in found.documents]
@@ -146,6 +151,31 @@ def load_terraform(folders: list[Path], options: ScanOptions, config: Config) ->
     results.append(LoadResult(errors=tuple(reader.errors.values()),
                               files=tuple(reader.parsed_files)))
     return cached.store(results)
+
+
+def load_terragrunt(configs: list[Path], options: ScanOptions,
+                    config: Config) -> tuple[list[LoadResult], set[Path]]:
+    """Terragrunt units (``hadr_lint.loaders.terraform.terragrunt``), each namespaced by its
+    folder; and the folders they load, which are not Terraform roots of their own."""
+    if not configs:
+        return [], set()
+    from hadr_lint.loaders.terraform import FolderReader
+    from hadr_lint.loaders.terraform.terragrunt import load_unit, read_units
+    from hadr_lint.tree import tree_of
+
+    tree = tree_of(scan_paths(options.paths))
+    units = guarded("terragrunt", lambda: read_units(
+        configs, tree, display_path, options.terragrunt_mock_outputs, config.max_file_size))
+    if isinstance(units, LoadResult):  # an internal error, reported
+        return [units], set()
+    reader = FolderReader(display=display_path, max_file_size=config.max_file_size,
+                          roots=roots_of(scan_paths(options.paths)), tree=tree)
+    results = [guarded(display_path(u.config), lambda u=u: namespaced(
+        load_unit(u, reader), display_path(u.dir))) for u in units.units]
+    errors = tuple(LoadError(f, line, m) for f, line, m in units.errors)
+    results.append(LoadResult(errors=errors + tuple(reader.errors.values()), notes=units.notes,
+                              files=tuple(reader.parsed_files)))
+    return results, units.module_folders()
 
 
 def called_folders(folders: list[Path], reader: Callable[[Path], Any]) -> set[Path]:
@@ -314,7 +344,7 @@ def to_unknown(rule: LoadedRule, outcome: Unverified) -> UnknownNote:
         resource=resource.label,
         file=resource.location.file,
         line=resource.location.line,
-        reason=outcome.reason + caller_note(resource),
+        reason=outcome.reason + caller_note(resource),  # one line per root, never merged
     )
 
 
@@ -444,7 +474,9 @@ def scan_paths(paths: tuple[Path, ...]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         if path.is_file() and _var_file(path):
-            tf = sorted(p for p in path.parent.iterdir() if p.name.endswith((".tf", ".tf.json")))
+            from hadr_lint.loaders.terraform.files import terraform_files
+
+            tf = terraform_files(path.parent)
             found.extend(tf[:1])
         else:
             found.append(path)
@@ -455,8 +487,8 @@ def changed_only(paths: tuple[Path, ...]) -> Callable[[str], bool]:
     """Files given as scan paths (pre-commit's changed files) load their whole folder for
     context, but only findings on those files are kept; folders and .tfvars keep all below."""
     files = {p.resolve() for p in paths if p.is_file() and not _var_file(p)}
-    if not files:
-        return lambda file: True
+    if not files or any(p.name == "terragrunt.hcl" for p in files):
+        return lambda file: True  # a Terragrunt unit's findings are on its module's files
     folders = [(p if p.is_dir() else p.parent).resolve() for p in paths
                if p.is_dir() or _var_file(p)]
 

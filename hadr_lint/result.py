@@ -100,6 +100,12 @@ class Suppression:
     line: int
     target: str
     problem: str | None = None
+    # a Terragrunt unit's suppression covers the unit's findings only: those whose message
+    # ends " (via <via>)" (``engine.caller_note``), not other units over the same module file
+    via: str = ""
+
+    def covers(self, finding: Finding) -> bool:
+        return not self.via or finding.message.endswith(f" (via {self.via})")
 
     def expiry(self) -> datetime.date | None:
         try:

@@ -246,13 +246,18 @@ def _covers(address: str, plain: str) -> bool:
 
 def _hcl_suppressions(folder: Any, display: Any) -> dict[str, list[Suppression]]:
     """Block address (``aws_s3_bucket.logs``, ``module.db``) -> its suppression comments, from
-    the ``*.tf`` files of ``folder``; files that cannot be read or parsed are left out (a scan
-    of the folder reports them)."""
+    the ``*.tf`` / ``*.tofu`` files of ``folder``; files that cannot be read or parsed are
+    left out (a scan of the folder reports them)."""
+    from hadr_lint.loaders.terraform.files import terraform_files
     from hadr_lint.loaders.terraform.parse import HclSyntaxError, parse_blocks
     from hadr_lint.text import FileTooLarge, read_source
 
     found: dict[str, list[Suppression]] = {}
-    for file in sorted(folder.glob("*.tf")):
+    try:
+        files = [p for p in terraform_files(folder) if not p.name.endswith(".json")]
+    except OSError:
+        files = []
+    for file in files:
         try:
             text = read_source(file)
             if not mentions(text):
@@ -407,7 +412,7 @@ def _matching(candidates, finding: Finding, today: datetime.date) -> Suppression
     for suppression in candidates:
         if suppression.problem or suppression.expired(today):
             continue
-        if matches(finding.rule_id, suppression.rule_ids):
+        if matches(finding.rule_id, suppression.rule_ids) and suppression.covers(finding):
             return suppression
     return None
 

@@ -30,8 +30,9 @@ def test_manifest_declares_the_hook() -> None:
     assert hook["entry"] == "hadr-lint scan" and hook["language"] == "python"
     assert hook["pass_filenames"] is True and hook["require_serial"] is True
     files = re.compile(hook["files"])
-    for name in ("main.tf", "main.tf.json", "prod.tfvars", "stack.json", "stack.yaml",
-                 "stack.yml", "stack.template", "terraform.tfvars.json"):
+    for name in ("main.tf", "main.tf.json", "main.tofu", "main.tofu.json", "prod.tfvars",
+                 "stack.json", "stack.yaml", "stack.yml", "stack.template",
+                 "terraform.tfvars.json"):
         assert files.search(f"infra/{name}"), name
     for name in ("README.md", "main.py", "Makefile"):
         assert not files.search(name), name

@@ -1,4 +1,8 @@
-"""Terraform HCL: a folder of ``.tf`` / ``.tf.json`` files is one module."""
+"""Terraform HCL: a folder of ``.tf`` / ``.tf.json`` files is one module.
+
+OpenTofu's ``.tofu`` / ``.tofu.json`` files are Terraform files too; where ``main.tofu`` and
+``main.tf`` are both in a folder only the ``.tofu`` one is read (OpenTofu's rule).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from hadr_lint import cache
-from hadr_lint.loaders.terraform.files import auto_var_files, is_terraform_file
+from hadr_lint.loaders.terraform.files import (  # noqa: F401 (re-exported)
+    TF_SUFFIXES,
+    auto_var_files,
+    is_terraform_file,
+    terraform_files,
+)
 from hadr_lint.model import LoadError, LoadResult
 from hadr_lint.suppress import mentions
 
@@ -44,11 +53,7 @@ class FolderReader:
         from hadr_lint.loaders.terraform.module import ModuleFiles  # start-up: hcl2, lark
 
         try:
-            # a FIFO or device named main.tf is listed: reading it is a file error (the
-            # stat check in hadr_lint.text), not a file silently missing from the module
-            files = sorted(p for p in folder.iterdir() if is_terraform_file(p)
-                           and (p.is_file() or not (p.is_dir() or p.is_symlink()))
-                           and not self._escapes(p))
+            files = [p for p in terraform_files(folder) if not self._escapes(p)]
         except OSError:
             return None
         if not files:
@@ -100,7 +105,7 @@ class FolderReader:
         return cache.memo(entry, lambda: parse(text, file)) if value is cache.MISS else value
 
     def prefetch(self, folders: list[Path]) -> None:
-        """Parse ahead the ``.tf`` files not in the cache when there are many: in worker
+        """Parse ahead the ``.tf`` / ``.tofu`` files not in the cache when there are many: in worker
         processes when cores are idle, with progress on a terminal."""
         from hadr_lint.loaders.terraform.parse import parse_blocks
         from hadr_lint.text import FileTooLarge, read_source
@@ -108,8 +113,8 @@ class FolderReader:
         jobs = {}
         for folder in folders:
             try:
-                files = sorted(p for p in folder.resolve().iterdir() if p.name.endswith(".tf")
-                               and not self._escapes(p))
+                files = [p for p in terraform_files(folder.resolve())
+                         if not p.name.endswith(".json") and not self._escapes(p)]
                 texts = [(str(p), read_source(p, self.max_file_size)) for p in files]
             except (FileTooLarge, UnicodeDecodeError, OSError):
                 continue  # read again, and reported, when the folder is loaded

@@ -10,6 +10,7 @@ Nothing from the input is ever executed or imported.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any, Protocol
 
@@ -66,6 +67,16 @@ class ChildScope:
         if name in self.names:
             return self.names[name]
         return self.parent.lookup(name)
+
+    def function(self, name: str) -> Any:
+        """A function the scope adds to Terraform's (Terragrunt's), None when it adds none."""
+        return scope_function(self.parent, name)
+
+
+def scope_function(scope: Any, name: str) -> Any:
+    """``scope.function(name)`` for a scope that defines extra functions, else None."""
+    found = getattr(scope, "function", None)
+    return found(name) if found is not None else None
 
 
 class _TooDeep(Exception):
@@ -437,7 +448,8 @@ class _Evaluator:
         if expand:
             need(args[-1])
             args = args[:-1] + list(_as_list_value(args[-1]))
-        return call_function(name, args)
+        extra = scope_function(self.scope, name)
+        return extra(*args) if extra is not None else call_function(name, args)
 
     def lazy_call(self, name: str, arg_nodes: list[Tree], depth: int) -> Any:
         if name == "can":
@@ -602,12 +614,21 @@ class _Evaluator:
         body = _heredoc_body(text, trim)
         if "${" not in body and "%{" not in body:
             return body.replace("$${", "${").replace("%%{", "%{")
-        try:
-            tree = parse_expression(_heredoc_as_string(body))
-        except ValueError:
+        tree = _heredoc_tree(body)
+        if tree is None:
             return Unknown("heredoc template could not be parsed")
         value = self.eval(tree, depth)
         return value if isinstance(value, str) else _template_text(value)
+
+
+@functools.lru_cache(maxsize=256)
+def _heredoc_tree(body: str) -> Tree | None:
+    """The parsed template of a heredoc body, None when it cannot be parsed; parsed once per
+    text (every Terragrunt unit evaluates its root's generate block again)."""
+    try:
+        return parse_expression(_heredoc_as_string(body))
+    except ValueError:
+        return None
 
 
 def _as_list_value(value: Any) -> list:

@@ -5,6 +5,7 @@ calls) both build on it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -116,3 +117,56 @@ def for_each_keys(value: Any, cap: int) -> list[tuple[Any, Any]] | Unknown:
 def provider_mapping(call: Block) -> list[tuple[str, str]]:
     attr = call.attributes.get("providers")
     return object_pairs(attr.expr) if attr else []
+
+
+# ----- providers (module.py configures them, modules.py passes them to child modules) -----
+class ProviderConfig:
+    """A provider configuration: calling it gives its region; ``default_tags`` its tags thunk."""
+
+    def __init__(self, region: Callable[[], Any], default_tags: Any) -> None:
+        self.region = region
+        self.default_tags = default_tags
+
+    def __call__(self) -> Any:
+        return self.region()
+
+
+class ProviderSet:
+    """A provider block with ``for_each`` (OpenTofu 1.9+): one configuration per key, chosen
+    by ``provider = aws.by_region[each.key]``. ``instances`` computes them on first use."""
+
+    def __init__(self, name: str, instances: Callable[[], Any]) -> None:
+        self.name = name
+        self._instances = instances
+        self._cache: list[Any] = []
+        self.default_tags = None
+
+    def region(self, key: Any) -> Any:
+        if not self._cache:
+            self._cache.append(self._instances())
+        found = self._cache[0]
+        if isinstance(found, Unknown):
+            return Unknown(f"provider {self.name}: {found.reason}")
+        if key is None:
+            return Unknown(f"provider {self.name} has for_each: no instance key given")
+        if isinstance(key, Unknown):
+            return Unknown(f"provider {self.name}: instance key unknown ({key.reason})")
+        if not isinstance(key, (str, int)) or key not in found:
+            return Unknown(f"provider {self.name} has no instance {key!r}")
+        return found[key]()
+
+    def __call__(self) -> Any:
+        return self.region(None)
+
+
+def provider_reference(expr: Any) -> tuple[Any, Any]:
+    """``(aws.by_region, each.key)`` for ``provider = aws.by_region[each.key]``; the index is
+    None for a plain ``aws.dr``."""
+    node = expr
+    while getattr(node, "data", "") == "expr_term" and len(node.children) == 1:
+        node = node.children[0]
+    if getattr(node, "data", "") != "index_expr_term" or len(node.children) != 2:
+        return expr, None
+    base, index = node.children
+    inner = [c for c in getattr(index, "children", ()) if hasattr(c, "data")]
+    return base, inner[0] if getattr(index, "data", "") == "braces_index" and inner else None

@@ -6,11 +6,30 @@ from __future__ import annotations
 
 from pathlib import Path
 
-TF_SUFFIXES = (".tf", ".tf.json")
+# OpenTofu's .tofu / .tofu.json files are Terraform files too; where main.tofu and main.tf are
+# both in a folder, only the .tofu one is read (OpenTofu's rule).
+TF_SUFFIXES = (".tf", ".tf.json", ".tofu", ".tofu.json")
+_TOFU_TWINS = ((".tf", ".tofu"), (".tf.json", ".tofu.json"))
 
 
 def is_terraform_file(path: Path) -> bool:
     return path.name.endswith(TF_SUFFIXES)
+
+
+def terraform_files(folder: Path) -> list[Path]:
+    """The Terraform files of ``folder`` that are read, sorted: ``x.tf`` is left out when
+    ``x.tofu`` is there (and ``x.tf.json`` when ``x.tofu.json`` is). A FIFO or device named like
+    one is listed: reading it is a file error (``hadr_lint.text``), not a file silently missing
+    from the module. Raises OSError."""
+    files = sorted(p for p in folder.iterdir() if is_terraform_file(p)
+                   and (p.is_file() or not (p.is_dir() or p.is_symlink())))
+    names = {p.name for p in files}
+    return [p for p in files if not _overridden(p.name, names)]
+
+
+def _overridden(name: str, names: set[str]) -> bool:
+    return any(name.endswith(tf) and name[: -len(tf)] + tofu in names
+               for tf, tofu in _TOFU_TWINS)
 
 
 def auto_var_files(folder: Path) -> list[Path]:

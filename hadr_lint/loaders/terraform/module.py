@@ -18,11 +18,14 @@ from hadr_lint.loaders.terraform.evaluate import ChildScope
 from hadr_lint.loaders.terraform.expansion import (
     META_ARGS,
     Capped,
+    ProviderConfig,
+    ProviderSet,
     eval_expr,
     existence_reason,
     expansion_keys,
     for_each_keys,
     key_text,
+    provider_reference,
 )
 from hadr_lint.loaders.terraform.modules import instantiate_child, module_call_resource
 from hadr_lint.loaders.terraform.parse import Block, Literal, traversal_text
@@ -85,17 +88,6 @@ class LoadState:
             self.notes.append(f"stopped expanding count, for_each and modules after "
                               f"{self.max_total} instances: the rest is unknown")
         return self.expanded <= self.max_total
-
-
-class ProviderConfig:
-    """A provider configuration: calling it gives its region; ``default_tags`` its tags thunk."""
-
-    def __init__(self, region: Callable[[], Any], default_tags: Any) -> None:
-        self.region = region
-        self.default_tags = default_tags
-
-    def __call__(self) -> Any:
-        return self.region()
 
 
 @dataclass(frozen=True)
@@ -231,8 +223,22 @@ class ModuleInstance:
             key = block.labels[0]
             if alias is not None:
                 key = f"{key}.{eval_expr(alias.expr, self)}"
-            own[key] = ProviderConfig(self._region_thunk(block), self._default_tags(block))
+            if "for_each" in block.attributes:  # OpenTofu 1.9: one configuration per key
+                own[key] = ProviderSet(key, lambda b=block: self._provider_instances(b))
+                continue
+            own[key] = ProviderConfig(self._region_thunk(block, self), self._default_tags(block))
         return own
+
+    def _provider_instances(self, block: Block) -> dict[Any, ProviderConfig] | Unknown:
+        """The configurations of a provider block with ``for_each``, by key."""
+        from hadr_lint.loaders.terraform.scope import ConstMapping
+
+        keys = expansion_keys(block, self, self.state.max_instances)
+        if isinstance(keys, Unknown):
+            return keys
+        return {key: ProviderConfig(self._region_thunk(block, ChildScope(self, {
+            "each": ConstMapping({"key": key, "value": value})})), self._default_tags(block))
+            for key, value in keys}
 
     def _default_tags(self, block: Block) -> Any:
         """``default_tags { tags = {...} }``, evaluated on first use; None without the block."""
@@ -249,7 +255,7 @@ class ModuleInstance:
 
         return tags
 
-    def _region_thunk(self, block: Block) -> Callable[[], Any]:
+    def _region_thunk(self, block: Block, scope: Any) -> Callable[[], Any]:
         attr = block.attributes.get("region")
         if attr is None:
             return lambda: Unknown(f"provider {block.labels[0]} sets no region")
@@ -257,15 +263,19 @@ class ModuleInstance:
 
         def region() -> Any:
             if not cache:
-                cache.append(eval_expr(attr.expr, self))
+                cache.append(eval_expr(attr.expr, scope))
             return cache[0]
 
         return region
 
-    def region_for(self, provider_key: str) -> Any:
+    def region_for(self, provider_key: str, index: Any = None) -> Any:
+        """The region of provider ``provider_key`` (``index``: the instance key of a provider
+        with ``for_each``, an expression evaluated by the caller)."""
         thunk = self.providers.get(provider_key)
         if thunk is None:
             return Unknown(f"no region configured for provider {provider_key}")
+        if isinstance(thunk, ProviderSet):
+            return thunk.region(index)
         return thunk()
 
     def _tags_all(self, block: Block, raw: dict) -> dict[str, Any]:
@@ -284,7 +294,7 @@ class ModuleInstance:
     def _provider_key(self, block: Block) -> str:
         attr = block.attributes.get("provider")
         if attr is not None:
-            return traversal_text(attr.expr)
+            return traversal_text(provider_reference(attr.expr)[0])
         return block.labels[0].split("_", 1)[0] if block.labels else "aws"
 
     def _block_region(self, block: Block, scope: Any) -> Any:
@@ -292,7 +302,10 @@ class ModuleInstance:
             value = eval_expr(block.attributes["region"].expr, scope)
             if isinstance(value, str):
                 return value
-        return self.region_for(self._provider_key(block))
+        attr = block.attributes.get("provider")
+        index = provider_reference(attr.expr)[1] if attr is not None else None
+        key = None if index is None else eval_expr(index, scope)
+        return self.region_for(self._provider_key(block), key)
 
     # ----- resources and data sources -----
     def _resource_type(self, rtype: str) -> Any:

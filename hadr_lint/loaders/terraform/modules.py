@@ -13,13 +13,16 @@ from typing import TYPE_CHECKING, Any
 from hadr_lint.loaders.terraform.evaluate import ChildScope
 from hadr_lint.loaders.terraform.expansion import (
     META_ARGS,
+    ProviderConfig,
+    ProviderSet,
     eval_expr,
     existence_reason,
     expansion_keys,
     key_text,
     provider_mapping,
+    provider_reference,
 )
-from hadr_lint.loaders.terraform.parse import Block
+from hadr_lint.loaders.terraform.parse import Block, Literal
 from hadr_lint.loaders.terraform.scope import ConstMapping, UnknownObject
 from hadr_lint.model import Location, Resource, Unknown
 
@@ -123,7 +126,7 @@ def _instance(parent: ModuleInstance, call: Block, files: Any, scope: Any, key: 
         f"{parent.name_prefix}module.{name}.",
     )
     return type(parent)(  # a ModuleInstance, as its parent
-        parent.state, files, prefix, inputs, _child_providers(parent, call),
+        parent.state, files, prefix, inputs, _child_providers(parent, call, scope),
         (*parent.chain, files.dir), _child_key(parent, call),
         count_unknown or parent.count_unknown, may_not_exist or parent.may_not_exist,
     )
@@ -140,13 +143,34 @@ def _thunk(expr: Any, scope: Any):
     return value
 
 
-def _child_providers(parent: ModuleInstance, call: Block) -> dict[str, Any]:
+def _child_providers(parent: ModuleInstance, call: Block, scope: Any = None) -> dict[str, Any]:
+    """The providers a module instance gets; ``aws = aws.by_region[each.key]`` picks one
+    instance of a provider with ``for_each``, the key evaluated in ``scope`` (the call's)."""
     providers = {k: v for k, v in parent.providers.items() if "." not in k}
-    for child_key, parent_key in provider_mapping(call):
-        providers[child_key] = parent.providers.get(
-            parent_key, lambda k=parent_key: Unknown(f"provider {k} is not configured")
-        )
+    for child_key, parent_key, index in _provider_pairs(call):
+        found = parent.providers.get(parent_key)
+        if found is None:
+            providers[child_key] = lambda k=parent_key: Unknown(f"provider {k} is not configured")
+        elif isinstance(found, ProviderSet) and index is not None:
+            key = eval_expr(index, scope or parent)
+            providers[child_key] = ProviderConfig(lambda f=found, k=key: f.region(k), None)
+        else:
+            providers[child_key] = found
     return providers
+
+
+def _provider_pairs(call: Block) -> list[tuple[str, str, Any]]:
+    """(child key, parent provider, instance key expression or None) of ``providers = {..}``."""
+    from hadr_lint.loaders.terraform.parse import traversal_text
+
+    attr = call.attributes.get("providers")
+    if attr is None or isinstance(attr.expr, Literal):
+        return [(k, v, None) for k, v in provider_mapping(call)]
+    pairs = []
+    for elem in attr.expr.find_data("object_elem"):
+        base, index = provider_reference(elem.children[-1])
+        pairs.append((traversal_text(elem.children[0]), traversal_text(base), index))
+    return pairs
 
 
 def module_call_resource(parent: ModuleInstance, call: Block, child: Any) -> Resource:

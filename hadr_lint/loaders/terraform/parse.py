@@ -131,6 +131,13 @@ def parse_blocks(text: str, file: str = "") -> list[Block]:
     return [_block(child, file) for child in _children(body, "block")]
 
 
+def parse_body(text: str, file: str = "") -> tuple[dict[str, Attribute], list[Block]]:
+    """Top-level attributes and blocks of one HCL file (a ``terragrunt.hcl``)."""
+    body = parse_tree(text).children[0]
+    attributes = {a.name: a for a in (_attribute(c) for c in _children(body, "attribute"))}
+    return attributes, [_block(child, file) for child in _children(body, "block")]
+
+
 def _children(tree: Tree, name: str) -> list[Tree]:
     return [c for c in tree.children if isinstance(c, Tree) and c.data == name]
 
