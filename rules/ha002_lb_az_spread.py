@@ -42,7 +42,12 @@ Subnets whose zone cannot be resolved leave the check unverified.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from hadr_lint.analysis.az_spread import spread
+from hadr_lint.config import Config
+from hadr_lint.graph import Graph
+from hadr_lint.model import Problem, Unverified
 from hadr_lint.rulebase import Rule
 
 RULE = Rule(
@@ -62,7 +67,7 @@ NAMES = {"application": "Application Load Balancer", "network": "Network Load Ba
          "gateway": "Gateway Load Balancer", "classic": "Classic Load Balancer"}
 
 
-def check(graph, config):
+def check(graph: Graph, config: Config) -> Iterator[Problem | Unverified]:
     for balancer in graph.resources("load_balancer"):
         lb_type = balancer.get("lb_type")
         what = NAMES.get(lb_type, "Load balancer") if isinstance(lb_type, str) else "Load balancer"

@@ -49,7 +49,12 @@ Subnets whose zone cannot be resolved leave the check unverified.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from hadr_lint.analysis.az_spread import spread
+from hadr_lint.config import Config
+from hadr_lint.graph import Graph
+from hadr_lint.model import Problem, Unverified
 from hadr_lint.rulebase import Rule
 
 RULE = Rule(
@@ -68,7 +73,7 @@ RULE = Rule(
 NAMES = {"ecs_service": "ECS service", "eks_node_group": "EKS node group"}
 
 
-def check(graph, config):
+def check(graph: Graph, config: Config) -> Iterator[Problem | Unverified]:
     for resource in graph.resources("ecs_service", "eks_node_group"):
         if resource.get("subnets") == []:
             continue
