@@ -150,9 +150,9 @@ def duplicate_keys(text: str) -> list[tuple[tuple[Any, ...], int, str]]:
     apply."""
     import yaml
 
-    found = []
+    found: list[tuple[tuple[Any, ...], int, str]] = []
     root = yaml.compose(text, Loader=yaml.SafeLoader)
-    todo = [((), root)] if root is not None else []
+    todo: list[tuple[tuple[Any, ...], yaml.Node]] = [((), root)] if root is not None else []
     seen: set[int] = set()
     while todo:
         keys, node = todo.pop()
@@ -339,7 +339,7 @@ def key_lines(text: str) -> dict[tuple[Any, ...], int]:
 
     lines: dict[tuple[Any, ...], int] = {}
     root = yaml.compose(text, Loader=yaml.SafeLoader)
-    todo = [((), root)] if root is not None else []
+    todo: list[tuple[tuple[Any, ...], yaml.Node]] = [((), root)] if root is not None else []
     seen: set[int] = set()
     while todo:
         keys, node = todo.pop()

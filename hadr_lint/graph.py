@@ -89,10 +89,10 @@ class Graph:
                 self._add_edge(resource.address, target, relation)
                 linked.add(target)
         for ref in iter_refs(dict(resource.raw)):
-            target = self._address_of(ref.address)
-            if target and target not in linked and target != resource.address:
-                self._add_edge(resource.address, target, "references")
-                linked.add(target)
+            referred = self._address_of(ref.address)
+            if referred and referred not in linked and referred != resource.address:
+                self._add_edge(resource.address, referred, "references")
+                linked.add(referred)
 
     def _add_edge(self, source: str, target: str, relation: str) -> None:
         relations = self._succ.setdefault(source, {}).setdefault(target, {})
@@ -107,7 +107,7 @@ class Graph:
         on first use: importing networkx costs 0.1 s, and scans do not need it."""
         import networkx
 
-        graph = networkx.MultiDiGraph()
+        graph: networkx.MultiDiGraph[str] = networkx.MultiDiGraph()
         for address, resource in self._by_address.items():
             graph.add_node(address, resource=resource)
         for source, target, relation in self._edges:

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 from hadr_lint.model import Finding, LoadError, Resource, UnknownNote
 
 if TYPE_CHECKING:  # annotations only
+    from hadr_lint.config import Config
+    from hadr_lint.graph import Graph
     from hadr_lint.rulebase import LoadedRule
 
 
@@ -28,8 +30,8 @@ class ScanResult:
     resources: tuple[Resource, ...]
     rules: tuple[LoadedRule, ...]
     metadata: Mapping[str, Any] = field(default_factory=dict)
-    graph: Any = field(default=None, repr=False, compare=False)  # the Graph the rules saw
-    config: Any = field(default=None, repr=False, compare=False)  # with template objectives
+    graph: Graph | None = field(default=None, repr=False, compare=False)  # what the rules saw
+    config: Config | None = field(default=None, repr=False, compare=False)  # with objectives
     suppressed: tuple[SuppressedFinding, ...] = ()  # see hadr_lint.suppress
     baselined: tuple[Finding, ...] = ()  # hidden by --baseline
     fixed: tuple[Mapping[str, Any], ...] = ()  # baseline entries no longer found

@@ -15,10 +15,14 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from hadr_lint import cache
 from hadr_lint.model import SEVERITIES, Problem, Resource, Unverified
+
+if TYPE_CHECKING:  # annotations only: a rule module imports these itself
+    from hadr_lint.config import Config
+    from hadr_lint.graph import Graph
 
 DOCS_URL = "https://github.com/hadr-lint/hadr-lint/blob/main/docs/rules.md"
 SCOPES = ("az", "region", "human", "objectives", "suppression")
@@ -41,10 +45,15 @@ class Rule:
         return f"{DOCS_URL}#{self.id.lower()}-{self.name}"
 
 
+Check: TypeAlias = "Callable[[Graph, Config], Iterator[Problem | Unverified]]"
+"""A rule's ``check(graph, config)``: one ``Problem`` per finding, one ``Unverified`` per resource
+it could not judge; a resource it passes yields nothing."""
+
+
 @dataclass(frozen=True)
 class LoadedRule:
     meta: Rule
-    check: Callable[..., Iterator[Problem | Unverified]]
+    check: Check
     doc: str
 
     @property

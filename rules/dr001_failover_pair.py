@@ -81,8 +81,12 @@ leaves the check unverified.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from hadr_lint.analysis.region_scope import dns_entries, maybe_same
-from hadr_lint.model import Unknown
+from hadr_lint.config import Config
+from hadr_lint.graph import Graph
+from hadr_lint.model import Problem, Unknown, Unverified
 from hadr_lint.rulebase import Rule, problem, unverified
 
 RULE = Rule(
@@ -101,7 +105,7 @@ RULE = Rule(
 OTHER = {"PRIMARY": "SECONDARY", "SECONDARY": "PRIMARY"}
 
 
-def check(graph, config):
+def check(graph: Graph, config: Config) -> Iterator[Problem | Unverified]:
     failover = [e for e in dns_entries(graph) if e.get("routing") == "failover"]
     index = _index(failover)
     for entry in failover:

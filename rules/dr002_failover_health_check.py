@@ -58,8 +58,12 @@ A health check id or `evaluate_target_health` that cannot be resolved leaves the
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from hadr_lint.analysis.region_scope import dns_entries
-from hadr_lint.model import Unknown
+from hadr_lint.config import Config
+from hadr_lint.graph import Graph
+from hadr_lint.model import Problem, Unknown, Unverified
 from hadr_lint.rulebase import Rule, problem, unverified
 
 RULE = Rule(
@@ -76,7 +80,7 @@ RULE = Rule(
 )
 
 
-def check(graph, config):
+def check(graph: Graph, config: Config) -> Iterator[Problem | Unverified]:
     for entry in dns_entries(graph):
         if entry.get("routing") != "failover":
             continue

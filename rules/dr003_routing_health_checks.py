@@ -59,8 +59,12 @@ Records whose zone, name or health check cannot be resolved are left unverified.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from hadr_lint.analysis.region_scope import dns_entries
-from hadr_lint.model import Unknown
+from hadr_lint.config import Config
+from hadr_lint.graph import Graph
+from hadr_lint.model import Problem, Unknown, Unverified
 from hadr_lint.rulebase import Rule, problem, unverified
 
 RULE = Rule(
@@ -79,7 +83,7 @@ RULE = Rule(
 ROUTED = ("latency", "weighted", "geolocation", "geoproximity")
 
 
-def check(graph, config):
+def check(graph: Graph, config: Config) -> Iterator[Problem | Unverified]:
     groups: dict = {}
     for entry in dns_entries(graph):
         if entry.get("routing") not in ROUTED:

@@ -62,8 +62,12 @@ global targets (CloudFront, Global Accelerator) are not compared.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from hadr_lint.analysis.region_scope import dns_entries, target_region
-from hadr_lint.model import Unknown
+from hadr_lint.config import Config
+from hadr_lint.graph import Graph
+from hadr_lint.model import Problem, Unknown, Unverified
 from hadr_lint.rulebase import Rule, problem, unverified
 
 RULE = Rule(
@@ -80,7 +84,7 @@ RULE = Rule(
 )
 
 
-def check(graph, config):
+def check(graph: Graph, config: Config) -> Iterator[Problem | Unverified]:
     pairs: dict = {}
     for entry in dns_entries(graph):
         kind = entry.get("failover")

@@ -103,9 +103,13 @@ leaves the check unverified.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from hadr_lint.analysis.copies import STORE_KINDS, copies
 from hadr_lint.analysis.region_scope import copy_strategies, region_of
-from hadr_lint.model import Unknown
+from hadr_lint.config import Config
+from hadr_lint.graph import Graph
+from hadr_lint.model import Problem, Unknown, Unverified
 from hadr_lint.rulebase import Rule, problem, unverified
 
 RULE = Rule(
@@ -132,7 +136,7 @@ NAMES = {
 }
 
 
-def check(graph, config):
+def check(graph: Graph, config: Config) -> Iterator[Problem | Unverified]:
     strategies = copy_strategies(graph, config)
     for store in graph.resources(*STORE_KINDS):
         strategy = strategies.get(store.address)

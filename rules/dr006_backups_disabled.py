@@ -68,8 +68,12 @@ unverified.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from hadr_lint.analysis.region_scope import find_store, is_covered
-from hadr_lint.model import Unknown, existence
+from hadr_lint.config import Config
+from hadr_lint.graph import Graph
+from hadr_lint.model import Problem, Unknown, Unverified, existence
 from hadr_lint.rulebase import Rule, problem, unverified
 from hadr_lint.ruleutil import is_set
 
@@ -98,7 +102,7 @@ RULE = Rule(
 REDIS = ("redis", "valkey")
 
 
-def check(graph, config):
+def check(graph: Graph, config: Config) -> Iterator[Problem | Unverified]:
     for store in graph.resources(*RULE.kinds):
         verdict = OWN_BACKUP[store.kind](graph, store)
         if verdict is None or verdict is True:

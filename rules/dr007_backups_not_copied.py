@@ -63,9 +63,13 @@ A destination vault whose region cannot be resolved leaves the check unverified.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from hadr_lint.analysis.backup_links import covered_by
 from hadr_lint.analysis.region_scope import is_region, region_of, value_region
-from hadr_lint.model import Unknown
+from hadr_lint.config import Config
+from hadr_lint.graph import Graph
+from hadr_lint.model import Problem, Unknown, Unverified
 from hadr_lint.rulebase import Rule, problem, unverified
 
 RULE = Rule(
@@ -82,7 +86,7 @@ RULE = Rule(
 )
 
 
-def check(graph, config):
+def check(graph: Graph, config: Config) -> Iterator[Problem | Unverified]:
     for plan in graph.resources("backup_plan"):
         yield from _plan(graph, plan, config)
     for policy in graph.resources("dlm_policy"):

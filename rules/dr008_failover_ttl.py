@@ -62,8 +62,12 @@ A TTL or a health check id that cannot be resolved leaves the check unverified.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from hadr_lint.analysis.region_scope import dns_entries
-from hadr_lint.model import Unknown
+from hadr_lint.config import Config
+from hadr_lint.graph import Graph
+from hadr_lint.model import Problem, Unknown, Unverified
 from hadr_lint.rulebase import Rule, problem, unverified
 
 MAX_TTL = 60
@@ -84,7 +88,7 @@ RULE = Rule(
 )
 
 
-def check(graph, config):
+def check(graph: Graph, config: Config) -> Iterator[Problem | Unverified]:
     for entry in dns_entries(graph):
         routing = entry.get("routing")
         if isinstance(routing, Unknown) or routing not in HEALTH_ROUTED:

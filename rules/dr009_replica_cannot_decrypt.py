@@ -92,8 +92,12 @@ An encryption setting or replication rule that cannot be resolved leaves the che
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from hadr_lint.analysis.region_scope import find_store
-from hadr_lint.model import Unknown, existence
+from hadr_lint.config import Config
+from hadr_lint.graph import Graph
+from hadr_lint.model import Problem, Unknown, Unverified, existence
 from hadr_lint.rulebase import Rule, problem, unverified
 
 RULE = Rule(
@@ -110,7 +114,7 @@ RULE = Rule(
 )
 
 
-def check(graph, config):
+def check(graph: Graph, config: Config) -> Iterator[Problem | Unverified]:
     for bucket in graph.resources("s3_bucket"):
         replicated = _kms_replicated(graph, bucket)
         if replicated is None or replicated is True:

@@ -51,7 +51,12 @@ region has (2) is certain; 2 zones are unverified.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from hadr_lint.analysis.az_spread import spread
+from hadr_lint.config import Config
+from hadr_lint.graph import Graph
+from hadr_lint.model import Problem, Unverified
 from hadr_lint.rulebase import Rule
 
 RULE = Rule(
@@ -68,6 +73,6 @@ RULE = Rule(
 )
 
 
-def check(graph, config):
+def check(graph: Graph, config: Config) -> Iterator[Problem | Unverified]:
     for group in graph.resources("autoscaling_group"):
         yield from spread(graph, config, group, "Auto Scaling group")

@@ -46,7 +46,12 @@ a spread below the fewest zones any region has (2) is certain; 2 zones are unver
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from hadr_lint.analysis.az_spread import spread
+from hadr_lint.config import Config
+from hadr_lint.graph import Graph
+from hadr_lint.model import Problem, Unverified
 from hadr_lint.rulebase import Rule
 
 RULE = Rule(
@@ -66,7 +71,7 @@ NAMES = {"application": "Application Load Balancer", "network": "Network Load Ba
          "gateway": "Gateway Load Balancer", "classic": "Classic Load Balancer"}
 
 
-def check(graph, config):
+def check(graph: Graph, config: Config) -> Iterator[Problem | Unverified]:
     for balancer in graph.resources("load_balancer"):
         lb_type = balancer.get("lb_type")
         what = NAMES.get(lb_type, "Load balancer") if isinstance(lb_type, str) else "Load balancer"

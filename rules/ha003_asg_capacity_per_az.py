@@ -47,7 +47,11 @@ exceed the capacity, the check is unverified.
 
 from __future__ import annotations
 
-from hadr_lint.model import Unknown
+from collections.abc import Iterator
+
+from hadr_lint.config import Config
+from hadr_lint.graph import Graph
+from hadr_lint.model import Problem, Unknown, Unverified
 from hadr_lint.rulebase import Rule, problem, unverified
 from hadr_lint.ruleutil import plural, zone_names
 
@@ -80,7 +84,7 @@ def _unknown(value) -> Unknown:
     return value if isinstance(value, Unknown) else Unknown(f"unexpected capacity {value!r}")
 
 
-def check(graph, config):
+def check(graph: Graph, config: Config) -> Iterator[Problem | Unverified]:
     for group in graph.resources("autoscaling_group"):
         count, unknown, setting = capacity(group)
         if count == 0:

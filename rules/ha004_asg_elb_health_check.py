@@ -50,8 +50,12 @@ A health check type that is unknown, or target groups that are unknown while the
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from hadr_lint.analysis.az_spread import list_state, same_unit
-from hadr_lint.model import Unknown
+from hadr_lint.config import Config
+from hadr_lint.graph import Graph
+from hadr_lint.model import Problem, Unknown, Unverified
 from hadr_lint.rulebase import Rule, problem, unverified
 
 RULE = Rule(
@@ -86,7 +90,7 @@ def attachment(graph, group) -> str:
     return "empty"
 
 
-def check(graph, config):
+def check(graph: Graph, config: Config) -> Iterator[Problem | Unverified]:
     for group in graph.resources("autoscaling_group"):
         kind = group.get("health_check_type")
         if isinstance(kind, str) and kind in LOAD_BALANCER_CHECKS:

@@ -43,7 +43,11 @@ A `multi_az` taken from a variable without a value leaves the check unverified.
 
 from __future__ import annotations
 
-from hadr_lint.model import Unknown
+from collections.abc import Iterator
+
+from hadr_lint.config import Config
+from hadr_lint.graph import Graph
+from hadr_lint.model import Problem, Unknown, Unverified
 from hadr_lint.rulebase import Rule, problem, unverified
 from hadr_lint.ruleutil import is_set
 
@@ -64,7 +68,7 @@ RULE = Rule(
 NOT_RDS = ("aurora", "docdb", "neptune")
 
 
-def check(graph, config):
+def check(graph: Graph, config: Config) -> Iterator[Problem | Unverified]:
     for db in graph.resources("db_instance"):
         if is_set(db.get("cluster")) or is_set(db.get("replicate_source")):
             continue

@@ -70,8 +70,12 @@ or an unknown engine leaves the check unverified.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from hadr_lint.analysis.cluster_members import autoscaled_readers, instances, single_zone
-from hadr_lint.model import Unknown
+from hadr_lint.config import Config
+from hadr_lint.graph import Graph
+from hadr_lint.model import Problem, Unknown, Unverified
 from hadr_lint.rulebase import Rule, problem, unverified
 from hadr_lint.ruleutil import is_set, plural
 
@@ -99,7 +103,7 @@ def exempt(cluster) -> bool:
         "scalability_type") == "limitless"
 
 
-def check(graph, config):
+def check(graph: Graph, config: Config) -> Iterator[Problem | Unverified]:
     for cluster in graph.resources("db_cluster"):
         if exempt(cluster):
             continue

@@ -57,7 +57,11 @@ An unknown setting that could decide the outcome leaves the check unverified.
 
 from __future__ import annotations
 
-from hadr_lint.model import Unknown
+from collections.abc import Iterator
+
+from hadr_lint.config import Config
+from hadr_lint.graph import Graph
+from hadr_lint.model import Problem, Unknown, Unverified
 from hadr_lint.rulebase import Rule, problem, unverified
 from hadr_lint.ruleutil import is_set
 
@@ -96,7 +100,7 @@ def group_issues(group) -> tuple[list[str], list[str]]:
     return issues, unknown
 
 
-def check(graph, config):
+def check(graph: Graph, config: Config) -> Iterator[Problem | Unverified]:
     for group in graph.resources("cache_replication_group"):
         engine = group.get("engine")
         if isinstance(engine, str) and engine not in REDIS:

@@ -66,8 +66,12 @@ A NAT gateway or subnet whose zone cannot be resolved leaves the check unverifie
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from hadr_lint.analysis.az_spread import first_unknown
-from hadr_lint.model import Unknown
+from hadr_lint.config import Config
+from hadr_lint.graph import Graph
+from hadr_lint.model import Problem, Unknown, Unverified
 from hadr_lint.rulebase import Rule, problem, unverified
 
 RULE = Rule(
@@ -114,7 +118,7 @@ def subnets_of(graph, table) -> tuple[list, list[str]]:
     return found, unknown
 
 
-def check(graph, config):
+def check(graph: Graph, config: Config) -> Iterator[Problem | Unverified]:
     for table in graph.resources("route_table"):
         yield from _check_table(graph, table)
     for vpc in graph.resources("vpc_module"):

@@ -57,9 +57,12 @@ other) too.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from hadr_lint.analysis.az_spread import asg_targets, load_balancers_of
-from hadr_lint.model import AZ
+from hadr_lint.config import Config
+from hadr_lint.graph import Graph
+from hadr_lint.model import AZ, Problem, Resource, Unverified
 from hadr_lint.rulebase import Rule, problem, unverified
 
 RULE = Rule(
@@ -84,9 +87,9 @@ def zone_style(zone) -> str:
     return "id" if ZONE_ID.match(str(zone)) else "name"
 
 
-def check(graph, config):
+def check(graph: Graph, config: Config) -> Iterator[Problem | Unverified]:
     for group in graph.resources("autoscaling_group"):
-        balancers = []
+        balancers: list[Resource] = []
         for target in asg_targets(graph, group):
             balancers.extend(b for b in load_balancers_of(graph, target) if b not in balancers)
         for balancer in balancers:

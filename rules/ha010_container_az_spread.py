@@ -54,7 +54,12 @@ a spread below the fewest zones any region has (2) is certain; 2 zones are unver
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from hadr_lint.analysis.az_spread import spread
+from hadr_lint.config import Config
+from hadr_lint.graph import Graph
+from hadr_lint.model import Problem, Unverified
 from hadr_lint.rulebase import Rule
 
 RULE = Rule(
@@ -74,7 +79,7 @@ NAMES = {"ecs_service": "ECS service", "eks_node_group": "EKS node group",
          "eks_fargate_profile": "EKS Fargate profile"}
 
 
-def check(graph, config):
+def check(graph: Graph, config: Config) -> Iterator[Problem | Unverified]:
     for resource in graph.resources(*NAMES):
         if resource.get("subnets") == []:
             continue

@@ -65,8 +65,12 @@ Unknown values leave the check unverified.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from hadr_lint.analysis.az_spread import first_unknown
-from hadr_lint.model import Unknown
+from hadr_lint.config import Config
+from hadr_lint.graph import Graph
+from hadr_lint.model import Problem, Unknown, Unverified
 from hadr_lint.rulebase import Rule, problem, unverified
 
 RULE = Rule(
@@ -86,7 +90,7 @@ NO_MULTI_AZ = ("lustre",)
 MIN_DATA_NODES = 3
 
 
-def check(graph, config):
+def check(graph: Graph, config: Config) -> Iterator[Problem | Unverified]:
     for fs in graph.resources("efs_file_system"):
         zone = fs.get("availability_zone")
         if isinstance(zone, Unknown):

@@ -82,14 +82,17 @@ whatever their zones; otherwise the check is unverified. An instance block whose
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from hadr_lint.analysis.az_spread import (
     asg_fed,
     load_balancers_of,
     registered_instances,
     unseen_registration,
 )
-from hadr_lint.graph import ZoneSet
-from hadr_lint.model import Ref, Unknown
+from hadr_lint.config import Config
+from hadr_lint.graph import Graph, ZoneSet
+from hadr_lint.model import Problem, Ref, Unknown, Unverified
 from hadr_lint.rulebase import Rule, problem, unverified
 from hadr_lint.ruleutil import certain_required, plural, region_of, required_azs, zone_names
 
@@ -109,7 +112,7 @@ RULE = Rule(
 )
 
 
-def check(graph, config):
+def check(graph: Graph, config: Config) -> Iterator[Problem | Unverified]:
     fed = asg_fed(graph)
     for target in graph.resources("target_group", "load_balancer"):
         if target.address not in fed:

@@ -108,9 +108,12 @@ a spread below the fewest zones any region has (2) is certain; 2 zones are unver
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
 
 from hadr_lint.analysis.az_spread import list_state, same_unit, spread
-from hadr_lint.model import Problem, Unknown, find_unknown
+from hadr_lint.config import Config
+from hadr_lint.graph import Graph
+from hadr_lint.model import Problem, Unknown, Unverified, find_unknown
 from hadr_lint.rulebase import Rule, problem, unverified
 
 RULE = Rule(
@@ -130,7 +133,7 @@ RULE = Rule(
 )
 
 
-def check(graph, config):
+def check(graph: Graph, config: Config) -> Iterator[Problem | Unverified]:
     for function in graph.resources("lambda_function"):
         if list_state(function.get("subnets")) != "empty":
             yield from spread(graph, config, function, "Lambda function's VPC subnets", "span")

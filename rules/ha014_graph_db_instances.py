@@ -65,8 +65,12 @@ Replica:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from hadr_lint.analysis.cluster_members import autoscaled_readers, instances, single_zone
-from hadr_lint.model import Unknown
+from hadr_lint.config import Config
+from hadr_lint.graph import Graph
+from hadr_lint.model import Problem, Unknown, Unverified
 from hadr_lint.rulebase import Rule, problem, unverified
 from hadr_lint.ruleutil import is_set, plural
 
@@ -89,7 +93,7 @@ MEMBERS = {"docdb_cluster": ("docdb_instance", "DocumentDB"),
 NEPTUNE_READERS = "neptune:cluster:ReadReplicaCount"
 
 
-def check(graph, config):
+def check(graph: Graph, config: Config) -> Iterator[Problem | Unverified]:
     for cluster in graph.resources(*MEMBERS):
         yield from _check_cluster(graph, cluster, *MEMBERS[cluster.kind])
 
@@ -98,9 +102,11 @@ def _check_cluster(graph, cluster, member_kind: str, service: str):
     count, zones = instances(graph, cluster, member_kind)
     readers = autoscaled_readers(graph, cluster, NEPTUNE_READERS) if (
         member_kind == "neptune_instance") else 0
-    if isinstance(count, Unknown) or isinstance(readers, Unknown):
-        reason = count.reason if isinstance(count, Unknown) else readers.reason
-        yield unverified(cluster, f"instance count unknown: {reason}")
+    if isinstance(count, Unknown):
+        yield unverified(cluster, f"instance count unknown: {count.reason}")
+        return
+    if isinstance(readers, Unknown):
+        yield unverified(cluster, f"instance count unknown: {readers.reason}")
         return
     total = count + readers
     if total == 0 and is_set(cluster.get("global_cluster")):

@@ -52,7 +52,11 @@ Sessions:
 
 from __future__ import annotations
 
-from hadr_lint.model import Unknown
+from collections.abc import Iterator
+
+from hadr_lint.config import Config
+from hadr_lint.graph import Graph
+from hadr_lint.model import Problem, Unknown, Unverified
 from hadr_lint.rulebase import Rule, problem, unverified
 
 RULE = Rule(
@@ -69,7 +73,7 @@ RULE = Rule(
 )
 
 
-def check(graph, config):
+def check(graph: Graph, config: Config) -> Iterator[Problem | Unverified]:
     for cluster in graph.resources("memorydb_cluster"):
         replicas = cluster.get("replicas_per_shard")
         if isinstance(replicas, Unknown):

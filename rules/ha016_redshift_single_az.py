@@ -54,7 +54,11 @@ Warehouse:
 
 from __future__ import annotations
 
-from hadr_lint.model import Unknown
+from collections.abc import Iterator
+
+from hadr_lint.config import Config
+from hadr_lint.graph import Graph
+from hadr_lint.model import Problem, Unknown, Unverified
 from hadr_lint.rulebase import Rule, problem, unverified
 
 RULE = Rule(
@@ -71,7 +75,7 @@ RULE = Rule(
 )
 
 
-def check(graph, config):
+def check(graph: Graph, config: Config) -> Iterator[Problem | Unverified]:
     for cluster in graph.resources("redshift_cluster"):
         settings = (cluster.get("multi_az"), cluster.get("az_relocation"))
         if True in settings:

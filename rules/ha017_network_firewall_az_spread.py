@@ -61,7 +61,12 @@ Subnets whose AZ cannot be resolved leave the check unverified.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from hadr_lint.analysis.az_spread import spread
+from hadr_lint.config import Config
+from hadr_lint.graph import Graph
+from hadr_lint.model import Problem, Unverified
 from hadr_lint.rulebase import Rule
 
 RULE = Rule(
@@ -79,6 +84,6 @@ RULE = Rule(
 )
 
 
-def check(graph, config):
+def check(graph: Graph, config: Config) -> Iterator[Problem | Unverified]:
     for firewall in graph.resources("network_firewall"):
         yield from spread(graph, config, firewall, "Network Firewall's endpoints", "span")

@@ -49,8 +49,11 @@ is unverified.
 
 from __future__ import annotations
 
-from hadr_lint.graph import ZoneSet
-from hadr_lint.model import Unknown
+from collections.abc import Iterator
+
+from hadr_lint.config import Config
+from hadr_lint.graph import Graph, ZoneSet
+from hadr_lint.model import Problem, Unknown, Unverified
 from hadr_lint.rulebase import Rule, problem, unverified
 
 RULE = Rule(
@@ -67,7 +70,7 @@ RULE = Rule(
 )
 
 
-def check(graph, config):
+def check(graph: Graph, config: Config) -> Iterator[Problem | Unverified]:
     for attachment in graph.resources("tgw_attachment"):
         yield from _check(graph, attachment)
 

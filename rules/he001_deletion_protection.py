@@ -63,8 +63,12 @@ A value taken from a variable without a value leaves the check unverified.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from hadr_lint.analysis.recoverability import DB_KINDS, is_member
-from hadr_lint.model import Unknown
+from hadr_lint.config import Config
+from hadr_lint.graph import Graph
+from hadr_lint.model import Problem, Unknown, Unverified
 from hadr_lint.rulebase import Rule, problem, unverified
 
 RULE = Rule(
@@ -98,7 +102,7 @@ NAMES = {
 }
 
 
-def check(graph, config):
+def check(graph: Graph, config: Config) -> Iterator[Problem | Unverified]:
     for resource in graph.resources(*RULE.kinds):
         if resource.kind == "db_instance" and is_member(resource):
             continue

@@ -66,8 +66,12 @@ unverified.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from hadr_lint.analysis.recoverability import EMPTY_BEFORE_DELETE, STATEFUL_KINDS, is_member
-from hadr_lint.model import SEVERITIES, Unknown
+from hadr_lint.config import Config
+from hadr_lint.graph import Graph
+from hadr_lint.model import SEVERITIES, Problem, Unknown, Unverified
 from hadr_lint.rulebase import Rule, problem, unverified
 
 RULE = Rule(
@@ -95,7 +99,7 @@ DB_NAMES = {
 }
 
 
-def check(graph, config):
+def check(graph: Graph, config: Config) -> Iterator[Problem | Unverified]:
     for resource in graph.resources(*STATEFUL_KINDS):
         if resource.kind == "db_instance" and is_member(resource):
             continue

@@ -62,9 +62,13 @@ be resolved, leaves the check unverified.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from hadr_lint.analysis.copies import received_logs
 from hadr_lint.analysis.recoverability import replication_roles, versioning
-from hadr_lint.model import Unknown
+from hadr_lint.config import Config
+from hadr_lint.graph import Graph
+from hadr_lint.model import Problem, Unknown, Unverified
 from hadr_lint.rulebase import Rule, problem, unverified
 
 RULE = Rule(
@@ -82,7 +86,7 @@ RULE = Rule(
 )
 
 
-def check(graph, config):
+def check(graph: Graph, config: Config) -> Iterator[Problem | Unverified]:
     for bucket in graph.resources("s3_bucket"):
         state = versioning(graph, bucket)
         if isinstance(state, Unknown):

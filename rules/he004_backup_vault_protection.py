@@ -48,8 +48,12 @@ A lock configuration whose vault name cannot be resolved leaves the check unveri
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from hadr_lint.analysis.recoverability import vault_locked
-from hadr_lint.model import Unknown
+from hadr_lint.config import Config
+from hadr_lint.graph import Graph
+from hadr_lint.model import Problem, Unknown, Unverified
 from hadr_lint.rulebase import Rule, problem, unverified
 
 RULE = Rule(
@@ -66,7 +70,7 @@ RULE = Rule(
 )
 
 
-def check(graph, config):
+def check(graph: Graph, config: Config) -> Iterator[Problem | Unverified]:
     for vault in graph.resources("backup_vault"):
         locked = vault_locked(graph, vault)
         if isinstance(locked, Unknown):

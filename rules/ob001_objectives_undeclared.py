@@ -52,6 +52,11 @@ Resources:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+from hadr_lint.config import Config
+from hadr_lint.graph import Graph
+from hadr_lint.model import Problem, Unverified
 from hadr_lint.objectives.wording import assess, workload_label
 from hadr_lint.rulebase import Rule, problem
 
@@ -69,7 +74,7 @@ RULE = Rule(
 )
 
 
-def check(graph, config):
+def check(graph: Graph, config: Config) -> Iterator[Problem | Unverified]:
     for assessment in assess(graph, config):
         missing = assessment.workload.declared.missing()
         if not missing:

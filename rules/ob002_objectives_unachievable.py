@@ -60,6 +60,11 @@ Metadata:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+from hadr_lint.config import Config
+from hadr_lint.graph import Graph
+from hadr_lint.model import Problem, Unverified
 from hadr_lint.objectives.durations import format_duration
 from hadr_lint.objectives.estimate import steps
 from hadr_lint.objectives.strategies import cheapest_for, table
@@ -81,7 +86,7 @@ RULE = Rule(
 )
 
 
-def check(graph, config):
+def check(graph: Graph, config: Config) -> Iterator[Problem | Unverified]:
     strategies = table(config.strategies, steps(config))
     for assessment in assess(graph, config):
         declared = assessment.workload.declared

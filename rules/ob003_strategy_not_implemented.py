@@ -65,7 +65,11 @@ Orders:
 
 from __future__ import annotations
 
-from hadr_lint.model import Unknown
+from collections.abc import Iterator
+
+from hadr_lint.config import Config
+from hadr_lint.graph import Graph
+from hadr_lint.model import Problem, Unknown, Unverified
 from hadr_lint.objectives.wording import assess
 from hadr_lint.rulebase import Rule, problem, unverified
 
@@ -84,7 +88,7 @@ RULE = Rule(
 )
 
 
-def check(graph, config):
+def check(graph: Graph, config: Config) -> Iterator[Problem | Unverified]:
     for assessment in assess(graph, config):
         strategy = assessment.workload.declared.strategy
         for block in assessment.blocks:

@@ -63,6 +63,11 @@ ScheduleExpression: cron(0 * * * ? *)
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+from hadr_lint.config import Config
+from hadr_lint.graph import Graph
+from hadr_lint.model import Problem, Unverified
 from hadr_lint.objectives.durations import format_duration
 from hadr_lint.objectives.wording import assess, because, scope_text
 from hadr_lint.rulebase import Rule, problem, unverified
@@ -84,7 +89,7 @@ RULE = Rule(
 )
 
 
-def check(graph, config):
+def check(graph: Graph, config: Config) -> Iterator[Problem | Unverified]:
     for assessment in assess(graph, config):
         declared = assessment.workload.declared.rpo
         if declared is None:

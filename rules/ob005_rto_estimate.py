@@ -62,6 +62,11 @@ HealthCheckConfig: {Type: HTTPS, FullyQualifiedDomainName: primary.example.com,
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+from hadr_lint.config import Config
+from hadr_lint.graph import Graph
+from hadr_lint.model import Problem, Unverified
 from hadr_lint.objectives.durations import format_duration
 from hadr_lint.objectives.wording import assess, because, scope_text
 from hadr_lint.rulebase import Rule, problem, unverified
@@ -80,7 +85,7 @@ RULE = Rule(
 )
 
 
-def check(graph, config):
+def check(graph: Graph, config: Config) -> Iterator[Problem | Unverified]:
     for assessment in assess(graph, config):
         declared = assessment.workload.declared.rto
         if declared is None:

@@ -17,10 +17,15 @@ PACKAGES = {"hadr_lint": ROOT / "hadr_lint", "hadr_lint.rules": ROOT / "rules"}
 
 
 def imported_modules(path: Path) -> set[str]:
-    """Every module ``path`` imports, at the top or inside a function."""
+    """Every module ``path`` imports, at the top or inside a function, by an import statement
+    or by ``importlib.import_module`` with a literal name."""
     found = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
+        if isinstance(node, ast.Call) and ast.unparse(node.func).endswith("import_module") \
+                and node.args and isinstance(node.args[0], ast.Constant) \
+                and isinstance(node.args[0].value, str):
+            found.add(node.args[0].value)
+        elif isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             found.add(node.module)
@@ -52,6 +57,15 @@ def test_the_import_walker_sees_imports_inside_functions(tmp_path: Path) -> None
     module = tmp_path / "m.py"
     module.write_text("def f():\n    from hadr_lint.rules._x import y\n", encoding="utf-8")
     assert "hadr_lint.rules._x" in imported_modules(module)
+
+
+def test_the_import_walker_sees_import_module_by_literal_name(tmp_path: Path) -> None:
+    module = tmp_path / "m.py"
+    module.write_text("import importlib\n\ndef f(name):\n"
+                      "    importlib.import_module('hadr_lint.rules.x')\n"
+                      "    importlib.import_module(f'hadr_lint.rules.{name}')\n", encoding="utf-8")
+    assert {m for m in imported_modules(module) if m.startswith("hadr_lint.rules")} == {
+        "hadr_lint.rules.x"}
 
 
 def test_formatters_read_result_data_only() -> None:

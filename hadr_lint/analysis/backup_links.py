@@ -202,7 +202,8 @@ def _conditions(conditions: Any, resource: Resource) -> Any:
 def _condition(condition: Any, resource: Resource) -> Any:
     if not isinstance(condition, dict):
         return Unknown("a backup selection condition is unknown")
-    key, value, op = condition.get("key"), condition.get("value"), condition.get("op")
+    key, value = condition.get("key"), condition.get("value")
+    op: str = condition.get("op", "equals")  # the normaliser always writes one
     tags = resource.get("tags")
     for part in (key, value, tags):
         if isinstance(part, Unknown):

@@ -32,6 +32,7 @@ import subprocess
 import tempfile
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from hadr_lint.model import LoadError
 from hadr_lint.result import ExternalFinding, ExternalRun, check_id_order
@@ -118,7 +119,8 @@ def environment(neutral: Path) -> dict[str, str]:
 def path_groups(paths) -> list[list[Path]]:
     """checkov ignores ``-f`` when ``-d`` is given: folders and files run separately. A
     ``.tfvars`` file stands for its folder."""
-    folders, files = [], []
+    folders: list[Path] = []
+    files: list[Path] = []
     for path in map(Path, paths):
         if path.is_file() and path.name.endswith((".tfvars", ".tfvars.json")):
             path = path.parent
@@ -132,7 +134,7 @@ def run(executable: str, paths, checks, timeout: float = TIMEOUT) -> ExternalRun
         neutral = neutral_folder(base)
         runs = [_run_once(command(executable, group, checks, neutral), neutral, timeout)
                 for group in path_groups(paths)]
-    reports = [r for _, r, _ in runs for r in r]
+    reports = [report for _, found, _ in runs for report in found]
     return ExternalRun(
         tool="checkov",
         version=_version(reports),
@@ -169,7 +171,8 @@ def _run_once(args: list[str], neutral: Path, timeout: float
 
 def _documents(text: str) -> list[dict]:
     """checkov prints one JSON value per scanned folder: a report or a list of reports."""
-    decoder, index, found = json.JSONDecoder(), 0, []
+    decoder, index = json.JSONDecoder(), 0
+    found: list[Any] = []
     while True:
         while index < len(text) and text[index].isspace():
             index += 1

@@ -132,7 +132,15 @@ def _module_steps(address: str) -> Steps:
 
 
 def _names(steps: Steps) -> tuple[str, ...]:
-    return tuple(_MODULE_STEP.match(step).group(1) for step in steps)
+    return tuple(map(_name, steps))
+
+
+def _name(step: str) -> str:
+    """``module.db[0]`` -> ``db``; every step _module_steps made matches."""
+    match = _MODULE_STEP.match(step)
+    if match is None:
+        raise ValueError(f"not a module step: {step}")
+    return match.group(1)
 
 
 def _prefixed(steps: Steps, relative: str) -> str:
@@ -199,7 +207,7 @@ class _PlanReader:
         ``mode: data``: the graph resolves ids to them, rules never report them."""
         prior = _dict(_dict(self.data.get("prior_state")).get("values")).get("root_module")
         found: list[Resource] = []
-        todo = [(_dict(prior), ())]
+        todo: list[tuple[dict, Steps]] = [(_dict(prior), ())]
         while todo and len(found) < MAX_DATA_SOURCES:
             module, steps = todo.pop()
             for item in map(_dict, _list(module.get("resources"))):

@@ -30,6 +30,7 @@ from __future__ import annotations
 from typing import Any
 
 from hadr_lint.model import Unknown
+from hadr_lint.normalise import data_stores as _base
 from hadr_lint.normalise.fields import (
     Spec,
     spec,
@@ -41,16 +42,11 @@ from hadr_lint.normalise.fields import (
     to_upper,
 )
 
-try:
-    from hadr_lint.normalise import data_stores as _base
-except ImportError:  # pragma: no cover - the family is optional
-    _base = None
-
 
 def _extend(fmt: str, type_name: str, kind: str, derive=None, **fields: Any) -> Spec:
     """The base family's spec for ``type_name`` with more fields (or a new spec if none)."""
     made = spec(kind, derive, **fields)
-    base = getattr(_base, fmt, {}).get(type_name) if _base else None
+    base = getattr(_base, fmt, {}).get(type_name)
     if base is None or base.kind != kind:
         return made
     return Spec(kind, {**base.fields, **made.fields}, _both(base.derive, made.derive))

@@ -334,8 +334,8 @@ def _efs(b: _Builder) -> None:
             b.link(fs, b.elsewhere(fs, region, "EFS replica"), "EFS replication", "replication")
     for config in b.graph.resources("efs_replication"):
         source = b.store(config.get("file_system"), ("efs_file_system",)) or config
-        targets = [b.store(v, ("efs_file_system",))
-                   for v in _listed(config.get("destination_file_systems"))]
+        stores = _listed(config.get("destination_file_systems"))
+        targets: list[Resource | str | None] = [b.store(v, ("efs_file_system",)) for v in stores]
         targets = [t for t in targets if t is not None]
         if not targets:
             targets = [b.elsewhere(config, r, "EFS replica")
@@ -470,8 +470,8 @@ def _assemble(builder: _Builder, count: int) -> Layout:
     for (place, kind, note, synthetic), items in sorted(groups.items(), key=_group_order):
         items.sort(key=lambda entry: (entry[1].member.name, entry[1].member.file,
                                       entry[1].member.line))
-        names = {i.member.name for _, i in items}
-        apart = len(items) < GROUP_MIN and len(names) == len(items)
+        distinct = {i.member.name for _, i in items}
+        apart = len(items) < GROUP_MIN and len(distinct) == len(items)
         chunks = [[entry] for entry in items] if apart else [items]
         for chunk in chunks:
             node = Node(f"n{next(counter)}", kind, note, [i.member for _, i in chunk], synthetic)
@@ -793,7 +793,7 @@ def _pulls(picture: Layout, centres: dict[str, float]) -> dict[str, tuple]:
     keys: dict[str, tuple] = {}
     for index, (node_id, own) in enumerate(home.items()):
         linked = partners.get(node_id, [])
-        xs = [centres[home[p]] for p in linked if home[p] is not None and home[p] != own]
+        xs = [centres[r] for r in map(home.__getitem__, linked) if r is not None and r != own]
         if own is None:
             keys[node_id] = (sum(xs) / len(xs) if xs else float("inf"), 0, index)
             continue
@@ -813,7 +813,7 @@ def geometry(picture: Layout) -> _Geometry:
     rows = _region_rows(picture, sizes)
     content_w = max([sum(sizes[r.id][0] for r in row) + GAP * (len(row) - 1) for row in rows]
                     + [3 * NODE_W + 2 * GAP + 2 * PAD, 620])
-    y = PAD
+    y: float = PAD
     global_box, global_columns = None, 1
     if picture.global_nodes:
         global_columns = max(1, int((content_w - 2 * PAD + GAP) // (NODE_W + GAP)))
@@ -822,7 +822,7 @@ def geometry(picture: Layout) -> _Geometry:
         y += global_box.h + 3 * GAP
     origins: dict[str, tuple[float, float]] = {}
     for row in rows:
-        x = PAD
+        x: float = PAD
         for region in row:
             origins[region.id] = (x, y)
             x += sizes[region.id][0] + GAP
