@@ -119,6 +119,7 @@ def _prepare(paths, config_file, variables, var_files, parameters, region, exclu
     for path in paths:
         if not path.exists() and not path.is_symlink():
             raise Refused(f"{path}: no such file or folder")
+    _avoid_cache_inside(paths)
     groups = ([ConfigGroup(config_file, tuple(paths))] if config_file
               else config_groups(tuple(paths), frozenset(SKIP_DIRS)))
     prepared = []
@@ -137,6 +138,14 @@ def _prepare(paths, config_file, variables, var_files, parameters, region, exclu
         )
         prepared.append((options, config))
     return prepared
+
+
+def _avoid_cache_inside(paths) -> None:
+    """A cache folder inside a scanned tree is never used: the repository could ship it."""
+    from hadr_lint import cache
+    from hadr_lint.tree import tree_of
+
+    cache.avoid(tree_of(paths).roots)
 
 
 def _one_group(prepared: list):

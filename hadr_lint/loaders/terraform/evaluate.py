@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from typing import Any, Protocol
 
-import hcl2
 from lark import Token, Tree
 
 from hadr_lint.loaders.terraform.functions import (
@@ -34,7 +33,7 @@ from hadr_lint.loaders.terraform.functions import (
     normalise_number,
     symbolic_unknown,
 )
-from hadr_lint.loaders.terraform.parse import slim
+from hadr_lint.loaders.terraform.parse import parse_raw, slim
 from hadr_lint.model import AZ, Prefixed, Ref, Unknown, find_unknown
 
 __all__ = [
@@ -95,7 +94,7 @@ def evaluate(node: Tree | Token, scope: Scope) -> Any:
 def parse_expression(text: str) -> Tree:
     """Parse one HCL expression; ValueError when ``text`` is not exactly one expression."""
     try:
-        tree = hcl2.parses_to_tree(f"x = {text}\n")
+        tree = parse_raw(f"x = {text}\n")
     except Exception as exc:  # noqa: BLE001 - lark raises many error types
         raise ValueError(f"invalid expression: {exc}") from None
     body = _trees(tree)[0]
