@@ -549,9 +549,9 @@ class TerraformEntry:
     def _valid(self, entry: Any) -> Any:
         if not (isinstance(entry, tuple) and len(entry) == 3):
             return None
-        folders, state, results = entry  # results pickled apart: unpickled only when valid
+        inputs, state, results = entry  # results pickled apart: unpickled only when valid
         try:
-            return pickle.loads(results) if self._state(folders) == state else None
+            return pickle.loads(results) if self._state(*inputs) == state else None
         except Exception:  # noqa: BLE001 - any surprise is a miss
             return None
 
@@ -560,7 +560,8 @@ class TerraformEntry:
         if not enabled():
             return results
         folders = sorted(str(f) for f in self.reader.folders)
-        state = self._state(folders)
+        asked = sorted(getattr(self.reader, "asked", {}))
+        state = self._state(folders, asked)
         read = getattr(self.reader, "digests", {})
         seen = {str(Path(folder, name)): value for folder, listing in state[0]
                 for name, value in listing or ()}
@@ -569,15 +570,21 @@ class TerraformEntry:
                 blob = dumps(results)
             except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
                 return results
-            store(self.key, (folders, state, blob))
+            store(self.key, ((folders, asked), state, blob))
         return results
 
-    def _state(self, folders: list[str]) -> tuple:
+    def _state(self, folders: list[str], asked: list[str]) -> tuple:
+        """What the results depend on: each folder read (its Terraform files' digests), where
+        each folder asked for leads (``m -> x`` relinked to ``m -> y`` is another module), each
+        root's variable files and modules.json, the --var-file files."""
+        from hadr_lint.tree import real
+
         size = self.reader.max_file_size
         listings = tuple((folder, _listing(Path(folder), size)) for folder in folders)
+        targets = tuple((path, str(real(Path(path)))) for path in asked)
         roots = tuple((str(root), _root_inputs(root, size)) for root in self.roots)
         var_files = tuple(_file_state(path, size) for path in self.var_files)
-        return listings, roots, var_files
+        return listings, targets, roots, var_files
 
 
 def _listing(folder: Path, size: int) -> tuple | None:

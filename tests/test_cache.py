@@ -493,3 +493,24 @@ def test_an_entry_over_the_size_bound_is_neither_written_nor_read(monkeypatch):
     data = cache._entry(small).read_bytes()
     monkeypatch.setattr(cache, "MAX_ENTRY", len(data) - 1)
     assert cache.load(small) is cache.MISS
+
+
+def test_relinking_a_module_folder_is_seen(tmp_path, monkeypatch):
+    """``m -> x`` becomes ``m -> y``: x is unchanged, but the module is y's now."""
+    repo = tmp_path / "repo"
+    for name in ("x", "y"):
+        (repo / "modules" / name).mkdir(parents=True)
+        (repo / "modules" / name / "main.tf").write_text(
+            f'resource "aws_db_instance" "{name}" {{\n  multi_az = false\n}}\n')
+    (repo / "live").mkdir()
+    (repo / "live" / "main.tf").write_text('module "db" {\n  source = "./m"\n}\n')
+    (repo / ".git").mkdir()  # the tree is the repository: modules/ may be read
+    link = repo / "live" / "m"
+    link.symlink_to(Path("..") / "modules" / "x")
+    monkeypatch.chdir(repo / "live")  # scan live/ only: modules/x, y are not roots
+    assert "aws_db_instance.x" in scan()
+    link.unlink()
+    link.symlink_to(Path("..") / "modules" / "y")
+    warm = scan()
+    assert "aws_db_instance.y" in warm and "aws_db_instance.x" not in warm
+    assert warm == scan("--no-cache")
