@@ -104,13 +104,13 @@ def decode(text: str, path: str = "") -> tuple[object | None, tuple[LoadError, .
     """Decode YAML or JSON text once: (data, errors). Never raises."""
     from hadr_lint.text import MAX_NESTING, nesting_bound
 
+    if nesting_bound(text) > MAX_NESTING:  # libyaml would overflow the C stack: a segfault
+        message = f"cannot decode template: nested more than {MAX_NESTING} levels deep"
+        return None, (LoadError(path, None, message),)
     size = _utf8_size(text)
     if size > MAX_TEMPLATE_BYTES:
         message = (f"template is {size:,} bytes, over the 1 MB ({MAX_TEMPLATE_BYTES:,} bytes) "
                    "CloudFormation accepts: it cannot be deployed, and is not decoded")
-        return None, (LoadError(path, None, message),)
-    if nesting_bound(text) > MAX_NESTING:  # libyaml would overflow the C stack: a segfault
-        message = f"cannot decode template: nested more than {MAX_NESTING} levels deep"
         return None, (LoadError(path, None, message),)
     try:
         import cfnlint.decode
