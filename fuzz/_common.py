@@ -13,16 +13,60 @@ CORPUS = Path(__file__).resolve().parent / "corpus"
 def seed_corpus(name: str, patterns: tuple[str, ...], extra: dict[str, str] | None = None) -> None:
     """Fill fuzz/corpus/<name>/ from fixtures/ once (the folder is git-ignored)."""
     target = CORPUS / name
-    if target.is_dir() and any(target.iterdir()):
-        return
+    seeded = target.is_dir() and any(target.iterdir())
     target.mkdir(parents=True, exist_ok=True)
     count = 0
-    for pattern in patterns:
+    for pattern in patterns if not seeded else ():
         for path in sorted((ROOT / "fixtures").rglob(pattern)):
             count += 1
             shutil.copy(path, target / f"seed{count:03d}{path.suffix}")
-    for file, text in (extra or {}).items():
-        (target / file).write_text(text, encoding="utf-8")
+    for file, text in (extra or {}).items():  # added to an older corpus too
+        if not (target / file).exists():
+            (target / file).write_text(text, encoding="utf-8")
+
+
+# Inputs whose output is far larger than they are (issue 22): each must end as an unknown with
+# a reason, within the budgets, never a MemoryError, a hang or a failed file.
+HCL_EXPANSIONS = {
+    "x-format-width.tf": 'locals {\n  wide = format("%99999999s", "x")\n}\n'
+                         'resource "aws_s3_bucket" "b" {\n  bucket = local.wide\n}\n',
+    "x-squares.tf": "locals {\n  a0 = 10\n" + "".join(
+        f"  a{i} = local.a{i - 1} * local.a{i - 1}\n" for i in range(1, 14)) + "}\n"
+        'resource "aws_instance" "i" {\n  count = local.a13 % 3\n}\n',
+    "x-splat-fan-out.tf": 'resource "aws_subnet" "s" {\n  count = 1000\n'
+                          '  availability_zone = "us-east-1a"\n}\n'
+                          'resource "aws_lb" "lb" {\n  count = 1000\n'
+                          '  subnets = aws_subnet.s[*].id\n}\n',
+    "x-nested-modules.tf": 'module "m" {\n  source = "./m"\n  count  = 20\n}\n',
+    "x-template-loops.tf": 'locals {\n  t = "%{for i in range(1000)}%{for j in range(1000)}'
+                           'xx%{endfor}%{endfor}"\n  j = join(",", formatlist("%s-%s", '
+                           'range(1000), range(1000)))\n  r = replace(local.j, "-", local.j)\n'
+                           '  e = jsonencode([for i in range(1000) : range(1000)])\n}\n'
+                           'resource "aws_s3_bucket" "b" {\n  bucket = local.r\n'
+                           '  tags = { t = local.t, e = local.e }\n}\n',
+}
+
+
+def _nested_sub(levels: int) -> str:
+    value = '"ab"'
+    for _ in range(levels):
+        value = f'{{"Fn::Sub": ["${{x}}${{x}}${{x}}", {{"x": {value}}}]}}'
+    return value
+
+
+def _nested_join(levels: int) -> str:
+    value = '"ab"'
+    for _ in range(levels):
+        value = f'{{"Fn::Join": ["", [{value}, {value}]]}}'
+    return value
+
+
+CFN_EXPANSIONS = {
+    "x-nested-sub.json": '{"Resources": {"B": {"Type": "AWS::S3::Bucket", "Properties": '
+                         f'{{"BucketName": {_nested_sub(24)}}}}}}}}}',
+    "x-nested-join.json": '{"Resources": {"B": {"Type": "AWS::S3::Bucket", "Properties": '
+                          f'{{"BucketName": {_nested_join(6)}}}}}}}}}',
+}
 
 
 def corpus_argv(name: str) -> list[str]:

@@ -26,7 +26,8 @@ def TestOneInput(data: bytes) -> None:
 
 if __name__ == "__main__":
     _common.seed_corpus("cloudformation", ("template.yaml", "*.template.json"),
-                        {"alias.yaml": "a: &a [1, 2]\nb: [*a, *a]\nResources: {}\n"})
+                        {"alias.yaml": "a: &a [1, 2]\nb: [*a, *a]\nResources: {}\n",
+                         **_common.CFN_EXPANSIONS})
     for path in sorted((_common.ROOT / "fixtures" / "cloudformation").rglob("*.yaml")):
         target = _common.CORPUS / "cloudformation" / f"cfn-{path.name}"
         if not target.exists():

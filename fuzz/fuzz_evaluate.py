@@ -47,6 +47,14 @@ SEEDS = {
         'range(0, var.n, 1)',
         'merge(var.m, {b = var.u})',
         '<<-EOT\n  ${var.s}\n  EOT\n',
+        # expansions (issue 22): budgets counted before the output is built
+        'format("%99999999s", var.s)',
+        'pow(10, 400) * pow(10, 400)',
+        'join(",", [for i in range(100000) : format("%0100d", i)])',
+        '"%{for i in range(1000)}%{for j in range(1000)}${var.s}%{endfor}%{endfor}"',
+        'jsonencode([for i in range(1000) : [for j in range(1000) : var.m]])',
+        'replace(join("", range(1000)), "1", join("", range(1000)))',
+        'flatten([for s in aws_subnet : [for i in range(10000) : s[*].id]])',
     ])
 }
 

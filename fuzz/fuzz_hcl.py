@@ -36,6 +36,6 @@ def TestOneInput(data: bytes) -> None:
 
 
 if __name__ == "__main__":
-    _common.seed_corpus("hcl", ("*.tf",))
+    _common.seed_corpus("hcl", ("*.tf",), _common.HCL_EXPANSIONS)
     atheris.Setup(_common.corpus_argv("hcl"), TestOneInput)
     atheris.Fuzz()

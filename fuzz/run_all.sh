@@ -1,5 +1,5 @@
 #!/bin/sh
-# Run the four harnesses, two at a time, SECONDS each (default 600); logs in fuzz/logs/.
+# Run the five harnesses, two at a time, SECONDS each (default 600); logs in fuzz/logs/.
 cd "$(dirname "$0")/.." || exit 1
 SECONDS_EACH=${1:-600}
 mkdir -p fuzz/logs fuzz/artifacts
@@ -10,3 +10,4 @@ run() {
 }
 run hcl & run cloudformation & wait
 run plan & run evaluate & wait
+run files & wait

@@ -8,8 +8,24 @@ stale; the cache never changes a result, it only skips work.
 Entries live in ``$XDG_CACHE_HOME/hadr-lint/parse-v<FORMAT>/`` (default ``~/.cache/hadr-lint``).
 They are written to a temporary file and renamed into place, so concurrent runs never see half an
 entry. Anything that goes wrong when reading an entry (missing, truncated, written by another
-format, unpickling error) is a miss, and the entry is rewritten. An entry starts with a magic
-header and its own key: a file we did not write for that key is never unpickled.
+format, forged, unpickling error) is a miss, and the entry is rewritten.
+
+Entries are pickles, and unpickling runs code named in the data: whoever can write an entry
+could run code in hadr-lint. So an entry is used only when
+
+* the folder ``hadr-lint`` is owned by the current user and writable by nobody else (it is
+  created 0700), and does not lie inside a scanned tree (``avoid``): a repository that ships
+  ``.cache/hadr-lint`` and a CI job that points ``XDG_CACHE_HOME`` into the checkout must not
+  feed hadr-lint its own entries;
+* its HMAC-SHA256, under a random per-user key kept in ``hadr-lint/key`` (0600), matches: it
+  is checked before a byte is unpickled. A file written by anyone without the key is a miss.
+
+A data-only format was measured and rejected: parse entries hold Lark trees and frozen
+dataclasses, and the compiled HCL grammar has integer dictionary keys and tuples that JSON
+loses (lark's loader then fails); ``ast.literal_eval`` of the grammar takes 0.86 s, most of
+the 1.1 s compile it is meant to save. Unpickling the authenticated grammar takes 30 ms.
+
+An entry larger than ``MAX_ENTRY`` is neither written nor read.
 
 ``HADR_LINT_NO_CACHE=1`` or ``--no-cache`` turns the cache off (nothing read, nothing written).
 This module imports only the standard library: the command line imports it at start-up.
@@ -18,8 +34,11 @@ This module imports only the standard library: the command line imports it at st
 from __future__ import annotations
 
 import hashlib
+import hmac
+import io
 import os
 import pickle
+import stat
 import sys
 import tempfile
 import time
@@ -27,14 +46,20 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-FORMAT = 2
+FORMAT = 3
 ENV_DISABLE = "HADR_LINT_NO_CACHE"
 MAGIC = b"hadr-lint cache\n"
 LIBRARIES = ("hcl2", "lark", "cfnlint", "yaml")  # importable names of the parsers
 MISS = object()
+MAX_ENTRY = 256 * 1024 * 1024  # bytes: a bigger entry is not written (nor read)
+KEY_SIZE = 32
+MAC_SIZE = 32  # HMAC-SHA256
 
 _disabled = False
 _fingerprint: str | None = None
+_avoided: frozenset[Path] = frozenset()  # scanned trees: a cache folder inside is never used
+_secrets: dict[tuple, bytes | None] = {}  # folder state -> its key (None: the folder is unsafe)
+_session: list[bytes] = []  # a key for worker results when the folder is unsafe
 
 
 def disable(value: bool = True) -> None:
@@ -43,17 +68,121 @@ def disable(value: bool = True) -> None:
     _disabled = value
 
 
+def avoid(roots: Iterable[Path]) -> None:
+    """Never use a cache folder that lies inside one of ``roots`` (resolved scanned trees)."""
+    global _avoided
+    _avoided = _avoided | frozenset(Path(r) for r in roots)
+
+
 def enabled() -> bool:
     return not _disabled and os.environ.get(ENV_DISABLE, "") in ("", "0")
 
 
+def base() -> Path:
+    """``$XDG_CACHE_HOME/hadr-lint``: the folder whose owner and mode are checked."""
+    home = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(home) / "hadr-lint"
+
+
 def directory() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "hadr-lint" / f"parse-v{FORMAT}"
+    return base() / f"parse-v{FORMAT}"
+
+
+def grammar_path() -> Path:
+    return base() / "hcl2-grammar.bin"
 
 
 def digest(data: str | bytes) -> str:
     return hashlib.sha256(data.encode("utf-8") if isinstance(data, str) else data).hexdigest()
+
+
+def secret() -> bytes | None:
+    """The per-user key of the cache folder, created on first use; None when the folder is not
+    safe to use (not ours, writable by others, inside a scanned tree, not creatable)."""
+    folder = base()
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.mkdir(folder, 0o700)
+        except FileExistsError:
+            pass
+        state = os.stat(folder)
+    except (OSError, ValueError):
+        return None
+    memo_key = (str(folder), state.st_dev, state.st_ino, state.st_uid, state.st_mode, _avoided)
+    if memo_key not in _secrets:
+        _secrets[memo_key] = _key_of(folder) if _safe(folder, state) else None
+    return _secrets[memo_key]
+
+
+def _safe(folder: Path, state: os.stat_result) -> bool:
+    if not stat.S_ISDIR(state.st_mode) or state.st_mode & 0o022:
+        return False
+    if hasattr(os, "geteuid") and state.st_uid != os.geteuid():
+        return False
+    try:
+        found = folder.resolve()
+    except (OSError, RuntimeError):
+        return False
+    return not any(found == root or found.is_relative_to(root) for root in _avoided)
+
+
+def _key_of(folder: Path) -> bytes | None:
+    """Read ``folder/key``; a missing key, or one that others could have read or written, is
+    replaced by a new random one (entries signed with the old one become misses)."""
+    path = folder / "key"
+    try:
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except FileNotFoundError:
+        return _new_key(path, replace=False)
+    except OSError:
+        return _new_key(path, replace=True)
+    try:
+        state = os.fstat(handle)
+        data = os.read(handle, KEY_SIZE + 1)
+    except OSError:
+        data, state = b"", None
+    finally:
+        os.close(handle)
+    mine = state is not None and (not hasattr(os, "geteuid") or state.st_uid == os.geteuid())
+    if mine and stat.S_ISREG(state.st_mode) and not state.st_mode & 0o077 \
+            and len(data) == KEY_SIZE:
+        return data
+    return _new_key(path, replace=True)
+
+
+def _new_key(path: Path, replace: bool) -> bytes | None:
+    """Write a random key (0600) under a temporary name, then link it into place: a concurrent
+    run either wins or reads the winner's key, and never sees half a key."""
+    data = os.urandom(KEY_SIZE)
+    try:
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".key-")  # mode 0600
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+            if replace:
+                os.replace(temporary, path)
+                return data
+            try:
+                os.link(temporary, path)
+            except FileExistsError:
+                return _key_of(path.parent)
+            return data
+        finally:
+            _remove(temporary)
+    except OSError:
+        return None
+
+
+def _mac_key() -> bytes:
+    """The cache key, or when the folder is unsafe a random key of this process (and of the
+    worker processes it forks): worker results still travel authenticated, nothing is kept."""
+    found = secret()
+    if found is not None:
+        return found
+    if not _session:
+        _session.append(os.urandom(KEY_SIZE))
+    return _session[0]
 
 
 def fingerprint() -> str:
@@ -76,12 +205,12 @@ def _library_stamp(name: str) -> str:
 
     try:
         spec = importlib.util.find_spec(name)
-        stat = os.stat(spec.origin) if spec and spec.origin else None
+        stat_ = os.stat(spec.origin) if spec and spec.origin else None
     except (ImportError, ValueError, OSError):
-        stat = None
-    if stat is None:
+        stat_ = None
+    if stat_ is None:
         return f"{name}=none"
-    return f"{name}={spec.origin}:{stat.st_size}:{stat.st_mtime_ns}"
+    return f"{name}={spec.origin}:{stat_.st_size}:{stat_.st_mtime_ns}"
 
 
 def _source_stamp() -> str:
@@ -91,10 +220,10 @@ def _source_stamp() -> str:
     stamps = []
     for path in sorted(root.rglob("*.py")):
         try:
-            stat = path.stat()
+            found = path.stat()
         except OSError:
             continue
-        stamps.append(f"{path.relative_to(root).as_posix()}:{stat.st_size}:{stat.st_mtime_ns}")
+        stamps.append(f"{path.relative_to(root).as_posix()}:{found.st_size}:{found.st_mtime_ns}")
     return digest("\n".join(stamps))
 
 
@@ -109,46 +238,103 @@ def _entry(entry_key: str) -> Path:
 
 def load(entry_key: str) -> Any:
     """The value stored under ``entry_key``, or MISS."""
-    if not enabled():
+    if not enabled() or secret() is None:
         return MISS
+    return from_bytes(entry_key, read(_entry(entry_key)))
+
+
+def read(path: Path) -> bytes:
+    """The bytes of an entry file, b"" when it is missing, unreadable, not a regular file or
+    larger than MAX_ENTRY (checked before reading)."""
     try:
-        data = _entry(entry_key).read_bytes()
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
+                         | getattr(os, "O_NONBLOCK", 0))
+    except (OSError, ValueError):
+        return b""
+    try:
+        found = os.fstat(handle)
+        if not stat.S_ISREG(found.st_mode) or found.st_size > MAX_ENTRY:
+            return b""
+        with os.fdopen(os.dup(handle), "rb") as stream:
+            return stream.read(MAX_ENTRY + 1)
     except OSError:
-        return MISS
-    return from_bytes(entry_key, data)
+        return b""
+    finally:
+        os.close(handle)
+
+
+def _header(entry_key: str) -> bytes:
+    return MAGIC + entry_key.encode("ascii") + b"\n"
 
 
 def from_bytes(entry_key: str, data: bytes) -> Any:
-    header = MAGIC + entry_key.encode("ascii") + b"\n"
-    if not data.startswith(header):
+    """The value of an entry's bytes; MISS unless they were written for ``entry_key`` and carry
+    a valid HMAC (checked before unpickling: a forged entry never runs)."""
+    header = _header(entry_key)
+    if not data.startswith(header) or len(data) > MAX_ENTRY + len(header) + MAC_SIZE:
+        return MISS
+    view = memoryview(data)
+    mac, payload = view[len(header):len(header) + MAC_SIZE], view[len(header) + MAC_SIZE:]
+    expected = hmac.new(_mac_key(), header, hashlib.sha256)
+    expected.update(payload)
+    if not hmac.compare_digest(expected.digest(), mac):
         return MISS
     try:
-        return pickle.loads(memoryview(data)[len(header):])
+        return pickle.loads(payload)
     except Exception:  # noqa: BLE001 - a damaged entry is a miss, and is rewritten
         return MISS
 
 
 def to_bytes(entry_key: str, value: Any) -> bytes:
-    header = MAGIC + entry_key.encode("ascii") + b"\n"
-    return header + pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    """An entry's bytes: header, HMAC, pickle. pickle.PicklingError when the pickle would be
+    larger than MAX_ENTRY (found while pickling, before it is all in memory)."""
+    header = _header(entry_key)
+    payload = dumps(value)
+    mac = hmac.new(_mac_key(), header, hashlib.sha256)
+    mac.update(payload)
+    return header + mac.digest() + payload
+
+
+class _Bounded(io.BytesIO):
+    def write(self, data: Any) -> int:
+        if self.tell() + len(memoryview(data)) > MAX_ENTRY:
+            raise pickle.PicklingError(f"cache entry over {MAX_ENTRY} bytes")
+        return super().write(data)
+
+
+def dumps(value: Any) -> bytes:
+    """``pickle.dumps(value)``, refused (pickle.PicklingError) beyond MAX_ENTRY bytes."""
+    out = _Bounded()
+    pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+    return out.getvalue()
 
 
 def store(entry_key: str, value: Any) -> None:
-    if enabled():
+    if enabled() and secret() is not None:
         try:
             write(entry_key, to_bytes(entry_key, value))
         except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
-            pass  # a value that cannot be pickled is simply not cached
+            pass  # a value that cannot be pickled (or is too big) is simply not cached
 
 
 def write(entry_key: str, data: bytes) -> None:
     """Write atomically: a temporary file in the same folder, then os.replace."""
-    if not enabled():
+    if not enabled() or secret() is None or len(data) > MAX_ENTRY:
         return
     prune()
-    target = _entry(entry_key)
+    write_file(_entry(entry_key), data)
+
+
+def write_file(target: Path, data: bytes) -> None:
+    """Write ``data`` to ``target`` atomically, creating its folders 0700; errors are ignored
+    (a read-only or full cache folder: scan on without caching)."""
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
+        for folder in reversed([target.parent, *target.parent.parents]):
+            if folder == base() or base() in folder.parents:
+                try:
+                    os.mkdir(folder, 0o700)
+                except FileExistsError:
+                    pass
         handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
         try:
             with os.fdopen(handle, "wb") as out:
@@ -158,7 +344,25 @@ def write(entry_key: str, data: bytes) -> None:
             _remove(temporary)
             raise
     except OSError:
-        pass  # a read-only or full cache folder: scan on without caching
+        pass
+
+
+def load_grammar(entry_key: str) -> Any:
+    """The compiled grammar stored under ``entry_key`` (see ``store_grammar``), or MISS."""
+    if secret() is None:
+        return MISS
+    return from_bytes(entry_key, read(grammar_path()))
+
+
+def store_grammar(entry_key: str, value: Any) -> None:
+    """Keep the compiled HCL grammar beside the entries, even with --no-cache (which is about
+    parse results): compiling it costs a second on every run."""
+    if secret() is None:
+        return
+    try:
+        write_file(grammar_path(), to_bytes(entry_key, value))
+    except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
+        pass
 
 
 MAX_AGE = 30 * 86400  # seconds an entry is kept after it was written
@@ -312,7 +516,7 @@ def _parse_batch(task: tuple[Callable[[str, str], Any], list[tuple[str, str, str
 
 def missing(keys: Iterable[str]) -> list[str]:
     """The keys that have no entry (every key when the cache is off)."""
-    if not enabled():
+    if not enabled() or secret() is None:
         return list(keys)
     return [k for k in keys if not _entry(k).is_file()]
 
@@ -345,9 +549,9 @@ class TerraformEntry:
     def _valid(self, entry: Any) -> Any:
         if not (isinstance(entry, tuple) and len(entry) == 3):
             return None
-        folders, state, results = entry  # results pickled apart: unpickled only when valid
+        inputs, state, results = entry  # results pickled apart: unpickled only when valid
         try:
-            return pickle.loads(results) if self._state(folders) == state else None
+            return pickle.loads(results) if self._state(*inputs) == state else None
         except Exception:  # noqa: BLE001 - any surprise is a miss
             return None
 
@@ -356,24 +560,31 @@ class TerraformEntry:
         if not enabled():
             return results
         folders = sorted(str(f) for f in self.reader.folders)
-        state = self._state(folders)
+        asked = sorted(getattr(self.reader, "asked", {}))
+        state = self._state(folders, asked)
         read = getattr(self.reader, "digests", {})
         seen = {str(Path(folder, name)): value for folder, listing in state[0]
                 for name, value in listing or ()}
         if all(seen.get(file) == value for file, value in read.items()):
             try:
-                blob = pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL)
+                blob = dumps(results)
             except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
                 return results
-            store(self.key, (folders, state, blob))
+            store(self.key, ((folders, asked), state, blob))
         return results
 
-    def _state(self, folders: list[str]) -> tuple:
+    def _state(self, folders: list[str], asked: list[str]) -> tuple:
+        """What the results depend on: each folder read (its Terraform files' digests), where
+        each folder asked for leads (``m -> x`` relinked to ``m -> y`` is another module), each
+        root's variable files and modules.json, the --var-file files."""
+        from hadr_lint.tree import real
+
         size = self.reader.max_file_size
         listings = tuple((folder, _listing(Path(folder), size)) for folder in folders)
+        targets = tuple((path, str(real(Path(path)))) for path in asked)
         roots = tuple((str(root), _root_inputs(root, size)) for root in self.roots)
         var_files = tuple(_file_state(path, size) for path in self.var_files)
-        return listings, roots, var_files
+        return listings, targets, roots, var_files
 
 
 def _listing(folder: Path, size: int) -> tuple | None:

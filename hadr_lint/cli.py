@@ -147,6 +147,7 @@ def _prepare(paths, config_file, variables, var_files, parameters, region, exclu
     for path in var_files:
         if not path.is_file():
             raise Refused(f"--var-file {path}: no such file")
+    _avoid_cache_inside(paths)
     groups = ([ConfigGroup(config_file, tuple(paths))] if config_file
               else config_groups(tuple(paths), frozenset(SKIP_DIRS)))
     prepared = []
@@ -165,6 +166,14 @@ def _prepare(paths, config_file, variables, var_files, parameters, region, exclu
         )
         prepared.append((options, config))
     return prepared
+
+
+def _avoid_cache_inside(paths) -> None:
+    """A cache folder inside a scanned tree is never used: the repository could ship it."""
+    from hadr_lint import cache
+    from hadr_lint.tree import tree_of
+
+    cache.avoid(tree_of(paths).roots)
 
 
 def _one_group(prepared: list):

@@ -73,6 +73,10 @@ PER_TEMPLATE_KEYS = ("exports", "imports", "unnamed_exports", "outputs", "nests"
 
 
 def load_all(options: ScanOptions, config: Config) -> list[LoadResult]:
+    from hadr_lint import cache
+    from hadr_lint.tree import tree_of
+
+    cache.avoid(tree_of(scan_paths(options.paths)).roots)  # the command line did it already
     found = discover(scan_paths(options.paths), tuple(options.exclude) + tuple(config.exclude),
                      options.prune)
     from hadr_lint.tree import real

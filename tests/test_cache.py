@@ -79,6 +79,7 @@ def cache_on(monkeypatch, tmp_path):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.setattr(cache, "_disabled", False)
     monkeypatch.setattr(cache, "_fingerprint", None)
+    monkeypatch.setattr(cache, "_avoided", frozenset())
 
 
 @pytest.fixture
@@ -350,3 +351,166 @@ def test_library_stamps_name_the_installed_files_without_importlib_metadata():
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                          check=True, timeout=60).stdout
     assert out.strip() == "False"
+
+
+# ---------------------------------------------------------------------------------------------
+# Entries cannot run code: owner and mode of the folder, never inside the scanned tree, HMAC
+
+
+class _RunsCode:
+    """Unpickling this runs ``touch MARKER``: what a forged entry would carry."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.system, (f"touch {self.marker}",))
+
+
+def forged(entry_key: str, marker: Path, secret: bytes | None = None) -> bytes:
+    """A valid header, a pickle that runs code, and an HMAC under ``secret`` (or garbage)."""
+    import hashlib
+    import hmac
+    import pickle
+
+    header = cache.MAGIC + entry_key.encode("ascii") + b"\n"
+    payload = pickle.dumps(_RunsCode(marker))
+    mac = hmac.new(secret, header + payload, hashlib.sha256).digest() if secret else b"\0" * 32
+    return header + mac + payload
+
+
+def run_cli(cwd: Path, xdg: Path, *args: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, XDG_CACHE_HOME=str(xdg))
+    env.pop(cache.ENV_DISABLE, None)
+    return subprocess.run([sys.executable, "-m", "hadr_lint", "scan", ".", "--format", "json",
+                           "--fail-on", "never", *args], cwd=cwd, env=env, capture_output=True,
+                          text=True, timeout=300)
+
+
+def plant(folder: Path, marker: Path, secret: bytes | None) -> None:
+    """Forged grammar and parse entries for every key the project's scan would read."""
+    fingerprint = subprocess.run(
+        [sys.executable, "-c", "from hadr_lint import cache; print(cache.fingerprint())"],
+        capture_output=True, text=True, check=True, timeout=60).stdout.strip()
+    grammar_key = cache.digest("\0".join([fingerprint, "hcl2-grammar"]))
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "hcl2-grammar.bin").write_bytes(forged(grammar_key, marker, secret))
+    if secret:
+        (folder / "key").write_bytes(secret)
+        os.chmod(folder / "key", 0o600)
+
+
+@pytest.mark.parametrize("mode", [0o777, 0o770, 0o702])
+def test_a_cache_folder_others_can_write_is_not_used(project, tmp_path, mode):
+    xdg = tmp_path / "shared"
+    marker = tmp_path / "pwned"
+    plant(xdg / "hadr-lint", marker, secret=b"k" * 32)  # entries signed with the key beside them
+    os.chmod(xdg / "hadr-lint", mode)
+    before = sorted(p.name for p in (xdg / "hadr-lint").iterdir())
+    run = run_cli(project, xdg)
+    assert run.returncode == 0, run.stderr
+    assert not marker.exists()
+    assert sorted(p.name for p in (xdg / "hadr-lint").iterdir()) == before  # nothing written
+    assert run.stdout == run_cli(project, xdg, "--no-cache").stdout
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0,
+                    reason="giving a folder to another user needs root")
+def test_a_cache_folder_owned_by_someone_else_is_not_used(project, tmp_path):
+    xdg = tmp_path / "theirs"
+    marker = tmp_path / "pwned"
+    plant(xdg / "hadr-lint", marker, secret=b"k" * 32)
+    os.chmod(xdg / "hadr-lint", 0o700)
+    for path in [xdg / "hadr-lint", *(xdg / "hadr-lint").iterdir()]:
+        os.chown(path, 65534, 65534)
+    run = run_cli(project, xdg)
+    assert run.returncode == 0, run.stderr
+    assert not marker.exists()
+    assert not list((xdg / "hadr-lint").rglob("*.pickle"))
+
+
+def test_a_cache_folder_inside_the_scanned_tree_is_not_used(project, tmp_path):
+    """The checkout ships .cache/hadr-lint with a key and entries signed with it, and CI points
+    XDG_CACHE_HOME into the checkout: nothing there is read, nothing is written."""
+    (project / ".git").mkdir()
+    xdg = project / ".cache"
+    marker = tmp_path / "pwned"
+    plant(xdg / "hadr-lint", marker, secret=b"k" * 32)
+    os.chmod(xdg / "hadr-lint", 0o700)
+    run = run_cli(project / "live", xdg)  # the tree is the repository, not only live/
+    assert run.returncode == 0, run.stderr
+    assert not marker.exists()
+    assert not list(xdg.rglob("*.pickle"))
+    assert (xdg / "hadr-lint" / "key").read_bytes() == b"k" * 32
+
+
+def test_a_forged_entry_in_our_own_folder_does_not_run(project, tmp_path):
+    """Someone who can write the entries but cannot read the key (or a copied cache)."""
+    xdg = tmp_path / "cache"
+    marker = tmp_path / "pwned"
+    first = run_cli(project, xdg)
+    assert first.returncode == 0, first.stderr
+    folder = xdg / "hadr-lint"
+    assert oct(folder.stat().st_mode & 0o777) == "0o700"
+    assert oct((folder / "key").stat().st_mode & 0o777) == "0o600"
+    written = sorted(folder.rglob("*.pickle")) + [folder / "hcl2-grammar.bin"]
+    for path in written:
+        key = path.stem if path.suffix == ".pickle" else None
+        if key is None:
+            key = path.read_bytes()[len(cache.MAGIC):].split(b"\n", 1)[0].decode()
+        path.write_bytes(forged(key, marker, secret=b"not the key" * 3))
+    again = run_cli(project, xdg)
+    assert again.returncode == 0, again.stderr
+    assert not marker.exists()
+    assert again.stdout == first.stdout
+    assert again.stderr == ""
+
+
+def test_random_bytes_behind_a_valid_header_are_a_quiet_miss_and_rewritten(project, tmp_path):
+    xdg = tmp_path / "cache"
+    first = run_cli(project, xdg)
+    folder = xdg / "hadr-lint"
+    stored = sorted(folder.rglob("*.pickle")) + [folder / "hcl2-grammar.bin"]
+    noise = bytes(range(256)) * 40
+    for path in stored:
+        data = path.read_bytes()
+        header = data[: data.index(b"\n", len(cache.MAGIC)) + 1]
+        path.write_bytes(header + noise)
+    again = run_cli(project, xdg)
+    assert again.returncode == 0
+    assert again.stderr == "", again.stderr  # no SystemError, no "Exception ignored"
+    assert again.stdout == first.stdout
+    assert all(noise not in path.read_bytes() for path in stored)  # rewritten
+
+
+def test_an_entry_over_the_size_bound_is_neither_written_nor_read(monkeypatch):
+    monkeypatch.setattr(cache, "MAX_ENTRY", 10_000)
+    small, big = cache.key("test", "small"), cache.key("test", "big")
+    cache.store(small, "x" * 100)
+    cache.store(big, "x" * 20_000)
+    assert cache.load(small) == "x" * 100
+    assert not cache._entry(big).exists()
+    data = cache._entry(small).read_bytes()
+    monkeypatch.setattr(cache, "MAX_ENTRY", len(data) - 1)
+    assert cache.load(small) is cache.MISS
+
+
+def test_relinking_a_module_folder_is_seen(tmp_path, monkeypatch):
+    """``m -> x`` becomes ``m -> y``: x is unchanged, but the module is y's now."""
+    repo = tmp_path / "repo"
+    for name in ("x", "y"):
+        (repo / "modules" / name).mkdir(parents=True)
+        (repo / "modules" / name / "main.tf").write_text(
+            f'resource "aws_db_instance" "{name}" {{\n  multi_az = false\n}}\n')
+    (repo / "live").mkdir()
+    (repo / "live" / "main.tf").write_text('module "db" {\n  source = "./m"\n}\n')
+    (repo / ".git").mkdir()  # the tree is the repository: modules/ may be read
+    link = repo / "live" / "m"
+    link.symlink_to(Path("..") / "modules" / "x")
+    monkeypatch.chdir(repo / "live")  # scan live/ only: modules/x, y are not roots
+    assert "aws_db_instance.x" in scan()
+    link.unlink()
+    link.symlink_to(Path("..") / "modules" / "y")
+    warm = scan()
+    assert "aws_db_instance.y" in warm and "aws_db_instance.x" not in warm
+    assert warm == scan("--no-cache")

@@ -1075,3 +1075,40 @@ def test_standard_output_to_dev_full(tmp_path):
     assert done.returncode == 2, done.stderr
     assert done.stderr == ("Error: cannot write the report to standard output: "
                            "No space left on device\n")
+
+
+@pytest.mark.parametrize("suffix", [".yaml", ".json"])
+def test_a_template_larger_than_cloudformation_accepts_is_a_file_error_not_decoded(
+        tmp_path, monkeypatch, suffix):
+    """A mapping of 40,000 keys (1.3 MB): over the 1 MB CloudFormation accepts through S3, so
+    it is reported without reaching cfn-lint's decoder (quadratic on wide mappings); the other
+    template still loads."""
+    import cfnlint.decode
+
+    from hadr_lint.loaders.cloudformation import MAX_TEMPLATE_BYTES
+
+    keys = {f"Key{i:05d}": {"Value": f"ami-{i:012d}"} for i in range(40_000)}
+    if suffix == ".json":
+        big = json.dumps({"AWSTemplateFormatVersion": "2010-09-09",
+                          "Mappings": {"Images": keys},
+                          "Resources": {"Queue": {"Type": "AWS::SQS::Queue"}}})
+    else:
+        lines = [f"    {k}:\n      Value: {v['Value']}\n" for k, v in keys.items()]
+        big = TEMPLATE + "Mappings:\n  Images:\n" + "".join(lines)
+    assert len(big) > MAX_TEMPLATE_BYTES
+    write(tmp_path, {f"big{suffix}": big, "small.yaml": TEMPLATE.replace("Queue", "Other")})
+    decoded: list[int] = []
+    real_decode = cfnlint.decode.decode_str
+
+    def spy(text: str, *args, **kwargs):
+        decoded.append(len(text))
+        return real_decode(text, *args, **kwargs)
+
+    monkeypatch.setattr(cfnlint.decode, "decode_str", spy)
+    code, data = scan(".", "--fail-on", "never")
+    found = errors_of(data, f"big{suffix}")
+    assert len(found) == 1, data["errors"]
+    assert f"template is {len(big):,} bytes" in found[0]["message"]
+    assert "1 MB" in found[0]["message"] and "cannot be deployed" in found[0]["message"]
+    assert decoded and max(decoded) < MAX_TEMPLATE_BYTES  # small.yaml only
+    assert code == 2  # a file error

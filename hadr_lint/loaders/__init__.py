@@ -46,6 +46,7 @@ class DocumentLoader:
 def namespaced(result: LoadResult, root: str) -> LoadResult:
     """Prefix addresses (and the Refs to them) with their root, unique across a scan."""
     prefix = f"{root}::"
+    done: dict[int, Any] = {}  # a list shared by many resources (a splat) stays shared
 
     def rename(value: Any) -> Any:
         if isinstance(value, Ref):
@@ -54,10 +55,11 @@ def namespaced(result: LoadResult, root: str) -> LoadResult:
             return dataclasses.replace(value, ref=rename(value.ref))
         if isinstance(value, Undefined):
             return dataclasses.replace(value, address=prefix + value.address)
-        if isinstance(value, list):
-            return [rename(v) for v in value]
-        if isinstance(value, dict):
-            return {k: rename(v) for k, v in value.items()}
+        if isinstance(value, (list, dict)):
+            if id(value) not in done:  # holds the original: its id is not reused meanwhile
+                done[id(value)] = (value, [rename(v) for v in value] if isinstance(value, list)
+                                   else {k: rename(v) for k, v in value.items()})
+            return done[id(value)][1]
         return value
 
     resources = tuple(

@@ -46,6 +46,11 @@ DEFAULT_AZ_COUNT = 3
 MAX_DEPTH = 100
 MAX_STRING = 1_000_000  # a CloudFormation template is at most 1 MB: so is any string in it
 MAX_OUTPUT = 20 * MAX_STRING  # what all of one template's Fn::Sub and Fn::Join build
+# CloudFormation's quota "template body size in an Amazon S3 object" is 1 MB (51,200 bytes
+# inline); read as 1 MiB, so no template CloudFormation accepts is refused. A larger file cannot
+# be deployed, and is not handed to cfn-lint's decoder (quadratic on wide mappings: a 4.7 MB
+# template with one mapping of tens of thousands of keys took over a minute).
+MAX_TEMPLATE_BYTES = 1_048_576
 REGION_UNKNOWN = "template region unknown: pass --region"
 TOO_DEEP = f"value nested deeper than {MAX_DEPTH} levels"
 NESTED_STACK_TYPES = frozenset({"AWS::CloudFormation::Stack", "AWS::Serverless::Application"})
@@ -109,6 +114,11 @@ def decode(text: str, path: str = "") -> tuple[object | None, tuple[LoadError, .
     if nesting_bound(text) > MAX_NESTING:  # libyaml would overflow the C stack: a segfault
         message = f"cannot decode template: nested more than {MAX_NESTING} levels deep"
         return None, (LoadError(path, None, message),)
+    size = _utf8_size(text)
+    if size > MAX_TEMPLATE_BYTES:
+        message = (f"template is {size:,} bytes, over the 1 MB ({MAX_TEMPLATE_BYTES:,} bytes) "
+                   "CloudFormation accepts: it cannot be deployed, and is not decoded")
+        return None, (LoadError(path, None, message),)
     try:
         import cfnlint.decode
 
@@ -119,6 +129,11 @@ def decode(text: str, path: str = "") -> tuple[object | None, tuple[LoadError, .
     errors = _yaml_syntax(text, path, _match_errors(matches, path))
     errors = tuple(replace(e, line=min(e.line, last)) if e.line else e for e in errors)
     return (None, errors) if errors else (data, ())
+
+
+def _utf8_size(text: str) -> int:
+    """Bytes of ``text`` in UTF-8 (the file was UTF-8, or UTF-16/32 with a BOM)."""
+    return len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
 
 
 def load_template(

@@ -38,11 +38,14 @@ class FolderReader:
     lines: dict[str, list[str]] = field(default_factory=dict)  # files with suppression comments
     prefetched: dict[str, Any] = field(default_factory=dict)  # parsed ahead, maybe in workers
     digests: dict[str, str] = field(default_factory=dict)  # file -> digest of the text parsed
+    asked: dict[str, str] = field(default_factory=dict)  # folder as asked -> its real path
 
     def __call__(self, folder: Path) -> Any:
         from hadr_lint.tree import real
 
+        given = folder
         folder = real(folder)
+        self.asked[str(given)] = str(folder)  # a relinked module folder is another module
         if folder is None:  # a link loop, a NUL character
             return None
         if folder not in self.folders:

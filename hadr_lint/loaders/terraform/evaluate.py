@@ -101,6 +101,30 @@ def evaluate(node: Tree | Token, scope: Scope) -> Any:
         return Unknown(f"cannot evaluate expression ({type(exc).__name__})")
 
 
+def _splat_memo(scope: Any) -> dict | None:
+    """The splat results of the module instance ``scope`` belongs to (``splats``): the value
+    of ``aws_subnet.s[*].id`` is one list shared by 8,000 load balancers, not 8,000 copies."""
+    while isinstance(scope, ChildScope):
+        scope = scope.parent
+    return getattr(scope, "splats", None)
+
+
+def _hashable(value: Any) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
+
+
+def _has_unknown(value: Any) -> bool:
+    """Results holding an Unknown (maybe a cycle seen from inside) are not shared."""
+    try:
+        return find_unknown(value) is not None
+    except RecursionError:
+        return True
+
+
 def _trees(node: Tree) -> list[Tree]:
     return [c for c in node.children if isinstance(c, Tree) and c.data != "new_line_or_comment"]
 
@@ -426,11 +450,18 @@ class _Evaluator:
             return symbolic_unknown(value)
         if value is None:
             return []
+        memo, memo_key = _splat_memo(self.scope), (id(value), tuple(steps))
+        found = memo.get(memo_key) if memo is not None and _hashable(memo_key) else None
+        if found is not None and found[0] is value:
+            return found[1]  # the same list read the same way: share the result
         items = list(value) if is_list(value) else [value]
         if len(items) > MAX_ELEMENTS:
             return Unknown("expansion capped")
         self.step(len(items))
-        return [self.apply(item, steps) for item in items]
+        result = [self.apply(item, steps) for item in items]
+        if memo is not None and _hashable(memo_key) and not _has_unknown(result):
+            memo[memo_key] = (value, result)  # holds ``value``: its id is not reused
+        return result
 
     # ------------------------------------------------------------ functions
 

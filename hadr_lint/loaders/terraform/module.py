@@ -59,11 +59,31 @@ class ModuleFiles:
 
     @cached_property
     def labelled(self) -> dict[tuple[str, str], dict[str, Block]]:
-        """(kind, type) -> name -> block, for resource and data blocks with two labels."""
+        """(kind, type) -> name -> block, for resource and data blocks with two labels; the
+        first of duplicates (the others are reported and ignored)."""
         index: dict[tuple[str, str], dict[str, Block]] = {}
         for block in self.blocks:
             if len(block.labels) == 2:
-                index.setdefault((block.type, block.labels[0]), {})[block.labels[1]] = block
+                index.setdefault((block.type, block.labels[0]), {}).setdefault(
+                    block.labels[1], block)
+        return index
+
+    @cached_property
+    def named(self) -> dict[tuple[str, str], Block]:
+        """(kind, first label) -> the first such block: variables and module calls by name."""
+        index: dict[tuple[str, str], Block] = {}
+        for block in self.blocks:
+            if block.labels:
+                index.setdefault((block.type, block.labels[0]), block)
+        return index
+
+    @cached_property
+    def local_exprs(self) -> dict[str, Any]:
+        """Local name -> its expression (the first definition)."""
+        index: dict[str, Any] = {}
+        for block in self.of_type("locals"):
+            for name, attr in block.attributes.items():
+                index.setdefault(name, attr.expr)
         return index
 
 
@@ -130,6 +150,7 @@ class ModuleInstance:
         self._instances: dict[tuple[str, str, str], list[Instance] | Unknown] = {}
         self._children: dict[str, Any] = {}
         self._warming = False
+        self.splats: dict[tuple, tuple] = {}  # evaluate: splat results shared by references
 
     # ----- scope -----
     def lookup(self, name: str) -> Any:
@@ -154,8 +175,9 @@ class ModuleInstance:
             ),
             "terraform": ConstMapping({"workspace": "default"}),
         }
-        for rtype in self._types("resource"):
-            names.setdefault(rtype, self._resource_type(rtype))
+        for rtype in dict.fromkeys(self._types("resource")):
+            if rtype not in names:
+                names[rtype] = self._resource_type(rtype)
         return names
 
     def _types(self, kind: str) -> list[str]:
@@ -169,7 +191,7 @@ class ModuleInstance:
         return [b.labels[0] for b in self.files.of_type("variable") if b.labels]
 
     def _variable(self, name: str) -> Any:
-        block = next(b for b in self.files.of_type("variable") if b.labels[:1] == (name,))
+        block = self.files.named[("variable", name)]
         value = self.inputs[name]() if name in self.inputs else None
         if value is None and (name not in self.inputs or not _nullable(block, self)):
             # no value, or null given to a variable declared nullable = false: its default
@@ -183,22 +205,20 @@ class ModuleInstance:
         return [name for b in self.files.of_type("locals") for name in b.attributes]
 
     def _local(self, name: str) -> Any:
-        for block in self.files.of_type("locals"):
-            if name in block.attributes:
-                if not self._warming:
-                    self._warming = True
-                    try:
-                        self._warm_locals(name)
-                    finally:
-                        self._warming = False
-                return eval_expr(block.attributes[name].expr, self)
-        raise KeyError(name)
+        expr = self.files.local_exprs[name]
+        if not self._warming:
+            self._warming = True
+            try:
+                self._warm_locals(name)
+            finally:
+                self._warming = False
+        return eval_expr(expr, self)
 
     def _warm_locals(self, name: str) -> None:
         """Evaluate the locals ``name`` needs first, deepest first: a chain of 2,000 locals then
         never recurses deeper than one local (Python's stack holds about 100)."""
         values = self._names["local"]
-        exprs = {n: a.expr for b in self.files.of_type("locals") for n, a in b.attributes.items()}
+        exprs = self.files.local_exprs
         order: list[str] = []
         seen = {name}
         stack = [(name, iter(local_references(exprs[name])))]
@@ -207,7 +227,7 @@ class ModuleInstance:
             ref = next(refs, None)
             if ref is None:
                 order.append(stack.pop()[0])
-            elif ref not in seen and ref in exprs:
+            elif ref not in seen and ref in exprs and not values.known(ref):
                 seen.add(ref)
                 stack.append((ref, iter(local_references(exprs[ref]))))
         for ref in order[:-1]:
@@ -311,17 +331,15 @@ class ModuleInstance:
     def _resource_type(self, rtype: str) -> Any:
         from hadr_lint.loaders.terraform.scope import ResourceType
 
-        blocks = self._blocks("resource", rtype)
-        return ResourceType(list(blocks), lambda name: self._value("resource", rtype, name),
+        blocks = self._blocks("resource", rtype)  # the module's index, shared, not copied
+        return ResourceType(blocks, lambda name: self._value("resource", rtype, name),
                             rtype, self.address_prefix)
 
     def _data_type(self, dtype: str) -> Any:
         from hadr_lint.loaders.terraform.scope import LazyMapping
 
         blocks = self._blocks("data", dtype)
-        return LazyMapping(
-            list(blocks), lambda name: self._value("data", dtype, name), f"data.{dtype}"
-        )
+        return LazyMapping(blocks, lambda name: self._value("data", dtype, name), f"data.{dtype}")
 
     def _value(self, kind: str, rtype: str, name: str) -> Any:
         block = self._blocks(kind, rtype)[name]
@@ -450,7 +468,7 @@ class ModuleInstance:
 
     def _child(self, name: str) -> Any:
         if name not in self._children:
-            call = next(b for b in self.files.of_type("module") if b.labels[:1] == (name,))
+            call = self.files.named[("module", name)]
             self._children[name] = instantiate_child(self, call)
         return self._children[name]
 

@@ -43,11 +43,17 @@ def resolve_source(parent: ModuleInstance, call: Block) -> Path | None:
     None when there is none, or it cannot be resolved (a link loop, a NUL character)."""
     from hadr_lint.tree import real
 
+    given = source_path(parent, call)
+    return real(given) if given is not None else None
+
+
+def source_path(parent: ModuleInstance, call: Block) -> Path | None:
+    """``resolve_source`` before links are resolved: what the module folder is read as (the
+    parse cache checks where each such path leads)."""
     source = module_source(parent, call)
     if source.startswith(("./", "../")):
-        return real(parent.files.dir / source)
-    key = _child_key(parent, call)
-    return parent.state.modules_json.get(key)
+        return parent.files.dir / source
+    return parent.state.modules_json.get(_child_key(parent, call))
 
 
 def _outside(parent: ModuleInstance, folder: Path) -> bool:
@@ -85,7 +91,7 @@ def instantiate_child(parent: ModuleInstance, call: Block) -> Any:
         cycle = " -> ".join(state.display(p) for p in (*parent.chain, folder))
         state.errors.append((where[0], where[1], f"module.{name} includes itself: {cycle}"))
         return UnknownObject(f"module.{name} is part of a module cycle")
-    files = state.read_module(folder)
+    files = state.read_module(source_path(parent, call) or folder)
     if files is None:
         reason = f"module.{name}: no Terraform files in {state.display(folder)}"
         state.notes.append(f"{where[0]}:{where[1]}: {reason}")

@@ -6,10 +6,9 @@ evaluates those trees itself instead of re-parsing the ``"${...}"`` strings of `
 
 from __future__ import annotations
 
-import os
+import functools
 import sys
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from lark import Token, Tree
@@ -86,36 +85,58 @@ class HclSyntaxError(Exception):
         self.line = line
 
 
-def _parser_cache_path() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "hadr-lint" / "hcl2-grammar.bin"
+# Options lark supplies again when it loads a saved parser (lark.lark._LOAD_ALLOWED_OPTIONS):
+# not saved, some are objects.
+_NOT_SAVED = ("postlex", "transformer", "lexer_callbacks", "tree_class", "_plugins",
+              "propagate_positions", "debug", "regex", "g_regex_flags", "use_bytes")
 
 
-def _prepare_grammar_cache() -> None:
-    """Keep python-hcl2's compiled grammar in a writable user cache (else 1.1 s every run)."""
+@functools.cache
+def hcl_parser() -> Any:
+    """python-hcl2's Lark parser, built as ``hcl2.parser.parser()`` builds it.
+
+    Compiling the grammar takes about a second, so the compiled form is kept in the user's
+    cache (``hadr_lint.cache.store_grammar``: owner-checked folder, HMAC verified before it is
+    unpickled). python-hcl2's own cache file (lark's ``cache=``) is never read: lark would
+    unpickle whatever lies at that path.
+    """
     import hcl2.parser
+    from hcl2.postlexer import PostLexer
+    from lark import Lark
+    from lark.grammar import Rule
+    from lark.lexer import TerminalDef
 
-    target = _parser_cache_path()
-    if hcl2.parser.PARSER_FILE == target:
-        return
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return
-    hcl2.parser.PARSER_FILE = target
-    hcl2.parser.parser.cache_clear()
+    from hadr_lint import cache
+
+    entry = cache.key("hcl2-grammar")
+    saved = cache.load_grammar(entry)
+    if isinstance(saved, dict):
+        try:
+            return Lark._load_from_dict(saved["data"], saved["memo"], postlex=PostLexer(),
+                                        propagate_positions=True)
+        except Exception:  # noqa: BLE001 - a grammar saved by another lark: compile it again
+            pass
+    parser = Lark.open("hcl2.lark", rel_to=hcl2.parser.__file__, parser="lalr",
+                       propagate_positions=True, postlex=PostLexer())
+    data, memo = parser.memo_serialize([TerminalDef, Rule])
+    data["options"] = {k: v for k, v in data["options"].items() if k not in _NOT_SAVED}
+    cache.store_grammar(entry, {"data": data, "memo": memo})
+    return parser
+
+
+def parse_raw(text: str) -> Tree:
+    """python-hcl2's raw Lark tree of ``text`` (``hcl2.parses_to_tree``); lark's errors."""
+    return hcl_parser().parse(text + "\n")
 
 
 def parse_tree(text: str) -> Tree:
     """Parse HCL text into python-hcl2's raw Lark tree, raising HclSyntaxError."""
-    import hcl2
     from lark.exceptions import LarkError, UnexpectedInput
 
-    _prepare_grammar_cache()
     if not text.endswith("\n"):
         text += "\n"
     try:
-        return hcl2.parses_to_tree(text)
+        return parse_raw(text)
     except UnexpectedInput as exc:
         from hadr_lint.loaders.syntax import hcl_message
 
@@ -348,10 +369,8 @@ def _json_expr(value: Any) -> Any:
 
 def parse_expression(text: str) -> Tree:
     """Parse one HCL expression; ValueError when ``text`` is not exactly one expression."""
-    import hcl2  # start-up: python-hcl2 and its grammar load only when Terraform is read
-
     try:
-        tree = hcl2.parses_to_tree(f"x = {text}\n")
+        tree = parse_raw(f"x = {text}")
     except Exception as exc:  # noqa: BLE001 - lark raises many error types
         raise ValueError(f"invalid expression: {exc}") from None
     body = _subtrees(tree)[0]

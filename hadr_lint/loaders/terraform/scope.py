@@ -6,17 +6,22 @@ Every value is computed on first use and memoised; a name whose evaluation needs
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from hadr_lint.model import Ref, Undefined, Unknown
 
 
 class LazyMapping(Mapping):
-    """A mapping whose values come from ``compute(key)``, memoised and cycle-safe."""
+    """A mapping whose values come from ``compute(key)``, memoised and cycle-safe.
 
-    def __init__(self, keys: list[str], compute: Callable[[str], Any], label: str) -> None:
-        self._keys = list(dict.fromkeys(keys))
+    ``keys`` given as a mapping (a module's index of blocks by name) is shared, not copied:
+    every module instance and ``count`` instance builds these, so building and ``in`` must not
+    cost the number of keys.
+    """
+
+    def __init__(self, keys: Iterable[str], compute: Callable[[str], Any], label: str) -> None:
+        self._keys: Mapping[str, Any] = keys if isinstance(keys, Mapping) else dict.fromkeys(keys)
         self._compute = compute
         self._label = label
         self._values: dict[str, Any] = {}
@@ -46,13 +51,17 @@ class LazyMapping(Mapping):
     def __contains__(self, key: object) -> bool:
         return key in self._keys
 
+    def known(self, key: str) -> bool:
+        """True when the value of ``key`` was computed already."""
+        return key in self._values
+
 
 class ResourceType(LazyMapping):
     """The resources of one type that a module declares, by name (``aws_s3_bucket`` of
     ``aws_s3_bucket.logs``). A name no block declares is an ``Undefined`` reference: unknown,
     but none of the scanned resources (``missing``)."""
 
-    def __init__(self, keys: list[str], compute: Callable[[str], Any], rtype: str,
+    def __init__(self, keys: Iterable[str], compute: Callable[[str], Any], rtype: str,
                  prefix: str) -> None:
         super().__init__(keys, compute, rtype)
         self.prefix = prefix
