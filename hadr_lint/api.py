@@ -55,7 +55,7 @@ def exit_code(result: ScanResult, fail_on: str | None = None) -> int:
     error), as ``hadr-lint scan`` exits."""
     from hadr_lint.engine import exit_code as code
 
-    return code(result, fail_on or getattr(result.config, "fail_on", "warning"))
+    return code(result, fail_on or getattr(result.config, "fail_on", None) or "warning")
 
 
 def _groups(paths: tuple[Path, ...], config_file: Path | None) -> list:

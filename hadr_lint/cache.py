@@ -145,8 +145,8 @@ def _key_of(folder: Path) -> bytes | None:
     finally:
         os.close(handle)
     mine = state is not None and (not hasattr(os, "geteuid") or state.st_uid == os.geteuid())
-    if mine and stat.S_ISREG(state.st_mode) and not state.st_mode & 0o077 \
-            and len(data) == KEY_SIZE:
+    if mine and state is not None and stat.S_ISREG(state.st_mode) \
+            and not state.st_mode & 0o077 and len(data) == KEY_SIZE:
         return data
     return _new_key(path, replace=True)
 
@@ -208,7 +208,7 @@ def _library_stamp(name: str) -> str:
         stat_ = os.stat(spec.origin) if spec and spec.origin else None
     except (ImportError, ValueError, OSError):
         stat_ = None
-    if stat_ is None:
+    if stat_ is None or spec is None:
         return f"{name}=none"
     return f"{name}={spec.origin}:{stat_.st_size}:{stat_.st_mtime_ns}"
 

@@ -152,7 +152,7 @@ def _prepare(paths, config_file, variables, var_files, parameters, region, exclu
               else config_groups(tuple(paths), frozenset(SKIP_DIRS)))
     prepared = []
     for group in groups:
-        found, notes = group.config, ()
+        found, notes = group.config, tuple[str, ...]()
         if not config_file:
             found, notes = _config_inside(found, group.paths)
         config = _load_config(found)
@@ -529,6 +529,7 @@ def graph(paths, config_file, variables, var_files, parameters, region, exclude,
     rules, known = _rules(rules_dir, select, ignore, config, pseudo=False)
     result = run_scan(replace(options, known_rules=known), config, rules)
     nothing = _found_nothing(paths, result)
+    assert result.graph is not None  # a scan always builds its graph
     _emit(render(result.graph, result.findings, result.config, output_format), output)
     errors = result.errors
     _echo_errors(errors)

@@ -86,7 +86,7 @@ def load_all(options: ScanOptions, config: Config) -> list[LoadResult]:
     results = guarded("terraform", lambda: load_terraform(folders, options, config), many=True)
     results.extend(terragrunt)
     documents = [guarded(display_path(document),
-                         lambda d=document: load_document(d, options, config))
+                         functools.partial(load_document, document, options, config))
                  for document in found.documents]
     results.extend(link_stacks(found.documents, documents, options, config))
     notes = tuple(found.skipped) + tuple(options.notes)
@@ -129,7 +129,7 @@ def guarded(where: str, load: Callable[[], Any], many: bool = False) -> Any:
 
 def load_terraform(folders: list[Path], options: ScanOptions, config: Config) -> list[LoadResult]:
     from hadr_lint import cache
-    from hadr_lint.loaders.terraform import FolderReader, load_root
+    from hadr_lint.loaders.terraform import FolderReader
     from hadr_lint.tree import real
 
     if not folders:
@@ -145,10 +145,8 @@ def load_terraform(folders: list[Path], options: ScanOptions, config: Config) ->
     reader.prefetch(folders)
     called = called_folders(folders, reader)
     results = [
-        guarded(display_path(folder), lambda f=folder: namespaced(
-            load_root(f, reader, var_files=options.var_files, variables=options.variables),
-            display_path(f),
-        ))
+        guarded(display_path(folder), functools.partial(
+            _root, folder, reader, options.var_files, options.variables))
         for folder in folders
         if real(folder) not in called
     ]
@@ -164,7 +162,7 @@ def load_terragrunt(configs: list[Path], options: ScanOptions,
     if not configs:
         return [], set()
     from hadr_lint.loaders.terraform import FolderReader
-    from hadr_lint.loaders.terraform.terragrunt import load_unit, read_units
+    from hadr_lint.loaders.terraform.terragrunt import read_units
     from hadr_lint.tree import tree_of
 
     tree = tree_of(scan_paths(options.paths))
@@ -174,12 +172,25 @@ def load_terragrunt(configs: list[Path], options: ScanOptions,
         return [units], set()
     reader = FolderReader(display=display_path, max_file_size=config.max_file_size,
                           roots=roots_of(scan_paths(options.paths)), tree=tree)
-    results = [guarded(display_path(u.config), lambda u=u: namespaced(
-        load_unit(u, reader), display_path(u.dir))) for u in units.units]
+    results = [guarded(display_path(u.config), functools.partial(_unit, u, reader))
+               for u in units.units]
     errors = tuple(LoadError(f, line, m) for f, line, m in units.errors)
     results.append(LoadResult(errors=errors + tuple(reader.errors.values()), notes=units.notes,
                               files=tuple(reader.parsed_files)))
     return results, units.module_folders()
+
+
+def _root(folder: Path, reader: Any, var_files: Any, variables: Any) -> LoadResult:
+    from hadr_lint.loaders.terraform import load_root
+
+    return namespaced(load_root(folder, reader, var_files=var_files, variables=variables),
+                      display_path(folder))
+
+
+def _unit(unit: Any, reader: Any) -> LoadResult:
+    from hadr_lint.loaders.terraform.terragrunt import load_unit
+
+    return namespaced(load_unit(unit, reader), display_path(unit.dir))
 
 
 def called_folders(folders: list[Path], reader: Callable[[Path], Any]) -> set[Path]:
@@ -189,20 +200,20 @@ def called_folders(folders: list[Path], reader: Callable[[Path], Any]) -> set[Pa
 
     calls: dict[Path, set[Path]] = {}
     for folder in folders:
-        files = reader(folder)
-        for call in files.of_type("module") if files else []:
+        files, own = reader(folder), real(folder)
+        for call in files.of_type("module") if files and own is not None else []:
             attr = call.attributes.get("source")
             source = _literal_source(attr.expr, Literal) if attr else ""
             if not source.startswith(("./", "../")):
                 continue
             target = real(folder / source)
-            if target is not None and target != real(folder):
-                calls.setdefault(real(folder), set()).add(target)
+            if target is not None and own is not None and target != own:
+                calls.setdefault(own, set()).add(target)
     # folders that only call each other in a cycle have no root: they are loaded as roots
     # (and report the cycle) instead of silently not at all
     called = {target for targets in calls.values() for target in targets}
     reached: set[Path] = set()
-    todo = [real(f) for f in folders if real(f) not in called]
+    todo = [r for r in (real(f) for f in folders) if r is not None and r not in called]
     while todo:
         for target in calls.get(todo.pop(), ()):
             if target not in reached:
@@ -211,7 +222,7 @@ def called_folders(folders: list[Path], reader: Callable[[Path], Any]) -> set[Pa
     return reached
 
 
-def _literal_source(expr: Any, literal: type) -> str:
+def _literal_source(expr: Any, literal: Any) -> str:
     if isinstance(expr, literal):
         return str(expr.value)
     text = "".join(str(t) for t in expr.scan_values(lambda v: getattr(v, "type", "") ==
@@ -369,7 +380,7 @@ def scan(options: ScanOptions, config: Config, rules: list[LoadedRule]) -> ScanR
                 metadata.setdefault(key, value)
     # Objectives are per template: {file: its Metadata HadrLint}, never one file's for all.
     metadata["objectives"] = dict(sorted(config.template_objectives.items()))
-    result = ScanResult(
+    scanned = ScanResult(
         findings=findings,
         unknowns=unknowns,
         errors=tuple(errors),
@@ -382,7 +393,7 @@ def scan(options: ScanOptions, config: Config, rules: list[LoadedRule]) -> ScanR
         config=config,
         configs=(display_path(Path(config.path)),) if config.path else (),
     )
-    return gate(result, results, options, config)
+    return gate(scanned, results, options, config)
 
 
 def merge(results: list[ScanResult]) -> ScanResult:

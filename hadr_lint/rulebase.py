@@ -91,10 +91,8 @@ def rules_package() -> ModuleType:
     its root) nothing maps it, so it is loaded from ``rules/`` beside ``hadr_lint/``."""
     import sys
 
-    try:
-        import hadr_lint.rules as package
-
-        return package
+    try:  # by name: type checkers do not follow pyproject's package-dir mapping
+        return importlib.import_module("hadr_lint.rules")
     except ModuleNotFoundError as exc:
         folder = Path(__file__).resolve().parent.parent / "rules"
         if exc.name != "hadr_lint.rules" or not (folder / "__init__.py").is_file():

@@ -95,7 +95,7 @@ def load_balancers_of(graph, target) -> list:
 def asg_fed(graph) -> set[str]:
     """Addresses of the target groups and Classic ELBs an Auto Scaling group registers with (an
     attachment counts even when its group is not among the scanned resources)."""
-    found = set()
+    found: set[str] = set()
     for group in graph.resources("autoscaling_group"):
         found.update(t.address for t in asg_targets(graph, group))
     for attachment in graph.resources("autoscaling_attachment"):

@@ -654,7 +654,7 @@ def _near_misses(section: Mapping) -> list[tuple[int, str]]:
 
     plain = {str(k): _plain(v) for k, v in section.items()}
     lines = {str(k): _line(k) or 1 for k in section}
-    return [(problem.line, problem.problem) for key, value in plain.items()
+    return [(problem.line, problem.problem or "") for key, value in plain.items()
             for problem in metadata_near_misses({key: value}, "", lines[key], "template")]
 
 
@@ -1165,15 +1165,14 @@ def load_file(
     meant to be one (it names AWSTemplateFormatVersion or AWS:: types) and cannot be decoded."""
     decoded = decode(text, path)
     data, errors = decoded
-    links = {"stack_name": stack_name, "exports": exports, "nesting": nesting}
     if looks_like_cloudformation(data):
         return load_template(path, text, parameters=parameters, region=region, decoded=decoded,
-                             **links)
+                             stack_name=stack_name, exports=exports, nesting=nesting)
     if errors and ("AWSTemplateFormatVersion" in text or "AWS::" in text):
         return LoadResult(errors=tuple(replace(e, file=path) for e in errors), files=(path,))
     if data is not None and not isinstance(data, Mapping) and "AWSTemplateFormatVersion" in text:
         return load_template(path, text, parameters=parameters, region=region, decoded=decoded,
-                             **links)
+                             stack_name=stack_name, exports=exports, nesting=nesting)
     return LoadResult()
 
 

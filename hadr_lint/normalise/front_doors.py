@@ -55,7 +55,7 @@ CLOUDFORMATION = {
 }
 
 
-def _origin_domains(origins: Any, id_key: str, domain_key: str) -> dict[str, Any]:
+def _origin_domains(origins: Any, id_key: str, domain_key: str) -> dict[Any, Any]:
     return {o.get(id_key): o.get(domain_key) for o in _items(origins) or []
             if isinstance(o, dict) and isinstance(o.get(id_key), str)}
 

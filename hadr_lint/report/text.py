@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from hadr_lint.report.escape import workflow_safe
 from hadr_lint.report.external import text_lines, text_summary
@@ -82,7 +83,7 @@ def error_line(error, style: Style | None = None) -> str:
 def statistics(result: ScanResult, style: Style) -> list[str]:
     """``--statistics``: findings per rule, most first, as ruff prints them; file errors after."""
     counts = Counter(f.rule_id for f in result.findings)
-    first = {}
+    first: dict[str, Any] = {}
     for f in result.findings:
         first.setdefault(f.rule_id, f)
     lines = []

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from hadr_lint import cache
+from hadr_lint.loaders.terraform.expansion import constant
 from hadr_lint.loaders.terraform.files import (  # noqa: F401 (re-exported)
     TF_SUFFIXES,
     auto_var_files,
@@ -43,11 +44,11 @@ class FolderReader:
     def __call__(self, folder: Path) -> Any:
         from hadr_lint.tree import real
 
-        given = folder
-        folder = real(folder)
-        self.asked[str(given)] = str(folder)  # a relinked module folder is another module
-        if folder is None:  # a link loop, a NUL character
+        given, found = folder, real(folder)
+        self.asked[str(given)] = str(found)  # a relinked module folder is another module
+        if found is None:  # a link loop, a NUL character
             return None
+        folder = found
         if folder not in self.folders:
             self.folders[folder] = self._parse(folder)
         return self.folders[folder]
@@ -182,7 +183,7 @@ def root_inputs(
         values.update(_read_var_file(path, reader, state))
     for name, text in variables.items():
         values[name] = _cli_value(text)
-    return {name: (lambda v=value: v) for name, value in values.items()}
+    return {name: constant(value) for name, value in values.items()}
 
 
 def _read_var_file(path: Path, reader: FolderReader, state: Any) -> dict[str, Any]:

@@ -205,7 +205,7 @@ class _Evaluator:
 
     # ------------------------------------------------------------ literals and names
 
-    def token(self, token: Token, depth: int) -> Any:
+    def token(self, token: Any, depth: int) -> Any:
         kinds = {
             "NAME": lambda: self.lookup(str(token)),
             "INT_LITERAL": lambda: int(token),

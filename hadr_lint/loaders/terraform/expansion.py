@@ -170,3 +170,8 @@ def provider_reference(expr: Any) -> tuple[Any, Any]:
     base, index = node.children
     inner = [c for c in getattr(index, "children", ()) if hasattr(c, "data")]
     return base, inner[0] if getattr(index, "data", "") == "braces_index" and inner else None
+
+
+def constant(value: Any) -> Callable[[], Any]:
+    """A thunk that gives ``value`` (variable values and provider regions are thunks)."""
+    return lambda: value

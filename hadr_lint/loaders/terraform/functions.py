@@ -18,7 +18,7 @@ import json
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 from hadr_lint.model import AZ, Prefixed, Ref, Unknown, ZoneList
 from hadr_lint.regions import FEWEST_AZS
@@ -889,7 +889,7 @@ def fn_cidrsubnets(prefix: Any, *newbits: Any) -> list:
         size = 1 << (network.max_prefixlen - length)
         start = (start + size - 1) // size * size
         subnet = type(network)((start, length))
-        if not subnet.subnet_of(network):
+        if not cast(Any, subnet).subnet_of(network):  # same IP version: the typeshed union
             raise EvaluationError("cidrsubnets(): not enough address space")
         out.append(str(subnet))
         start += size

@@ -6,6 +6,7 @@ sources, providers and child modules, each resolved lazily through the scope map
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable
@@ -244,7 +245,7 @@ class ModuleInstance:
             if alias is not None:
                 key = f"{key}.{eval_expr(alias.expr, self)}"
             if "for_each" in block.attributes:  # OpenTofu 1.9: one configuration per key
-                own[key] = ProviderSet(key, lambda b=block: self._provider_instances(b))
+                own[key] = ProviderSet(key, functools.partial(self._provider_instances, block))
                 continue
             own[key] = ProviderConfig(self._region_thunk(block, self), self._default_tags(block))
         return own
@@ -405,10 +406,11 @@ class ModuleInstance:
         for call in self.files.of_type("module"):
             if len(call.labels) != 1:
                 continue
-            if ("module", *call.labels) in first:
-                self._duplicate(call, first[("module", *call.labels)])
+            key = ("module", *call.labels)
+            if key in first:
+                self._duplicate(call, first[key])
                 continue
-            first[("module", *call.labels)] = call
+            first[key] = call
             found.extend(self._module_resources(call))
         return found
 

@@ -7,6 +7,7 @@ rules that understand popular registry modules can still read them.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +16,7 @@ from hadr_lint.loaders.terraform.expansion import (
     META_ARGS,
     ProviderConfig,
     ProviderSet,
+    constant,
     eval_expr,
     existence_reason,
     expansion_keys,
@@ -156,10 +158,10 @@ def _child_providers(parent: ModuleInstance, call: Block, scope: Any = None) -> 
     for child_key, parent_key, index in _provider_pairs(call):
         found = parent.providers.get(parent_key)
         if found is None:
-            providers[child_key] = lambda k=parent_key: Unknown(f"provider {k} is not configured")
+            providers[child_key] = constant(Unknown(f"provider {parent_key} is not configured"))
         elif isinstance(found, ProviderSet) and index is not None:
             key = eval_expr(index, scope or parent)
-            providers[child_key] = ProviderConfig(lambda f=found, k=key: f.region(k), None)
+            providers[child_key] = ProviderConfig(functools.partial(found.region, key), None)
         else:
             providers[child_key] = found
     return providers

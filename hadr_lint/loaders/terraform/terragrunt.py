@@ -110,7 +110,7 @@ class ConfigFile:
         raise KeyError(name)
 
     def function(self, name: str) -> Callable[..., Any] | None:
-        functions = {
+        functions: dict[str, Callable[..., Any]] = {
             "find_in_parent_folders": self.find_in_parent_folders,
             "get_terragrunt_dir": lambda: str(self.context.unit_dir),
             "get_parent_terragrunt_dir": self.parent_dir,
@@ -388,7 +388,7 @@ def _from_cache(source: str, unit_dir: Path) -> Path | None:
 def _generated_providers(generates: Any, context: Context) -> dict[str, Any]:
     """Provider configurations from ``generate`` blocks' ``contents``: regions as written (a
     literal, or an interpolation evaluated above), unknown with a reason otherwise."""
-    from hadr_lint.loaders.terraform.expansion import ProviderConfig
+    from hadr_lint.loaders.terraform.expansion import ProviderConfig, constant
     from hadr_lint.loaders.terraform.parse import HclSyntaxError
 
     found: dict[str, Any] = {}
@@ -401,7 +401,7 @@ def _generated_providers(generates: Any, context: Context) -> dict[str, Any]:
         if isinstance(text, Unknown):
             if '"aws"' in _source_text(attr.expr):
                 reason = f"generated provider ({shown}) unknown: {text.reason}"
-                found["aws"] = ProviderConfig(lambda r=reason: Unknown(r), None)
+                found["aws"] = ProviderConfig(constant(Unknown(reason)), None)
             continue
         if not isinstance(text, str) or "provider" not in text:
             continue
@@ -535,6 +535,7 @@ def module_resource(unit: Unit, shown: str) -> Any:
 
 def load_unit(unit: Unit, reader: Any) -> Any:
     """The resources of ``unit``'s module, given its inputs and generated providers."""
+    from hadr_lint.loaders.terraform.expansion import constant
     from hadr_lint.loaders.terraform.module import LoadState, ModuleInstance
     from hadr_lint.model import LoadError, LoadResult
 
@@ -548,7 +549,7 @@ def load_unit(unit: Unit, reader: Any) -> Any:
         return LoadResult(notes=(f"{shown}: module {unit.source} not loaded: no Terraform "
                                  f"files in {reader.display(unit.module)}",), files=(shown,))
     state = LoadState(read_module=reader, display=reader.display, tree=reader.tree)
-    inputs = {name: (lambda v=value: v) for name, value in unit.inputs.items()}
+    inputs = {name: constant(value) for name, value in unit.inputs.items()}
     root = ModuleInstance(state, files, ("", ""), inputs, dict(unit.providers), (files.dir,))
     resources = tuple(root.resources())
     if unit.suppressions:
