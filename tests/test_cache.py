@@ -514,3 +514,24 @@ def test_relinking_a_module_folder_is_seen(tmp_path, monkeypatch):
     warm = scan()
     assert "aws_db_instance.y" in warm and "aws_db_instance.x" not in warm
     assert warm == scan("--no-cache")
+
+
+def test_the_grammar_is_ready_before_worker_processes_start(tmp_path, monkeypatch):
+    """Workers are forked from the scanning process: with the grammar built there first, a first
+    run compiles it once, not once per worker."""
+    from hadr_lint.loaders.terraform import FolderReader
+    from hadr_lint.loaders.terraform.parse import hcl_parser
+
+    for i in range(3):
+        (tmp_path / f"f{i}.tf").write_text(f'resource "aws_sqs_queue" "q{i}" {{}}\n')
+    hcl_parser.cache_clear()
+    ready = []
+
+    def spy(jobs, parse, label):
+        ready.append(hcl_parser.cache_info().currsize)
+        return {}
+
+    monkeypatch.setattr(cache, "parse_many", spy)
+    monkeypatch.setattr(cache, "missing", lambda jobs: list(jobs))
+    FolderReader(display=str).prefetch([tmp_path])
+    assert ready == [1]
