@@ -1,7 +1,8 @@
 """Where the region-scope rules find a data store's copies in other regions (DR005).
 
 ``copies(graph, store, config)`` returns ``(exempt, regions)``: ``exempt`` True when the store is
-itself a replica or secondary (its data already lives elsewhere) or a bucket that receives logs, an
+itself a replica or secondary (its data already lives elsewhere) or a bucket that holds no
+workload data (logs: ``store_classes``), an
 ``Unknown`` when it may be (an unresolved replication destination or log delivery), and the
 regions of its copies, each a region name or an ``Unknown`` (a copy that might exist, or whose
 region cannot be resolved). ``received_logs(graph, bucket)`` names the logs a bucket receives
@@ -143,7 +144,7 @@ def _dynamodb(graph, table, config):
 
 # ----- S3 ----------------------------------------------------------------------------------------
 def _s3(graph, bucket, config):
-    role = _bucket_role(graph, bucket)
+    role = _bucket_role(graph, bucket, config)
     if role is True:
         return True, []
     destinations = _listed(bucket.get("replication_destinations"))
@@ -162,18 +163,20 @@ def _listed(value: Any) -> list[Any]:
     return list(value or [])
 
 
-def _bucket_role(graph, bucket) -> Any:
-    """True when the bucket is a replication destination or receives logs (its data is a copy,
-    or logs: see ``received_logs``), Unknown when an unresolved destination or log delivery might
-    be it, else False."""
+def _bucket_role(graph, bucket, config) -> Any:
+    """True when the bucket is a replication destination or holds no workload data (logs, or
+    artifacts: see ``store_classes``), Unknown when an unresolved destination or log delivery
+    might be it, else False."""
+    from hadr_lint.analysis.store_classes import NOT_WORKLOAD, store_class
+
     destinations, unknown = graph.memo("replication destinations",
                                        lambda: _replication_index(graph))
     if bucket.address in destinations:
         return True
-    logs, maybe = received_logs(graph, bucket)
-    if logs:
+    kind = store_class(graph, bucket, config)
+    if kind in NOT_WORKLOAD:
         return True
-    return unknown or maybe or False
+    return unknown or (kind if isinstance(kind, Unknown) else False)
 
 
 def _replication_index(graph) -> tuple[set[str], Unknown | None]:
