@@ -15,7 +15,8 @@ RPO of a stateful store (``store_rpo``)
     second"). S3 replication: 15 min with Replication Time Control, unbounded without (no time
     guarantee). EFS replication: 15 min (AWS's stated RPO). RDS automated backups replicated to
     another region: 5 min. AWS Backup copy actions to a vault in another region: the interval of
-    the rule's ``cron()``/``rate()`` schedule. Nothing: unbounded.
+    the rule's ``cron()``/``rate()`` schedule. Nothing: unbounded, also when the store's region
+    is unknown (no copy of any kind survives whatever its region is; ``_no_region``).
   The workload RPO is the worst store's.
 
 RTO of a workload for a region loss (``region_rto``)
@@ -268,8 +269,12 @@ def _no_region(graph, store: Resource, scope: str, own: Unknown, config: Any) ->
         candidates += list(_in_region_copies(graph, store, None, config))
     if candidates:
         return unknown(own.reason, store, "region")
-    what = "replica, replication or backup copy" if scope == "region" else "backup or copy"
-    why = f"no copy of {store.name} at all (no {what})"
+    if scope == "region":
+        why = (f"no copy of {store.name} in another region, whatever its region (no replica, "
+               "replication or backup copy)")
+    else:
+        why = (f"no copy of {store.name} outside its zone, whatever its region (no backup, "
+               "replica or replication)")
     return Estimate(INF, None, (evidence(store, "", f"{why}: unbounded"),), why)
 
 
