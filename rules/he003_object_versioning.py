@@ -62,7 +62,7 @@ be resolved, leaves the check unverified.
 
 from __future__ import annotations
 
-from hadr_lint.analysis.copies import received_logs
+from hadr_lint.analysis.log_deliveries import received_logs
 from hadr_lint.analysis.recoverability import replication_roles, versioning
 from hadr_lint.analysis.store_classes import store_class
 from hadr_lint.model import Unknown

@@ -5,7 +5,7 @@ Classes:
 * ``workload`` (the default): data the business needs back after a failure; the recovery
   objectives (OB003, OB004, the report's headline RPO) and the data rules judge it.
 * ``logs``: a bucket that receives logs (ALB/CloudFront/S3 server access logs, CloudTrail, VPC
-  flow logs, AWS Config, S3 inventory: ``copies.received_logs``). Not workload data.
+  flow logs, AWS Config, S3 inventory: ``log_deliveries.received_logs``). Not workload data.
 * ``cache``: an ElastiCache cluster or replication group, rebuilt from its source (a MemoryDB
   cluster is a durable primary database: ``workload``).
 * ``artifacts``: data rebuilt by a pipeline (build artifacts, disposable buckets); only when a
@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from hadr_lint.analysis.log_deliveries import received_logs
 from hadr_lint.model import Resource, Unknown
 
 CLASSES = ("workload", "logs", "cache", "artifacts")
@@ -45,8 +46,10 @@ def store_class(graph, store: Resource, config: Any = None) -> Any:
     override = _override(store, config)
     if override is not None:
         return override
-    return graph.memo("store classes", lambda: {})\
-        .setdefault(store.address, _derived(graph, store))
+    known = graph.memo("store classes", dict)
+    if store.address not in known:
+        known[store.address] = _derived(graph, store)
+    return known[store.address]
 
 
 def is_workload(graph, store: Resource, config: Any = None) -> Any:
@@ -73,8 +76,6 @@ def _derived(graph, store: Resource) -> Any:
         return "cache"
     if store.kind != "s3_bucket":
         return "workload"
-    from hadr_lint.analysis.copies import received_logs
-
     logs, maybe = received_logs(graph, store)
     if logs:
         return "logs"
