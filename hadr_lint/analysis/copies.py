@@ -21,7 +21,7 @@ from hadr_lint.ruleutil import is_set
 
 def copies(graph, store, config) -> tuple[Any, list[Any]]:
     reader = READERS.get(store.kind)
-    if reader is None:
+    if reader is None or store_class(graph, store, config) in NOT_WORKLOAD:
         return True, []
     return reader(graph, store, config)
 
@@ -172,9 +172,7 @@ def _bucket_role(graph, bucket, config) -> Any:
                                        lambda: _replication_index(graph))
     if bucket.address in destinations:
         return True
-    kind = store_class(graph, bucket, config)
-    if kind in NOT_WORKLOAD:
-        return True
+    kind = store_class(graph, bucket, config)  # logs, caches, artifacts: see ``copies``
     return unknown or (kind if isinstance(kind, Unknown) else False)
 
 
