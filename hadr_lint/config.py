@@ -18,11 +18,17 @@ FAIL_ON = ("error", "warning", "note", "never")
 KEYS = {
     "min_azs", "select", "ignore", "severity", "exclude", "fail_on", "objectives",
     "workloads", "max_file_size", "strategies", "recovery_steps", "stack_names", "template_urls",
+    "store_classes",
 }
 
 
 class ConfigError(Exception):
-    pass
+    """A bad configuration; ``keys``, when set, is the key path of the bad value (the file's
+    line is found from it)."""
+
+    def __init__(self, message: str, keys: tuple[Any, ...] = ()) -> None:
+        super().__init__(message)
+        self.keys = keys
 
 
 @dataclass(frozen=True)
@@ -40,6 +46,7 @@ class Config:
     recovery_steps: Mapping[str, Any] = field(default_factory=dict)
     stack_names: Mapping[str, str] = field(default_factory=dict)  # template path -> stack
     template_urls: Mapping[str, str] = field(default_factory=dict)  # URL prefix -> folder
+    store_classes: Mapping[str, str] = field(default_factory=dict)  # resource -> class
     path: str | None = None
     # Set by the scan, not read from the file: template Metadata HadrLint per file, and the
     # --strategy/--rpo/--rto values (hadr_lint.objectives.declare resolves them).
@@ -141,7 +148,14 @@ def load_config(path: Path | None) -> Config:
     if twice:
         keys, line, message = twice[0]
         raise ConfigError(f"{path}:{line}: {_key_text(keys)}: {message}")
-    return parse_config(data, str(path))
+    try:
+        return parse_config(data, str(path))
+    except ConfigError as exc:
+        if not exc.keys:
+            raise
+        line = line_of(key_lines(text), exc.keys)
+        message = str(exc).removeprefix(f"{path}: ")
+        raise ConfigError(f"{path}:{line}: {message}", exc.keys) from None
 
 
 def duplicate_keys(text: str) -> list[tuple[tuple[Any, ...], int, str]]:
@@ -202,6 +216,7 @@ def parse_config(data: Any, where: str = "configuration") -> Config:
         recovery_steps=_recovery_steps(data.get("recovery_steps"), where),
         stack_names=_stack_names(data.get("stack_names"), where),
         template_urls=_template_urls(data.get("template_urls"), where),
+        store_classes=_store_classes(data.get("store_classes"), where),
         path=where,
     )
 
@@ -315,7 +330,7 @@ def _loader_problems(data: dict, failed: set, where: str) -> list[tuple[tuple[An
             parse_config({key: value}, where)
         except ConfigError as exc:
             message = str(exc).removeprefix(f"{where}: ")
-            found.append(((key,), message))
+            found.append((exc.keys or (key,), message))
     return found
 
 
@@ -447,6 +462,22 @@ def _template_urls(value: Any, where: str) -> dict[str, str]:
             raise ConfigError(f"{where}: template_urls maps URL prefixes to folders, not "
                               f"{prefix!r}: {folder!r}")
         _no_nul(folder, "template_urls", where)
+    return dict(found)
+
+
+def _store_classes(value: Any, where: str) -> dict[str, str]:
+    """``{aws_s3_bucket.alb_logs: logs}``: a store's class (analysis/store_classes.py) set by
+    the team, keyed by the resource's name, label or address."""
+    from hadr_lint.analysis.store_classes import CLASSES
+
+    found = _mapping(value, "store_classes", where)
+    for resource, name in found.items():
+        if not isinstance(resource, str) or not resource.strip():
+            raise ConfigError(f"{where}: store_classes maps resources to classes, not "
+                              f"{resource!r}", ("store_classes",))
+        if name not in CLASSES:
+            raise ConfigError(f"{where}: store_classes.{resource}: unknown class {name!r}; use "
+                              f"one of {', '.join(CLASSES)}", ("store_classes", resource))
     return dict(found)
 
 

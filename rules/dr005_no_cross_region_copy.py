@@ -46,7 +46,9 @@ logs, which are per-region operational records, not the data a DR strategy resto
 
 A bucket's own access logs or inventory written into itself do not exempt it. A log delivery
 whose bucket, or whether it is enabled, cannot be resolved leaves the check unverified for the
-buckets it may designate. A workload without a declared strategy, or with `backup-restore`,
+buckets it may designate. A team can set a store's class in `.hadr-lint.yaml`
+(`store_classes: {aws_s3_bucket.audit: workload, aws_s3_bucket.tmp: artifacts}`): only
+`workload` stores are checked. A workload without a declared strategy, or with `backup-restore`,
 is not checked.
 
 ## Why is this bad?

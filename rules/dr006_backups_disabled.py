@@ -10,7 +10,9 @@ Reports stateful stores that keep no backup and that no AWS Backup plan selects:
 * EFS file systems without a backup policy (`aws_efs_backup_policy` with status `ENABLED`,
   `BackupPolicy: {Status: ENABLED}`); replication destinations are exempt;
 * ElastiCache Redis / Valkey replication groups and clusters with `snapshot_retention_limit = 0`
-  (the default);
+  (the default): a warning, since an ElastiCache cluster is taken for a cache rebuilt from its
+  source; an error when the team marks it workload data in `.hadr-lint.yaml`
+  (`store_classes: {aws_elasticache_replication_group.sessions: workload}`);
 * Redshift clusters with `automated_snapshot_retention_period = 0`
   (`AutomatedSnapshotRetentionPeriod: 0`).
 
@@ -71,6 +73,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from hadr_lint.analysis.region_scope import find_store, is_covered
+from hadr_lint.analysis.store_classes import store_class
 from hadr_lint.config import Config
 from hadr_lint.graph import Graph
 from hadr_lint.model import Problem, Unknown, Unverified, existence
@@ -100,6 +103,9 @@ RULE = Rule(
 )
 
 REDIS = ("redis", "valkey")
+CACHE_TEXT = ("a cache rebuilt from its source loses no data, but restarts empty (cold); if "
+              "it is the primary copy of its data, mark it workload in .hadr-lint.yaml "
+              "(store_classes)")
 
 
 def check(graph: Graph, config: Config) -> Iterator[Problem | Unverified]:
@@ -107,11 +113,13 @@ def check(graph: Graph, config: Config) -> Iterator[Problem | Unverified]:
         verdict = OWN_BACKUP[store.kind](graph, store)
         if verdict is None or verdict is True:
             continue
-        yield from _judge(graph, store, verdict)
+        yield from _judge(graph, store, verdict, store_class(graph, store, config))
 
 
-def _judge(graph, store, verdict):
+def _judge(graph, store, verdict, kind):
     what, own = verdict
+    if kind in ("logs", "artifacts"):
+        return
     covered = is_covered(graph, store) if store.kind not in CACHES else False
     if covered is True:
         return
@@ -121,7 +129,10 @@ def _judge(graph, store, verdict):
         yield unverified(store, f"{what}, and AWS Backup coverage is unknown: {covered.reason}")
     else:
         tail = "" if store.kind in CACHES else " and no AWS Backup plan selects it"
-        yield problem(store, f"{what}{tail}: nothing to restore from")
+        if kind == "cache":
+            yield problem(store, f"{what}: {CACHE_TEXT}", severity="warning")
+        else:
+            yield problem(store, f"{what}{tail}: nothing to restore from")
 
 
 # Each returns None (exempt), True (has its own backup) or (what is missing, Unknown or False).

@@ -17,8 +17,10 @@ or replaces it:
 * S3 buckets and Backup vaults are exempt while AWS refuses to delete them non-empty (as in
   cfn-lint I3011), but `force_destroy = true` is reported (warning).
 
-Aurora members and read replicas are exempt; so is a resource with deletion protection on, except
-for the final snapshot (HE001 covers deletion protection).
+Aurora members and read replicas are exempt, and so are stores that hold no workload data:
+buckets that receive logs (access logs, CloudTrail, flow logs, Config), or a store a team marks
+`logs`, `cache` or `artifacts` in `.hadr-lint.yaml` (`store_classes:`); so is a resource with
+deletion protection on, except for the final snapshot (HE001 covers deletion protection).
 
 ## Why is this bad?
 A renamed logical id, a property change that forces replacement, or a stack deleted by mistake
@@ -69,6 +71,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from hadr_lint.analysis.recoverability import EMPTY_BEFORE_DELETE, STATEFUL_KINDS, is_member
+from hadr_lint.analysis.store_classes import NOT_WORKLOAD, store_class
 from hadr_lint.config import Config
 from hadr_lint.graph import Graph
 from hadr_lint.model import SEVERITIES, Problem, Unknown, Unverified
@@ -103,8 +106,14 @@ def check(graph: Graph, config: Config) -> Iterator[Problem | Unverified]:
     for resource in graph.resources(*STATEFUL_KINDS):
         if resource.kind == "db_instance" and is_member(resource):
             continue
+        kind = store_class(graph, resource, config)
+        if kind in NOT_WORKLOAD:
+            continue
         issues, unknown = _issues(resource)
-        if issues:
+        if issues and isinstance(kind, Unknown):
+            yield unverified(resource, "; ".join(m for _, m in issues) + ", unless it only "
+                             f"holds logs: {kind.reason}")
+        elif issues:
             severity = max((s for s, _ in issues), key=SEVERITIES.index)
             yield problem(resource, "; ".join(m for _, m in issues), severity=severity)
         elif unknown:

@@ -64,8 +64,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from hadr_lint.analysis.copies import received_logs
+from hadr_lint.analysis.log_deliveries import received_logs
 from hadr_lint.analysis.recoverability import replication_roles, versioning
+from hadr_lint.analysis.store_classes import store_class
 from hadr_lint.config import Config
 from hadr_lint.graph import Graph
 from hadr_lint.model import Problem, Unknown, Unverified
@@ -92,12 +93,14 @@ def check(graph: Graph, config: Config) -> Iterator[Problem | Unverified]:
         if isinstance(state, Unknown):
             yield unverified(bucket, f"versioning unknown: {state.reason}")
         elif state is False:
-            yield _unversioned(graph, bucket)
+            yield _unversioned(graph, bucket, config)
 
 
-def _unversioned(graph, bucket):
+def _unversioned(graph, bucket, config):
     roles = replication_roles(graph, bucket)
-    logs = [] if roles else received_logs(graph, bucket)[0]
+    logs = []
+    if not roles and store_class(graph, bucket, config) == "logs":
+        logs = received_logs(graph, bucket)[0] or ["logs"]
     if logs:
         return problem(bucket, f"S3 bucket receives {_join(logs)} and has no versioning: a "
                        "deleted or overwritten log object cannot be restored", severity="note")

@@ -18,6 +18,11 @@ block. Strategies are cumulative: each needs the blocks of the cheaper ones.
   geo routing with health checks over at least 2 regions (instead of failover routing); serving
   capacity in every region.
 
+Only workload data needs the store blocks: buckets that receive logs (access logs,
+CloudTrail, flow logs, Config) are left out; a team can set a store's class in
+`.hadr-lint.yaml` (`store_classes: {aws_s3_bucket.audit: workload}`; classes: `workload`,
+`logs`, `cache`, `artifacts`).
+
 Regions: `primary_region` / `dr_regions` when declared, else the target of the PRIMARY failover
 record, else the region most stateful stores are in. A block that depends on an unknown value
 (a selection by unknown tags, an unknown `min_size`, a region that cannot be resolved) is

@@ -13,7 +13,13 @@ larger loss):
   minutes with Replication Time Control, unbounded without. EFS replication: 15 minutes. RDS
   automated backups replication: 5 minutes. AWS Backup copy actions: the longest gap of the
   rule's schedule, read from its `cron()` or `rate()` expression (`cron(0 5 * * ? *)` is 24h,
-  `cron(0 */4 * * ? *)` 4h, `rate(12 hours)` 12h). No copy: unbounded.
+  `cron(0 */4 * * ? *)` 4h, `rate(12 hours)` 12h). No copy: unbounded, also when the
+  store's region is unknown (nothing survives whatever its region is).
+
+Only workload data counts: buckets that receive logs (access logs, CloudTrail, flow logs,
+Config) are left out, and a team can set a store's class in `.hadr-lint.yaml`
+(`store_classes: {aws_s3_bucket.exports: workload, aws_s3_bucket.tmp: artifacts}`; classes:
+`workload`, `logs`, `cache`, `artifacts`).
 
 The message gives the evidence: which resource and attribute gave the number. A store whose
 estimate depends on an unknown value (a schedule that cannot be read, a selection by unknown
@@ -65,9 +71,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from hadr_lint.analysis.store_classes import store_class
 from hadr_lint.config import Config
 from hadr_lint.graph import Graph
-from hadr_lint.model import Problem, Unverified
+from hadr_lint.model import Problem, Unknown, Unverified
 from hadr_lint.objectives.durations import format_duration
 from hadr_lint.objectives.wording import assess, because, scope_text
 from hadr_lint.rulebase import Rule, problem, unverified
@@ -95,17 +102,22 @@ def check(graph: Graph, config: Config) -> Iterator[Problem | Unverified]:
         if declared is None:
             continue
         for store in assessment.stores:
-            yield from _check_store(assessment, store, declared)
+            yield from _check_store(assessment, store, declared,
+                                    store_class(graph, store, config))
 
 
-def _check_store(assessment, store, declared: float):
+def _check_store(assessment, store, declared: float, kind):
     pending = None
     for scope in ("region", "az"):
         found = assessment.store_rpo[scope][store.address]
         if found.exceeds(declared):
             hint = NEAR_ZERO if declared == 0 and found.value_seconds <= 1 else ""
-            yield problem(store, f"RPO for {scope_text(scope)} is {found.text}, above the "
-                          f"declared {format_duration(declared)}: {because(found, 1)}{hint}")
+            message = (f"RPO for {scope_text(scope)} is {found.text}, above the declared "
+                       f"{format_duration(declared)}: {because(found, 1)}{hint}")
+            if isinstance(kind, Unknown):
+                yield unverified(store, f"{message}, unless it only holds logs: {kind.reason}")
+            else:
+                yield problem(store, message)
             return
         if not found.known and pending is None:
             pending = (scope, found)

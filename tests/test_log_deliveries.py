@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from hadr_lint.analysis.copies import received_logs
+from hadr_lint.analysis.log_deliveries import received_logs
 from hadr_lint.config import parse_config
 from hadr_lint.engine import ScanOptions, scan
 from hadr_lint.graph import Graph

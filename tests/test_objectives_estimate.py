@@ -326,3 +326,28 @@ def test_calculated_and_metric_checks_get_no_default_threshold():
     cfn_alarm = normalised("AWS::CloudWatch::Alarm", "cloudformation",
                            {"AlarmName": "a", "Metrics": [{"Id": "m1"}], "EvaluationPeriods": 2})
     assert cfn_alarm.kind == "metric_alarm" and cfn_alarm.get("metric_math") is True
+
+
+# ----- a store whose region is unknown -----------------------------------------------------------
+NO_REGION = Unknown("variable region has no value")
+
+
+def test_no_copy_of_any_kind_is_unbounded_whatever_the_region():
+    db = res("aws_db_instance.db", "db_instance", region=NO_REGION, multi_az=False,
+             backup_retention=0)
+    for scope in ("region", "az"):
+        found = rpo([db], scope, "aws_db_instance.db")
+        assert found.value_seconds == math.inf, (scope, found)
+        assert "whatever its region" in found.summary
+
+
+def test_any_copy_leaves_an_unknown_region_unknown():
+    # In-region backups may survive a zone loss; a backup copy may or may not leave the region.
+    db = res("aws_db_instance.db", "db_instance", region=NO_REGION, multi_az=False,
+             backup_retention=7)
+    assert rpo([db], "az", "aws_db_instance.db").unknown_reason == NO_REGION.reason
+    assert rpo([db], "region", "aws_db_instance.db").value_seconds == math.inf
+    copied = res("aws_dynamodb_table.orders", "dynamodb_table", region=NO_REGION,
+                 replica_regions=[], tags={"backup": "daily"})
+    found = rpo([copied, *backup("cron(0 5 * * ? *)")])
+    assert not found.known and found.unknown_reason == NO_REGION.reason

@@ -256,6 +256,18 @@ def test_svg_structure(result, layout):
     assert len([g for g in root.iter(f"{SVG_NS}g") if g.get("class") == "edge"]) == 6
 
 
+def test_standalone_svg_sizes_itself_without_css(result):
+    """cairosvg and other renderers draw nothing for a root styled ``height:auto``: the file
+    says its size in width, height and viewBox, in pixels, and nothing else."""
+    root = ET.fromstring(picture.svg(result.graph, result.findings, result.config))
+    _, _, width, height = (float(v) for v in root.get("viewBox").split())
+    assert float(root.get("width")) == width > 0
+    assert float(root.get("height")) == height > 0
+    assert root.get("style") is None
+    embedded = picture.svg(result.graph, result.findings, result.config, standalone=False)
+    assert 'style="max-width:100%;height:auto"' in embedded.split(">", 1)[0]
+
+
 def test_dot_structure(result, layout):
     text = picture.dot(result.graph, result.findings, result.config)
     clusters = check_dot(text)["clusters"]

@@ -42,7 +42,8 @@ def test_markdown_report():
     assert ("- `fixtures/objectives/multi-region/dns.tf:5` aws_route53_health_check.primary "
             "`failure_threshold, request_interval`: health check fails after 3 x 10 s: 30s"
             ) in text
-    assert "| `aws_rds_cluster.primary` | us-east-1 | yes (cluster storage) |" in text
+    assert ("| `aws_rds_cluster.primary` | workload | us-east-1 | yes (cluster storage) |"
+            in text)
     assert "Aurora Global Database secondary in us-west-2" in text
     assert r"rule daily runs cron(0 5 \* \* ? \*)" in text  # escape.md_text: * is literal
     assert "❌" not in text  # every building block of a warm standby is there

@@ -5,13 +5,15 @@ Layout: ``fixtures/rules/<RULE>/<case>/`` holds IaC files and ``expect.yaml``::
     findings:            # resources the rule must report (empty list: must not trigger)
       - resource: aws_autoscaling_group.web
         contains: "1 AZ"          # optional, part of the message
+        severity: warning         # optional, the finding's severity
     unverified:          # optional: every unverified line, one entry per line (a resource
       - aws_autoscaling_group.web              # twice if two checks on it are open)
       - resource: aws_db_instance.db["a"]      # with its instance key, as reported
         contains: "exists only if"             # optional, part of the reason
         rule: DR006                            # optional, default: the fixture's rule
     options: {region: us-east-1, min_azs: 3, parameters: {Env: prod}, variables: {x: y},
-              objectives: {...}, recovery_steps: {...}, strategies: {...}}
+              objectives: {...}, recovery_steps: {...}, strategies: {...},
+              store_classes: {...}}
 """
 
 from __future__ import annotations
@@ -34,7 +36,8 @@ def _run(case: Path):
     expect = yaml.safe_load((case / "expect.yaml").read_text()) or {}
     options = expect.get("options") or {}
     config_data = {k: v for k, v in options.items()
-                   if k in ("min_azs", "objectives", "recovery_steps", "strategies")}
+                   if k in ("min_azs", "objectives", "recovery_steps", "strategies",
+                            "store_classes")}
     config = parse_config(config_data)
     rule_id = case.parent.name
     rules = select(all_rules(), [rule_id], [])
@@ -53,11 +56,12 @@ def test_rule_fixture(case: Path) -> None:
     assert not result.errors, result.errors
     assert result.resources, "the fixture loaded no resources"
     wanted = expect.get("findings") or []
-    got = sorted((f.resource, f.message) for f in result.findings)
+    got = sorted((f.resource, f.message, f.severity) for f in result.findings)
     assert sorted(w["resource"] for w in wanted) == [g[0] for g in got], got
     for want in wanted:
-        messages = [m for r, m in got if r == want["resource"]]
-        assert any(want.get("contains", "") in m for m in messages), (want, messages)
+        messages = [(m, s) for r, m, s in got if r == want["resource"]]
+        assert any(want.get("contains", "") in m and want.get("severity", s) == s
+                   for m, s in messages), (want, messages)
     if "unverified" in expect:
         _assert_unverified(expect["unverified"] or [], result.unknowns, case.parent.name)
 

@@ -1,11 +1,12 @@
 """Where the region-scope rules find a data store's copies in other regions (DR005).
 
 ``copies(graph, store, config)`` returns ``(exempt, regions)``: ``exempt`` True when the store is
-itself a replica or secondary (its data already lives elsewhere) or a bucket that receives logs, an
+itself a replica or secondary (its data already lives elsewhere) or a bucket that holds no
+workload data (logs: ``store_classes``), an
 ``Unknown`` when it may be (an unresolved replication destination or log delivery), and the
 regions of its copies, each a region name or an ``Unknown`` (a copy that might exist, or whose
-region cannot be resolved). ``received_logs(graph, bucket)`` names the logs a bucket receives
-(HE003 uses it too).
+region cannot be resolved). What a bucket holds (logs or workload data) is
+``store_classes``'s answer.
 """
 
 from __future__ import annotations
@@ -13,13 +14,14 @@ from __future__ import annotations
 from typing import Any
 
 from hadr_lint.analysis.region_scope import find_store, region_of, value_region
+from hadr_lint.analysis.store_classes import NOT_WORKLOAD, store_class
 from hadr_lint.model import Unknown, existence
 from hadr_lint.ruleutil import is_set
 
 
 def copies(graph, store, config) -> tuple[Any, list[Any]]:
     reader = READERS.get(store.kind)
-    if reader is None:
+    if reader is None or store_class(graph, store, config) in NOT_WORKLOAD:
         return True, []
     return reader(graph, store, config)
 
@@ -143,7 +145,7 @@ def _dynamodb(graph, table, config):
 
 # ----- S3 ----------------------------------------------------------------------------------------
 def _s3(graph, bucket, config):
-    role = _bucket_role(graph, bucket)
+    role = _bucket_role(graph, bucket, config)
     if role is True:
         return True, []
     destinations = _listed(bucket.get("replication_destinations"))
@@ -162,18 +164,16 @@ def _listed(value: Any) -> list[Any]:
     return list(value or [])
 
 
-def _bucket_role(graph, bucket) -> Any:
-    """True when the bucket is a replication destination or receives logs (its data is a copy,
-    or logs: see ``received_logs``), Unknown when an unresolved destination or log delivery might
-    be it, else False."""
+def _bucket_role(graph, bucket, config) -> Any:
+    """True when the bucket is a replication destination or holds no workload data (logs, or
+    artifacts: see ``store_classes``), Unknown when an unresolved destination or log delivery
+    might be it, else False."""
     destinations, unknown = graph.memo("replication destinations",
                                        lambda: _replication_index(graph))
     if bucket.address in destinations:
         return True
-    logs, maybe = received_logs(graph, bucket)
-    if logs:
-        return True
-    return unknown or maybe or False
+    kind = store_class(graph, bucket, config)  # logs, caches, artifacts: see ``copies``
+    return unknown or (kind if isinstance(kind, Unknown) else False)
 
 
 def _replication_index(graph) -> tuple[set[str], Unknown | None]:
@@ -208,86 +208,6 @@ def _maybe_destination(graph, source) -> Unknown | None:
             return Unknown(f"{source.name} copies to a bucket that may be this one: "
                            f"{existence(source).reason}")
     return None
-
-
-# ----- log deliveries ----------------------------------------------------------------------------
-LOG_KINDS = ("s3_bucket", "s3_logging", "load_balancer", "log_delivery")
-ACCESS_LOGS = "S3 server access logs"
-LB_LOGS = "load balancer access logs"
-INVENTORY = "S3 inventory reports"
-
-
-def received_logs(graph, bucket) -> tuple[list[str], Unknown | None]:
-    """The logs delivered into ``bucket`` (e.g. ``["CloudTrail logs"]``), and an Unknown when a
-    delivery whose bucket or whose state cannot be resolved may also go to it.
-
-    Deliveries: S3 server access logs (``log_target`` of ``s3_bucket``/``s3_logging``), load
-    balancer access logs, CloudTrail, VPC flow logs, AWS Config and S3 inventory
-    (``log_delivery``, ``inventory_targets``). A bucket's own access logs or inventory written
-    into itself do not count: it still holds its data. Every delivery is resolved once per scan
-    (``_delivery_index``), not once per bucket.
-    """
-    targeted, undecided = graph.memo("log deliveries", lambda: _delivery_index(graph))
-    found: list[str] = []
-    doubts: list[tuple[int, Unknown]] = []
-    for order, source, what, item, own in undecided:
-        if own != bucket.address:
-            doubts.append((order, Unknown(f"{source.name} delivers {what} to a bucket that may "
-                                          f"be this one: {item.reason}")))
-    for order, source, what, enabled in targeted.get(bucket.address, ()):
-        if isinstance(enabled, Unknown):
-            doubts.append((order, Unknown(f"{source.name} may deliver {what} to this bucket: "
-                                          f"{enabled.reason}")))
-        else:
-            found.append(what)
-    unknown = min(doubts, key=lambda d: d[0])[1] if doubts else None
-    return sorted(set(found), key=str.lower), unknown
-
-
-def _delivery_index(graph) -> tuple[dict[str, list], list]:
-    """Bucket address -> (order, source, what, enabled) of the deliveries resolved to it; and
-    (order, source, what, unknown target, the source's own bucket) of the unresolved ones."""
-    targeted: dict[str, list] = {}
-    undecided: list = []
-    order = 0
-    for source in graph.resources(*LOG_KINDS):
-        own = _own_bucket(graph, source)
-        for what, item, enabled in _deliveries(source):
-            order += 1
-            if isinstance(item, Unknown):
-                if graph.may_designate(item):
-                    undecided.append((order, source, what, item, own))
-            elif item is not None and enabled is not False:
-                enabled = enabled if existence(source) is True else existence(source)
-                target = find_store(graph, item, ("s3_bucket",))
-                if target is not None and target.address != own:
-                    targeted.setdefault(target.address, []).append((order, source, what,
-                                                                    enabled))
-    return targeted, undecided
-
-
-def _deliveries(source) -> list[tuple[str, Any, Any]]:
-    """(what, target bucket, enabled) of each delivery a resource makes."""
-    target, enabled = source.get("log_target"), source.get("log_enabled")
-    if source.kind in ("s3_bucket", "s3_logging"):
-        inventory = _listed(source.get("inventory_targets"))
-        return [(ACCESS_LOGS, target, True)] + [(INVENTORY, item, True) for item in inventory]
-    if source.kind == "load_balancer":
-        return [(LB_LOGS, target, enabled)]
-    what = source.get("what")
-    return [(what if isinstance(what, str) else "logs", target, enabled)]
-
-
-def _own_bucket(graph, source) -> str | None:
-    """The address of the bucket whose own access logs or inventory ``source`` describes: they
-    do not make that bucket a log bucket."""
-    if source.kind == "s3_bucket":
-        return source.address
-    own = source.get("bucket")
-    if own is None or isinstance(own, Unknown):
-        return None
-    found = find_store(graph, own, ("s3_bucket",))
-    return found.address if found is not None else None
 
 
 # ----- EFS ---------------------------------------------------------------------------------------

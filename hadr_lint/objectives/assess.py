@@ -21,7 +21,8 @@ _CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 class Assessment:
     workload: Workload
     regions: Regions
-    stores: tuple[Resource, ...]
+    stores: tuple[Resource, ...]                      # workload data (store_classes)
+    set_aside: tuple[Resource, ...]                   # logs, caches, artifacts: not counted
     store_rpo: Mapping[str, Mapping[str, Estimate]]   # scope -> store address -> estimate
     rpo: Mapping[str, Estimate]                       # scope -> worst store
     rto: Mapping[str, Estimate]                       # scope -> workload RTO
@@ -42,7 +43,8 @@ def assess(graph, config: Any) -> list[Assessment]:
 def _assess(graph, workload: Workload, config: Any) -> Assessment:
     where = regions(graph, workload, config)
     primary = where.primary if isinstance(where.primary, str) else None
-    stores = estimate.stateful_stores(graph, workload.resources, primary)
+    stores = estimate.stateful_stores(graph, workload.resources, primary, config)
+    aside = estimate.set_aside(graph, workload.resources, primary, config)
     per_store = {
         scope: {s.address: estimate.store_rpo(graph, s, scope, config) for s in stores}
         for scope in SCOPES
@@ -54,7 +56,8 @@ def _assess(graph, workload: Workload, config: Any) -> Assessment:
                                       config),
     }
     return Assessment(
-        workload=workload, regions=where, stores=tuple(stores), store_rpo=per_store, rpo=rpo,
+        workload=workload, regions=where, stores=tuple(stores), set_aside=tuple(aside),
+        store_rpo=per_store, rpo=rpo,
         rto=rto, blocks=tuple(blocks(graph, workload, config)),
         anchor=first_anchor(graph, workload, stores),
     )

@@ -28,6 +28,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from hadr_lint.analysis.store_classes import store_class
 from hadr_lint.model import Resource, Unknown
 from hadr_lint.objectives import estimate
 from hadr_lint.objectives.declare import Workload
@@ -66,7 +67,7 @@ def regions(graph, workload: Workload, config: Any) -> Regions:
     if primary is None:
         primary, source = _primary_from_dns(graph, workload, config)
     if primary is None:
-        stores = estimate.stateful_stores(graph, workload.resources)
+        stores = estimate.stateful_stores(graph, workload.resources, config=config)
         primary, source = _most_common([estimate.region(s, config) for s in stores]), \
             "region of most stateful stores"
     if primary is None:
@@ -104,11 +105,13 @@ def blocks(graph, workload: Workload, config: Any) -> list[Block]:
     level = NAMES.index(strategy)
     where = regions(graph, workload, config)
     stores = estimate.stateful_stores(graph, workload.resources,
-                                      where.primary if isinstance(where.primary, str) else None)
+                                      where.primary if isinstance(where.primary, str) else None,
+                                      config)
     anchor = first_anchor(graph, workload, stores)
-    found: list[Block] = [_backup_copy(graph, s, config) for s in stores]
+    found: list[Block] = [_doubt(graph, _backup_copy(graph, s, config), config)
+                          for s in stores]
     if level >= 1:
-        found += [_replicated(graph, s, config) for s in stores]
+        found += [_doubt(graph, _replicated(graph, s, config), config) for s in stores]
     if level in (1, 2):  # active-active needs multi-region routing instead (below)
         found.append(_failover_routing(graph, workload, config, anchor))
     if level >= 2:
@@ -118,6 +121,16 @@ def blocks(graph, workload: Workload, config: Any) -> list[Block]:
         found.append(_multi_region_routing(graph, workload, config, anchor))
         found += _capacity_everywhere(graph, workload, where, config, anchor)
     return found
+
+
+def _doubt(graph, block: Block, config: Any) -> Block:
+    """A missing block of a store that may not hold workload data (a bucket an unresolved log
+    delivery may target) is unverified, never missing."""
+    found = store_class(graph, block.resource, config)
+    if block.present is False and isinstance(found, Unknown):
+        reason = f"{block.detail}, unless it only holds logs: {found.reason}"
+        return Block(block.strategy, block.name, block.resource, Unknown(reason), reason)
+    return block
 
 
 def first_anchor(graph, workload: Workload, stores: list[Resource] | None = None) -> Resource:

@@ -15,7 +15,8 @@ RPO of a stateful store (``store_rpo``)
     second"). S3 replication: 15 min with Replication Time Control, unbounded without (no time
     guarantee). EFS replication: 15 min (AWS's stated RPO). RDS automated backups replicated to
     another region: 5 min. AWS Backup copy actions to a vault in another region: the interval of
-    the rule's ``cron()``/``rate()`` schedule. Nothing: unbounded.
+    the rule's ``cron()``/``rate()`` schedule. Nothing: unbounded, also when the store's region
+    is unknown (no copy of any kind survives whatever its region is; ``_no_region``).
   The workload RPO is the worst store's.
 
 RTO of a workload for a region loss (``region_rto``)
@@ -47,6 +48,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from hadr_lint.analysis.store_classes import NOT_WORKLOAD, store_class
 from hadr_lint.model import Resource, Unknown
 from hadr_lint.objectives.durations import format_duration, parse_duration
 from hadr_lint.objectives.schedule import interval_seconds
@@ -141,10 +143,25 @@ def steps(config: Any) -> dict[str, float]:
 
 # ----- which resources hold state -----------------------------------------------------------------
 def stateful_stores(graph, resources: Iterable[Resource] | None = None,
-                    primary_region: str | None = None) -> list[Resource]:
+                    primary_region: str | None = None, config: Any = None) -> list[Resource]:
     """The stores whose data a recovery must bring back, sorted by address: replicas, Aurora
     members, secondary clusters of a global database and replication destinations are copies,
-    not stores of their own."""
+    not stores of their own; logs, caches and artifacts are not workload data
+    (``set_aside``)."""
+    return [s for s in _primary_stores(graph, resources, primary_region)
+            if store_class(graph, s, config) not in NOT_WORKLOAD]
+
+
+def set_aside(graph, resources: Iterable[Resource] | None = None,
+              primary_region: str | None = None, config: Any = None) -> list[Resource]:
+    """The stores the objectives leave out: their class (logs, artifacts) is not workload
+    data (hadr_lint.analysis.store_classes)."""
+    return [s for s in _primary_stores(graph, resources, primary_region)
+            if store_class(graph, s, config) in NOT_WORKLOAD]
+
+
+def _primary_stores(graph, resources: Iterable[Resource] | None,
+                    primary_region: str | None) -> list[Resource]:
     wanted = {r.address for r in resources} if resources is not None else None
     secondaries = _global_secondaries(graph, primary_region)
     destinations = _replication_destinations(graph)
@@ -236,11 +253,29 @@ def store_rpo(graph, store: Resource, scope: str, config: Any) -> Estimate:
             return synchronous
     own = region(store, config)
     if isinstance(own, Unknown):
-        return unknown(own.reason, store, "region")
+        return _no_region(graph, store, scope, own, config)
     candidates = list(_region_copies(graph, store, own, config))
     if scope == "az":
         candidates += list(_in_region_copies(graph, store, own, config))
     return best(candidates, store, scope)
+
+
+def _no_region(graph, store: Resource, scope: str, own: Unknown, config: Any) -> Estimate:
+    """A store whose region is unknown: with no copy of any kind (no replica, replication or
+    backup copy; for a zone loss no backup either) nothing survives whatever its region is:
+    unbounded. Any copy leaves it unknown (it may or may not be elsewhere)."""
+    candidates = list(_region_copies(graph, store, None, config))
+    if scope == "az":
+        candidates += list(_in_region_copies(graph, store, None, config))
+    if candidates:
+        return unknown(own.reason, store, "region")
+    if scope == "region":
+        why = (f"no copy of {store.name} in another region, whatever its region (no replica, "
+               "replication or backup copy)")
+    else:
+        why = (f"no copy of {store.name} outside its zone, whatever its region (no backup, "
+               "replica or replication)")
+    return Estimate(INF, None, (evidence(store, "", f"{why}: unbounded"),), why)
 
 
 def best(candidates: list[Estimate], store: Resource, scope: str) -> Estimate:
@@ -282,7 +317,7 @@ def _synchronous(store: Resource) -> Estimate | None:
                                    f"synchronously across AZs")
 
 
-def _in_region_copies(graph, store: Resource, own: str, config: Any) -> Iterable[Estimate]:
+def _in_region_copies(graph, store: Resource, own: str | None, config: Any) -> Iterable[Estimate]:
     if store.kind == "db_instance":
         retention = store.get("backup_retention")
         if isinstance(retention, Unknown):
@@ -294,12 +329,12 @@ def _in_region_copies(graph, store: Resource, own: str, config: Any) -> Iterable
     yield from _backup_copies(graph, store, own, config, same_region=True)
 
 
-def _region_copies(graph, store: Resource, own: str, config: Any) -> Iterable[Estimate]:
+def _region_copies(graph, store: Resource, own: str | None, config: Any) -> Iterable[Estimate]:
     yield from replication_copies(graph, store, own, config)
     yield from backup_copies(graph, store, own, config)
 
 
-def replication_copies(graph, store: Resource, own: str, config: Any) -> Iterable[Estimate]:
+def replication_copies(graph, store: Resource, own: str | None, config: Any) -> Iterable[Estimate]:
     """Live replication of ``store`` to another region (one estimate per copy)."""
     readers = {
         "dynamodb_table": _dynamodb_replicas,
@@ -311,7 +346,7 @@ def replication_copies(graph, store: Resource, own: str, config: Any) -> Iterabl
     yield from readers[store.kind](graph, store, own, config)
 
 
-def backup_copies(graph, store: Resource, own: str, config: Any) -> Iterable[Estimate]:
+def backup_copies(graph, store: Resource, own: str | None, config: Any) -> Iterable[Estimate]:
     """Backups of ``store`` copied to another region: AWS Backup copy actions, RDS automated
     backups replication."""
     if store.kind == "db_instance":

@@ -103,11 +103,11 @@ def _stores(stores: list[dict[str, Any]]) -> list[str]:
     if not stores:
         return ["<p>No stateful stores.</p>"]
     out = ["<h3>Stateful stores</h3>", "<table>",
-           "<tr><th>store</th><th>region</th><th>Multi-AZ</th><th>backups</th>"
+           "<tr><th>store</th><th>class</th><th>region</th><th>Multi-AZ</th><th>backups</th>"
            "<th>cross-region copy</th><th>RPO AZ</th><th>RPO region</th><th>human error</th></tr>"]
     for s in stores:
         cells = [f"<code>{e(s['resource'])}</code>"] + [e(s[k]) for k in (
-            "region", "multi_az", "backups", "cross_region_copy", "rpo_az", "rpo_region",
+            "class", "region", "multi_az", "backups", "cross_region_copy", "rpo_az", "rpo_region",
             "human_error")]
         out.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     return out + ["</table>"]

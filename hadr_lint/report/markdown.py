@@ -149,10 +149,11 @@ def _stores(stores: list[dict[str, Any]], rows: int | None = None) -> list[str]:
     if not stores:
         return ["No stateful stores.", ""]
     lines = ["### Stateful stores", "",
-             "| store | region | Multi-AZ | backups | cross-region copy | RPO AZ | RPO region "
-             "| human error |",
-             "|---|---|---|---|---|---|---|---|"]
-    table = [f"| {md_code(s['resource'])} | {cell(s['region'])} | {cell(s['multi_az'])} "
+             "| store | class | region | Multi-AZ | backups | cross-region copy | RPO AZ "
+             "| RPO region | human error |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    table = [f"| {md_code(s['resource'])} | {cell(s['class'])} | {cell(s['region'])} "
+             f"| {cell(s['multi_az'])} "
              f"| {cell(s['backups'])} | {cell(s['cross_region_copy'])} | {cell(s['rpo_az'])} "
              f"| {cell(s['rpo_region'])} | {cell(s['human_error'])} |" for s in stores]
     return lines + _capped(table, rows, "stores") + [""]

@@ -837,13 +837,16 @@ def geometry(picture: Layout) -> _Geometry:
 
 
 def render_svg(picture: Layout, standalone: bool = True) -> str:
+    """The picture as SVG. A standalone file sizes itself with ``width``, ``height`` and
+    ``viewBox`` only: renderers such as cairosvg draw nothing for a root styled
+    ``height:auto``. Embedded in the HTML report it also shrinks to the page's width."""
     geo = geometry(picture)
     namespace = 'xmlns="http://www.w3.org/2000/svg" ' if standalone else ""
+    fit = "" if standalone else 'style="max-width:100%;height:auto" '
     out = [f'<svg {namespace}class="hadr-lint-picture" '
            f'viewBox="0 0 {geo.width:.0f} {geo.height:.0f}" width="{geo.width:.0f}" '
            f'height="{geo.height:.0f}" role="img" font-family="{xml_text(FONT)}" '
-           f'style="max-width:100%;height:auto" '
-           f'aria-label="Architecture: regions, availability zones and resources">',
+           f'{fit}aria-label="Architecture: regions, availability zones and resources">',
            "<title>hadr-lint architecture: regions, availability zones and resources</title>",
            _markers(),
            f'<rect x="0" y="0" width="{geo.width:.0f}" height="{geo.height:.0f}" '

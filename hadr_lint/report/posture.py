@@ -15,6 +15,7 @@ import math
 from typing import Any
 
 from hadr_lint import __version__
+from hadr_lint.analysis.store_classes import describe, store_class
 from hadr_lint.model import Resource, Unknown
 from hadr_lint.objectives.assess import Assessment, assess
 from hadr_lint.objectives.durations import format_duration
@@ -90,7 +91,8 @@ def _workload(graph, assessment: Assessment, config: Any) -> dict[str, Any]:
         "rpo": {scope: estimate_dict(assessment.rpo[scope]) for scope in SCOPES},
         "rto": {scope: estimate_dict(assessment.rto[scope]) for scope in SCOPES},
         "resources": len(assessment.workload.resources),
-        "stores": [_store(graph, assessment, s, config) for s in assessment.stores],
+        "stores": [_store(graph, assessment, s, config) for s in assessment.stores]
+        + [_aside(graph, s, config) for s in assessment.set_aside],
         "blocks": [{
             "strategy": b.strategy, "name": b.name, "resource": b.resource.name,
             "status": _status(b.present), "detail": b.detail,
@@ -137,12 +139,31 @@ def _store(graph, assessment: Assessment, store: Resource, config: Any) -> dict[
     return {
         "resource": store.name, "kind": store.kind, "file": store.location.file,
         "line": store.location.line,
+        "class": describe(store_class(graph, store, config)),
         "region": own if isinstance(own, str) else "unknown",
         "multi_az": _multi_az(store),
         "backups": _backups(graph, store),
         "cross_region_copy": _copy(rpo_region),
         "rpo_az": rpo_az.text if rpo_az.known else "unknown",
         "rpo_region": rpo_region.text if rpo_region.known else "unknown",
+        "human_error": _human(graph, store),
+    }
+
+
+def _aside(graph, store: Resource, config: Any) -> dict[str, Any]:
+    """A store the objectives leave out (logs, caches, artifacts): listed with its class, its
+    RPO not counted."""
+    from hadr_lint.objectives.estimate import region
+
+    own = region(store, config)
+    kind = store_class(graph, store, config)
+    skipped = f"not counted ({kind})"
+    return {
+        "resource": store.name, "kind": store.kind, "file": store.location.file,
+        "line": store.location.line, "class": describe(kind),
+        "region": own if isinstance(own, str) else "unknown",
+        "multi_az": _multi_az(store), "backups": _backups(graph, store),
+        "cross_region_copy": skipped, "rpo_az": skipped, "rpo_region": skipped,
         "human_error": _human(graph, store),
     }
 
