@@ -116,6 +116,11 @@ class Estimate:
         return self.value_seconds is not None and self.value_seconds > declared
 
 
+def seconds(estimate: Estimate) -> float:
+    """The seconds of an estimate known to be known (an unknown one sorts last, as unbounded)."""
+    return INF if estimate.value_seconds is None else estimate.value_seconds
+
+
 def evidence(resource: Resource | None, attribute: str, contribution: str) -> Evidence:
     if resource is None:
         return Evidence("", "", 0, attribute, contribution)
@@ -284,8 +289,8 @@ def best(candidates: list[Estimate], store: Resource, scope: str) -> Estimate:
     known_ones = [c for c in candidates if c.known]
     unknown_ones = [c for c in candidates if not c.known]
     chain = tuple(e for c in candidates for e in c.evidence)
-    top = min(known_ones, key=lambda c: c.value_seconds, default=None)
-    if top is not None and (not unknown_ones or top.value_seconds <= ASYNC):
+    top = min(known_ones, key=seconds, default=None)
+    if top is not None and (not unknown_ones or seconds(top) <= ASYNC):
         rest = tuple(e for e in chain if e not in top.evidence)
         return Estimate(top.value_seconds, None, top.evidence + rest, top.summary)
     if unknown_ones:
@@ -576,10 +581,11 @@ def workload_rpo(estimates: Mapping[str, Estimate], stores: list[Resource]) -> E
     pairs = [(store, estimates[store.address]) for store in stores]
     known_ones = [(s, e) for s, e in pairs if e.known]
     unknown_ones = [(s, e) for s, e in pairs if not e.known]
-    worst = max(known_ones, key=lambda p: p[1].value_seconds, default=None)
-    if unknown_ones and (worst is None or worst[1].value_seconds != INF):
+    worst = max(known_ones, key=lambda p: seconds(p[1]), default=None)
+    if unknown_ones and (worst is None or seconds(worst[1]) != INF):
         store, est = unknown_ones[0]
         return Estimate(None, f"{store.name}: {est.unknown_reason}", est.evidence)
+    assert worst is not None  # stores is not empty: each estimate is known or unknown
     store, est = worst
     return replace(est, summary=f"{store.name}: {est.summary}")
 
@@ -596,6 +602,7 @@ def region_rto(graph, resources: Iterable[Resource] | None, strategy: str | None
     if step is None:
         from hadr_lint.objectives.strategies import table
 
+        assert strategy is not None  # checked above
         step = table(getattr(config, "strategies", None))[strategy].recovery_step
     times = steps(config)
     parts = [_detection(graph, resources, config, times), _ttl(graph, resources)]
@@ -610,7 +617,7 @@ def add(parts: list[Estimate]) -> Estimate:
     missing = next((p for p in parts if not p.known), None)
     if missing is not None:
         return Estimate(None, missing.unknown_reason, chain)
-    total = sum(p.value_seconds for p in parts)
+    total = sum(seconds(p) for p in parts)
     return Estimate(total, None, chain, " + ".join(p.summary for p in parts if p.summary))
 
 
@@ -764,7 +771,7 @@ def _worst(found: list[Estimate]) -> Estimate:
     missing = next((f for f in found if not f.known), None)
     if missing is not None:
         return Estimate(None, missing.unknown_reason, chain)
-    top = max(found, key=lambda f: f.value_seconds)
+    top = max(found, key=seconds)
     return Estimate(top.value_seconds, None, top.evidence, top.summary)
 
 
