@@ -1,0 +1,13 @@
+"""One loader per format. ``fast_paths()`` says whether the quicker routes that give the same
+result are on: block-by-block HCL parsing (terraform.blocks) and hadr-lint's own YAML decoder
+for CloudFormation (cfn_yaml). ``HADR_LINT_FAST_PATHS=0`` turns them off, to compare."""
+
+from __future__ import annotations
+
+import os
+
+ENV_FAST_PATHS = "HADR_LINT_FAST_PATHS"
+
+
+def fast_paths() -> bool:
+    return os.environ.get(ENV_FAST_PATHS, "1") != "0"
