@@ -102,6 +102,9 @@ def decode(text: str, path: str = "") -> tuple[object | None, tuple[LoadError, .
     if nesting_bound(text) > MAX_NESTING:  # libyaml would overflow the C stack: a segfault
         message = f"cannot decode template: nested more than {MAX_NESTING} levels deep"
         return None, (LoadError(path, None, message),)
+    fast = _decode_here(text)
+    if fast is not None:
+        return fast, ()
     try:
         import cfnlint.decode
 
@@ -150,6 +153,21 @@ def load_template(
 
 # ---------------------------------------------------------------------------------------------
 # Decoding helpers
+
+
+def _decode_here(text: str) -> object | None:
+    """The template as cfn-lint's decoder gives it, decoded without importing cfn-lint (see
+    cfn_yaml); None when cfn-lint must decide (errors, anchors, tabs) or fast paths are off."""
+    from hadr_lint.loaders import fast_paths
+
+    if not fast_paths():
+        return None
+    from hadr_lint.loaders import cfn_yaml
+
+    try:
+        return cfn_yaml.loads(text)
+    except cfn_yaml.Fallback:
+        return None
 
 
 def _match_errors(matches: list, path: str) -> tuple[LoadError, ...]:
