@@ -65,6 +65,8 @@ def main() -> None:
     args = parser.parse_args()
     if not (args.terraform or args.cloudformation):
         parser.error("give --terraform and/or --cloudformation")
+    args.terraform = args.terraform and args.terraform.resolve()  # before the chdir below
+    args.cloudformation = args.cloudformation and args.cloudformation.resolve()
     rows = []
     with tempfile.TemporaryDirectory(prefix="hadr-real-") as tmp:
         work = Path(tmp)
@@ -73,6 +75,8 @@ def main() -> None:
                    PYTHONPYCACHEPREFIX=str(work / "pycache"))
         for name in ("HADR_LINT_NO_CACHE", "PYTHONDONTWRITEBYTECODE"):
             env.pop(name, None)
+        (work / "cwd").mkdir()
+        os.chdir(work / "cwd")  # ``python -m`` puts it on sys.path: keep its time stamp still
         cases = []
         if args.terraform:
             folder = work / "terraform"

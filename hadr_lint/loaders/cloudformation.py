@@ -102,10 +102,10 @@ def decode(text: str, path: str = "") -> tuple[object | None, tuple[LoadError, .
     if nesting_bound(text) > MAX_NESTING:  # libyaml would overflow the C stack: a segfault
         message = f"cannot decode template: nested more than {MAX_NESTING} levels deep"
         return None, (LoadError(path, None, message),)
-    fast = _decode_here(text)
-    if fast is not None:
-        return fast, ()
     try:
+        fast = _decode_here(text)
+        if fast is not None:
+            return fast, ()
         import cfnlint.decode
 
         data, matches = cfnlint.decode.decode_str(text)
