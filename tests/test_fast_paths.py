@@ -214,6 +214,12 @@ def test_the_split_is_in_doubt_or_a_chunk_fails_where_it_should(text, tmp_path, 
     assert full is not None and blocks == full
 
 
+def test_strings_nested_thousands_deep_are_a_doubt_not_a_crash():
+    text = 'locals {\n  a = ' + '"${' * 5000 + "1" + '}"' * 5000 + "\n}\n"
+    with pytest.raises(Doubt):
+        split(text)
+
+
 # ---------------------------------------------------------------------------------------------
 # CloudFormation
 

@@ -36,7 +36,10 @@ def split(text: str) -> list[tuple[int, str]]:
     """(first line, 0-based; chunk text) for each top-level block, in order. Raises Doubt."""
     if "\r" in text:
         raise Doubt("carriage return")
-    ends = _block_ends(text)
+    try:
+        ends = _block_ends(text)
+    except RecursionError:  # strings nested in interpolations thousands deep
+        raise Doubt("nested too deep") from None
     if not ends:
         raise Doubt("no block")
     if text[ends[-1]:].strip():  # only comments may follow the last block: it takes them
