@@ -158,7 +158,7 @@ def load_template(
 def _decode_here(text: str) -> object | None:
     """The template as cfn-lint's decoder gives it, decoded without importing cfn-lint (see
     cfn_yaml); None when cfn-lint must decide (errors, anchors, tabs) or fast paths are off."""
-    from hadr_lint.loaders import fast_paths
+    from hadr_lint.loaders.fast import fast_paths
 
     if not fast_paths():
         return None

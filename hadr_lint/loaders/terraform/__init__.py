@@ -127,7 +127,7 @@ class FolderReader:
 
 def _parse_text(parse: Callable[[str, str], list], text: str, file: str, entry: str) -> list:
     """``parse(text, file)``; a ``.tf`` file block by block, re-parsing only changed blocks."""
-    from hadr_lint.loaders import fast_paths
+    from hadr_lint.loaders.fast import fast_paths
     from hadr_lint.loaders.terraform.parse import parse_blocks
 
     if parse is parse_blocks and fast_paths():
