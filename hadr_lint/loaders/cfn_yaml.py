@@ -195,6 +195,19 @@ def loads(text: str) -> Any:
     return data
 
 
+def loads_or_none(text: str) -> Any | None:
+    """``loads(text)``, or None when cfn-lint must decode it (``Fallback``) or fast paths are
+    off (``HADR_LINT_FAST_PATHS=0``)."""
+    from hadr_lint.loaders.fast import fast_paths
+
+    if not fast_paths():
+        return None
+    try:
+        return loads(text)
+    except Fallback:
+        return None
+
+
 def _has_anchor(text: str) -> bool:
     """True when the text may hold a YAML anchor (and so aliases): a cheap pattern first, the
     scanner's tokens when it matches (``&&`` in a shell script matches the pattern)."""

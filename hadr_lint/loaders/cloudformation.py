@@ -1,7 +1,8 @@
 """CloudFormation loader: one template (YAML or JSON, CDK output included) into Resources.
 
-Decoding uses cfn-lint's decoder (short-form tags, line marks, duplicate keys, alias-bomb guard),
-imported lazily because importing it costs about 0.3 s. A file is decoded once: discovery calls
+Decoding gives what cfn-lint's decoder gives (short-form tags, line marks, duplicate keys,
+alias-bomb guard): ``cfn_yaml`` decodes ordinary templates the same way without importing
+cfn-lint (0.3 s); anything else goes to cfn-lint's decoder. A file is decoded once: discovery calls
 ``decode`` and ``looks_like_cloudformation``, then passes the result to ``load_template`` as
 ``decoded=``.
 
@@ -103,7 +104,9 @@ def decode(text: str, path: str = "") -> tuple[object | None, tuple[LoadError, .
         message = f"cannot decode template: nested more than {MAX_NESTING} levels deep"
         return None, (LoadError(path, None, message),)
     try:
-        fast = _decode_here(text)
+        from hadr_lint.loaders.cfn_yaml import loads_or_none
+
+        fast = loads_or_none(text)  # without importing cfn-lint (0.3 s), when it can
         if fast is not None:
             return fast, ()
         import cfnlint.decode
@@ -153,21 +156,6 @@ def load_template(
 
 # ---------------------------------------------------------------------------------------------
 # Decoding helpers
-
-
-def _decode_here(text: str) -> object | None:
-    """The template as cfn-lint's decoder gives it, decoded without importing cfn-lint (see
-    cfn_yaml); None when cfn-lint must decide (errors, anchors, tabs) or fast paths are off."""
-    from hadr_lint.loaders.fast import fast_paths
-
-    if not fast_paths():
-        return None
-    from hadr_lint.loaders import cfn_yaml
-
-    try:
-        return cfn_yaml.loads(text)
-    except cfn_yaml.Fallback:
-        return None
 
 
 def _match_errors(matches: list, path: str) -> tuple[LoadError, ...]:
