@@ -404,13 +404,18 @@ def test_list_document_is_an_error():
     )
 
 
-def test_decoder_exception_becomes_an_error(monkeypatch):
+@pytest.mark.parametrize("fast", ["0", "1"])
+def test_decoder_exception_becomes_an_error(monkeypatch, fast):
     import cfnlint.decode
+
+    from hadr_lint.loaders import cfn_yaml
 
     def explode(text):
         raise RuntimeError("boom")
 
+    monkeypatch.setenv("HADR_LINT_FAST_PATHS", fast)
     monkeypatch.setattr(cfnlint.decode, "decode_str", explode)
+    monkeypatch.setattr(cfn_yaml, "loads", explode)
     result = load_template("x.yaml", "Resources: {}")
     assert result.errors == (
         LoadError("x.yaml", None, "cannot decode template: RuntimeError: boom"),

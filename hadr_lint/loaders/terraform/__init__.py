@@ -106,7 +106,9 @@ class FolderReader:
         value = self.prefetched.pop(entry, cache.MISS)
         if isinstance(value, bytes):  # parsed in a worker process
             value = cache.from_bytes(entry, value)
-        return cache.memo(entry, lambda: parse(text, file)) if value is cache.MISS else value
+        if value is not cache.MISS:
+            return value
+        return cache.memo(entry, lambda: _parse_text(parse, text, file, entry))
 
     def prefetch(self, folders: list[Path]) -> None:
         """Parse ahead the ``.tf`` / ``.tofu`` files not in the cache when there are many: in worker
@@ -133,6 +135,18 @@ class FolderReader:
 
             hcl_parser()
         self.prefetched.update(cache.parse_many(todo, parse_blocks, "parsing Terraform"))
+
+
+def _parse_text(parse: Callable[[str, str], list], text: str, file: str, entry: str) -> list:
+    """``parse(text, file)``; a ``.tf`` file block by block, re-parsing only changed blocks."""
+    from hadr_lint.loaders.fast import fast_paths
+    from hadr_lint.loaders.terraform.parse import parse_blocks
+
+    if parse is parse_blocks and fast_paths():
+        from hadr_lint.loaders.terraform.blocks import parse_changed
+
+        return parse_changed(text, file, entry)
+    return parse(text, file)
 
 
 def _read_error(exc: Exception) -> str:
