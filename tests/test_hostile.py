@@ -1097,14 +1097,17 @@ def test_a_template_larger_than_cloudformation_accepts_is_a_file_error_not_decod
         big = TEMPLATE + "Mappings:\n  Images:\n" + "".join(lines)
     assert len(big) > MAX_TEMPLATE_BYTES
     write(tmp_path, {f"big{suffix}": big, "small.yaml": TEMPLATE.replace("Queue", "Other")})
-    decoded: list[int] = []
-    real_decode = cfnlint.decode.decode_str
+    decoded: list[int] = []  # both decoders: cfn-lint's and the fast one (loaders/cfn_yaml.py)
+    from hadr_lint.loaders import cfn_yaml
 
-    def spy(text: str, *args, **kwargs):
-        decoded.append(len(text))
-        return real_decode(text, *args, **kwargs)
+    for module, name in ((cfnlint.decode, "decode_str"), (cfn_yaml, "loads_or_none")):
+        real = getattr(module, name)
 
-    monkeypatch.setattr(cfnlint.decode, "decode_str", spy)
+        def spy(text: str, *args, real=real, **kwargs):
+            decoded.append(len(text))
+            return real(text, *args, **kwargs)
+
+        monkeypatch.setattr(module, name, spy)
     code, data = scan(".", "--fail-on", "never")
     found = errors_of(data, f"big{suffix}")
     assert len(found) == 1, data["errors"]
