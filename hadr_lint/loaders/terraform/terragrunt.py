@@ -19,8 +19,9 @@ expression; terragrunt itself is never run. What Terragrunt adds is evaluated he
   ``output`` blocks evaluated in that unit's own module instance (units are read dependencies
   first; a Ref in an output keeps naming the dependency's resource, namespaced like that unit's
   resources). Otherwise unknown (naming the dependency) unless the scan opts in to
-  ``mock_outputs`` (``--terragrunt-mock-outputs``): real outputs beat mocks. Units that depend
-  on each other in a cycle get unknown outputs from each other, with the cycle as reason.
+  ``mock_outputs`` (``--terragrunt-mock-outputs``): real outputs beat mocks; a unit whose
+  module is not loaded has no real outputs. Units that depend on each other in a cycle get
+  unknown outputs from each other, with the cycle as reason.
 - Regions come from the provider blocks of ``generate`` blocks' ``contents`` (or from the
   module's own providers), never guessed from an ``inputs.region``.
 """
@@ -227,10 +228,11 @@ class ConfigFile:
         name = block.labels[0]
         path = block.attributes.get("config_path")
         where = f" ({self.eval(path.expr)})" if path is not None else ""
+        followed = None
         if self.context.scan is not None:  # real outputs beat mocks
             followed = self.context.scan.outputs(self.dependency_folder(block),
                                                  f"dependency {name}{where}")
-            if followed is not None:
+            if isinstance(followed, Mapping):
                 return ConstMapping({"outputs": followed})
         mocks = block.attributes.get("mock_outputs")
         if self.context.mock_outputs and mocks is not None:
@@ -238,6 +240,7 @@ class ConfigFile:
             if isinstance(value, Mapping):
                 return ConstMapping({"outputs": value})
         why = (f"dependency {name}{where}: its outputs are known only after it is applied"
+               + (f" ({followed.reason})" if isinstance(followed, Unknown) else "")
                + ("; --terragrunt-mock-outputs would use its mock_outputs"
                   if mocks is not None else ""))
         return ConstMapping({"outputs": UnknownObject(why)})
@@ -537,9 +540,10 @@ class Scan:
     units: dict[Path, Unit] = field(default_factory=dict)  # read so far
     loaded: dict[Path, Loaded | Unknown] = field(default_factory=dict)
 
-    def outputs(self, folder: Path | None, label: str) -> Mapping | None:
+    def outputs(self, folder: Path | None, label: str) -> Mapping | Unknown | None:
         """The outputs of the unit in ``folder`` for ``dependency`` block ``label``; None
-        when no unit of the scan is there (then mocks, or unknown)."""
+        when no unit of the scan is there, Unknown when its module is not loaded (then
+        mocks, or unknown)."""
         from hadr_lint.loaders.terraform.scope import UnknownObject
 
         if folder is None or folder not in self.folders or self.reader is None:
@@ -551,7 +555,7 @@ class Scan:
                                  f"each other in a cycle ({cycle})")
         loaded = self.instance(unit)
         if isinstance(loaded, Unknown):
-            return UnknownObject(f"{label}: {loaded.reason}")
+            return loaded
         return DependencyOutputs(loaded.root.outputs(), f"{self.display(unit.dir)}::", label)
 
     def instance(self, unit: Unit) -> Loaded | Unknown:
