@@ -166,13 +166,14 @@ def load_terragrunt(configs: list[Path], options: ScanOptions,
     from hadr_lint.tree import tree_of
 
     tree = tree_of(scan_paths(options.paths))
-    units = guarded("terragrunt", lambda: read_units(
-        configs, tree, display_path, options.terragrunt_mock_outputs, config.max_file_size))
-    if isinstance(units, LoadResult):  # an internal error, reported
-        return [units], set()
     reader = FolderReader(display=display_path, max_file_size=config.max_file_size,
                           roots=roots_of(scan_paths(options.paths)), tree=tree)
-    results = [guarded(display_path(u.config), functools.partial(_unit, u, reader))
+    units = guarded("terragrunt", lambda: read_units(
+        configs, tree, display_path, options.terragrunt_mock_outputs, config.max_file_size,
+        reader))
+    if isinstance(units, LoadResult):  # an internal error, reported
+        return [units], set()
+    results = [guarded(display_path(u.config), functools.partial(_unit, u, reader, units))
                for u in units.units]
     errors = tuple(LoadError(f, line, m) for f, line, m in units.errors)
     results.append(LoadResult(errors=errors + tuple(reader.errors.values()), notes=units.notes,
@@ -187,10 +188,13 @@ def _root(folder: Path, reader: Any, var_files: Any, variables: Any) -> LoadResu
                       display_path(folder))
 
 
-def _unit(unit: Any, reader: Any) -> LoadResult:
+def _unit(unit: Any, reader: Any, units: Any) -> LoadResult:
+    """A unit's resources, namespaced by its folder; Refs to another unit's resources (its
+    dependencies' outputs) are namespaced already."""
     from hadr_lint.loaders.terraform.terragrunt import load_unit
 
-    return namespaced(load_unit(unit, reader), display_path(unit.dir))
+    others = tuple(f"{display_path(u.dir)}::" for u in units.units if u.dir != unit.dir)
+    return namespaced(load_unit(unit, reader, units.scan), display_path(unit.dir), others)
 
 
 def called_folders(folders: list[Path], reader: Callable[[Path], Any]) -> set[Path]:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from hadr_lint.config import Config
 from hadr_lint.engine import ScanOptions, display_path, load_all, scan
-from hadr_lint.model import Unknown
+from hadr_lint.model import Ref, Unknown
 from hadr_lint.rulebase import all_rules, select
 
 LIVE = Path(__file__).resolve().parent.parent / "fixtures" / "terragrunt"
@@ -35,16 +35,14 @@ def test_live_tree_findings_unverified_lines_and_suppressions():
                         ("HA005", "aws_db_instance.db", "stage/us-east-1/app")}
     assert all(f.file.endswith("fixtures/terragrunt/modules/app/main.tf")
                for f in result.findings)
-    # without --terragrunt-mock-outputs both prod apps' AZs come from their vpc dependency:
-    # unknown, one line per unit (never merged), naming the dependency
-    prod_us, prod_eu = via("prod/us-east-1/app"), via("prod/eu-west-1/app")
-    unknowns = {(u.rule_id, u.resource, u.reason) for u in result.unknowns}
-    assert unknowns == {
-        ("HA001", "aws_autoscaling_group.web", f"AZ spread unknown: {APPLIED}{MOCKS}{prod_us}"),
-        ("HA003", "aws_autoscaling_group.web", f"AZ count unknown: {APPLIED}{MOCKS}{prod_us}"),
-        ("HA001", "aws_autoscaling_group.web", f"AZ spread unknown: {APPLIED}{prod_eu}"),
-        ("HA003", "aws_autoscaling_group.web", f"AZ count unknown: {APPLIED}{prod_eu}"),
-    }
+    # both prod apps depend on their region's vpc unit, which is in the scan: its outputs are
+    # followed (prod/eu-west-1's subnets, prod/us-east-1's AZs), so their ASGs pass
+    assert not result.unknowns, result.unknowns
+    vpc = display_path(LIVE / "live" / "prod" / "eu-west-1" / "vpc")
+    [asg] = [r for r in result.resources
+             if r.address.endswith("prod/eu-west-1/app::aws_autoscaling_group.web")]
+    assert asg.raw["vpc_zone_identifier"] == [Ref(f"{vpc}::aws_subnet.private[{i}]", "id")
+                                              for i in range(3)]
     # the comment above stage/eu-west-1's inputs suppresses its HA005 only: stage/us-east-1's
     # database, on the same module line, is still reported
     [suppressed] = result.suppressed
@@ -52,15 +50,26 @@ def test_live_tree_findings_unverified_lines_and_suppressions():
     assert suppressed.finding.message.endswith(via("stage/eu-west-1/app"))
 
 
-def test_mock_outputs_only_when_asked():
+def test_mock_outputs_only_when_asked_and_only_for_a_dependency_not_in_the_scan():
+    # the whole tree: the real outputs of the vpc units beat prod/us-east-1's one-AZ mocks
     result = run(LIVE, mock=True)
     findings = {(f.rule_id, f.resource, unit_of(f.message)) for f in result.findings}
     assert findings == {("HA001", "aws_autoscaling_group.web", "stage/us-east-1/app"),
                         ("HA005", "aws_db_instance.db", "stage/us-east-1/app")}
-    # prod/us-east-1 has mock_outputs (three AZs: passes); prod/eu-west-1 has none
-    assert {(u.rule_id, u.reason) for u in result.unknowns} == {
-        ("HA001", f"AZ spread unknown: {APPLIED}{via('prod/eu-west-1/app')}"),
-        ("HA003", f"AZ count unknown: {APPLIED}{via('prod/eu-west-1/app')}")}
+    assert not result.unknowns
+    # a prod app scanned alone: its vpc is not in the scan; unknown, naming the dependency,
+    # unless mocks are asked for and there are some (prod/us-east-1: one AZ, a finding)
+    for app, mocks in (("prod/us-east-1/app", MOCKS), ("prod/eu-west-1/app", "")):
+        alone = run(LIVE / "live" / app)
+        assert not alone.findings
+        assert {(u.rule_id, u.reason) for u in alone.unknowns} == {
+            ("HA001", f"AZ spread unknown: {APPLIED}{mocks}{via(app)}"),
+            ("HA003", f"AZ count unknown: {APPLIED}{mocks}{via(app)}")}
+    mocked = run(LIVE / "live" / "prod" / "us-east-1" / "app", mock=True)
+    assert [(f.rule_id, f.message) for f in mocked.findings] == [
+        ("HA001", f"Auto Scaling group spans 1 AZ (us-east-1a); needs at least 3"
+                  f"{via('prod/us-east-1/app')}")]
+    assert not run(LIVE / "live" / "prod" / "eu-west-1" / "app", mock=True).findings
 
 
 def test_units_get_their_region_from_the_generated_provider_and_inputs_from_includes():
@@ -236,12 +245,14 @@ def test_scan_command_takes_the_mock_outputs_flag():
 
     from hadr_lint.cli import main
 
-    args = ["scan", str(LIVE), "--select", "HA001", "--show-unknown", "--format", "json"]
+    app = LIVE / "live" / "prod" / "us-east-1" / "app"  # alone: its vpc is not in the scan
+    args = ["scan", str(app), "--select", "HA001", "--show-unknown", "--format", "json"]
     plain = CliRunner().invoke(main, args)
     mocked = CliRunner().invoke(main, [*args, "--terragrunt-mock-outputs"])
-    assert plain.exit_code == mocked.exit_code == 1, (plain.output, mocked.output)
-    assert plain.output.count("its outputs are known only after it is applied") == 2
-    assert mocked.output.count("its outputs are known only after it is applied") == 1
+    assert (plain.exit_code, mocked.exit_code) == (0, 1), (plain.output, mocked.output)
+    assert plain.output.count("its outputs are known only after it is applied") == 1
+    assert mocked.output.count("its outputs are known only after it is applied") == 0
+    assert mocked.output.count("spans 1 AZ (us-east-1a)") == 1
 
 
 def test_include_merge_strategies(tmp_path):
@@ -306,3 +317,116 @@ inputs = {
     assert finding.file.endswith("live/db/terragrunt.hcl")
     [resource] = result.resources
     assert resource.kind == "db_instance" and resource.region == "eu-west-1"
+
+
+APP = """
+variable "subnet_ids" {
+  type = list(string)
+}
+resource "aws_autoscaling_group" "web" {
+  min_size            = 3
+  max_size            = 6
+  vpc_zone_identifier = var.subnet_ids
+}
+output "subnet_ids" {
+  value = var.subnet_ids
+}
+"""
+
+NET = """
+variable "azs" {
+  type = list(string)
+}
+resource "aws_vpc" "this" {
+  cidr_block = "10.0.0.0/16"
+}
+resource "aws_subnet" "private" {
+  count             = length(var.azs)
+  vpc_id            = aws_vpc.this.id
+  cidr_block        = cidrsubnet("10.0.0.0/16", 4, count.index)
+  availability_zone = var.azs[count.index]
+}
+output "subnet_ids" {
+  value = aws_subnet.private[*].id
+}
+"""
+
+PROVIDER = """
+generate "provider" {
+  path     = "provider.tf"
+  contents = "provider \\"aws\\" {\\n  region = \\"eu-west-1\\"\\n}\\n"
+}
+"""
+
+
+def unit(module: str, inputs: str, dependency: str = "", mocks: str = "") -> str:
+    block = (f'dependency "dep" {{\n  config_path = "{dependency}"\n{mocks}}}\n'
+             if dependency else "")
+    return (f'{PROVIDER}\nterraform {{\n  source = "../../modules//{module}"\n}}\n{block}'
+            f"inputs = {{\n{inputs}\n}}\n")
+
+
+def test_dependency_outputs_of_a_unit_in_the_scan_are_followed(tmp_path):
+    mocks = '  mock_outputs = {\n    subnet_ids = ["subnet-1", "subnet-2", "subnet-3"]\n  }\n'
+    write(tmp_path, {
+        "modules/app/main.tf": APP,
+        "modules/net/main.tf": NET,
+        "live/net/terragrunt.hcl": unit("net", '  azs = ["eu-west-1a", "eu-west-1a"]'),
+        # its subnets, from ../net's output: both in eu-west-1a; mocks would say otherwise.
+        # live/app is discovered before live/net: read after it, its dependency first
+        "live/app/terragrunt.hcl": unit(
+            "app", "  subnet_ids = dependency.dep.outputs.subnet_ids", "../net", mocks),
+        "live/typo/terragrunt.hcl": unit(
+            "app", "  subnet_ids = dependency.dep.outputs.subnets", "../net"),
+        "live/env/terragrunt.hcl": unit("net", '  azs = get_env("AZS")'),
+        "live/from-env/terragrunt.hcl": unit(
+            "app", "  subnet_ids = dependency.dep.outputs.subnet_ids", "../env"),
+        "live/remote/terragrunt.hcl": unit("app", "").replace(
+            "../../modules//app", "tfr:///acme/net/aws?version=1.0.0"),
+        "live/on-remote/terragrunt.hcl": unit(
+            "app", "  subnet_ids = dependency.dep.outputs.subnet_ids", "../remote", mocks),
+        "live/ping/terragrunt.hcl": unit(
+            "app", "  subnet_ids = dependency.dep.outputs.subnet_ids", "../pong"),
+        "live/pong/terragrunt.hcl": unit(
+            "app", "  subnet_ids = dependency.dep.outputs.subnet_ids", "../ping"),
+    })
+    for mock in (False, True):  # real outputs beat mocks
+        result = run(tmp_path, mock, rules=("HA001",))
+        assert not result.errors, result.errors
+        assert [(f.rule_id, f.message.split(" (via ")[0], f.message.rpartition("/")[2])
+                for f in result.findings] == [
+            ("HA001", "Auto Scaling group spans 1 AZ (eu-west-1a); needs at least 3", "app)")]
+        reasons = {u.reason.rpartition("/")[2]: u.reason.split(" (via ")[0]
+                   for u in result.unknowns}
+        # a unit whose module is not loaded has no real outputs: its dependants' mocks apply
+        remote = reasons.pop("on-remote)", "")
+        if mock:  # the mocks' ids, not subnets of the scan
+            assert remote.startswith("AZ spread unknown: subnet subnet-1 is not defined in the "
+                                     "scanned files"), remote
+        else:
+            assert remote == (
+                "AZ spread unknown: dependency dep (../remote): its outputs are known only after "
+                "it is applied (its module tfr:///acme/net/aws?version=1.0.0 is not loaded: "
+                "remote sources are never fetched (after terragrunt init, hadr-lint reads them "
+                f"from .terragrunt-cache)){MOCKS}")
+        assert reasons == {
+            "typo)": "AZ spread unknown: dependency dep (../net): its module declares no "
+                     "output 'subnets'",
+            "from-env)": "AZ spread unknown: dependency dep (../env): output subnet_ids: "
+                         "count is unknown (get_env('AZS') has no default: the environment "
+                         "is never read (a scan must not depend on it))",
+            "ping)": "AZ spread unknown: dependency dep (../pong): its outputs are not "
+                     f"followed: the units depend on each other in a cycle ({cycle(tmp_path)})",
+            "pong)": "AZ spread unknown: dependency dep (../ping): its outputs are not "
+                     f"followed: the units depend on each other in a cycle ({cycle(tmp_path)})",
+        }
+    # the Refs name the net unit's subnets, namespaced like them (not as the app's own)
+    resources, _, _ = load(tmp_path)
+    net = display_path((tmp_path / "live" / "net").resolve())
+    assert resources["app:aws_autoscaling_group.web"].raw["vpc_zone_identifier"] == [
+        Ref(f"{net}::aws_subnet.private[0]", "id"), Ref(f"{net}::aws_subnet.private[1]", "id")]
+    assert {"net:aws_subnet.private[0]", "net:aws_subnet.private[1]"} <= set(resources)
+
+
+def cycle(root: Path) -> str:
+    return ", ".join(sorted(display_path((root / "live" / n).resolve()) for n in ("ping", "pong")))

@@ -43,17 +43,23 @@ class DocumentLoader:
     load: Callable[[Document], LoadResult | None]
 
 
-def namespaced(result: LoadResult, root: str) -> LoadResult:
-    """Prefix addresses (and the Refs to them) with their root, unique across a scan."""
+def namespaced(result: LoadResult, root: str, keep: tuple[str, ...] = ()) -> LoadResult:
+    """Prefix addresses (and the Refs to them) with their root, unique across a scan. A Ref
+    whose address starts with one of ``keep`` already names another root's resource (a
+    Terragrunt dependency's output) and stays as it is."""
     prefix = f"{root}::"
     done: dict[int, Any] = {}  # a list shared by many resources (a splat) stays shared
 
     def rename(value: Any) -> Any:
         if isinstance(value, Ref):
+            if value.address.startswith(keep):
+                return value
             return Ref(prefix + value.address, value.attribute)
         if isinstance(value, Prefixed):
             return dataclasses.replace(value, ref=rename(value.ref))
         if isinstance(value, Undefined):
+            if value.address.startswith(keep):
+                return value
             return dataclasses.replace(value, address=prefix + value.address)
         if isinstance(value, (list, dict)):
             if id(value) not in done:  # holds the original: its id is not reused meanwhile

@@ -15,8 +15,13 @@ expression; terragrunt itself is never run. What Terragrunt adds is evaluated he
   reproducible), ``get_terragrunt_dir()``, ``get_parent_terragrunt_dir()``,
   ``path_relative_to_include()`` and ``path_relative_from_include()`` are evaluated;
   ``run_cmd`` and every other Terragrunt function are unknown, with a reason, and never run.
-- ``dependency.NAME.outputs`` are unknown (naming the dependency) unless the scan opts in to
-  ``mock_outputs`` (``--terragrunt-mock-outputs``).
+- ``dependency.NAME.outputs``: when ``config_path`` is a unit of the same scan, its module's
+  ``output`` blocks evaluated in that unit's own module instance (units are read dependencies
+  first; a Ref in an output keeps naming the dependency's resource, namespaced like that unit's
+  resources). Otherwise unknown (naming the dependency) unless the scan opts in to
+  ``mock_outputs`` (``--terragrunt-mock-outputs``): real outputs beat mocks; a unit whose
+  module is not loaded has no real outputs. Units that depend on each other in a cycle get
+  unknown outputs from each other, with the cycle as reason.
 - Regions come from the provider blocks of ``generate`` blocks' ``contents`` (or from the
   module's own providers), never guessed from an ``inputs.region``.
 """
@@ -50,6 +55,7 @@ class Context:
     errors: list[tuple[str, int | None, str]] = field(default_factory=list)
     lines: dict[str, list[str]] = field(default_factory=dict)
     parsed: dict[str, Any] = field(default_factory=dict)  # shared by the units of a scan
+    scan: Scan | None = None  # the units of the scan: what dependency blocks follow
 
 
 @dataclass(frozen=True)
@@ -222,15 +228,34 @@ class ConfigFile:
         name = block.labels[0]
         path = block.attributes.get("config_path")
         where = f" ({self.eval(path.expr)})" if path is not None else ""
+        followed = None
+        if self.context.scan is not None:  # real outputs beat mocks
+            followed = self.context.scan.outputs(self.dependency_folder(block),
+                                                 f"dependency {name}{where}")
+            if isinstance(followed, Mapping):
+                return ConstMapping({"outputs": followed})
         mocks = block.attributes.get("mock_outputs")
         if self.context.mock_outputs and mocks is not None:
             value = self.eval(mocks.expr)
             if isinstance(value, Mapping):
                 return ConstMapping({"outputs": value})
         why = (f"dependency {name}{where}: its outputs are known only after it is applied"
+               + (f" ({followed.reason})" if isinstance(followed, Unknown) else "")
                + ("; --terragrunt-mock-outputs would use its mock_outputs"
                   if mocks is not None else ""))
         return ConstMapping({"outputs": UnknownObject(why)})
+
+    def dependency_folder(self, block: Any) -> Path | None:
+        """The folder (resolved) ``block``'s ``config_path`` names, relative to the unit, when
+        it is known and inside the scanned tree."""
+        from hadr_lint.tree import real
+
+        attr = block.attributes.get("config_path")
+        path = self.eval(attr.expr) if attr is not None else None
+        if not isinstance(path, str):
+            return None
+        target = Path(path) if os.path.isabs(path) else self.context.unit_dir / path
+        return real(target) if self.context.tree.inside(target) else None
 
     def inputs(self) -> Any:
         attr = self.attributes.get("inputs")
@@ -487,6 +512,7 @@ class Units:
     units: tuple[Unit, ...]
     notes: tuple[str, ...]
     errors: tuple[tuple[str, int | None, str], ...]
+    scan: Scan | None = field(default=None, compare=False)  # their module instances
 
     def module_folders(self) -> set[Path]:
         """Folders loaded through a unit: not loaded again as Terraform roots."""
@@ -494,22 +520,167 @@ class Units:
             u.dir for u in self.units}
 
 
+@dataclass
+class Loaded:
+    """A unit's module instance, built once: for its resources and for its outputs."""
+
+    root: Any  # ModuleInstance
+    state: Any  # LoadState
+
+
+@dataclass
+class Scan:
+    """The units of one scan (built per scan, never shared): the units read so far and their
+    module instances, which the ``dependency`` blocks of later units follow."""
+
+    display: Callable[[Path], str]
+    reader: Any = None  # FolderReader; None: dependency outputs are not followed
+    folders: set[Path] = field(default_factory=set)  # every unit of the scan, resolved
+    cyclic: dict[Path, str] = field(default_factory=dict)  # a unit in a cycle -> the cycle
+    units: dict[Path, Unit] = field(default_factory=dict)  # read so far
+    loaded: dict[Path, Loaded | Unknown] = field(default_factory=dict)
+
+    def outputs(self, folder: Path | None, label: str) -> Mapping | Unknown | None:
+        """The outputs of the unit in ``folder`` for ``dependency`` block ``label``; None
+        when no unit of the scan is there, Unknown when its module is not loaded (then
+        mocks, or unknown)."""
+        from hadr_lint.loaders.terraform.scope import UnknownObject
+
+        if folder is None or folder not in self.folders or self.reader is None:
+            return None
+        unit = self.units.get(folder)
+        if folder in self.cyclic or unit is None:
+            cycle = self.cyclic.get(folder, self.display(folder))
+            return UnknownObject(f"{label}: its outputs are not followed: the units depend on "
+                                 f"each other in a cycle ({cycle})")
+        loaded = self.instance(unit)
+        if isinstance(loaded, Unknown):
+            return loaded
+        return DependencyOutputs(loaded.root.outputs(), f"{self.display(unit.dir)}::", label)
+
+    def instance(self, unit: Unit) -> Loaded | Unknown:
+        if unit.dir not in self.loaded:
+            self.loaded[unit.dir] = _instantiate(unit, self.reader)
+        return self.loaded[unit.dir]
+
+
+def _instantiate(unit: Unit, reader: Any) -> Loaded | Unknown:
+    """``unit``'s module instance, given its inputs and generated providers."""
+    from hadr_lint.loaders.terraform.expansion import constant
+    from hadr_lint.loaders.terraform.module import LoadState, ModuleInstance
+
+    if unit.module is None:
+        return Unknown(f"its module {unit.source} is not loaded: {unit.why}")
+    files = reader(unit.module)
+    if files is None:
+        return Unknown(f"its module {unit.source} is not loaded: no Terraform files in "
+                       f"{reader.display(unit.module)}")
+    state = LoadState(read_module=reader, display=reader.display, tree=reader.tree)
+    inputs = {name: constant(value) for name, value in unit.inputs.items()}
+    root = ModuleInstance(state, files, ("", ""), inputs, dict(unit.providers), (files.dir,))
+    return Loaded(root, state)
+
+
+class DependencyOutputs(Mapping):
+    """``dependency.NAME.outputs`` of a unit in the scan: each output evaluated (on first use)
+    in the dependency's module instance, its Refs namespaced like the dependency's resources."""
+
+    def __init__(self, outputs: Mapping, prefix: str, label: str) -> None:
+        from hadr_lint.loaders.terraform.scope import LazyMapping
+
+        self.label = label
+        self._values = LazyMapping(list(outputs), lambda k: _foreign(
+            outputs[k], prefix, f"{label}: output {k}"), "outputs")
+
+    def __getitem__(self, key: str) -> Any:
+        return self._values[key]
+
+    def __iter__(self) -> Any:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def missing(self, name: str) -> Unknown:
+        return Unknown(f"{self.label}: its module declares no output {name!r}")
+
+
+def _foreign(value: Any, prefix: str, label: str) -> Any:
+    """``value`` as another unit sees it: Refs (and undefined addresses) carry the unit's
+    namespace ``prefix``; an unknown says which output it is."""
+    from hadr_lint.loaders.terraform.scope import ResourceObject, UnknownObject
+    from hadr_lint.model import Prefixed, Ref, Undefined
+
+    if isinstance(value, Ref):
+        return Ref(prefix + value.address, value.attribute)
+    if isinstance(value, Prefixed):
+        return replace(value, ref=_foreign(value.ref, prefix, label))
+    if isinstance(value, Undefined):
+        return replace(value, address=prefix + value.address)
+    if type(value) is Unknown:
+        return Unknown(f"{label}: {value.reason}", kind=value.kind)
+    if isinstance(value, list):
+        return [_foreign(v, prefix, label) for v in value]
+    if isinstance(value, ResourceObject):
+        return ResourceObject(prefix + value.address, list(value),
+                              lambda k: _foreign(value[k], prefix, label))
+    if isinstance(value, Mapping) and not isinstance(value, UnknownObject):
+        return {k: _foreign(v, prefix, label) for k, v in value.items()}
+    return value
+
+
 def read_units(configs: list[Path], tree: Any, display: Callable[[Path], str],
-               mock_outputs: bool = False, max_file_size: int = 5_000_000) -> Units:
+               mock_outputs: bool = False, max_file_size: int = 5_000_000,
+               reader: Any = None) -> Units:
     """The units of the ``terragrunt.hcl`` files ``configs``; a file another one includes
-    (a root ``terragrunt.hcl``) is configuration, not a unit."""
-    found: list[tuple[Unit, Context]] = []
+    (a root ``terragrunt.hcl``) is configuration, not a unit. Units are read dependencies
+    first; with a ``reader`` (FolderReader), a dependency on a unit of the scan follows its
+    outputs."""
     parsed: dict[str, Any] = {}
-    for config in configs:
-        context = Context(config.resolve().parent, tree, display, mock_outputs, max_file_size,
-                          parsed=parsed)
-        found.append((read_unit(config, context), context))
-    included = {p for u, _ in found for p in u.included}
-    kept = [(u, c) for u, c in found if u.config not in included]
+    scan = Scan(display, reader)
+    files = {c.resolve().parent: c.resolve() for c in configs}
+    contexts = {f: Context(f, tree, display, mock_outputs, max_file_size, parsed=parsed,
+                           scan=scan) for f in files}
+    scan.folders = set(contexts)
+    needs = {f: _dependency_folders(files[f], ctx) for f, ctx in contexts.items()}
+    order, scan.cyclic = _order(needs, display)
+    found: dict[Path, tuple[Unit, Context]] = {}
+    for folder in order:
+        unit = read_unit(files[folder], contexts[folder])
+        scan.units[folder] = unit
+        found[folder] = (unit, contexts[folder])
+    ordered = [found[c.resolve().parent] for c in configs]  # as discovered
+    included = {p for u, _ in ordered for p in u.included}
+    kept = [(u, c) for u, c in ordered if u.config not in included]
     notes = [n for _, c in kept for n in c.notes]
-    errors = [e for _, c in found for e in c.errors]  # syntax errors of every file
+    errors = [e for _, c in ordered for e in c.errors]  # syntax errors of every file
     return Units(tuple(u for u, _ in kept), tuple(dict.fromkeys(notes)),
-                 tuple(dict.fromkeys(errors)))
+                 tuple(dict.fromkeys(errors)), scan)
+
+
+def _dependency_folders(config: Path, context: Context) -> list[Path]:
+    """The folders the unit's ``dependency`` blocks (its own and its includes') name."""
+    unit = ConfigFile(config, context)
+    files = [unit, *(f for f in unit.includes().values() if isinstance(f, ConfigFile))]
+    found = [f.dependency_folder(b) for f in files for b in f.of_type("dependency")]
+    return [p for p in found if p is not None]
+
+
+def _order(needs: dict[Path, list[Path]], display: Callable[[Path], str]
+           ) -> tuple[list[Path], dict[Path, str]]:
+    """Unit folders, each after the units it depends on; and the units in a cycle, each
+    with the cycle shown."""
+    import networkx as nx
+
+    graph: nx.DiGraph[Path] = nx.DiGraph()
+    graph.add_nodes_from(needs)
+    graph.add_edges_from((f, d) for f, folders in needs.items() for d in folders if d in needs)
+    cyclic: dict[Path, str] = {}
+    for group in nx.strongly_connected_components(graph):
+        if len(group) > 1 or any(graph.has_edge(n, n) for n in group):
+            shown = ", ".join(sorted(display(n) for n in group))
+            cyclic.update(dict.fromkeys(group, shown))
+    return list(nx.dfs_postorder_nodes(graph)), cyclic
 
 
 def module_resource(unit: Unit, shown: str) -> Any:
@@ -533,10 +704,9 @@ def module_resource(unit: Unit, shown: str) -> Any:
               "suppressions": list(unit.suppressions)})
 
 
-def load_unit(unit: Unit, reader: Any) -> Any:
-    """The resources of ``unit``'s module, given its inputs and generated providers."""
-    from hadr_lint.loaders.terraform.expansion import constant
-    from hadr_lint.loaders.terraform.module import LoadState, ModuleInstance
+def load_unit(unit: Unit, reader: Any, scan: Scan | None = None) -> Any:
+    """The resources of ``unit``'s module, given its inputs and generated providers (its
+    module instance built once per scan: ``scan``)."""
     from hadr_lint.model import LoadError, LoadResult
 
     shown = reader.display(unit.config)
@@ -544,18 +714,17 @@ def load_unit(unit: Unit, reader: Any) -> Any:
         found = (module_resource(unit, shown),) if unit.line else ()
         return LoadResult(resources=found, files=(shown,),
                           notes=(f"{shown}: module {unit.source} not loaded: {unit.why}",))
-    files = reader(unit.module)
-    if files is None:
+    loaded = scan.instance(unit) if scan is not None and scan.reader is reader else \
+        _instantiate(unit, reader)
+    if isinstance(loaded, Unknown):
         return LoadResult(notes=(f"{shown}: module {unit.source} not loaded: no Terraform "
                                  f"files in {reader.display(unit.module)}",), files=(shown,))
-    state = LoadState(read_module=reader, display=reader.display, tree=reader.tree)
-    inputs = {name: constant(value) for name, value in unit.inputs.items()}
-    root = ModuleInstance(state, files, ("", ""), inputs, dict(unit.providers), (files.dir,))
-    resources = tuple(root.resources())
+    resources = tuple(loaded.root.resources())
     if unit.suppressions:
         from hadr_lint.loaders.terraform.module import _inherit
 
         resources = tuple(_inherit(list(resources), list(unit.suppressions)))
+    state = loaded.state
     errors = tuple(LoadError(f, line, m) for f, line, m in state.errors)
     files_shown = tuple(sorted({r.location.file for r in resources} | {shown}))
     return LoadResult(resources=resources, errors=errors, notes=tuple(state.notes),
