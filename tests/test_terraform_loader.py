@@ -700,6 +700,10 @@ def test_registry_vpc_module_outputs_are_refs_unknown_or_nothing(tmp_path):
     found = outputs({"azs": Unknown("variable azs has no value"), "private_subnets": ["a"]})
     zone = found.resources[1].raw["availability_zone"]
     assert isinstance(zone, Unknown) and "azs" in zone.reason
+    # Zones from data.aws_availability_zones: names go to availability_zone, ids to _id.
+    found = outputs({"azs": [AZ("us-east-2", 0), AZ(None, 1, "id")], "private_subnets": ["a", "b"]})
+    assert found.resources[1].raw["availability_zone"] == AZ("us-east-2", 0)
+    assert found.resources[2].raw["availability_zone_id"] == AZ(None, 1, "id")
     # one_nat_gateway_per_az with fewer public subnets than AZs: the module creates none.
     found = outputs({"azs": ["a-1", "b-1", "c-1"], "public_subnets": ["x"],
                      "one_nat_gateway_per_az": True})

@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from hadr_lint.model import Ref, Unknown
+from hadr_lint.model import AZ, Ref, Unknown
 
 Inputs = Callable[[str], Any]  # input name -> its value (None when the call does not set it)
 
@@ -123,6 +123,8 @@ def _zone(azs: Any, index: int, where: str) -> dict[str, Any]:
     if isinstance(zone, Unknown):
         return {"availability_zone": Unknown(f"{where} azs[{index % len(azs)}] is unknown: "
                                              f"{zone.reason}")}
+    if isinstance(zone, AZ):  # data.aws_availability_zones names / zone_ids
+        return {"availability_zone" if zone.form == "name" else "availability_zone_id": zone}
     if not isinstance(zone, str):
         return {"availability_zone": Unknown(f"{where} azs[{index % len(azs)}] is not a string")}
     key = "availability_zone" if _ZONE_NAME.match(zone) else "availability_zone_id"
