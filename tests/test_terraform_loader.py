@@ -730,3 +730,15 @@ def test_registry_vpc_module_not_created_or_counted_adds_no_resources(tmp_path):
     resources, errors, _ = load(tmp_path)
     assert not errors
     assert not any(a.startswith("module.vpc") and ".aws_subnet." in a for a in resources)
+
+
+def test_registry_vpc_module_over_the_instance_cap_exposes_nothing(tmp_path):
+    cidrs = ", ".join(f'"10.{i // 256}.{i % 256}.0/24"' for i in range(1001))
+    write(tmp_path, {"main.tf": VPC_CALLER.replace(
+        '["10.0.1.0/24", "10.0.2.0/24", "10.0.3.0/24", "10.0.4.0/24"]', f"[{cidrs}]")
+        % ('["eu-west-1a"]', "")})
+    resources, errors, _ = load(tmp_path)  # over the 1000 instances a block may expand to
+    assert not errors
+    assert not any(".aws_subnet." in a for a in resources)
+    public = resources["aws_lb.web"].raw["subnets"]
+    assert isinstance(public, Unknown) and "expansion cap" in public.reason

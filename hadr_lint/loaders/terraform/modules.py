@@ -211,10 +211,20 @@ class DerivedModule(UnknownObject):
         if not self._found:
             name = self._call.labels[0]
             self._found.append(Unknown(f"module.{name} outputs refer to themselves (cycle)"))
-            self._found[0] = exposed(
-                self._key, self._input, f"module.{name} ({self._key})",
-                f"{self._parent.address_prefix}module.{name}.")
+            found = exposed(self._key, self._input, f"module.{name} ({self._key})",
+                            f"{self._parent.address_prefix}module.{name}.")
+            self._found[0] = self._capped(found)
         return self._found[0]
+
+    def _capped(self, found: Any) -> Any:
+        """Derived resources count against the expansion caps, as instances do."""
+        if isinstance(found, Unknown):
+            return found
+        state, made = self._parent.state, len(found.resources)
+        if made > state.max_instances or not state.spend(made):
+            return Unknown(f"module.{self._call.labels[0]} ({self._key}) would create {made} "
+                           "resources: over the expansion cap")
+        return found
 
     def _input(self, name: str) -> Any:
         thunk = self._inputs.get(name)
