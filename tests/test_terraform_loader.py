@@ -626,3 +626,119 @@ def test_many_references_to_one_type_and_duplicates_resolve_to_the_first_block(t
     assert [e.message.split(":")[0] for e in errors] == ['duplicate resource "aws_sqs_queue" "q0"']
     assert resources["aws_sqs_queue.q1"].raw["policy"] == "first"
     assert resources["aws_sqs_queue.q199"].raw["policy"] == "n198"
+
+
+VPC_CALLER = """
+provider "aws" {
+  region = "eu-west-1"
+}
+variable "azs" { type = list(string) }
+module "vpc" {
+  source           = "terraform-aws-modules/vpc/aws"
+  cidr             = "10.0.0.0/16"
+  azs              = %s
+  private_subnets  = ["10.0.1.0/24", "10.0.2.0/24", "10.0.3.0/24", "10.0.4.0/24"]
+  public_subnets   = ["10.0.101.0/24", "10.0.102.0/24"]
+  database_subnets = var.azs
+  %s
+}
+resource "aws_lb" "web" {
+  subnets = module.vpc.public_subnets
+}
+resource "aws_eks_node_group" "db" {
+  subnet_ids = module.vpc.database_subnets
+}
+resource "aws_eks_node_group" "nat" {
+  subnet_ids = module.vpc.natgw_ids
+}
+"""
+
+
+def test_registry_vpc_module_exposes_subnets_derived_from_its_inputs(tmp_path):
+    write(tmp_path, {"main.tf": VPC_CALLER % ('["eu-west-1a", "euw1-az2", "eu-west-1c"]', "")})
+    resources, errors, _ = load(tmp_path)
+    assert not errors
+    private = [resources[f"module.vpc.aws_subnet.private[{i}]"] for i in range(4)]
+    # element(azs, i) wraps: the fourth subnet is in azs[0]; a zone id goes to _id.
+    assert [s.raw.get("availability_zone") for s in private] == [
+        "eu-west-1a", None, "eu-west-1c", "eu-west-1a"]
+    assert private[1].raw["availability_zone_id"] == "euw1-az2"
+    assert [s.raw["cidr_block"] for s in private] == [
+        "10.0.1.0/24", "10.0.2.0/24", "10.0.3.0/24", "10.0.4.0/24"]
+    assert short(private[0].raw["vpc_id"]) == Ref("module.vpc.aws_vpc.this[0]", "id")
+    assert private[0].name == "module.vpc.aws_subnet.private"
+    assert private[0].region == "eu-west-1"
+    assert "module.vpc.aws_vpc.this[0]" in resources
+    assert "module.vpc.aws_subnet.public[1]" in resources
+    assert "module.vpc.aws_subnet.public[2]" not in resources
+    assert not any(".aws_subnet.database" in a or ".aws_subnet.intra" in a for a in resources)
+    assert resources["module.vpc"].type == "module"  # still there for the module table
+    assert [short(r) for r in resources["aws_lb.web"].raw["subnets"]] == [
+        Ref("module.vpc.aws_subnet.public[0]", "id"), Ref("module.vpc.aws_subnet.public[1]", "id")]
+    database = resources["aws_eks_node_group.db"].raw["subnet_ids"]
+    assert isinstance(database, Unknown) and "database_subnets is unknown" in database.reason
+    other = resources["aws_eks_node_group.nat"].raw["subnet_ids"]
+    assert isinstance(other, Unknown) and "natgw_ids is not derived" in other.reason
+
+
+def test_registry_vpc_module_outputs_are_refs_unknown_or_nothing(tmp_path):
+    from hadr_lint.loaders.terraform.registry_outputs import exposed
+
+    def outputs(inputs):
+        return exposed("terraform-aws-modules/vpc/aws", inputs.get, "module.vpc", "module.vpc.")
+
+    found = outputs({"azs": ["eu-west-1a", "eu-west-1b"], "private_subnets": ["a", "b", "c"],
+                     "database_subnets": Unknown("variable db has no value")})
+    assert found.outputs["private_subnets"] == [
+        Ref(f"module.vpc.aws_subnet.private[{i}]", "id") for i in range(3)]
+    assert found.outputs["private_subnets_cidr_blocks"] == ["a", "b", "c"]
+    assert found.outputs["public_subnets"] == [] and found.outputs["intra_subnets"] == []
+    assert found.outputs["vpc_id"] == Ref("module.vpc.aws_vpc.this[0]", "id")
+    database = found.outputs["database_subnets"]
+    assert isinstance(database, Unknown) and "variable db has no value" in database.reason
+    # Unknown AZs: the subnets exist (their number is known), their zone is unknown.
+    found = outputs({"azs": Unknown("variable azs has no value"), "private_subnets": ["a"]})
+    zone = found.resources[1].raw["availability_zone"]
+    assert isinstance(zone, Unknown) and "azs" in zone.reason
+    # Zones from data.aws_availability_zones: names go to availability_zone, ids to _id.
+    found = outputs({"azs": [AZ("us-east-2", 0), AZ(None, 1, "id")], "private_subnets": ["a", "b"]})
+    assert found.resources[1].raw["availability_zone"] == AZ("us-east-2", 0)
+    assert found.resources[2].raw["availability_zone_id"] == AZ(None, 1, "id")
+    # one_nat_gateway_per_az with fewer public subnets than AZs: the module creates none.
+    found = outputs({"azs": ["a-1", "b-1", "c-1"], "public_subnets": ["x"],
+                     "one_nat_gateway_per_az": True})
+    assert found.outputs["public_subnets"] == []
+    # IPv6 prefixes count subnets too (max of both lengths); an IPv6-only subnet has no CIDR.
+    found = outputs({"azs": ["eu-west-1a"], "private_subnets": [],
+                     "private_subnet_ipv6_prefixes": [0, 1], "private_subnet_ipv6_native": True})
+    assert len(found.outputs["private_subnets"]) == 2
+    assert found.outputs["private_subnets_cidr_blocks"] == []
+    # A VPC that is not created exposes nothing; an unknown create flag leaves it unknown.
+    assert isinstance(outputs({"create_vpc": False, "private_subnets": ["a"]}), Unknown)
+    unknown = outputs({"create_vpc": Unknown("variable create has no value")})
+    assert isinstance(unknown, Unknown) and "create_vpc" in unknown.reason
+    assert exposed("terraform-aws-modules/eks/aws", {}.get, "module.eks", "module.eks.") is None
+
+
+def test_registry_vpc_module_not_created_or_counted_adds_no_resources(tmp_path):
+    write(tmp_path, {"main.tf": VPC_CALLER % ('["eu-west-1a"]', "create_vpc = false")})
+    resources, errors, _ = load(tmp_path)
+    assert not errors
+    assert not any(a.startswith("module.vpc.") for a in resources)
+    assert "module.vpc" in resources
+    write(tmp_path, {"main.tf": VPC_CALLER % ('["eu-west-1a"]', "count = 1")})
+    resources, errors, _ = load(tmp_path)
+    assert not errors
+    assert not any(a.startswith("module.vpc") and ".aws_subnet." in a for a in resources)
+
+
+def test_registry_vpc_module_over_the_instance_cap_exposes_nothing(tmp_path):
+    cidrs = ", ".join(f'"10.{i // 256}.{i % 256}.0/24"' for i in range(1001))
+    write(tmp_path, {"main.tf": VPC_CALLER.replace(
+        '["10.0.1.0/24", "10.0.2.0/24", "10.0.3.0/24", "10.0.4.0/24"]', f"[{cidrs}]")
+        % ('["eu-west-1a"]', "")})
+    resources, errors, _ = load(tmp_path)  # over the 1000 instances a block may expand to
+    assert not errors
+    assert not any(".aws_subnet." in a for a in resources)
+    public = resources["aws_lb.web"].raw["subnets"]
+    assert isinstance(public, Unknown) and "expansion cap" in public.reason

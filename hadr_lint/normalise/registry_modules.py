@@ -5,7 +5,8 @@ The Terraform loader turns a module call it cannot load into a Resource of type 
 registry source without host, version or ``?ref=`` (``terraform-aws-modules/vpc/aws``) onto a
 spec of the same kind the module's main resource has, so the same rules apply, pointing at the
 module block. A submodule (``//modules/x``) is a different module and is not mapped. Module
-outputs stay unknown.
+outputs stay unknown, except those ``hadr_lint.loaders.terraform.registry_outputs`` derives from
+the inputs (terraform-aws-modules/vpc: its subnets and VPC, added as plain resources).
 
 Canonical kinds and attributes added here:
 

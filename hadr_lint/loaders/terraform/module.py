@@ -28,7 +28,11 @@ from hadr_lint.loaders.terraform.expansion import (
     key_text,
     provider_reference,
 )
-from hadr_lint.loaders.terraform.modules import instantiate_child, module_call_resource
+from hadr_lint.loaders.terraform.modules import (
+    DerivedModule,
+    instantiate_child,
+    module_call_resource,
+)
 from hadr_lint.loaders.terraform.parse import Block, Literal, traversal_text
 from hadr_lint.model import AZ, Location, Resource, Unknown, ZoneList, find_unknown
 from hadr_lint.regions import az_count
@@ -483,8 +487,9 @@ class ModuleInstance:
         elif isinstance(child, ModuleInstance):
             children = [child]
         else:
-            return _inherit([module_call_resource(self, call, child)], self._suppressions(
-                call, f"{self.name_prefix}module.{call.labels[0]}"))
+            derived = child.resources() if isinstance(child, DerivedModule) else []
+            return _inherit([module_call_resource(self, call, child), *derived],
+                            self._suppressions(call, f"{self.name_prefix}module.{call.labels[0]}"))
         return _inherit([r for c in children for r in c.resources()], self._suppressions(
             call, f"{self.name_prefix}module.{call.labels[0]}"))
 

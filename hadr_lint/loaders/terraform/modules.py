@@ -83,7 +83,7 @@ def instantiate_child(parent: ModuleInstance, call: Block) -> Any:
         reason = f"module.{name} ({module_source(parent, call) or 'no source'}) was not loaded"
         state.notes.append(f"{where[0]}:{where[1]}: {reason}: remote modules are never fetched "
                            "(after terraform init, hadr-lint reads them from .terraform/modules)")
-        return UnknownObject(reason)
+        return _not_loaded(parent, call, reason)
     if _outside(parent, folder):
         reason = (f"module.{name} ({module_source(parent, call)}) was not loaded: it lies or "
                   "links outside the repository (or the scanned folder)")
@@ -179,6 +179,91 @@ def _provider_pairs(call: Block) -> list[tuple[str, str, Any]]:
         base, index = provider_reference(elem.children[-1])
         pairs.append((traversal_text(elem.children[0]), traversal_text(base), index))
     return pairs
+
+
+def _not_loaded(parent: ModuleInstance, call: Block, reason: str) -> UnknownObject:
+    """A remote module that was not downloaded: its outputs are unknown, unless ``OUTPUTS``
+    derives them from the call's inputs (then a ``DerivedModule``)."""
+    from hadr_lint.loaders.terraform.registry_outputs import OUTPUTS
+    from hadr_lint.normalise.registry_modules import registry_key
+
+    key = registry_key(module_source(parent, call))
+    if key not in OUTPUTS or "count" in call.attributes or "for_each" in call.attributes:
+        return UnknownObject(reason)
+    return DerivedModule(parent, call, key, reason)
+
+
+class DerivedModule(UnknownObject):
+    """A module that was not loaded whose outputs ``registry_outputs`` derives from its inputs
+    (evaluated in the caller's scope, on first use). Outputs not derived stay unknown."""
+
+    def __init__(self, parent: ModuleInstance, call: Block, key: str, reason: str) -> None:
+        super().__init__(reason)
+        self._parent, self._call, self._key = parent, call, key
+        self._inputs = {arg: _thunk(attr.expr, parent) for arg, attr in call.attributes.items()
+                        if arg not in META_ARGS}
+        self._found: list[Any] = []
+
+    def exposed(self) -> Any:
+        """An ``Exposed``, or Unknown (a create flag false or unknown, or a cycle)."""
+        from hadr_lint.loaders.terraform.registry_outputs import exposed
+
+        if not self._found:
+            name = self._call.labels[0]
+            self._found.append(Unknown(f"module.{name} outputs refer to themselves (cycle)"))
+            found = exposed(self._key, self._input, f"module.{name} ({self._key})",
+                            f"{self._parent.address_prefix}module.{name}.")
+            self._found[0] = self._capped(found)
+        return self._found[0]
+
+    def _capped(self, found: Any) -> Any:
+        """Derived resources count against the expansion caps, as instances do."""
+        if isinstance(found, Unknown):
+            return found
+        state, made = self._parent.state, len(found.resources)
+        if made > state.max_instances or not state.spend(made):
+            return Unknown(f"module.{self._call.labels[0]} ({self._key}) would create {made} "
+                           "resources: over the expansion cap")
+        return found
+
+    def _input(self, name: str) -> Any:
+        thunk = self._inputs.get(name)
+        return thunk() if thunk is not None else None
+
+    def __getitem__(self, key: str) -> Any:
+        found = self.exposed()
+        if isinstance(found, Unknown):
+            return Unknown(f"{self.reason}; {found.reason}")
+        if key in found.outputs:
+            return found.outputs[key]
+        return Unknown(f"{self.reason}: its output {key} is not derived from its inputs")
+
+    def resources(self) -> list[Resource]:
+        """The plain resources the module creates (``module.vpc.aws_subnet.private[0]``...)."""
+        from hadr_lint.loaders.terraform.expansion import key_text
+
+        found = self.exposed()
+        if isinstance(found, Unknown):
+            return []
+        parent, call = self._parent, self._call
+        module = f"{parent.address_prefix}module.{call.labels[0]}"
+        region = self._input("region")
+        if not isinstance(region, str):
+            region = parent.region_for(dict(provider_mapping(call)).get("aws", "aws"))
+        location = Location(parent.state.display(Path(call.file)), call.line, call.end_line)
+        return [Resource(
+            address=f"{module}.{made.type}.{made.name}{key_text(made.index)}",
+            name=f"{parent.name_prefix}module.{call.labels[0]}.{made.type}.{made.name}",
+            type=made.type,
+            location=location,
+            raw=dict(made.raw),
+            region=region,
+            source="terraform",
+            module=module,
+            meta={"index": made.index, "module_key": _child_key(parent, call),
+                  "derived_from": f"the inputs of {module} ({self._key})"},
+            may_not_exist=_call_existence(parent, call),
+        ) for made in found.resources]
 
 
 def module_call_resource(parent: ModuleInstance, call: Block, child: Any) -> Resource:
