@@ -9,10 +9,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hadr_lint import cache
+from hadr_lint import baseline, cache, stack_links, suppress
 from hadr_lint.config import Config
 from hadr_lint.discover import DOCUMENTS, discover
-from hadr_lint.loaders import guarded
+from hadr_lint.graph import Graph
+from hadr_lint.loaders import Document, guarded
 from hadr_lint.model import (
     Finding,
     LoadError,
@@ -22,8 +23,11 @@ from hadr_lint.model import (
     UnknownNote,
     Unverified,
 )
+from hadr_lint.normalise import normalise
+from hadr_lint.objectives.declare import ObjectivesError, config_folder, validate
 from hadr_lint.result import ScanResult
 from hadr_lint.rulebase import LoadedRule
+from hadr_lint.text import FileTooLarge, read_source
 from hadr_lint.tree import display_path, tree_of
 
 SEVERITY_RANK = {"note": 0, "warning": 1, "error": 2}
@@ -74,9 +78,6 @@ def link_stacks(paths: list[Path], loaded: list[LoadResult], options: ScanOption
                 config: Config) -> list[LoadResult]:
     """Templates linked by exports and nested stacks, loaded again with what they receive
     (see ``hadr_lint.stack_links``); notes where a link cannot be made."""
-    from hadr_lint import stack_links
-    from hadr_lint.objectives.declare import config_folder
-    from hadr_lint.tree import tree_of
 
     def load(path: Path, links: stack_links.Links) -> LoadResult:
         return guarded(display_path(path), lambda: load_document(
@@ -96,9 +97,7 @@ def load_document(path: Path, options: ScanOptions, config: Config,
     """A JSON or YAML file, read by the first registered loader that claims it (see
     ``hadr_lint.loaders``), or skipped silently. ``exports`` and ``nesting``: what other
     templates give this one (``stack_links``)."""
-    from hadr_lint.loaders import Document
     from hadr_lint.loaders.registry import DOCUMENT_LOADERS  # start-up: loaders load when used
-    from hadr_lint.text import FileTooLarge, read_source
 
     shown = display_path(path)
     try:
@@ -126,7 +125,6 @@ def _read_problem(exc: Exception) -> str:
 
 
 def normalise_all(results: list[LoadResult]) -> list[Resource]:
-    from hadr_lint.normalise import normalise
 
     return [normalise(r) for result in results for r in result.resources]
 
@@ -225,7 +223,6 @@ def to_unknown(rule: LoadedRule, outcome: Unverified) -> UnknownNote:
 
 
 def scan(options: ScanOptions, config: Config, rules: list[LoadedRule]) -> ScanResult:
-    from hadr_lint.graph import Graph
 
     results = load_all(options, config)
     config, objective_errors = with_objectives(config, results)
@@ -263,7 +260,6 @@ def merge(results: list[ScanResult]) -> ScanResult:
     is the first group's."""
     if len(results) == 1:
         return results[0]
-    from hadr_lint.graph import Graph
 
     def joined(name: str) -> tuple:
         return tuple(item for r in results for item in getattr(r, name))
@@ -301,7 +297,6 @@ def merge(results: list[ScanResult]) -> ScanResult:
 def with_objectives(config: Config, results: list[LoadResult]) -> tuple[Config, list[LoadError]]:
     """The config with each template's ``Metadata: {HadrLint: ...}`` keyed by its file (see
     ``hadr_lint.objectives.declare``); an invalid declaration is an error on its file."""
-    from hadr_lint.objectives.declare import ObjectivesError, validate
 
     found: dict[str, Any] = {}
     errors: list[LoadError] = []
@@ -323,7 +318,6 @@ def gate(result: ScanResult, results: list[LoadResult], options: ScanOptions,
     """After the rules: suppressions, then the changed-files filter, then the baseline."""
     import datetime
 
-    from hadr_lint import baseline, suppress
 
     outcome = suppress.apply(result.findings, suppress.collect(results), result.rules,
                              config.severity, options.today or datetime.date.today(),
