@@ -46,6 +46,11 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from hadr_lint import __version__
+from hadr_lint.progress import Progress
+from hadr_lint.text import read_source
+from hadr_lint.tree import real
+
 FORMAT = 3
 ENV_DISABLE = "HADR_LINT_NO_CACHE"
 MAGIC = b"hadr-lint cache\n"
@@ -189,8 +194,6 @@ def fingerprint() -> str:
     """What every entry depends on besides its inputs: the code that produced it."""
     global _fingerprint
     if _fingerprint is None:
-        from hadr_lint import __version__
-
         parts = [str(FORMAT), __version__, sys.implementation.cache_tag or "", sys.version,
                  *(_library_stamp(name) for name in LIBRARIES), _source_stamp()]
         _fingerprint = digest("\0".join(parts))
@@ -464,7 +467,6 @@ def parse_many(jobs: list[tuple[str, str, str]], parse: Callable[[str, str], Any
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from hadr_lint.progress import Progress
 
     size = max(4, min(32, len(jobs) // (count * 4)))
     batches = [jobs[i:i + size] for i in range(0, len(jobs), size)]
@@ -484,7 +486,6 @@ def parse_many(jobs: list[tuple[str, str, str]], parse: Callable[[str, str], Any
 
 def _parse_here(jobs: list[tuple[str, str, str]], parse: Callable[[str, str], Any],
                 label: str) -> dict[str, Any]:
-    from hadr_lint.progress import Progress
 
     done = {}
     with Progress(len(jobs), label) as progress:
@@ -577,8 +578,6 @@ class TerraformEntry:
         """What the results depend on: each folder read (its Terraform files' digests), where
         each folder asked for leads (``m -> x`` relinked to ``m -> y`` is another module), each
         root's variable files and modules.json, the --var-file files."""
-        from hadr_lint.tree import real
-
         size = self.reader.max_file_size
         listings = tuple((folder, _listing(Path(folder), size)) for folder in folders)
         targets = tuple((path, str(real(Path(path)))) for path in asked)
@@ -613,8 +612,6 @@ def _root_inputs(root: Path, size: int) -> tuple:
 
 def _file_state(path: Path, size: int) -> str:
     """The digest of the text as the loaders read it (same size limit, same decoding)."""
-    from hadr_lint.text import read_source
-
     try:
         return digest(read_source(path, size))
     except Exception as exc:  # noqa: BLE001 - the kind of failure is the state

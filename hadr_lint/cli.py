@@ -9,6 +9,8 @@ import click
 
 from hadr_lint import __version__, completion
 from hadr_lint.report import FORMATS
+from hadr_lint.report.escape import text_line
+from hadr_lint.report.style import CHOICES, Style, wants_colour
 
 EXIT_USAGE = 2
 
@@ -35,6 +37,7 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _no_cache(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    # start-up: --help and completion import click only; this loads when the command runs
     from hadr_lint import cache
 
     cache.disable(value)
@@ -99,8 +102,6 @@ def objective_options(command):
 
 def text_options(command):
     """How the text report looks: colour, statistics, quiet, verbose."""
-    from hadr_lint.report.style import CHOICES
-
     options = [
         click.option("--color", "--colour", "color", type=click.Choice(CHOICES), default="auto",
                      help="Colour the text report: auto (a terminal, unless NO_COLOR is set; "
@@ -120,6 +121,7 @@ def text_options(command):
 def _with_objectives(config, strategy, rpo, rto):
     from dataclasses import replace
 
+    # start-up: --help and completion import click only; this loads when the command runs
     from hadr_lint.objectives.declare import ObjectivesError, validate
 
     given = {k: v for k, v in (("strategy", strategy), ("rpo", rpo), ("rto", rto)) if v}
@@ -136,6 +138,7 @@ def _prepare(paths, config_file, variables, var_files, parameters, region, exclu
     ``.hadr-lint.yaml`` (``hadr_lint.config.config_groups``), or all under ``--config``."""
     from dataclasses import replace
 
+    # start-up: --help and completion import click only; this loads when the command runs
     from hadr_lint.config import ConfigGroup, config_groups
     from hadr_lint.discover import SKIP_DIRS
     from hadr_lint.engine import ScanOptions
@@ -170,6 +173,7 @@ def _prepare(paths, config_file, variables, var_files, parameters, region, exclu
 
 def _avoid_cache_inside(paths) -> None:
     """A cache folder inside a scanned tree is never used: the repository could ship it."""
+    # start-up: --help and completion import click only; this loads when the command runs
     from hadr_lint import cache
     from hadr_lint.tree import tree_of
 
@@ -179,6 +183,7 @@ def _avoid_cache_inside(paths) -> None:
 def _one_group(prepared: list):
     """report and graph judge a whole picture under one configuration."""
     if len(prepared) > 1:
+        # start-up: --help and completion import click only; this loads when the command runs
         from hadr_lint.engine import display_path
 
         names = ", ".join(display_path(Path(c.path)) if c.path else "(defaults)"
@@ -191,6 +196,7 @@ def _one_group(prepared: list):
 def _load_config(path: Path | None):
     """The configuration at ``path``; when it is invalid, every problem of the file with its
     line (``config --check``'s list) and exit 2."""
+    # start-up: --help and completion import click only; this loads when the command runs
     from hadr_lint.config import ConfigError, check_file, load_config
 
     try:
@@ -205,6 +211,7 @@ def _load_config(path: Path | None):
 def _rules(rules_dir, select, ignore, config, pseudo: bool = True) -> tuple[list, tuple]:
     """The rules to run, and every known rule id; exit 2 when an id or prefix of ``--select``,
     ``--ignore`` or the configuration's ``select``, ``ignore`` or ``severity`` names no rule."""
+    # start-up: --help and completion import click only; this loads when the command runs
     from hadr_lint.config import rule_id_problems
     from hadr_lint.rulebase import all_rules, unknown_ids
     from hadr_lint.rulebase import select as select_rules
@@ -236,6 +243,7 @@ def _rule_folders(folders: tuple[Path, ...]) -> tuple[Path, ...]:
 
 def _readable_baseline(path: Path | None) -> None:
     """Exit 2 before scanning when ``--baseline`` cannot be read or is no baseline."""
+    # start-up: --help and completion import click only; this loads when the command runs
     from hadr_lint import baseline
 
     if path is None:
@@ -265,6 +273,7 @@ def _found_nothing(paths: tuple[Path, ...], result) -> int:
     """Say so for each scanned folder without a Terraform or CloudFormation file; exit 2 when
     a folder was given (a CI job pointed at the wrong place must not pass), 0 when only files
     were (pre-commit hands over every changed YAML and JSON file)."""
+    # start-up: --help and completion import click only; this loads when the command runs
     from hadr_lint.tree import real as resolved
 
     code = 0
@@ -288,6 +297,7 @@ def _config_inside(found: Path | None, paths) -> tuple[Path | None, tuple[str, .
     """The configuration file found, unless it lies (or links) outside the scanned tree
     (``hadr_lint.tree``) and outside the folders its search covers (``search_boundary``: the
     current folder the user chose, without git): then none, and a note naming it."""
+    # start-up: --help and completion import click only; this loads when the command runs
     from hadr_lint.config import search_boundary
     from hadr_lint.tree import tree_of
 
@@ -301,6 +311,7 @@ def _config_inside(found: Path | None, paths) -> tuple[Path | None, tuple[str, .
 def _all_stack_names(config) -> dict[str, str]:
     """Resolved template path -> stack name: ``stack_names`` of the configuration (relative to
     its folder), then ``--stack-name`` (relative to the current folder), which wins."""
+    # start-up: --help and completion import click only; this loads when the command runs
     from hadr_lint.objectives.declare import config_folder
 
     found = {str((config_folder(config) / k).resolve()): v
@@ -356,6 +367,7 @@ def scan(paths, config_file, variables, var_files, parameters, region, exclude, 
     """Scan Terraform and CloudFormation files for HA/DR problems."""
     from dataclasses import replace
 
+    # start-up: --help and completion import click only; this loads when the command runs
     from hadr_lint import baseline
     from hadr_lint.engine import exit_code, merge
     from hadr_lint.engine import scan as run_scan
@@ -384,6 +396,7 @@ def scan(paths, config_file, variables, var_files, parameters, region, exclude, 
                                                                           strict=True)]
     result = merge(results)
     if checkov:
+        # start-up: --help and completion import click only; this loads when the command runs
         from hadr_lint.integrations.checkov import scan_with_checkov
 
         before = result.errors
@@ -405,7 +418,7 @@ def _emit_text(result, show_unknown: bool, output: Path | None, color: str, stat
     """The text report (report.text) to ``output`` or standard output; its notes, condensed,
     to standard error; with ``--quiet`` only the findings (and, on standard error, the files
     that could not be read: never silent)."""
-    from hadr_lint.report.style import Style, wants_colour
+    # start-up: --help and completion import click only; this loads when the command runs
     from hadr_lint.report.text import View, error_line, note_lines, render
 
     on = wants_colour(color, sys.stdout) if output is None else color == "always"
@@ -424,6 +437,7 @@ def _write_baseline(path: Path, result, output_format: str, output: Path | None,
                     show_unknown: bool) -> None:
     """Record the findings, say so, and exit 0 (2 when a file could not be read): accepting
     today's findings is not a failure. The report goes only to ``--output``."""
+    # start-up: --help and completion import click only; this loads when the command runs
     from hadr_lint import baseline
     from hadr_lint.report import formatter
 
@@ -456,6 +470,7 @@ def report(paths, config_file, variables, var_files, parameters, region, exclude
     """Write a recovery posture report: objectives, RPO/RTO estimates with evidence, stores."""
     from dataclasses import replace
 
+    # start-up: --help and completion import click only; this loads when the command runs
     from hadr_lint.engine import scan as run_scan
     from hadr_lint.report.posture import render
 
@@ -473,6 +488,7 @@ def report(paths, config_file, variables, var_files, parameters, region, exclude
 
 def _find_checkov(path: str | None) -> str:
     """checkov's executable, or exit 2 saying how to install it."""
+    # start-up: --help and completion import click only; this loads when the command runs
     from hadr_lint.integrations.checkov import CheckovMissing, find_checkov
 
     try:
@@ -485,8 +501,6 @@ def _find_checkov(path: str | None) -> str:
 def _echo_errors(errors) -> None:
     """File errors on standard error, as the text report writes them (``escape.text_line``:
     a file name cannot add lines or GitHub workflow commands to the CI log)."""
-    from hadr_lint.report.escape import text_line
-
     for error in errors:
         where = f"{error.file}:{error.line}" if error.line else error.file
         click.echo(text_line(f"{where}: error: {error.message}"), err=True)
@@ -520,6 +534,7 @@ def graph(paths, config_file, variables, var_files, parameters, region, exclude,
     """Draw the architecture: regions, AZs, resources with their findings, replication."""
     from dataclasses import replace
 
+    # start-up: --help and completion import click only; this loads when the command runs
     from hadr_lint.engine import scan as run_scan
     from hadr_lint.report.graph_out import render
 
@@ -542,6 +557,7 @@ def list_rules(output_format) -> None:
     """List the rules with id, severity, scope and description."""
     import json
 
+    # start-up: --help and completion import click only; this loads when the command runs
     from hadr_lint.rulebase import all_rules
     from hadr_lint.suppress import pseudo_rules
 
@@ -567,6 +583,7 @@ def config_command(check, rules_dir, file) -> None:
     """Check or show the configuration: FILE, else .hadr-lint.yaml found upwards."""
     import json
 
+    # start-up: --help and completion import click only; this loads when the command runs
     from hadr_lint.config import ConfigError, check_file, find_config, load_config
 
     if file is not None and not file.exists():
@@ -578,6 +595,7 @@ def config_command(check, rules_dir, file) -> None:
     if check:
         known = None
         if rules_dir:
+            # start-up: --help and completion import click only; this loads when the command runs
             from hadr_lint.rulebase import all_rules
             from hadr_lint.suppress import pseudo_rules
 
@@ -598,6 +616,7 @@ def config_command(check, rules_dir, file) -> None:
 @click.argument("rule_id", shell_complete=completion.rule_id)
 def explain(rule_id) -> None:
     """Print a rule's documentation."""
+    # start-up: --help and completion import click only; this loads when the command runs
     from hadr_lint.rulebase import all_rules, unknown_ids
     from hadr_lint.suppress import pseudo_rules
 
@@ -616,6 +635,7 @@ def explain(rule_id) -> None:
 
 
 def _echo_options_and_references(rule_id: str) -> None:
+    # start-up: --help and completion import click only; this loads when the command runs
     from hadr_lint.docs import options_and_references
 
     lines = options_and_references(rule_id, "##")
@@ -625,6 +645,7 @@ def _echo_options_and_references(rule_id: str) -> None:
 
 def _echo_equivalents(meta) -> None:
     """Other tools' checks of the same thing, and AWS's own after deployment (docs/coverage.md)."""
+    # start-up: --help and completion import click only; this loads when the command runs
     from hadr_lint.docs import SOURCES, aws_checks_for
 
     aws = [(SOURCES[c.source], c.id + (f" (partly: {c.gap})" if c.gap else ""))

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from hadr_lint import baseline, cache, stack_links, suppress
 from hadr_lint.config import Config
-from hadr_lint.discover import DOCUMENTS, discover, roots_of
-from hadr_lint.loaders import namespaced
+from hadr_lint.discover import DOCUMENTS, discover
+from hadr_lint.graph import Graph
+from hadr_lint.loaders import Document, guarded
 from hadr_lint.model import (
     Finding,
     LoadError,
@@ -22,8 +23,12 @@ from hadr_lint.model import (
     UnknownNote,
     Unverified,
 )
+from hadr_lint.normalise import normalise
+from hadr_lint.objectives.declare import ObjectivesError, config_folder, validate
 from hadr_lint.result import ScanResult
 from hadr_lint.rulebase import LoadedRule
+from hadr_lint.text import FileTooLarge, read_source
+from hadr_lint.tree import display_path, tree_of
 
 SEVERITY_RANK = {"note": 0, "warning": 1, "error": 2}
 
@@ -45,46 +50,19 @@ class ScanOptions:
     terragrunt_mock_outputs: bool = False  # dependency outputs from mock_outputs
 
 
-def display_path(path: Path) -> str:
-    """Relative to the current folder when below it, else absolute; always with slashes."""
-    return _display_path(path, os.getcwd())
-
-
-@functools.lru_cache(maxsize=8192)
-def _display_path(path: Path, cwd: str) -> str:  # every resource asks: resolve() costs 50 us
-    from hadr_lint.tree import real
-
-    found = real(path)
-    if found is None:  # a link loop: shown as given
-        return path.as_posix()
-    try:
-        return Path(os.path.relpath(found, Path.cwd())).as_posix() if _below_cwd(
-            found) else found.as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
-def _below_cwd(real: Path) -> bool:
-    cwd = Path.cwd().resolve()
-    return real == cwd or cwd in real.parents
-
-
 PER_TEMPLATE_KEYS = ("exports", "imports", "unnamed_exports", "outputs", "nests")  # stack_links
 
 
 def load_all(options: ScanOptions, config: Config) -> list[LoadResult]:
-    from hadr_lint import cache
-    from hadr_lint.tree import tree_of
+    from hadr_lint.loaders.registry import FOLDER_LOADERS  # start-up: loaders load when used
 
-    cache.avoid(tree_of(scan_paths(options.paths)).roots)  # the command line did it already
-    found = discover(scan_paths(options.paths), tuple(options.exclude) + tuple(config.exclude),
-                     options.prune)
-    from hadr_lint.tree import real
-
-    terragrunt, through_units = load_terragrunt(found.terragrunt_configs, options, config)
-    folders = [f for f in found.terraform_folders if real(f) not in through_units]
-    results = guarded("terraform", lambda: load_terraform(folders, options, config), many=True)
-    results.extend(terragrunt)
+    paths = scan_paths(options.paths)
+    cache.avoid(tree_of(paths).roots)  # the command line did it already
+    found = discover(paths, tuple(options.exclude) + tuple(config.exclude), options.prune)
+    results: list[LoadResult] = []
+    for loader in FOLDER_LOADERS:
+        results.extend(guarded(loader.name, functools.partial(loader.load, found, options,
+                                                              config), many=True))
     documents = [guarded(display_path(document),
                          functools.partial(load_document, document, options, config))
                  for document in found.documents]
@@ -100,9 +78,6 @@ def link_stacks(paths: list[Path], loaded: list[LoadResult], options: ScanOption
                 config: Config) -> list[LoadResult]:
     """Templates linked by exports and nested stacks, loaded again with what they receive
     (see ``hadr_lint.stack_links``); notes where a link cannot be made."""
-    from hadr_lint import stack_links
-    from hadr_lint.objectives.declare import config_folder
-    from hadr_lint.tree import tree_of
 
     def load(path: Path, links: stack_links.Links) -> LoadResult:
         return guarded(display_path(path), lambda: load_document(
@@ -117,131 +92,12 @@ def link_stacks(paths: list[Path], loaded: list[LoadResult], options: ScanOption
     return stack_links.link(paths, loaded, load, locate)
 
 
-def guarded(where: str, load: Callable[[], Any], many: bool = False) -> Any:
-    """Run a loader; an unexpected exception becomes an error entry, never a traceback."""
-    try:
-        return load()
-    except (Exception, RecursionError) as exc:  # noqa: BLE001 - the scan must go on
-        error = LoadResult(errors=(LoadError(where, None, f"internal error while loading: "
-                                                          f"{type(exc).__name__}: {exc}"),))
-        return [error] if many else error
-
-
-def load_terraform(folders: list[Path], options: ScanOptions, config: Config) -> list[LoadResult]:
-    from hadr_lint import cache
-    from hadr_lint.loaders.terraform import FolderReader
-    from hadr_lint.tree import real
-
-    if not folders:
-        return []
-    from hadr_lint.tree import tree_of
-
-    reader = FolderReader(display=display_path, max_file_size=config.max_file_size,
-                          roots=roots_of(scan_paths(options.paths)),
-                          tree=tree_of(scan_paths(options.paths)))
-    cached = cache.TerraformEntry(folders, options, reader)
-    if cached.results is not None:
-        return cached.results
-    reader.prefetch(folders)
-    called = called_folders(folders, reader)
-    results = [
-        guarded(display_path(folder), functools.partial(
-            _root, folder, reader, options.var_files, options.variables))
-        for folder in folders
-        if real(folder) not in called
-    ]
-    results.append(LoadResult(errors=tuple(reader.errors.values()),
-                              files=tuple(reader.parsed_files)))
-    return cached.store(results)
-
-
-def load_terragrunt(configs: list[Path], options: ScanOptions,
-                    config: Config) -> tuple[list[LoadResult], set[Path]]:
-    """Terragrunt units (``hadr_lint.loaders.terraform.terragrunt``), each namespaced by its
-    folder; and the folders they load, which are not Terraform roots of their own."""
-    if not configs:
-        return [], set()
-    from hadr_lint.loaders.terraform import FolderReader
-    from hadr_lint.loaders.terraform.terragrunt import read_units
-    from hadr_lint.tree import tree_of
-
-    tree = tree_of(scan_paths(options.paths))
-    reader = FolderReader(display=display_path, max_file_size=config.max_file_size,
-                          roots=roots_of(scan_paths(options.paths)), tree=tree)
-    units = guarded("terragrunt", lambda: read_units(
-        configs, tree, display_path, options.terragrunt_mock_outputs, config.max_file_size,
-        reader))
-    if isinstance(units, LoadResult):  # an internal error, reported
-        return [units], set()
-    results = [guarded(display_path(u.config), functools.partial(_unit, u, reader, units))
-               for u in units.units]
-    errors = tuple(LoadError(f, line, m) for f, line, m in units.errors)
-    results.append(LoadResult(errors=errors + tuple(reader.errors.values()), notes=units.notes,
-                              files=tuple(reader.parsed_files)))
-    return results, units.module_folders()
-
-
-def _root(folder: Path, reader: Any, var_files: Any, variables: Any) -> LoadResult:
-    from hadr_lint.loaders.terraform import load_root
-
-    return namespaced(load_root(folder, reader, var_files=var_files, variables=variables),
-                      display_path(folder))
-
-
-def _unit(unit: Any, reader: Any, units: Any) -> LoadResult:
-    """A unit's resources, namespaced by its folder; Refs to another unit's resources (its
-    dependencies' outputs) are namespaced already."""
-    from hadr_lint.loaders.terraform.terragrunt import load_unit
-
-    others = tuple(f"{display_path(u.dir)}::" for u in units.units if u.dir != unit.dir)
-    return namespaced(load_unit(unit, reader, units.scan), display_path(unit.dir), others)
-
-
-def called_folders(folders: list[Path], reader: Callable[[Path], Any]) -> set[Path]:
-    """Folders that another scanned folder calls as a local module: loaded through the call."""
-    from hadr_lint.loaders.terraform.parse import Literal
-    from hadr_lint.tree import real
-
-    calls: dict[Path, set[Path]] = {}
-    for folder in folders:
-        files, own = reader(folder), real(folder)
-        for call in files.of_type("module") if files and own is not None else []:
-            attr = call.attributes.get("source")
-            source = _literal_source(attr.expr, Literal) if attr else ""
-            if not source.startswith(("./", "../")):
-                continue
-            target = real(folder / source)
-            if target is not None and own is not None and target != own:
-                calls.setdefault(own, set()).add(target)
-    # folders that only call each other in a cycle have no root: they are loaded as roots
-    # (and report the cycle) instead of silently not at all
-    called = {target for targets in calls.values() for target in targets}
-    reached: set[Path] = set()
-    todo = [r for r in (real(f) for f in folders) if r is not None and r not in called]
-    while todo:
-        for target in calls.get(todo.pop(), ()):
-            if target not in reached:
-                reached.add(target)
-                todo.append(target)
-    return reached
-
-
-def _literal_source(expr: Any, literal: Any) -> str:
-    if isinstance(expr, literal):
-        return str(expr.value)
-    text = "".join(str(t) for t in expr.scan_values(lambda v: getattr(v, "type", "") ==
-                                                    "STRING_CHARS"))
-    return text
-
-
 def load_document(path: Path, options: ScanOptions, config: Config,
                   exports: Mapping[str, Any] | None = None, nesting: Any = None) -> LoadResult:
     """A JSON or YAML file, read by the first registered loader that claims it (see
     ``hadr_lint.loaders``), or skipped silently. ``exports`` and ``nesting``: what other
     templates give this one (``stack_links``)."""
-    from hadr_lint.loaders import Document
     from hadr_lint.loaders.registry import DOCUMENT_LOADERS  # start-up: loaders load when used
-    from hadr_lint.text import FileTooLarge, read_source
 
     shown = display_path(path)
     try:
@@ -269,7 +125,6 @@ def _read_problem(exc: Exception) -> str:
 
 
 def normalise_all(results: list[LoadResult]) -> list[Resource]:
-    from hadr_lint.normalise import normalise
 
     return [normalise(r) for result in results for r in result.resources]
 
@@ -368,7 +223,6 @@ def to_unknown(rule: LoadedRule, outcome: Unverified) -> UnknownNote:
 
 
 def scan(options: ScanOptions, config: Config, rules: list[LoadedRule]) -> ScanResult:
-    from hadr_lint.graph import Graph
 
     results = load_all(options, config)
     config, objective_errors = with_objectives(config, results)
@@ -406,7 +260,6 @@ def merge(results: list[ScanResult]) -> ScanResult:
     is the first group's."""
     if len(results) == 1:
         return results[0]
-    from hadr_lint.graph import Graph
 
     def joined(name: str) -> tuple:
         return tuple(item for r in results for item in getattr(r, name))
@@ -444,7 +297,6 @@ def merge(results: list[ScanResult]) -> ScanResult:
 def with_objectives(config: Config, results: list[LoadResult]) -> tuple[Config, list[LoadError]]:
     """The config with each template's ``Metadata: {HadrLint: ...}`` keyed by its file (see
     ``hadr_lint.objectives.declare``); an invalid declaration is an error on its file."""
-    from hadr_lint.objectives.declare import ObjectivesError, validate
 
     found: dict[str, Any] = {}
     errors: list[LoadError] = []
@@ -466,7 +318,6 @@ def gate(result: ScanResult, results: list[LoadResult], options: ScanOptions,
     """After the rules: suppressions, then the changed-files filter, then the baseline."""
     import datetime
 
-    from hadr_lint import baseline, suppress
 
     outcome = suppress.apply(result.findings, suppress.collect(results), result.rules,
                              config.severity, options.today or datetime.date.today(),
@@ -484,32 +335,38 @@ def gate(result: ScanResult, results: list[LoadResult], options: ScanOptions,
     )
 
 
-def _var_file(path: Path) -> bool:
-    return path.name.endswith((".tfvars", ".tfvars.json"))
-
-
 def scan_paths(paths: tuple[Path, ...]) -> list[Path]:
-    """The paths to discover: a .tfvars file stands for the Terraform folder beside it."""
+    """The paths to discover: a file that stands for its folder (a loader's ``names_a_folder``)
+    replaced by what that loader discovers instead (``stand_in``)."""
     found: list[Path] = []
     for path in paths:
-        if path.is_file() and _var_file(path):
-            from hadr_lint.loaders.terraform.files import terraform_files
-
-            tf = terraform_files(path.parent)
-            found.extend(tf[:1])
-        else:
-            found.append(path)
+        loader = _naming_a_folder(path) if path.is_file() else None
+        found.extend(loader.stand_in(path) if loader else [path])
     return found
+
+
+def _naming_a_folder(path: Path) -> Any:
+    from hadr_lint.loaders.registry import FOLDER_LOADERS  # start-up: loaders load when used
+
+    return next((loader for loader in FOLDER_LOADERS if loader.names_a_folder(path)), None)
+
+
+def _finds_elsewhere(path: Path) -> bool:
+    from hadr_lint.loaders.registry import FOLDER_LOADERS  # start-up: loaders load when used
+
+    return any(loader.finds_elsewhere(path) for loader in FOLDER_LOADERS)
 
 
 def changed_only(paths: tuple[Path, ...]) -> Callable[[str], bool]:
     """Files given as scan paths (pre-commit's changed files) load their whole folder for
-    context, but only findings on those files are kept; folders and .tfvars keep all below."""
-    files = {p.resolve() for p in paths if p.is_file() and not _var_file(p)}
-    if not files or any(p.name == "terragrunt.hcl" for p in files):
-        return lambda file: True  # a Terragrunt unit's findings are on its module's files
+    context, but only findings on those files are kept; folders, and files that stand for their
+    folder (a loader's ``names_a_folder``), keep all below. A file whose findings are on other
+    files (a loader's ``finds_elsewhere``) keeps all."""
+    files = {p.resolve() for p in paths if p.is_file() and not _naming_a_folder(p)}
+    if not files or any(_finds_elsewhere(p) for p in files):
+        return lambda file: True
     folders = [(p if p.is_dir() else p.parent).resolve() for p in paths
-               if p.is_dir() or _var_file(p)]
+               if p.is_dir() or _naming_a_folder(p)]
 
     @functools.cache  # asked once per finding, resolve() costs 40 us
     def keep(file: str) -> bool:

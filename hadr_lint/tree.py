@@ -11,6 +11,7 @@ few ``lstat`` calls, no ``git`` process.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -62,3 +63,25 @@ def tree_of(paths: Iterable[Path]) -> Tree:
         folder = found if found.is_dir() else found.parent
         roots[repository_root(folder) or folder] = None
     return Tree(tuple(roots))
+
+
+def display_path(path: Path) -> str:
+    """Relative to the current folder when below it, else absolute; always with slashes."""
+    return _display_path(path, os.getcwd())
+
+
+@functools.lru_cache(maxsize=8192)
+def _display_path(path: Path, cwd: str) -> str:  # every resource asks: resolve() costs 50 us
+    found = real(path)
+    if found is None:  # a link loop: shown as given
+        return path.as_posix()
+    try:
+        return Path(os.path.relpath(found, Path.cwd())).as_posix() if _below_cwd(
+            found) else found.as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _below_cwd(real: Path) -> bool:
+    cwd = Path.cwd().resolve()
+    return real == cwd or cwd in real.parents

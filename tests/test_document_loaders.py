@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from hadr_lint.config import Config
-from hadr_lint.engine import ScanOptions, load_document
-from hadr_lint.loaders import Document, DocumentLoader, registry
+from hadr_lint.discover import Discovered
+from hadr_lint.engine import ScanOptions, load_all, load_document
+from hadr_lint.loaders import Document, DocumentLoader, FolderLoader, registry
 from hadr_lint.model import LoadResult, Location, Resource
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,3 +55,48 @@ def test_the_engine_sniffs_no_format() -> None:
     text = (ROOT / "hadr_lint" / "engine.py").read_text(encoding="utf-8")
     assert not [s for s in ('"format_version"', '"Resources"', "AWSTemplateFormatVersion",
                             "load_plan", "cloudformation") if s in text]
+
+
+def test_the_engine_knows_no_terraform() -> None:
+    """Terraform roots, Terragrunt units and .tfvars scan paths live in
+    ``hadr_lint.loaders.terraform.roots``; the engine only iterates ``FOLDER_LOADERS``. The one
+    mention left is ScanOptions' Terragrunt option, which the engine passes through."""
+    lines = (ROOT / "hadr_lint" / "engine.py").read_text(encoding="utf-8").splitlines()
+    assert [line.strip() for line in lines
+            if any(s in line.lower() for s in ("terraform", "tfvars", "terragrunt", "hcl"))] == [
+        "terragrunt_mock_outputs: bool = False  # dependency outputs from mock_outputs"]
+
+
+def test_a_registered_folder_loader_gets_what_discovery_found(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_db_instance" "db" {\n  multi_az = false\n}\n', encoding="utf-8")
+    (tmp_path / "stack.json").write_text(json.dumps(TEMPLATE), encoding="utf-8")
+    seen: list[tuple[list[str], list[str]]] = []
+
+    def load(found: Discovered, options: ScanOptions, config: Config) -> list[LoadResult]:
+        seen.append(([p.name for p in found.terraform_folders],
+                     [p.name for p in found.documents]))
+        where = Location("thing", 1)
+        return [LoadResult(resources=(Resource("thing.a", "a", "thing", where, {}),))]
+
+    thing = FolderLoader("thing", load)
+    monkeypatch.setattr(registry, "FOLDER_LOADERS", (*registry.FOLDER_LOADERS, thing))
+    results = load_all(ScanOptions(paths=(tmp_path,)), Config())
+    addresses = sorted(r.address.rpartition("::")[2] for x in results for r in x.resources)
+    assert seen == [([tmp_path.name], ["stack.json"])]
+    assert addresses == ["Db", "aws_db_instance.db", "thing.a"]
+
+
+def test_a_folder_loader_that_crashes_is_an_error_and_the_scan_goes_on(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "stack.json").write_text(json.dumps(TEMPLATE), encoding="utf-8")
+
+    def load(found: Discovered, options: ScanOptions, config: Config) -> list[LoadResult]:
+        raise ValueError("broken")
+
+    monkeypatch.setattr(registry, "FOLDER_LOADERS", (FolderLoader("thing", load),))
+    results = load_all(ScanOptions(paths=(tmp_path,)), Config())
+    assert [e.message for x in results for e in x.errors] == [
+        "internal error while loading: ValueError: broken"]
+    assert [r.type for x in results for r in x.resources] == ["AWS::RDS::DBInstance"]

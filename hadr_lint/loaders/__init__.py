@@ -9,6 +9,16 @@ in ``hadr_lint.loaders.registry.DOCUMENT_LOADERS`` with two functions:
   next loader that claims the file is asked).
 
 The engine reads each document once and asks the loaders in order; it knows no format.
+
+A folder loader (a format whose unit is a folder, or that decides which discovered folders are
+roots: Terraform, Terragrunt) registers in ``FOLDER_LOADERS`` of the same module with:
+
+* ``load(found, options, config) -> list[LoadResult]``: everything it loads from what discovery
+  found (``hadr_lint.discover.Discovered``), with its own caching and its own error entries;
+* ``names_a_folder(path) -> bool`` and ``stand_in(path) -> list[Path]``: a file given as a scan
+  path that stands for its folder (a ``.tfvars`` file), and what to discover instead of it;
+* ``finds_elsewhere(path) -> bool``: a file whose findings are on other files (a Terragrunt
+  unit's are on its module's): given as a changed file, every finding is kept.
 """
 
 from __future__ import annotations
@@ -19,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hadr_lint.model import LoadResult, Prefixed, Ref, Undefined
+from hadr_lint.model import LoadError, LoadResult, Prefixed, Ref, Undefined
 
 
 @dataclass(frozen=True)
@@ -41,6 +51,33 @@ class DocumentLoader:
     name: str
     claims: Callable[[Path, str], bool]
     load: Callable[[Document], LoadResult | None]
+
+
+def _no_file(path: Path) -> bool:
+    return False
+
+
+def _itself(path: Path) -> list[Path]:
+    return [path]
+
+
+@dataclass(frozen=True)
+class FolderLoader:
+    name: str
+    load: Callable[[Any, Any, Any], list[LoadResult]]  # (Discovered, ScanOptions, Config)
+    names_a_folder: Callable[[Path], bool] = _no_file
+    stand_in: Callable[[Path], list[Path]] = _itself
+    finds_elsewhere: Callable[[Path], bool] = _no_file
+
+
+def guarded(where: str, load: Callable[[], Any], many: bool = False) -> Any:
+    """Run a loader; an unexpected exception becomes an error entry, never a traceback."""
+    try:
+        return load()
+    except (Exception, RecursionError) as exc:  # noqa: BLE001 - the scan must go on
+        error = LoadResult(errors=(LoadError(where, None, f"internal error while loading: "
+                                                          f"{type(exc).__name__}: {exc}"),))
+        return [error] if many else error
 
 
 def namespaced(result: LoadResult, root: str, keep: tuple[str, ...] = ()) -> LoadResult:

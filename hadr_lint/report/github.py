@@ -7,6 +7,7 @@ request's diff without code scanning. Severities map to ``error``, ``warning`` a
 from __future__ import annotations
 
 from hadr_lint.report.escape import printable, text_line
+from hadr_lint.report.text import summary
 from hadr_lint.result import ScanResult
 
 COMMAND = {"error": "error", "warning": "warning", "note": "notice"}
@@ -48,7 +49,5 @@ def render(result: ScanResult, show_unknown: bool = False) -> str:
     if show_unknown:
         lines += [annotation("notice", p(f"unverified: {u.reason} [{u.resource}]"), p(u.file),
                              u.line, None, u.rule_id) for u in result.unknowns]
-    from hadr_lint.report.text import summary
-
     lines.append(text_line(summary(result, show_unknown)))
     return "\n".join(lines) + "\n"

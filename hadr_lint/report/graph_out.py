@@ -7,6 +7,7 @@ from typing import Any
 
 from hadr_lint.graph import Graph
 from hadr_lint.model import AZ, Ref, Unknown
+from hadr_lint.report import picture
 
 
 def plain(value: Any) -> Any:
@@ -50,8 +51,6 @@ def as_dict(graph: Graph) -> dict[str, Any]:
 def render(graph: Graph, findings=(), config: Any = None, output_format: str = "json") -> str:
     """``hadr-lint graph``: json is the graph above plus the picture's ``layout``; dot, mermaid
     and svg draw the picture (``hadr_lint.report.picture``)."""
-    from hadr_lint.report import picture
-
     if output_format == "json":
         data = as_dict(graph)
         data["layout"] = picture.layout(graph, findings, config).as_dict()

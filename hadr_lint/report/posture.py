@@ -15,11 +15,16 @@ import math
 from typing import Any
 
 from hadr_lint import __version__
+from hadr_lint.analysis.backup_links import backup_coverage, is_covered
+from hadr_lint.analysis.recoverability import recoverability
 from hadr_lint.analysis.store_classes import describe, store_class
 from hadr_lint.model import Resource, Unknown
 from hadr_lint.objectives.assess import Assessment, assess
 from hadr_lint.objectives.durations import format_duration
-from hadr_lint.objectives.estimate import SCOPES, Estimate
+from hadr_lint.objectives.estimate import SCOPES, Estimate, region
+from hadr_lint.report.html import render_html
+from hadr_lint.report.markdown import COMMENT_LIMIT, render_markdown
+from hadr_lint.report.picture import for_report
 
 SCOPE_NAMES = {"az": "Availability Zone loss", "region": "region loss"}
 
@@ -30,15 +35,9 @@ def render(result, output_format: str = "markdown", max_length: int | None = Non
     data = as_dict(result)
     if output_format == "json":
         return json.dumps(data, indent=2) + "\n"
-    from hadr_lint.report.picture import for_report
-
     data = dict(data, architecture=for_report(result, output_format))
     if output_format == "html":
-        from hadr_lint.report.html import render_html
-
         return render_html(data)
-    from hadr_lint.report.markdown import COMMENT_LIMIT, render_markdown
-
     return render_markdown(data, COMMENT_LIMIT if max_length is None else (max_length or None))
 
 
@@ -131,8 +130,6 @@ def estimate_dict(found: Estimate) -> dict[str, Any]:
 
 # ----- stores ------------------------------------------------------------------------------------
 def _store(graph, assessment: Assessment, store: Resource, config: Any) -> dict[str, Any]:
-    from hadr_lint.objectives.estimate import region
-
     own = region(store, config)
     rpo_az = assessment.store_rpo["az"][store.address]
     rpo_region = assessment.store_rpo["region"][store.address]
@@ -153,8 +150,6 @@ def _store(graph, assessment: Assessment, store: Resource, config: Any) -> dict[
 def _aside(graph, store: Resource, config: Any) -> dict[str, Any]:
     """A store the objectives leave out (logs, caches, artifacts): listed with its class, its
     RPO not counted."""
-    from hadr_lint.objectives.estimate import region
-
     own = region(store, config)
     kind = store_class(graph, store, config)
     skipped = f"not counted ({kind})"
@@ -182,8 +177,6 @@ def _multi_az(store: Resource) -> str:
 
 
 def _backups(graph, store: Resource) -> str:
-    from hadr_lint.analysis.backup_links import backup_coverage, is_covered
-
     found = []
     retention = store.get("backup_retention")
     if store.kind in ("db_instance", "db_cluster") and isinstance(retention, int) and retention:
@@ -212,10 +205,6 @@ def _copy(found: Estimate) -> str:
 
 
 def _human(graph, store: Resource) -> str:
-    try:
-        from hadr_lint.analysis.recoverability import recoverability
-    except ImportError:  # the human-error rules are optional
-        return "n/a"
     found = recoverability(graph, store)
     parts = []
     protected = found.get("protected")
