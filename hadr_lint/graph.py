@@ -18,7 +18,7 @@ IDENTITY_KEYS = ("id", "arn", "name", "identifier")
 # Kinds whose subnet list the API joins into one comma-separated string (an Auto Scaling group's
 # VPCZoneIdentifier): one item of unknown text, such as an imported "subnet-a,subnet-b", may
 # be several subnets, so it does not count as one.
-JOINED_SUBNETS = ("autoscaling_group",)
+JOINED_SUBNETS = ("autoscaling_group", "beanstalk_environment")
 
 
 @dataclass(frozen=True)

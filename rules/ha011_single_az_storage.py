@@ -7,13 +7,18 @@ Windows File Server, NetApp ONTAP and OpenZFS file systems with a `SINGLE_AZ_*` 
 OpenSearch and Elasticsearch domains without zone awareness (`zone_awareness_enabled` /
 `ZoneAwarenessEnabled`, off by default; Multi-AZ with standby counts as zone aware) or with
 fewer than three data nodes (`instance_count` / `InstanceCount`), and MSK
-clusters whose broker count is not a multiple of their number of client subnets (one per AZ).
+clusters whose broker count is not a multiple of their number of client subnets (one per AZ) or
+whose client subnets (`broker_node_group_info.client_subnets` / `BrokerNodeGroupInfo.ClientSubnets`)
+span fewer than `min_azs` AZs (capped by the region's AZs; MSK requires each client subnet in its
+own AZ, so N distinct subnets are N AZs even when their zones are not in the scanned files).
 
 ## Why is this bad?
 These services keep their data or nodes in one zone. When it fails, the file system or search
 domain is unavailable until the zone recovers, and One Zone / single-AZ storage can lose data
 written since the last backup. MSK spreads brokers evenly over zones; an uneven count leaves one
-zone carrying more partitions, and the cluster cannot be created or grown that way.
+zone carrying more partitions, and the cluster cannot be created or grown that way. A cluster in
+two AZs loses half its brokers with one of them, and topics with a replication factor of 3 and
+`min.insync.replicas` 2 can stop accepting writes.
 
 ## Example
 ```hcl
@@ -25,6 +30,13 @@ resource "aws_opensearch_domain" "logs" {
   domain_name = "logs"
   cluster_config {
     instance_count = 2
+  }
+}
+
+resource "aws_msk_cluster" "events" {
+  number_of_broker_nodes = 2
+  broker_node_group_info {
+    client_subnets = [aws_subnet.private_a.id, aws_subnet.private_b.id]
   }
 }
 ```
@@ -39,6 +51,12 @@ Files:
     FileSystemType: WINDOWS
     WindowsConfiguration:
       DeploymentType: SINGLE_AZ_2
+Events:
+  Type: AWS::MSK::Cluster
+  Properties:
+    NumberOfBrokerNodes: 2
+    BrokerNodeGroupInfo:
+      ClientSubnets: [!Ref PrivateA, !Ref PrivateB]
 ```
 
 ## Fix
@@ -58,16 +76,19 @@ resource "aws_opensearch_domain" "logs" {
 ```yaml
 WindowsConfiguration:
   DeploymentType: MULTI_AZ_1
+BrokerNodeGroupInfo:
+  ClientSubnets: [!Ref PrivateA, !Ref PrivateB, !Ref PrivateC]   # NumberOfBrokerNodes: 3
 ```
 
-Unknown values leave the check unverified.
+Unknown values leave the check unverified. Where the region is unknown, MSK brokers in 2 AZs are
+unverified (some regions have only 2); in 1 AZ they are a finding.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from hadr_lint.analysis.az_spread import first_unknown
+from hadr_lint.analysis.az_spread import first_unknown, one_per_zone
 from hadr_lint.config import Config
 from hadr_lint.graph import Graph
 from hadr_lint.model import Problem, Unknown, Unverified
@@ -79,7 +100,8 @@ RULE = Rule(
     severity="warning",
     scope="az",
     kinds=("efs_file_system", "fsx_file_system", "search_domain", "kafka_cluster"),
-    short="EFS One Zone, single-AZ FSx, OpenSearch without zone awareness, uneven MSK brokers",
+    short="EFS One Zone, single-AZ FSx, OpenSearch without zone awareness, "
+    "MSK below min_azs or uneven",
     description="File systems, search domains and Kafka clusters deployed in a single "
     "Availability Zone (or unevenly across zones) are lost or degraded with that zone.",
     tags=("reliability", "availability-zone", "storage", "efs", "fsx", "opensearch", "msk"),
@@ -103,6 +125,8 @@ def check(graph: Graph, config: Config) -> Iterator[Problem | Unverified]:
         yield from _search(domain)
     for cluster in graph.resources("kafka_cluster"):
         yield from _kafka(cluster)
+        if cluster.get("subnets") != []:
+            yield from one_per_zone(graph, config, cluster, "MSK brokers")
 
 
 def _fsx(fs):

@@ -742,3 +742,56 @@ def test_registry_vpc_module_over_the_instance_cap_exposes_nothing(tmp_path):
     assert not any(".aws_subnet." in a for a in resources)
     public = resources["aws_lb.web"].raw["subnets"]
     assert isinstance(public, Unknown) and "expansion cap" in public.reason
+
+
+def test_provider_account_reaches_resources_and_modules(tmp_path):
+    """The account a provider names (one allowed_account_ids entry, else the assume_role ARN's)
+    is carried on each resource's meta, through a module's providers map; none is guessed."""
+    root = write(tmp_path, {
+        "main.tf": """
+variable "accounts" {
+  type = list(string)
+}
+provider "aws" {
+  region              = "eu-west-1"
+  allowed_account_ids = ["111111111111"]
+}
+provider "aws" {
+  alias  = "dr"
+  region = "us-west-2"
+  assume_role {
+    role_arn = "arn:aws:iam::222222222222:role/dr"
+  }
+}
+provider "aws" {
+  alias               = "two"
+  region              = "us-west-2"
+  allowed_account_ids = ["333333333333", "444444444444"]
+}
+provider "aws" {
+  alias               = "unknown"
+  region              = "us-west-2"
+  allowed_account_ids = var.accounts
+}
+resource "aws_backup_vault" "main" { name = "main" }
+resource "aws_backup_vault" "two" {
+  provider = aws.two
+  name     = "two"
+}
+resource "aws_backup_vault" "unknown" {
+  provider = aws.unknown
+  name     = "unknown"
+}
+module "dr" {
+  source    = "./dr"
+  providers = { aws = aws.dr }
+}
+""",
+        "dr/main.tf": 'resource "aws_backup_vault" "dr" { name = "dr" }\n',
+    })
+    resources, errors, _ = load(root)
+    assert not errors
+    accounts = {r.name: r.meta.get("account") for r in resources.values()}
+    assert accounts == {"aws_backup_vault.main": "111111111111",
+                        "aws_backup_vault.two": None, "aws_backup_vault.unknown": None,
+                        "module.dr.aws_backup_vault.dr": "222222222222"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hadr_lint.model import Unknown, find_unknown
+from hadr_lint.model import Ref, Unknown, find_unknown
 from hadr_lint.rulebase import problem, unverified
 from hadr_lint.ruleutil import certain_required, plural, region_of, required_azs, zone_names
 
@@ -41,6 +41,40 @@ def spread(graph, config, resource, what: str, verb: str = "spans"):
         f"{what} {verb} {plural(len(zones.zones), 'AZ')} ({zone_names(zones)}); "
         f"needs at least {certain}{why}",
     )
+
+
+def one_per_zone(graph, config, resource, what: str):
+    """``spread`` for subnets AWS requires in distinct AZs (MSK client subnets): N distinct
+    subnets, each certainly one subnet, are exactly N AZs even when their zones are unknown."""
+    zones = graph.zones(resource)
+    count = _distinct_subnets(graph, resource.get("subnets"))
+    if zones.known or count is None:
+        yield from spread(graph, config, resource, what, verb="span")
+        return
+    region = region_of(resource, zones)
+    required, _ = required_azs(config.min_azs, region)
+    if count >= required:
+        return
+    certain, why = certain_required(config.min_azs, region)
+    counted = f"{plural(count, 'subnet')}, one per AZ"
+    if count >= certain:
+        yield unverified(resource, f"{what} span {plural(count, 'AZ')} ({counted}): enough only "
+                                   "if its region has no more; the region is unknown")
+    else:
+        yield problem(resource, f"{what} span {plural(count, 'AZ')} ({counted}); needs at least "
+                                f"{certain}{why}")
+
+
+def _distinct_subnets(graph, subnets: Any) -> int | None:
+    """How many distinct subnets the list names, when each item is certainly one subnet (an id,
+    a subnet's ``id``, a scanned subnet); None otherwise."""
+    if not isinstance(subnets, list) or not subnets:
+        return None
+    for item in subnets:
+        one = isinstance(item, str) or (isinstance(item, Ref) and item.attribute == "id")
+        if not one and graph.resolve(item, "subnet") is None:
+            return None
+    return len({str(item) for item in subnets})
 
 
 def _counted(zones) -> str:

@@ -6,11 +6,62 @@ Canonical kinds and attributes (both formats):
   ``desired_count``.
 * ``eks_node_group``: ``subnets``, ``min_size``, ``desired_size``.
 * ``eks_fargate_profile``: ``subnets`` (where the profile's pods run).
+* ``beanstalk_environment``: ``environment_type`` (option ``EnvironmentType`` of namespace
+  ``aws:elasticbeanstalk:environment``: ``SingleInstance`` or ``LoadBalanced``, the default),
+  ``subnets`` (option ``Subnets`` of ``aws:ec2:vpc``, the comma-separated instance subnets, split;
+  empty when not set). An option the files do not show but a dynamic setting or a saved
+  configuration (``template_name`` / ``TemplateName``) may set is Unknown.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
+from hadr_lint.model import Unknown
 from hadr_lint.normalise.fields import spec, to_int, to_list
+
+ENVIRONMENT = ("aws:elasticbeanstalk:environment", "EnvironmentType")
+VPC_SUBNETS = ("aws:ec2:vpc", "Subnets")
+
+
+def _beanstalk(settings: str, keys: tuple[str, str, str], template: str):
+    """Derive ``environment_type`` and ``subnets`` from the option settings list."""
+
+    def derive(raw: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
+        listed, saved = raw.get(settings), raw.get(template)
+        kind = _option(listed, keys, ENVIRONMENT, saved)
+        subnets = _option(listed, keys, VPC_SUBNETS, saved)
+        return {"environment_type": "LoadBalanced" if kind is None else kind,
+                "subnets": _split(subnets)}
+
+    return derive
+
+
+def _option(listed: Any, keys: tuple[str, str, str], wanted: tuple[str, str], saved: Any) -> Any:
+    """The value of option ``wanted`` (namespace, name): None when certainly not set."""
+    if isinstance(listed, Unknown):
+        return Unknown(f"option settings unknown: {listed.reason}")
+    open_entry = None
+    for entry in listed if isinstance(listed, list) else []:
+        if not isinstance(entry, dict):
+            open_entry = Unknown("an option setting is not a block")
+            continue
+        namespace, name = entry.get(keys[0]), entry.get(keys[1])
+        if (namespace, name) == wanted:
+            return entry.get(keys[2])
+        unknown = next((v for v in (namespace, name) if isinstance(v, Unknown)), None)
+        if unknown is not None:
+            open_entry = Unknown(f"an option setting's name is unknown: {unknown.reason}")
+    if open_entry is None and saved not in (None, ""):
+        open_entry = Unknown(f"{wanted[0]} {wanted[1]} may come from the saved configuration "
+                             f"{saved}")
+    return open_entry
+
+
+def _split(value: Any) -> Any:
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return to_list(value)
 
 TERRAFORM = {
     "aws_ecs_service": spec(
@@ -25,6 +76,9 @@ TERRAFORM = {
         desired_size=("scaling_config.0.desired_size", to_int),
     ),
     "aws_eks_fargate_profile": spec("eks_fargate_profile", subnets=("subnet_ids", to_list)),
+    "aws_elastic_beanstalk_environment": spec(
+        "beanstalk_environment", _beanstalk("setting", ("namespace", "name", "value"),
+                                            "template_name")),
 }
 
 CLOUDFORMATION = {
@@ -40,4 +94,7 @@ CLOUDFORMATION = {
         desired_size=("ScalingConfig.DesiredSize", to_int),
     ),
     "AWS::EKS::FargateProfile": spec("eks_fargate_profile", subnets=("Subnets", to_list)),
+    "AWS::ElasticBeanstalk::Environment": spec(
+        "beanstalk_environment", _beanstalk("OptionSettings", ("Namespace", "OptionName", "Value"),
+                                            "TemplateName")),
 }

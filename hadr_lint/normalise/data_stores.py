@@ -12,6 +12,8 @@ Canonical kinds and attributes (both formats):
   of inline, enabled replication rules).
 * ``s3_replication`` (``aws_s3_bucket_replication_configuration``): ``bucket`` (the source),
   ``destinations`` (destination bucket ARNs/Refs of enabled rules). Both carry
+  ``replication_targets``: ``[{bucket, account}]`` of enabled rules (``account`` the destination
+  account id as written, None when not given), and
   ``replication_time``: True when every enabled rule has Replication Time Control on.
 * S3 encryption and replication of KMS-encrypted objects (DR009): ``s3_bucket`` has
   ``kms_encrypted`` (True when its default encryption is SSE-KMS or DSSE-KMS, False for SSE-S3
@@ -166,6 +168,23 @@ def _enabled_destinations(rules: Any, status_key: str, dest_key: str, bucket_key
     return _items(_blocks(rules), read)
 
 
+def _enabled_targets(rules: Any, keys: tuple[str, str, str, str]) -> Any:
+    """``[{bucket, account}]`` of every enabled rule's destination (``account`` the destination
+    account id as written, None when not given); Unknown items where a rule is unknown."""
+    status_key, dest_key, bucket_key, account_key = keys
+
+    def read(rule: dict) -> list:
+        status = rule.get(status_key)
+        if isinstance(status, str) and status.lower() != "enabled":
+            return []
+        if isinstance(status, Unknown):
+            return [status]
+        return _items(_blocks(rule.get(dest_key)), lambda d: [
+            {"bucket": d.get(bucket_key), "account": to_str(d.get(account_key))}])
+
+    return _items(_blocks(rules), read)
+
+
 def _replication_time(rules: Any, keys: tuple[str, str, str, str]) -> Any:
     """True when every enabled rule has Replication Time Control on (15-minute SLA), False when
     one has not, Unknown when it cannot be told; None without rules. (objectives: OB004)"""
@@ -254,6 +273,8 @@ def _tf_inline_replication(raw: dict[str, Any], out: dict[str, Any]) -> dict[str
     encryption = raw.get("server_side_encryption_configuration")
     return {"replication_destinations": _enabled_destinations(rules, "status", "destination",
                                                               "bucket"),
+            "replication_targets": _enabled_targets(
+                rules, ("status", "destination", "bucket", "account_id")),
             "replication_time": _replication_time(rules, _TF_RTC),
             "kms_replicated": _kms_replicated(rules, "tf_inline"),
             "kms_encrypted": None if encryption is None else _kms_algorithm(
@@ -264,6 +285,8 @@ def _tf_inline_replication(raw: dict[str, Any], out: dict[str, Any]) -> dict[str
 def _tf_replication(raw: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
     return {"destinations": _enabled_destinations(raw.get("rule"), "status", "destination",
                                                   "bucket"),
+            "replication_targets": _enabled_targets(
+                raw.get("rule"), ("status", "destination", "bucket", "account")),
             "replication_time": _replication_time(raw.get("rule"), _TF_RTC),
             "kms_replicated": _kms_replicated(raw.get("rule"), "tf")}
 
@@ -279,6 +302,8 @@ def _cfn_bucket_replication(raw: dict[str, Any], out: dict[str, Any]) -> dict[st
     encryption = _path(raw, "BucketEncryption", "ServerSideEncryptionConfiguration")
     return {"replication_destinations": _enabled_destinations(rules, "Status", "Destination",
                                                               "Bucket"),
+            "replication_targets": _enabled_targets(
+                rules, ("Status", "Destination", "Bucket", "Account")),
             "replication_time": _replication_time(
                 rules, ("Status", "Destination", "ReplicationTime", "Status")),
             "kms_replicated": _kms_replicated(rules, "cfn"),

@@ -121,11 +121,15 @@ def provider_mapping(call: Block) -> list[tuple[str, str]]:
 
 # ----- providers (module.py configures them, modules.py passes them to child modules) -----
 class ProviderConfig:
-    """A provider configuration: calling it gives its region; ``default_tags`` its tags thunk."""
+    """A provider configuration: calling it gives its region; ``default_tags`` its tags thunk;
+    ``account`` a thunk giving the account id its files name (``allowed_account_ids`` with one
+    entry, or the account of ``assume_role``'s ``role_arn``), or None when they name none."""
 
-    def __init__(self, region: Callable[[], Any], default_tags: Any) -> None:
+    def __init__(self, region: Callable[[], Any], default_tags: Any,
+                 account: Callable[[], Any] | None = None) -> None:
         self.region = region
         self.default_tags = default_tags
+        self.account = account
 
     def __call__(self) -> Any:
         return self.region()

@@ -15,6 +15,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from hadr_lint.accounts import account_id, arn_account
 from hadr_lint.loaders.terraform.evaluate import ChildScope
 from hadr_lint.loaders.terraform.expansion import (
     META_ARGS,
@@ -251,7 +252,8 @@ class ModuleInstance:
             if "for_each" in block.attributes:  # OpenTofu 1.9: one configuration per key
                 own[key] = ProviderSet(key, functools.partial(self._provider_instances, block))
                 continue
-            own[key] = ProviderConfig(self._region_thunk(block, self), self._default_tags(block))
+            own[key] = ProviderConfig(self._region_thunk(block, self), self._default_tags(block),
+                                      self._account_thunk(block))
         return own
 
     def _provider_instances(self, block: Block) -> dict[Any, ProviderConfig] | Unknown:
@@ -279,6 +281,17 @@ class ModuleInstance:
             return cache[0]
 
         return tags
+
+    def _account_thunk(self, block: Block) -> Callable[[], Any]:
+        """The account id the provider block names, evaluated on first use (None if none)."""
+        cache: list[Any] = []
+
+        def account() -> Any:
+            if not cache:
+                cache.append(provider_account(block, self))
+            return cache[0]
+
+        return account
 
     def _region_thunk(self, block: Block, scope: Any) -> Callable[[], Any]:
         attr = block.attributes.get("region")
@@ -321,6 +334,13 @@ class ModuleInstance:
         if attr is not None:
             return traversal_text(provider_reference(attr.expr)[0])
         return block.labels[0].split("_", 1)[0] if block.labels else "aws"
+
+    def _block_account(self, block: Block) -> dict[str, Any]:
+        """``{"account": id}`` when the resource's provider names its account, else empty."""
+        config = self.providers.get(self._provider_key(block))
+        thunk = getattr(config, "account", None)
+        found = thunk() if thunk is not None else None
+        return {"account": found} if isinstance(found, str) else {}
 
     def _block_region(self, block: Block, scope: Any) -> Any:
         if "region" in block.attributes and block.labels[0].startswith("aws_"):
@@ -447,7 +467,7 @@ class ModuleInstance:
             raw.update(self._tags_all(block, raw))
         meta = dict(meta, lifecycle=_lifecycle(block, scope), module_key=self.module_key,
                     suppressions=self._suppressions(block, self.name_prefix + ".".join(
-                        block.labels)))
+                        block.labels)), **self._block_account(block))
         return Resource(
             address=obj.address,
             name=self.name_prefix + ".".join(block.labels),
@@ -618,6 +638,22 @@ def _convert_variable(value: Any, block: Block, scope: Any) -> Any:
     if declared is None:
         return value
     return convert(value, read_type(declared.expr), lambda expr: eval_expr(expr, scope))
+
+
+def provider_account(block: Block, scope: Any) -> str | None:
+    """The account a provider block is pinned to: its one ``allowed_account_ids`` entry, else the
+    account of ``assume_role { role_arn }``; None when neither names one certainly."""
+    attr = block.attributes.get("allowed_account_ids")
+    if attr is not None:
+        ids = eval_expr(attr.expr, scope)
+        if isinstance(ids, list) and len(ids) == 1 and account_id(ids[0]):
+            return ids[0]
+        return None
+    role = next((b for b in block.blocks if b.type == "assume_role"), None)
+    arn = role.attributes.get("role_arn") if role is not None else None
+    if arn is None:
+        return None
+    return arn_account(eval_expr(arn.expr, scope))
 
 
 def _availability_zones(region: Any) -> Any:
