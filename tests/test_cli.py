@@ -78,7 +78,7 @@ def test_unknowns_are_listed_not_reported(tmp_path):
     )
     quiet = run("scan", str(tmp_path))
     assert quiet.exit_code == 0
-    assert "1 checks unverified (--show-unknown lists them)" in quiet.output
+    assert "1 check unverified (--show-unknown lists them)" in quiet.output
     shown = run("scan", str(tmp_path), "--show-unknown")
     assert "HA001 unverified: AZ spread unknown: variable subnets has no value" in shown.output
     data = json.loads(run("scan", str(tmp_path), "--format", "json").output)

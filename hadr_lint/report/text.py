@@ -110,13 +110,13 @@ def summary(result: ScanResult, show_unknown: bool) -> str:
     )
     text = (
         f"{len(result.findings)} finding{'s' if len(result.findings) != 1 else ''} ({counts}) "
-        f"in {len(result.resources)} resources from {len(result.files)} files; "
-        f"{len(result.unknowns)} checks unverified"
+        f"in {_count(len(result.resources), 'resource')} from "
+        f"{_count(len(result.files), 'file')}; {_count(len(result.unknowns), 'check')} unverified"
     )
     if result.unknowns and not show_unknown:
         text += " (--show-unknown lists them)"
     if result.errors:
-        text += f"; {len(result.errors)} file errors"
+        text += f"; {_count(len(result.errors), 'file error')}"
     if result.suppressed:
         text += f"; {len(result.suppressed)} suppressed"
     if result.baselined or result.fixed:
@@ -124,3 +124,7 @@ def summary(result: ScanResult, show_unknown: bool) -> str:
     if result.configs:
         text += f"; configuration: {', '.join(result.configs)}"
     return text
+
+
+def _count(number: int, word: str) -> str:
+    return f"{number} {word}{'' if number == 1 else 's'}"
