@@ -113,7 +113,7 @@ def _check_store(assessment, store, declared: float, kind):
         if found.exceeds(declared):
             hint = NEAR_ZERO if declared == 0 and found.value_seconds <= 1 else ""
             message = (f"RPO for {scope_text(scope)} is {found.text}, above the declared "
-                       f"{format_duration(declared)}: {because(found, 1)}{hint}")
+                       f"{format_duration(declared)}: {because(found, 1, store.name)}{hint}")
             if isinstance(kind, Unknown):
                 yield unverified(store, f"{message}, unless it only holds logs: {kind.reason}")
             else:

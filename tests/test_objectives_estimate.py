@@ -351,3 +351,13 @@ def test_any_copy_leaves_an_unknown_region_unknown():
                  replica_regions=[], tags={"backup": "daily"})
     found = rpo([copied, *backup("cron(0 5 * * ? *)")])
     assert not found.known and found.unknown_reason == NO_REGION.reason
+
+
+def test_evidence_about_the_finding_s_own_resource_is_not_named_twice() -> None:
+    from hadr_lint.objectives.estimate import Estimate, Evidence
+    from hadr_lint.objectives.wording import because
+
+    own = Evidence("Orders", "t.yaml", 7, "", "no copy")
+    estimate = Estimate(float("inf"), None, (own,))
+    assert because(estimate, 1, "Orders") == "no copy"
+    assert because(estimate, 1) == "no copy [Orders]"

@@ -19,9 +19,10 @@ def declared_text(seconds: float) -> str:
     return format_duration(seconds)
 
 
-def because(estimate: Estimate, limit: int = 4) -> str:
-    """The evidence chain in one line: ``a: 30s; b: 1m``."""
-    parts = [e.contribution + (f" [{e.resource}]" if e.resource else "")
+def because(estimate: Estimate, limit: int = 4, on: str = "") -> str:
+    """The evidence chain in one line: ``a: 30s; b: 1m``; evidence about the resource the
+    finding is ``on`` does not name it again."""
+    parts = [e.contribution + (f" [{e.resource}]" if e.resource and e.resource != on else "")
              for e in estimate.evidence][:limit]
     return "; ".join(parts)
 
