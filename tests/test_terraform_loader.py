@@ -713,10 +713,15 @@ def test_registry_vpc_module_outputs_are_refs_unknown_or_nothing(tmp_path):
                      "private_subnet_ipv6_prefixes": [0, 1], "private_subnet_ipv6_native": True})
     assert len(found.outputs["private_subnets"]) == 2
     assert found.outputs["private_subnets_cidr_blocks"] == []
-    # A VPC that is not created exposes nothing; an unknown create flag leaves it unknown.
+    # A VPC that is not created exposes nothing; with an unknown create flag its outputs are
+    # unknown and its resources may not exist.
     assert isinstance(outputs({"create_vpc": False, "private_subnets": ["a"]}), Unknown)
-    unknown = outputs({"create_vpc": Unknown("variable create has no value")})
-    assert isinstance(unknown, Unknown) and "create_vpc" in unknown.reason
+    unknown = outputs({"create_vpc": Unknown("variable create has no value"),
+                       "azs": ["eu-west-1a"], "private_subnets": ["a"]})
+    subnets = unknown.outputs["private_subnets"]
+    assert isinstance(subnets, Unknown) and "only if create_vpc is true" in subnets.reason
+    assert [r.may_not_exist for r in unknown.resources] == [
+        "exists only if create_vpc is true; variable create has no value"] * 2
     assert exposed("terraform-aws-modules/eks/aws", {}.get, "module.eks", "module.eks.") is None
 
 

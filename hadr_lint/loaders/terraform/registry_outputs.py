@@ -22,9 +22,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from hadr_lint.loaders.terraform.expansion import key_text
+from hadr_lint.loaders.terraform.scope import ResourceObject
 from hadr_lint.model import AZ, Ref, Unknown
 
 Inputs = Callable[[str], Any]  # input name -> its value (None when the call does not set it)
@@ -262,9 +264,6 @@ def _field(item: Any, name: str, where: str, key: Any) -> Any:
 def _by_key(prefix: str, made: list[Synthetic]) -> Any:
     """A map output of for_each instances (``aws_efs_mount_target.this``), each one as an
     expression sees a resource: its arguments, and Refs for the attributes known after apply."""
-    from hadr_lint.loaders.terraform.expansion import key_text
-    from hadr_lint.loaders.terraform.scope import ResourceObject
-
     if len(made) == 1 and made[0].index is None:  # keys unknown
         return made[0].raw["subnet_id"]
     return {m.index: ResourceObject(f"{prefix}{m.type}.{m.name}{key_text(m.index)}",
@@ -336,8 +335,8 @@ def ec2_instance_module(inputs: Inputs, where: str, prefix: str) -> Exposed | Un
         unknown = next(f for f in (spot, ignore) if isinstance(f, Unknown))
         for attr in ("id", "arn", "private_ip", "public_ip", "instance_state",
                      "primary_network_interface_id"):
-            outputs[attr] = Unknown(f"{where} output {attr} depends on which instance block "
-                                    f"is created: {unknown.reason}")
+            outputs[attr] = Unknown(f"{where} output {attr} depends on which block its flags "
+                                    f"create ({unknown.reason.removeprefix(where + ' ')})")
     return Exposed(outputs, tuple(made))
 
 
@@ -425,16 +424,32 @@ OUTPUTS: dict[str, tuple[tuple[str, ...], Builder]] = {
 def exposed(source_key: str, inputs: Inputs, where: str,
             prefix: str) -> Exposed | Unknown | None:
     """What a call of ``source_key`` exposes; None when its outputs are not derived here,
-    Unknown when a create flag is unknown or false (then it exposes nothing)."""
+    Unknown when a create flag is false (then it exposes nothing). When a create flag is
+    unknown, its resources may not exist (checks on them are unverified) and every output is
+    unknown."""
     found = OUTPUTS.get(source_key)
     if found is None:
         return None
     flags, build = found
+    doubts: list[tuple[str, str]] = []
     for flag in flags:
         value = inputs(flag)
         if value is False:
             return Unknown(f"{where} creates nothing ({flag} = false)")
         if isinstance(value, Unknown):
-            return Unknown(f"{where} creates its resources only if {flag} is true "
-                           f"({value.reason})")
-    return build(inputs, where, prefix)
+            doubts.append((flag, value.reason))
+    made = build(inputs, where, prefix)
+    if not doubts or isinstance(made, Unknown):
+        return made
+    return _may_not_exist(made, doubts, where)
+
+
+def _may_not_exist(made: Exposed, doubts: list[tuple[str, str]], where: str) -> Exposed:
+    """``made`` when unknown create flags decide whether it exists at all."""
+    flags = " and ".join(flag for flag, _ in doubts)
+    reasons = "; ".join(reason for _, reason in doubts)
+    unknown = Unknown(f"{where} creates its resources only if {flags} is true ({reasons})")
+    doubt = f"exists only if {flags} is true; {reasons}"
+    return Exposed({name: unknown for name in made.outputs}, tuple(
+        replace(r, may_not_exist="; ".join(d for d in (doubt, r.may_not_exist) if d))
+        for r in made.resources))
