@@ -713,11 +713,108 @@ def test_registry_vpc_module_outputs_are_refs_unknown_or_nothing(tmp_path):
                      "private_subnet_ipv6_prefixes": [0, 1], "private_subnet_ipv6_native": True})
     assert len(found.outputs["private_subnets"]) == 2
     assert found.outputs["private_subnets_cidr_blocks"] == []
-    # A VPC that is not created exposes nothing; an unknown create flag leaves it unknown.
+    # A VPC that is not created exposes nothing; with an unknown create flag its outputs are
+    # unknown and its resources may not exist.
     assert isinstance(outputs({"create_vpc": False, "private_subnets": ["a"]}), Unknown)
-    unknown = outputs({"create_vpc": Unknown("variable create has no value")})
-    assert isinstance(unknown, Unknown) and "create_vpc" in unknown.reason
+    unknown = outputs({"create_vpc": Unknown("variable create has no value"),
+                       "azs": ["eu-west-1a"], "private_subnets": ["a"]})
+    subnets = unknown.outputs["private_subnets"]
+    assert isinstance(subnets, Unknown) and "only if create_vpc is true" in subnets.reason
+    assert [r.may_not_exist for r in unknown.resources] == [
+        "exists only if create_vpc is true; variable create has no value"] * 2
     assert exposed("terraform-aws-modules/eks/aws", {}.get, "module.eks", "module.eks.") is None
+
+
+def _exposed(key, inputs, name):
+    from hadr_lint.loaders.terraform.registry_outputs import exposed
+
+    return exposed(key, inputs.get, f"module.{name}", f"module.{name}.")
+
+
+EFS = "terraform-aws-modules/efs/aws"
+EC2 = "terraform-aws-modules/ec2-instance/aws"
+NODE_GROUP = "terraform-aws-modules/eks/aws//modules/eks-managed-node-group"
+
+
+def test_registry_efs_module_mount_targets_backup_and_replication():
+    fs_id = Ref("module.efs.aws_efs_file_system.this[0]", "id")
+    found = _exposed(EFS, {"name": "shared", "mount_targets": {
+        "a": {"subnet_id": "subnet-a"}, "b": {"subnet_id": Ref("aws_subnet.b", "id")}},
+        "create_replication_configuration": True,
+        "replication_configuration_destination": {"region": "eu-central-1"}}, "efs")
+    by_type = {(r.type, r.index): r for r in found.resources}
+    assert by_type[("aws_efs_file_system", 0)].raw["tags"] == {"Name": "shared"}
+    assert by_type[("aws_efs_mount_target", "a")].raw == {"file_system_id": fs_id,
+                                                          "subnet_id": "subnet-a"}
+    assert by_type[("aws_efs_backup_policy", 0)].raw["backup_policy"] == [{"status": "ENABLED"}]
+    replication = by_type[("aws_efs_replication_configuration", 0)]
+    assert replication.raw["destination"][0]["region"] == "eu-central-1"
+    assert not any(r.may_not_exist for r in found.resources)
+    assert found.outputs["id"] == fs_id
+    # mount_targets is the map of instances: arguments as given, other attributes Refs.
+    target = found.outputs["mount_targets"]["b"]
+    assert target["subnet_id"] == Ref("aws_subnet.b", "id")
+    assert target["id"] == Ref('module.efs.aws_efs_mount_target.this["b"]', "id")
+    # Defaults: no replication; no mount targets; backup policy DISABLED or absent.
+    found = _exposed(EFS, {"enable_backup_policy": False}, "efs")
+    assert [r.type for r in found.resources] == ["aws_efs_file_system", "aws_efs_backup_policy"]
+    assert found.resources[1].raw["backup_policy"] == [{"status": "DISABLED"}]
+    found = _exposed(EFS, {"create_backup_policy": False}, "efs")
+    assert [r.type for r in found.resources] == ["aws_efs_file_system"]
+    # Unknown inputs: one mount target standing for an unknown number; a policy that may not
+    # exist; a file system that is not created exposes nothing.
+    found = _exposed(EFS, {"mount_targets": Unknown("variable mt has no value"),
+                           "create_backup_policy": Unknown("variable b has no value")}, "efs")
+    target, policy = found.resources[1], found.resources[2]
+    assert target.index is None and "mount_targets is unknown" in target.may_not_exist
+    assert isinstance(target.raw["subnet_id"], Unknown)
+    assert policy.may_not_exist.startswith("exists only if create_backup_policy is true")
+    assert isinstance(found.outputs["mount_targets"], Unknown)
+    assert isinstance(_exposed(EFS, {"create": False}, "efs"), Unknown)
+
+
+def test_registry_ec2_instance_module_picks_the_block_its_flags_decide():
+    found = _exposed(EC2, {"subnet_id": "subnet-a", "availability_zone": "eu-west-1a"}, "web")
+    assert [(r.type, r.name) for r in found.resources] == [("aws_instance", "this")]
+    assert found.resources[0].raw["subnet_id"] == "subnet-a"
+    assert found.outputs["id"] == Ref("module.web.aws_instance.this[0]", "id")
+    assert found.outputs["availability_zone"] == "eu-west-1a"
+    found = _exposed(EC2, {"subnet_id": "subnet-a", "ignore_ami_changes": True}, "web")
+    assert [(r.type, r.name) for r in found.resources] == [("aws_instance", "ignore_ami")]
+    assert found.outputs["availability_zone"] == Ref(
+        "module.web.aws_instance.ignore_ami[0]", "availability_zone")
+    found = _exposed(EC2, {"create_spot_instance": True, "ignore_ami_changes": True}, "web")
+    assert [(r.type, r.name) for r in found.resources] == [("aws_spot_instance_request", "this")]
+    assert found.outputs["id"] == Ref(
+        "module.web.aws_spot_instance_request.this[0]", "spot_instance_id")
+    # An unknown flag: every block it may pick, each of which may not exist; id unknown.
+    found = _exposed(EC2, {"create_spot_instance": Unknown("variable spot has no value")}, "web")
+    assert [(r.type, r.name) for r in found.resources] == [
+        ("aws_instance", "this"), ("aws_spot_instance_request", "this")]
+    assert all("create_spot_instance" in r.may_not_exist for r in found.resources)
+    assert isinstance(found.outputs["id"], Unknown)
+    assert isinstance(found.outputs["availability_zone"], Unknown)
+    # A network interface without subnet_id: the subnet is the interface's, not an input.
+    found = _exposed(EC2, {"network_interface": {"0": {"network_interface_id": "eni-1"}}}, "web")
+    assert isinstance(found.resources[0].raw["subnet_id"], Unknown)
+    assert isinstance(_exposed(EC2, {"putin_khuylo": False}, "web"), Unknown)
+    assert isinstance(_exposed(EC2, {"instance_count": 2}, "web"), Unknown)  # 2.x
+
+
+def test_registry_eks_node_group_module_subnets_and_scaling():
+    found = _exposed(NODE_GROUP, {"name": "ng", "use_name_prefix": False, "min_size": 2,
+                                  "subnet_ids": ["subnet-a", "subnet-b"]}, "ng")
+    group = found.resources[0]
+    assert (group.type, group.name, group.index) == ("aws_eks_node_group", "this", 0)
+    assert group.raw["subnet_ids"] == ["subnet-a", "subnet-b"]
+    assert group.raw["node_group_name"] == "ng"
+    assert group.raw["scaling_config"] == [{"min_size": 2, "max_size": 3, "desired_size": 1}]
+    assert found.outputs["node_group_arn"] == Ref("module.ng.aws_eks_node_group.this[0]", "arn")
+    # min_size not set: its default changed in v21 (0 -> 1), so it is unknown.
+    found = _exposed(NODE_GROUP, {"subnet_ids": ["subnet-a"]}, "ng")
+    minimum = found.resources[0].raw["scaling_config"][0]["min_size"]
+    assert isinstance(minimum, Unknown) and "v21" in minimum.reason
+    assert found.resources[0].raw["node_group_name"] is None  # name_prefix by default
 
 
 def test_registry_vpc_module_not_created_or_counted_adds_no_resources(tmp_path):

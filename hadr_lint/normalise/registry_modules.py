@@ -6,7 +6,9 @@ registry source without host, version or ``?ref=`` (``terraform-aws-modules/vpc/
 spec of the same kind the module's main resource has, so the same rules apply, pointing at the
 module block. A submodule (``//modules/x``) is a different module and is not mapped. Module
 outputs stay unknown, except those ``hadr_lint.loaders.terraform.registry_outputs`` derives from
-the inputs (terraform-aws-modules/vpc: its subnets and VPC, added as plain resources).
+the inputs (terraform-aws-modules/vpc: its subnets and VPC; efs: the file system, mount targets,
+backup policy and replication; ec2-instance: the instance; eks's eks-managed-node-group: the node
+group; all added as plain resources, so they are not mapped here).
 
 Canonical kinds and attributes added here:
 

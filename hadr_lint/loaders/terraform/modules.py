@@ -251,6 +251,7 @@ class DerivedModule(UnknownObject):
         if not isinstance(region, str):
             region = parent.region_for(dict(provider_mapping(call)).get("aws", "aws"))
         location = Location(parent.state.display(Path(call.file)), call.line, call.end_line)
+        exists = _call_existence(parent, call)
         return [Resource(
             address=f"{module}.{made.type}.{made.name}{key_text(made.index)}",
             name=f"{parent.name_prefix}module.{call.labels[0]}.{made.type}.{made.name}",
@@ -260,10 +261,19 @@ class DerivedModule(UnknownObject):
             region=region,
             source="terraform",
             module=module,
-            meta={"index": made.index, "module_key": _child_key(parent, call),
-                  "derived_from": f"the inputs of {module} ({self._key})"},
-            may_not_exist=_call_existence(parent, call),
+            meta=_derived_meta(made, _child_key(parent, call), f"{module} ({self._key})"),
+            may_not_exist="; ".join(r for r in (exists, made.may_not_exist) if r),
         ) for made in found.resources]
+
+
+def _derived_meta(made: Any, module_key: Any, module: str) -> dict[str, Any]:
+    """A derived resource's meta. None of the module blocks derived sets a lifecycle
+    ``prevent_destroy`` (checked in each module's code), so it is known to be absent."""
+    meta = {"index": made.index, "module_key": module_key, "lifecycle": {},
+            "derived_from": f"the inputs of {module}"}
+    if made.may_not_exist:  # an unknown number of instances, as for an unknown count
+        meta["count_unknown"] = made.may_not_exist
+    return meta
 
 
 def module_call_resource(parent: ModuleInstance, call: Block, child: Any) -> Resource:

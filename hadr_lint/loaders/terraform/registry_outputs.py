@@ -4,9 +4,14 @@ A remote module that ``terraform init`` did not download is never fetched, so it
 unknown. For a few popular modules, what an output holds follows from the inputs alone, as the
 module's own code computes it: terraform-aws-modules/vpc creates one ``aws_subnet.private[i]``
 per element of ``private_subnets``, in ``element(azs, i)``, and its ``private_subnets`` output is
-their ids. ``OUTPUTS`` maps a registry source (as ``registry_key`` spells it) onto a builder
-that returns those outputs and the plain resources behind them; the loader adds the resources
-to the scan (``module.vpc.aws_subnet.private[0]``...) so that references resolve to them.
+their ids. Also derived: terraform-aws-modules/efs (the file system, one mount target per
+``mount_targets`` entry, its backup policy and replication), ec2-instance (the one instance,
+spot request or ``ignore_ami`` instance the flags pick) and eks's
+``modules/eks-managed-node-group`` (the node group). ``OUTPUTS`` maps a registry source (as
+``registry_key`` spells it) onto a builder that returns those outputs and the plain resources
+behind them; the loader adds the resources to the scan (``module.vpc.aws_subnet.private[0]``...)
+so that references resolve to them. A derived resource whose existence depends on an unknown
+input (``create_spot_instance``, ``create_backup_policy``...) is added as one that may not exist.
 
 Only outputs listed here are derived; any other output of the module stays unknown, and so does
 a derived one whose inputs are unknown (with the reason). A call whose create flag is false
@@ -17,9 +22,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from hadr_lint.loaders.terraform.expansion import key_text
+from hadr_lint.loaders.terraform.scope import ResourceObject
 from hadr_lint.model import AZ, Ref, Unknown
 
 Inputs = Callable[[str], Any]  # input name -> its value (None when the call does not set it)
@@ -31,8 +38,9 @@ class Synthetic:
 
     type: str  # aws_subnet
     name: str  # private (the block label inside the module)
-    index: int | None  # count index, None without count
+    index: int | str | None  # count index or for_each key, None without either
     raw: Mapping[str, Any] = field(default_factory=dict)
+    may_not_exist: str = ""  # why it may not exist (a flag or collection that is unknown)
 
 
 @dataclass(frozen=True)
@@ -174,25 +182,274 @@ def vpc_module(inputs: Inputs, where: str, prefix: str) -> Exposed:
     return Exposed(outputs, tuple(resources))
 
 
+def _flag(inputs: Inputs, name: str, default: bool, where: str) -> bool | Unknown:
+    """A bool input, its default when not set; Unknown (with the reason) when unknown."""
+    value = inputs(name)
+    if value is None:
+        return default
+    if isinstance(value, Unknown):
+        return Unknown(f"{where} input {name} is unknown: {value.reason}")
+    if isinstance(value, bool):
+        return value
+    return Unknown(f"{where} input {name} is not a bool")
+
+
+def _unless(flag: bool | Unknown, what: str) -> str:
+    """``may_not_exist`` of a block whose count is ``flag ? 1 : 0``."""
+    return f"exists only if {what}; {flag.reason}" if isinstance(flag, Unknown) else ""
+
+
+# ----- terraform-aws-modules/efs (main.tf of 1.x and 2.x) ---------------------------------------
+def efs_module(inputs: Inputs, where: str, prefix: str) -> Exposed:
+    """The file system, ``aws_efs_mount_target.this[key]`` per ``mount_targets`` entry (its
+    ``subnet_id``), the backup policy (``create_backup_policy``, default true; ``ENABLED``
+    unless ``enable_backup_policy`` is false) and the replication configuration
+    (``create_replication_configuration``, default false) to ``replication_configuration_
+    destination``. The module's file system takes no ``region`` (2.x sets it on mount targets
+    only): all of them are placed with the call's region."""
+    fs = Synthetic("aws_efs_file_system", "this", 0, {
+        "availability_zone_name": inputs("availability_zone_name"),
+        "creation_token": inputs("creation_token"),
+        "tags": _name_tags(inputs("tags"), inputs("name") or ""),
+    })
+    fs_id = Ref(f"{prefix}aws_efs_file_system.this[0]", "id")
+    targets = _mount_targets(inputs, where, fs_id)
+    made = [fs, *targets, *_backup_policy(inputs, where, fs_id),
+            *_replication(inputs, where, fs_id)]
+    outputs: dict[str, Any] = {
+        attr: Ref(f"{prefix}aws_efs_file_system.this[0]", attr)
+        for attr in ("id", "arn", "dns_name", "size_in_bytes")}
+    outputs["mount_targets"] = _by_key(prefix, targets)
+    return Exposed(outputs, tuple(made))
+
+
+def _name_tags(tags: Any, name: Any) -> Any:
+    """merge(var.tags, { Name = var.name })."""
+    if tags is None:
+        tags = {}
+    if isinstance(tags, Unknown) or not isinstance(tags, dict):
+        return tags if isinstance(tags, Unknown) else Unknown("input tags is not a map")
+    return {**tags, "Name": name}
+
+
+def _mount_targets(inputs: Inputs, where: str, fs_id: Ref) -> list[Synthetic]:
+    """``for_each = { for k, v in var.mount_targets : k => v }``, ``subnet_id = each.value.
+    subnet_id``. Unknown entries: one mount target standing for an unknown number of them."""
+    value = inputs("mount_targets")
+    if value is None:
+        return []
+    if isinstance(value, Unknown):
+        reason = f"{where} input mount_targets is unknown: {value.reason}"
+        return [Synthetic("aws_efs_mount_target", "this", None, {
+            "file_system_id": fs_id, "subnet_id": Unknown(reason)}, reason)]
+    if isinstance(value, (list, tuple)):
+        value = {str(i): v for i, v in enumerate(value)}
+    if not isinstance(value, dict):
+        reason = f"{where} input mount_targets is not a map"
+        return [Synthetic("aws_efs_mount_target", "this", None, {
+            "file_system_id": fs_id, "subnet_id": Unknown(reason)}, reason)]
+    return [Synthetic("aws_efs_mount_target", "this", str(key), {
+        "file_system_id": fs_id, "subnet_id": _field(target, "subnet_id", where, key),
+    }) for key, target in value.items()]
+
+
+def _field(item: Any, name: str, where: str, key: Any) -> Any:
+    if isinstance(item, Unknown):
+        return Unknown(f"{where} mount_targets[{key!r}] is unknown: {item.reason}")
+    if isinstance(item, dict):
+        return item.get(name)
+    return Unknown(f"{where} mount_targets[{key!r}] is not an object")
+
+
+def _by_key(prefix: str, made: list[Synthetic]) -> Any:
+    """A map output of for_each instances (``aws_efs_mount_target.this``), each one as an
+    expression sees a resource: its arguments, and Refs for the attributes known after apply."""
+    if len(made) == 1 and made[0].index is None:  # keys unknown
+        return made[0].raw["subnet_id"]
+    return {m.index: ResourceObject(f"{prefix}{m.type}.{m.name}{key_text(m.index)}",
+                                    list(m.raw), m.raw.__getitem__) for m in made}
+
+
+def _backup_policy(inputs: Inputs, where: str, fs_id: Ref) -> list[Synthetic]:
+    create = _flag(inputs, "create_backup_policy", True, where)
+    if create is False:
+        return []
+    enabled = _flag(inputs, "enable_backup_policy", True, where)
+    status = enabled if isinstance(enabled, Unknown) else ("ENABLED" if enabled else "DISABLED")
+    return [Synthetic("aws_efs_backup_policy", "this", 0, {
+        "file_system_id": fs_id, "backup_policy": [{"status": status}],
+    }, _unless(create, "create_backup_policy is true"))]
+
+
+def _replication(inputs: Inputs, where: str, fs_id: Ref) -> list[Synthetic]:
+    """``destination`` is the input object; left unset (1.x default ``{}``) its region is the
+    provider's."""
+    create = _flag(inputs, "create_replication_configuration", False, where)
+    if create is False:
+        return []
+    dest = inputs("replication_configuration_destination")
+    if isinstance(dest, Unknown):
+        dest = Unknown(f"{where} input replication_configuration_destination is unknown: "
+                       f"{dest.reason}")
+    elif dest is None or isinstance(dest, dict):
+        dest = [{k: (dest or {}).get(k) for k in (
+            "availability_zone_name", "file_system_id", "kms_key_id", "region")}]
+    else:
+        dest = Unknown(f"{where} input replication_configuration_destination is not an object")
+    return [Synthetic("aws_efs_replication_configuration", "this", 0, {
+        "source_file_system_id": fs_id, "destination": dest,
+    }, _unless(create, "create_replication_configuration is true"))]
+
+
+# ----- terraform-aws-modules/ec2-instance (main.tf of 3.x to 6.x) -------------------------------
+# The block each flag combination creates: (create_spot_instance, ignore_ami_changes) -> block,
+# and the attribute of that block the ``id`` output reads (local.instance_id).
+EC2_BLOCKS = (
+    ("aws_instance", "this", False, False, "id"),
+    ("aws_instance", "ignore_ami", False, True, "id"),
+    ("aws_spot_instance_request", "this", True, None, "spot_instance_id"),
+)
+
+
+def ec2_instance_module(inputs: Inputs, where: str, prefix: str) -> Exposed | Unknown:
+    """The one instance: ``aws_instance.this`` by default, ``aws_instance.ignore_ami`` with
+    ``ignore_ami_changes``, ``aws_spot_instance_request.this`` with ``create_spot_instance``;
+    each in ``subnet_id`` / ``availability_zone``. An unknown flag leaves every block it may
+    pick, each of which may not exist, and the outputs that depend on the choice unknown."""
+    if inputs("instance_count") is not None:  # 2.x: count = var.instance_count
+        return Unknown(f"{where} sets instance_count (ec2-instance 2.x): not derived")
+    spot = _flag(inputs, "create_spot_instance", False, where)
+    ignore = _flag(inputs, "ignore_ami_changes", False, where)
+    raw = _instance_raw(inputs, where)
+    picked = [(b, _picked(b, spot, ignore)) for b in EC2_BLOCKS]
+    picked = [(b, why) for b, why in picked if why is not False]
+    made = [Synthetic(b[0], b[1], 0, raw, why) for b, why in picked]
+    outputs: dict[str, Any] = {"availability_zone": _instance_zone(raw, where, prefix, picked)}
+    if len(picked) == 1:
+        (rtype, name, _, _, id_attr), _ = picked[0]
+        address = f"{prefix}{rtype}.{name}[0]"
+        outputs.update({attr: Ref(address, attr) for attr in (
+            "arn", "private_ip", "public_ip", "instance_state", "primary_network_interface_id")})
+        outputs["id"] = Ref(address, id_attr)
+    else:
+        unknown = next(f for f in (spot, ignore) if isinstance(f, Unknown))
+        for attr in ("id", "arn", "private_ip", "public_ip", "instance_state",
+                     "primary_network_interface_id"):
+            outputs[attr] = Unknown(f"{where} output {attr} depends on which block its flags "
+                                    f"create ({unknown.reason.removeprefix(where + ' ')})")
+    return Exposed(outputs, tuple(made))
+
+
+def _picked(block: tuple, spot: bool | Unknown, ignore: bool | Unknown) -> str | bool:
+    """"" when the flags certainly create ``block``, False when they certainly do not, else
+    why it may not exist."""
+    wants_spot, wants_ignore = block[2], block[3]
+    doubts = []
+    for flag, wanted, name in ((spot, wants_spot, "create_spot_instance"),
+                               (ignore, wants_ignore, "ignore_ami_changes")):
+        if wanted is None:
+            continue
+        if isinstance(flag, Unknown):
+            doubts.append(f"exists only if {name} is {str(wanted).lower()}; {flag.reason}")
+        elif flag is not wanted:
+            return False
+    return "; ".join(doubts)
+
+
+def _instance_raw(inputs: Inputs, where: str) -> dict[str, Any]:
+    """The arguments rules read. With ``network_interface`` and no ``subnet_id``, the
+    instance lives in the subnet of its primary interface, which is not among the inputs."""
+    subnet = inputs("subnet_id")
+    interfaces = inputs("network_interface")
+    if subnet is None and interfaces:
+        subnet = Unknown(f"{where} attaches network_interface: the instance's subnet is that "
+                         "of its primary interface")
+    return {"subnet_id": subnet, "availability_zone": inputs("availability_zone"),
+            "instance_type": inputs("instance_type"), "placement_group": inputs("placement_group")}
+
+
+def _instance_zone(raw: dict[str, Any], where: str, prefix: str, picked: list) -> Any:
+    """``availability_zone`` as given, else the zone of its subnet, known after apply."""
+    zone = raw.get("availability_zone")
+    if zone is not None:
+        return zone
+    if len(picked) == 1:
+        (rtype, name, *_), _ = picked[0]
+        return Ref(f"{prefix}{rtype}.{name}[0]", "availability_zone")
+    return Unknown(f"{where} output availability_zone: no availability_zone input, and which "
+                   "instance block is created is unknown")
+
+
+# ----- terraform-aws-modules/eks modules/eks-managed-node-group (main.tf of 18.x to 21.x) -------
+def eks_node_group_module(inputs: Inputs, where: str, prefix: str) -> Exposed:
+    """``aws_eks_node_group.this`` in ``subnet_ids``, ``scaling_config`` from ``min_size`` /
+    ``max_size`` / ``desired_size``. ``min_size`` defaults to 0 before 21.0 and to 1 from
+    21.0: not set, it is unknown; ``max_size`` (3) and ``desired_size`` (1) default alike."""
+    minimum = inputs("min_size")
+    if minimum is None:
+        minimum = Unknown(f"{where} does not set min_size: the module's default is 0 before "
+                          "v21 and 1 from v21")
+    name = inputs("name")
+    prefixed = _flag(inputs, "use_name_prefix", True, where)
+    group = Synthetic("aws_eks_node_group", "this", 0, {
+        "cluster_name": inputs("cluster_name"),
+        "node_group_name": None if prefixed is True else (
+            prefixed if isinstance(prefixed, Unknown) else name),
+        "subnet_ids": inputs("subnet_ids"),
+        "capacity_type": inputs("capacity_type"),
+        "scaling_config": [{"min_size": minimum, "max_size": _or(inputs("max_size"), 3),
+                            "desired_size": _or(inputs("desired_size"), 1)}],
+    })
+    address = f"{prefix}aws_eks_node_group.this[0]"
+    outputs = {f"node_group_{attr}": Ref(address, attr)
+               for attr in ("arn", "id", "status", "resources")}
+    return Exposed(outputs, (group,))
+
+
+def _or(value: Any, default: Any) -> Any:
+    return default if value is None else value
+
+
 # registry source -> (create flags that must not be false, builder)
-OUTPUTS: dict[str, tuple[tuple[str, ...], Callable[[Inputs, str, str], Exposed]]] = {
+Builder = Callable[[Inputs, str, str], "Exposed | Unknown"]
+OUTPUTS: dict[str, tuple[tuple[str, ...], Builder]] = {
     "terraform-aws-modules/vpc/aws": (("create_vpc", "putin_khuylo"), vpc_module),
+    "terraform-aws-modules/efs/aws": (("create",), efs_module),
+    "terraform-aws-modules/ec2-instance/aws": (("create", "putin_khuylo"), ec2_instance_module),
+    "terraform-aws-modules/eks/aws//modules/eks-managed-node-group": (
+        ("create",), eks_node_group_module),
 }
 
 
 def exposed(source_key: str, inputs: Inputs, where: str,
             prefix: str) -> Exposed | Unknown | None:
     """What a call of ``source_key`` exposes; None when its outputs are not derived here,
-    Unknown when a create flag is unknown or false (then it exposes nothing)."""
+    Unknown when a create flag is false (then it exposes nothing). When a create flag is
+    unknown, its resources may not exist (checks on them are unverified) and every output is
+    unknown."""
     found = OUTPUTS.get(source_key)
     if found is None:
         return None
     flags, build = found
+    doubts: list[tuple[str, str]] = []
     for flag in flags:
         value = inputs(flag)
         if value is False:
             return Unknown(f"{where} creates nothing ({flag} = false)")
         if isinstance(value, Unknown):
-            return Unknown(f"{where} creates its resources only if {flag} is true "
-                           f"({value.reason})")
-    return build(inputs, where, prefix)
+            doubts.append((flag, value.reason))
+    made = build(inputs, where, prefix)
+    if not doubts or isinstance(made, Unknown):
+        return made
+    return _may_not_exist(made, doubts, where)
+
+
+def _may_not_exist(made: Exposed, doubts: list[tuple[str, str]], where: str) -> Exposed:
+    """``made`` when unknown create flags decide whether it exists at all."""
+    flags = " and ".join(flag for flag, _ in doubts)
+    reasons = "; ".join(reason for _, reason in doubts)
+    unknown = Unknown(f"{where} creates its resources only if {flags} is true ({reasons})")
+    doubt = f"exists only if {flags} is true; {reasons}"
+    return Exposed({name: unknown for name in made.outputs}, tuple(
+        replace(r, may_not_exist="; ".join(d for d in (doubt, r.may_not_exist) if d))
+        for r in made.resources))
