@@ -415,11 +415,11 @@ def scan(paths, config_file, variables, var_files, parameters, region, exclude, 
 
 def _emit_text(result, show_unknown: bool, output: Path | None, color: str, statistics: bool,
                quiet: bool, verbose: bool) -> None:
-    """The text report (report.text) to ``output`` or standard output; its notes, condensed,
-    to standard error; with ``--quiet`` only the findings (and, on standard error, the files
-    that could not be read: never silent)."""
+    """The text report (report.findings.text) to ``output`` or standard output; its notes,
+    condensed, to standard error; with ``--quiet`` only the findings (and, on standard error, the
+    files that could not be read: never silent)."""
     # start-up: --help and completion import click only; this loads when the command runs
-    from hadr_lint.report.text import View, error_line, note_lines, render
+    from hadr_lint.report.findings.text import View, error_line, note_lines, render
 
     on = wants_colour(color, sys.stdout) if output is None else color == "always"
     view = View(Style(on), statistics=statistics, quiet=quiet, verbose=verbose,
@@ -472,7 +472,7 @@ def report(paths, config_file, variables, var_files, parameters, region, exclude
 
     # start-up: --help and completion import click only; this loads when the command runs
     from hadr_lint.engine import scan as run_scan
-    from hadr_lint.report.posture import render
+    from hadr_lint.report.posture.report import render
 
     _writable(output, "--output")
     options, config = _one_group(_prepare(paths, config_file, variables, var_files, parameters,
@@ -536,7 +536,7 @@ def graph(paths, config_file, variables, var_files, parameters, region, exclude,
 
     # start-up: --help and completion import click only; this loads when the command runs
     from hadr_lint.engine import scan as run_scan
-    from hadr_lint.report.graph_out import render
+    from hadr_lint.report.picture.graph_out import render
 
     _writable(output, "--output")
     options, config = _one_group(_prepare(paths, config_file, variables, var_files, parameters,

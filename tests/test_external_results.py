@@ -9,7 +9,7 @@ from pathlib import Path
 
 import jsonschema
 
-from hadr_lint.report import sarif, text
+from hadr_lint.report.findings import sarif, text
 from hadr_lint.result import ExternalFinding, ExternalRun, ScanResult
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -73,7 +73,7 @@ def test_github_annotations() -> None:
 
 
 def test_github_escapes_properties_and_data() -> None:
-    from hadr_lint.report.github import annotation
+    from hadr_lint.report.findings.github import annotation
 
     line = annotation("warning", "50%\nof it", "a,b:c.tf", 3, 2, "HA001")
     assert line == "::warning file=a%2Cb%3Ac.tf,line=3,endLine=3,title=HA001::50%25%0Aof it"

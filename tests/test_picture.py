@@ -18,6 +18,7 @@ from hadr_lint.engine import ScanOptions, scan
 from hadr_lint.graph import Graph
 from hadr_lint.model import AZ, Finding, Location, Ref, Resource
 from hadr_lint.report import picture
+from hadr_lint.report.escape import mermaid_text
 from hadr_lint.rulebase import all_rules
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -336,7 +337,7 @@ def test_text_is_escaped_everywhere():
 
 
 def test_mermaid_text_escapes_quotes_and_brackets():
-    escaped = picture.mermaid_text('a"b<c>#d`e|f')
+    escaped = mermaid_text('a"b<c>#d`e|f')
     assert '"' not in escaped and "<" not in escaped and "`" not in escaped
     assert escaped == "a#quot;b#lt;c#gt;#35;d#96;e#124;f"
 

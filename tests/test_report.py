@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from hadr_lint.cli import main
-from hadr_lint.report.html import render_html
+from hadr_lint.report.posture.html import render_html
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = "fixtures/objectives/multi-region"
@@ -111,7 +111,7 @@ def test_html_escapes_text():
 
 
 def test_markdown_escapes_table_cells():
-    from hadr_lint.report.markdown import cell
+    from hadr_lint.report.posture.markdown import cell
 
     assert cell("a|b\nc") == "a\\|b\\\\nc"  # the line break shown as \n, its backslash escaped
 

@@ -2,6 +2,10 @@
 
 ``FORMATS`` is the one registry: the command line's ``--format`` choices and the formatter
 lookup both come from it. A module is imported only when its format is asked for.
+
+Three products live here: ``findings/`` (the scan formatters ``FORMATS`` points at),
+``posture/`` (``hadr-lint report``) and ``picture/`` (the architecture drawing, also
+``hadr-lint graph``); ``escape`` and ``style`` are shared by all three.
 """
 
 from __future__ import annotations
@@ -15,12 +19,12 @@ if TYPE_CHECKING:
 
 # name -> module with ``render(result, show_unknown) -> str``
 FORMATS: dict[str, str] = {
-    "text": "hadr_lint.report.text",
-    "json": "hadr_lint.report.json_report",
-    "sarif": "hadr_lint.report.sarif",
-    "junit": "hadr_lint.report.junit",
-    "github": "hadr_lint.report.github",
-    "gitlab": "hadr_lint.report.gitlab",
+    "text": "hadr_lint.report.findings.text",
+    "json": "hadr_lint.report.findings.json_report",
+    "sarif": "hadr_lint.report.findings.sarif",
+    "junit": "hadr_lint.report.findings.junit",
+    "github": "hadr_lint.report.findings.github",
+    "gitlab": "hadr_lint.report.findings.gitlab",
 }
 
 

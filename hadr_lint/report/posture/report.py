@@ -22,9 +22,9 @@ from hadr_lint.model import Resource, Unknown
 from hadr_lint.objectives.assess import Assessment, assess
 from hadr_lint.objectives.durations import format_duration
 from hadr_lint.objectives.estimate import SCOPES, Estimate, region
-from hadr_lint.report.html import render_html
-from hadr_lint.report.markdown import COMMENT_LIMIT, render_markdown
 from hadr_lint.report.picture import for_report
+from hadr_lint.report.posture.html import render_html
+from hadr_lint.report.posture.markdown import COMMENT_LIMIT, render_markdown
 
 SCOPE_NAMES = {"az": "Availability Zone loss", "region": "region loss"}
 

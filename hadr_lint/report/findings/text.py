@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hadr_lint.report.escape import workflow_safe
-from hadr_lint.report.external import text_lines, text_summary
-from hadr_lint.report.notes import condensed
+from hadr_lint.report.findings.external import text_lines, text_summary
+from hadr_lint.report.findings.notes import condensed
 from hadr_lint.report.style import Style, plain
 from hadr_lint.result import ScanResult
 

@@ -17,7 +17,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from hadr_lint.report.sarif import fingerprint, source_root
+from hadr_lint.report.findings.sarif import fingerprint, source_root
 from hadr_lint.result import ScanResult
 
 SEVERITY = {"error": "critical", "warning": "major", "note": "minor"}

@@ -21,7 +21,7 @@ from typing import Any
 from hadr_lint import __version__
 from hadr_lint.model import Finding
 from hadr_lint.report.escape import uri_path
-from hadr_lint.report.external import sarif_runs
+from hadr_lint.report.findings.external import sarif_runs
 from hadr_lint.result import ScanResult
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

@@ -34,7 +34,7 @@ def text_summary(result: ScanResult) -> list[str]:
 
 def sarif_runs(result: ScanResult, where: Any) -> list[dict[str, Any]]:
     """One SARIF run per external tool, ``tool.driver.name`` the tool's name; ``where`` is
-    ``report.sarif``'s locator."""
+    ``report.findings.sarif``'s locator."""
     runs = []
     for external in result.external:
         ids = sorted({f.check_id for f in external.findings}, key=check_id_order)

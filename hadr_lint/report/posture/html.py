@@ -7,7 +7,7 @@ from typing import Any
 
 from hadr_lint.objectives.estimate import NO_STORES
 from hadr_lint.report.escape import html_text
-from hadr_lint.report.markdown import SCOPE_NAMES, summary_line
+from hadr_lint.report.posture.markdown import SCOPE_NAMES, summary_line
 
 CSS = """
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;

@@ -7,7 +7,7 @@ request's diff without code scanning. Severities map to ``error``, ``warning`` a
 from __future__ import annotations
 
 from hadr_lint.report.escape import printable, text_line
-from hadr_lint.report.text import summary
+from hadr_lint.report.findings.text import summary
 from hadr_lint.result import ScanResult
 
 COMMAND = {"error": "error", "warning": "warning", "note": "notice"}

@@ -1,0 +1,360 @@
+"""Building the picture's ``Layout`` from the resource graph: where each resource sits (AZ box,
+regional band, global, region unknown), the replication, failover and backup-copy edges each
+service adds (``LINKERS``), then grouping into nodes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from hadr_lint.analysis.backup_links import arn_parts, find_store
+from hadr_lint.model import AZ, Resource, Unknown
+from hadr_lint.regions import region_of_az_name
+from hadr_lint.report.picture.model import (
+    UNKNOWN_REGION,
+    AzBox,
+    Edge,
+    Layout,
+    Member,
+    Node,
+    RegionBox,
+)
+
+GLOBAL = "global"
+GLOBAL_KINDS = {"dns_record", "dns_record_group", "health_check", "dns_zone", "cdn_distribution",
+                "global_accelerator"}
+# Types of kind "other" that have no region (IAM, Route 53, CloudFront, Global Accelerator...).
+GLOBAL_TYPE_PREFIXES = ("aws_iam_", "AWS::IAM::", "aws_route53_", "AWS::Route53::",
+                        "aws_cloudfront_", "AWS::CloudFront::", "aws_globalaccelerator_",
+                        "AWS::GlobalAccelerator::", "aws_organizations_", "AWS::Organizations::",
+                        "aws_route53recoverycontrolconfig_", "AWS::Route53RecoveryControl::")
+REGIONAL_TYPE_PREFIXES = ("aws_route53_resolver_",)
+NO_ZONES = "no subnets or availability zones set"
+GROUP_MIN = 3  # fewer resources of a kind in one place are drawn one by one
+_REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$")
+
+
+@dataclass
+class _Item:
+    """One member before grouping: where it goes, and what it groups with."""
+
+    place: tuple  # ("global",) | ("region", region) | ("az", region, sort key, label, zone)
+    kind: str
+    note: str
+    member: Member
+    synthetic: bool = False
+
+
+class _Builder:
+    def __init__(self, graph, findings, config) -> None:
+        self.graph, self.config = graph, config
+        self.items: dict[str, _Item] = {}
+        self.links: list[tuple[str, str, str, str]] = []
+        self.by_resource: dict[tuple[str, str], list[dict[str, str]]] = {}
+        for finding in findings or ():
+            self.by_resource.setdefault((finding.file, finding.resource), []).append({
+                "rule_id": finding.rule_id, "severity": finding.severity,
+                "message": finding.message})
+
+    # placement
+    def add(self, resource: Resource) -> None:
+        member = Member(display_name(resource), resource.type, resource.kind,
+                        resource.location.file,
+                        resource.location.line,
+                        self.by_resource.get((resource.location.file, resource.label), []))
+        kind = resource.kind if resource.kind != "other" else resource.type
+        place, note = self.place(resource)
+        self.items[resource.address] = _Item(place, kind, note, member)
+
+    def place(self, resource: Resource) -> tuple[tuple, str]:
+        if is_global(resource):
+            return (GLOBAL,), ""
+        region = self.region(resource)
+        if resource.kind == "other":
+            return ("region", region), ""
+        zones = self.graph.zones(resource)
+        if len(zones.zones) == 1 and zones.known:
+            zone = next(iter(zones.zones))
+            home = zone_region(zone) or region
+            return ("az", home, zone_sort(zone), zone_label(zone), str(zone)), ""
+        if zones.zones:
+            note = f"{len(zones.zones)} AZs" if zones.known else \
+                f"{len(zones.zones)} AZs + unknown"
+            return ("region", region), note
+        if zones.unknown and zones.unknown[0] != NO_ZONES:
+            return ("region", region), "AZ unknown"
+        return ("region", region), ""
+
+    def region(self, resource: Resource) -> str:
+        region = resource.region
+        if isinstance(region, str) and region:
+            return region
+        primary = (getattr(self.config, "objectives", None) or {}).get("primary_region")
+        if isinstance(region, Unknown) and "--region" in region.reason and \
+                isinstance(primary, str) and primary:
+            return primary
+        return UNKNOWN_REGION
+
+    def elsewhere(self, source: Resource, region: Any, what: str, name: str = "") -> str | None:
+        """A copy in ``region`` that no scanned resource stands for: a node of its own."""
+        if not isinstance(region, str) or not _REGION.match(region):
+            return None
+        key = f"{what}@{region}:{source.address}:{name}"
+        if key not in self.items:
+            member = Member(name or f"{source.name} ({what})", f"{what}, not in the scan", what)
+            self.items[key] = _Item(("region", region), what, "", member, synthetic=True)
+        return key
+
+    def link(self, source: Any, target: Any, label: str, kind: str) -> None:
+        if source is None or target is None:
+            return
+        source = source.address if isinstance(source, Resource) else source
+        target = target.address if isinstance(target, Resource) else target
+        if source != target:
+            self.links.append((source, target, label, kind))
+
+    def store(self, value: Any, kinds: tuple[str, ...]) -> Resource | None:
+        if value is None or isinstance(value, Unknown):
+            return None
+        return find_store(self.graph, value, kinds)
+
+    def store_or_arn(self, source: Resource, value: Any, kinds: tuple[str, ...], what: str):
+        found = self.store(value, kinds)
+        if found is not None:
+            return found
+        parts = arn_parts(value)
+        if parts:
+            name = parts["resource"].split(":")[-1].split("/")[-1]
+            return self.elsewhere(source, parts["region"], what, name)
+        return None
+
+
+def _listed(value: Any) -> list[Any]:
+    if isinstance(value, (list, tuple)):
+        return [v for v in value if v is not None and not isinstance(v, Unknown)]
+    if value is None or isinstance(value, Unknown):
+        return []
+    return [value]
+
+
+def _own_region(builder: _Builder, resource: Resource) -> str:
+    return builder.region(resource)
+
+
+def _dynamodb(b: _Builder) -> None:
+    for table in b.graph.resources("dynamodb_table"):
+        for region in _listed(table.get("replica_regions")):
+            if region != _own_region(b, table):
+                b.link(table, b.elsewhere(table, region, "replica"), "replica", "replication")
+    for replica in b.graph.resources("dynamodb_replica"):
+        b.link(b.store(replica.get("table"), ("dynamodb_table",)), replica, "replica",
+               "replication")
+
+
+def _s3(b: _Builder) -> None:
+    for bucket in b.graph.resources("s3_bucket"):
+        for dest in _listed(bucket.get("replication_destinations")):
+            b.link(bucket, b.store_or_arn(bucket, dest, ("s3_bucket",), "bucket"),
+                   "S3 replication", "replication")
+    for config in b.graph.resources("s3_replication"):
+        source = b.store(config.get("bucket"), ("s3_bucket",)) or config
+        for dest in _listed(config.get("destinations")):
+            b.link(source, b.store_or_arn(config, dest, ("s3_bucket",), "bucket"),
+                   "S3 replication", "replication")
+
+
+def _efs(b: _Builder) -> None:
+    for fs in b.graph.resources("efs_file_system"):
+        for region in _listed(fs.get("replication_regions")):
+            b.link(fs, b.elsewhere(fs, region, "EFS replica"), "EFS replication", "replication")
+    for config in b.graph.resources("efs_replication"):
+        source = b.store(config.get("file_system"), ("efs_file_system",)) or config
+        stores = _listed(config.get("destination_file_systems"))
+        targets: list[Resource | str | None] = [b.store(v, ("efs_file_system",)) for v in stores]
+        targets = [t for t in targets if t is not None]
+        if not targets:
+            targets = [b.elsewhere(config, r, "EFS replica")
+                       for r in _listed(config.get("destination_regions"))]
+        for target in targets:
+            b.link(source, target, "EFS replication", "replication")
+
+
+def _databases(b: _Builder) -> None:
+    members: dict[str, list[Resource]] = {}
+    for cluster in b.graph.resources("db_cluster"):
+        found = b.store(cluster.get("global_cluster"), ("db_global_cluster",))
+        if found is not None:
+            members.setdefault(found.address, []).append(cluster)
+        source = b.store(cluster.get("replication_source"), ("db_cluster", "db_instance"))
+        b.link(source, cluster, "read replica", "replication")
+    for address, clusters in sorted(members.items()):
+        primary = _global_primary(b, b.graph.get(address), clusters)
+        for cluster in clusters:
+            if cluster is not primary:
+                b.link(primary, cluster, "Aurora global", "replication")
+    for instance in b.graph.resources("db_instance"):
+        source = b.store(instance.get("replicate_source"), ("db_instance",))
+        b.link(source, instance, "read replica", "replication")
+        region = instance.get("backup_replication_region")
+        if isinstance(region, str) and region != _own_region(b, instance):
+            b.link(instance, b.elsewhere(instance, region, "automated backups"),
+                   "backup replication", "backup")
+    for copy in b.graph.resources("db_backup_replication"):
+        b.link(b.store(copy.get("source"), ("db_instance", "db_cluster")), copy,
+               "backup replication", "backup")
+
+
+def _global_primary(b: _Builder, global_cluster: Resource, clusters: list[Resource]) -> Resource:
+    """The writer: the global cluster's source, else the cluster in its region, else the first."""
+    source = b.store(global_cluster.get("source_cluster"), ("db_cluster",))
+    if source in clusters:
+        return source
+    home = [c for c in clusters if b.region(c) == b.region(global_cluster)]
+    return (home or clusters)[0]
+
+
+def _dns(b: _Builder) -> None:
+    for resource in b.graph.resources("dns_record", "dns_record_group"):
+        records = [resource.attributes] if resource.kind == "dns_record" else \
+            [r for r in _listed(resource.get("records")) if isinstance(r, dict)]
+        for record in records:
+            target = record.get("alias_target")
+            found = b.graph.resolve(target) if not isinstance(target, Unknown) else None
+            failover = record.get("failover")
+            if isinstance(failover, str):
+                b.link(resource, found, f"failover {failover}", "failover")
+            else:
+                routing = record.get("routing")
+                label = f"alias ({routing})" if isinstance(routing, str) and \
+                    routing != "simple" else "alias"
+                b.link(resource, found, label, "routing")
+
+
+def _backups(b: _Builder) -> None:
+    for plan in b.graph.resources("backup_plan"):
+        for rule in _listed(plan.get("rules")):
+            if not isinstance(rule, dict):
+                continue
+            source = b.store(rule.get("vault"), ("backup_vault",)) or plan
+            for copy in _listed(rule.get("copy_actions")):
+                if isinstance(copy, dict):
+                    target = b.store_or_arn(plan, copy.get("destination_vault"),
+                                            ("backup_vault",), "vault")
+                    b.link(source, target, "backup copy", "backup")
+    for policy in b.graph.resources("dlm_policy"):
+        for region in _listed(policy.get("copy_targets")):
+            b.link(policy, b.elsewhere(policy, region, "snapshot copies"), "snapshot copy",
+                   "backup")
+
+
+LINKERS = (_dynamodb, _s3, _efs, _databases, _dns, _backups)
+
+
+def display_name(resource: Resource) -> str:
+    """The name users know, with the instance key when the address has one (``x.y[0]``)."""
+    tail = resource.address.rsplit("::", 1)[-1]
+    return tail if tail != resource.name and tail.startswith(resource.name + "[") else \
+        resource.name
+
+
+def is_global(resource: Resource) -> bool:
+    if resource.kind in GLOBAL_KINDS:
+        return True
+    if resource.kind != "other" or resource.type.startswith(REGIONAL_TYPE_PREFIXES):
+        return False
+    return resource.type.startswith(GLOBAL_TYPE_PREFIXES)
+
+
+def zone_label(zone: Any) -> str:
+    return str(zone)
+
+
+def zone_region(zone: Any) -> str | None:
+    if isinstance(zone, AZ):
+        return zone.region
+    if isinstance(zone, str):
+        region = region_of_az_name(zone)
+        return region if region and _REGION.match(region) else None
+    return None
+
+
+def zone_sort(zone: Any) -> tuple:
+    return (0, zone.index, "") if isinstance(zone, AZ) else (1, 0, str(zone))
+
+
+def layout(graph, findings: Iterable[Any] = (), config: Any = None) -> Layout:
+    """The picture's structure: regions -> AZ boxes -> grouped nodes, global nodes, edges."""
+    builder = _Builder(graph, findings, config)
+    resources = graph.resources()
+    for resource in resources:
+        builder.add(resource)
+    for linker in LINKERS:
+        linker(builder)
+    return _assemble(builder, len(resources))
+
+
+def _assemble(builder: _Builder, count: int) -> Layout:
+    groups: dict[tuple, list[tuple[str, _Item]]] = {}
+    for key, item in builder.items.items():
+        groups.setdefault((item.place, item.kind, item.note, item.synthetic), []).append(
+            (key, item))
+    regions: dict[str, dict] = {}
+    global_nodes: list[Node] = []
+    node_of: dict[str, Node] = {}
+    counter = iter(range(1, 1_000_000))
+    for (place, kind, note, synthetic), items in sorted(groups.items(), key=_group_order):
+        items.sort(key=lambda entry: (entry[1].member.name, entry[1].member.file,
+                                      entry[1].member.line))
+        distinct = {i.member.name for _, i in items}
+        apart = len(items) < GROUP_MIN and len(distinct) == len(items)
+        chunks = [[entry] for entry in items] if apart else [items]
+        for chunk in chunks:
+            node = Node(f"n{next(counter)}", kind, note, [i.member for _, i in chunk], synthetic)
+            for key, _ in chunk:
+                node_of[key] = node
+            if place[0] == GLOBAL:
+                global_nodes.append(node)
+                continue
+            region = regions.setdefault(place[1], {"nodes": [], "azs": {}})
+            if place[0] == "region":
+                region["nodes"].append(node)
+            else:
+                region["azs"].setdefault((place[2], place[3], place[4]), []).append(node)
+    boxes = []
+    names = sorted(regions, key=lambda r: (r == UNKNOWN_REGION, r))
+    for index, name in enumerate(names, 1):
+        rid = f"r{index}"
+        azs = [AzBox(f"{rid}_az{i}", label, zone, nodes) for i, ((_, label, zone), nodes)
+               in enumerate(sorted(regions[name]["azs"].items()), 1)]
+        boxes.append(RegionBox(rid, name, azs, regions[name]["nodes"]))
+    return Layout(boxes, global_nodes, _edges(builder.links, node_of), count,
+                  _edges(_references(builder.graph), node_of))
+
+
+def _references(graph) -> list[tuple[str, str, str, str]]:
+    """The graph's reference edges, without those an identity string may have matched by
+    chance (two resources both named "orders-dr")."""
+    skip = {"name", "identifier", "id", "arn", "record_name"}
+    return [(s, t, d["relation"], "reference") for s, t, d in graph.nx.edges(data=True)
+            if d["relation"] not in skip]
+
+
+def _group_order(entry) -> tuple:
+    (place, kind, note, synthetic), items = entry
+    return (place[0] != GLOBAL, str(place[1:]), synthetic, kind, note)
+
+
+def _edges(links, node_of: dict[str, Node]) -> list[Edge]:
+    seen: dict[tuple[str, str, str], Edge] = {}
+    for source, target, label, kind in links:
+        a, b = node_of.get(source), node_of.get(target)
+        if a is None or b is None or a is b:
+            continue
+        seen.setdefault((a.id, b.id, label), Edge(a.id, b.id, label, kind))
+    return sorted(seen.values(), key=lambda e: (_num(e.source), _num(e.target), e.label))
+
+
+def _num(node_id: str) -> int:
+    return int(node_id[1:])

@@ -1,0 +1,360 @@
+"""The picture as SVG, drawn here (no Graphviz, no JavaScript, no network): the geometry of
+region, AZ and node boxes, then the elements."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hadr_lint.report.escape import xml_text
+from hadr_lint.report.picture.model import (
+    COLOURS,
+    EDGE_COLOURS,
+    UNKNOWN_REGION,
+    AzBox,
+    Edge,
+    Layout,
+    Node,
+    RegionBox,
+)
+
+NODE_W, NODE_H = 188, 44
+GAP, PAD, TITLE_H = 10, 12, 26
+MAX_WIDTH = 1500
+CHAR_W = 6.6  # average width of a 12px sans-serif character
+FONT = "system-ui,-apple-system,'Segoe UI',Helvetica,Arial,sans-serif"
+
+
+def _fit(text: str, width: float, char_w: float = CHAR_W) -> str:
+    """The text, shortened in the middle (names differ at their end) to fit ``width``."""
+    limit = max(4, int(width / char_w))
+    if len(text) <= limit:
+        return text
+    head = (limit - 1) // 2
+    return text[:head] + "…" + text[len(text) - (limit - 1 - head):]
+
+
+@dataclass
+class _Box:
+    x: float
+    y: float
+    w: float
+    h: float
+
+
+def _grid(count: int, columns: int) -> tuple[int, int]:
+    columns = max(1, min(columns, count))
+    rows = (count + columns - 1) // columns if count else 0
+    return columns, rows
+
+
+def _nodes_size(count: int, columns: int) -> tuple[float, float]:
+    columns, rows = _grid(count, columns)
+    if not count:
+        return 0, 0
+    return columns * NODE_W + (columns - 1) * GAP, rows * NODE_H + (rows - 1) * GAP
+
+
+def _place_nodes(nodes: list[Node], x: float, y: float, columns: int,
+                 boxes: dict[str, _Box], by_column: bool = False) -> None:
+    columns, rows = _grid(len(nodes), columns)
+    for i, node in enumerate(nodes):
+        col, row = divmod(i, rows) if by_column else divmod(i, columns)[::-1]
+        boxes[node.id] = _Box(x + col * (NODE_W + GAP), y + row * (NODE_H + GAP), NODE_W, NODE_H)
+
+
+@dataclass
+class _RegionGeometry:
+    box: _Box
+    band: _Box | None
+    azs: dict[str, _Box]
+
+
+def _az_columns(az: AzBox) -> int:
+    return 1 if len(az.nodes) <= 5 else 2
+
+
+def _measure_region(region: RegionBox) -> tuple[float, float]:
+    """Width and height of a region box (content laid out from its top-left corner)."""
+    az_row = [(_nodes_size(len(a.nodes), _az_columns(a)), a) for a in region.azs]
+    az_w = sum(w + 2 * PAD for (w, _), _ in az_row) + GAP * max(0, len(az_row) - 1)
+    az_h = max((h + 2 * PAD + TITLE_H for (_, h), _ in az_row), default=0)
+    inner = max(az_w, 3 * NODE_W + 2 * GAP + 2 * PAD)
+    columns = _band_columns(inner)
+    band_w, band_h = _nodes_size(len(region.nodes), columns)
+    band_h = band_h + 2 * PAD + TITLE_H if region.nodes else 0
+    width = max(inner, band_w + 2 * PAD) + 2 * PAD
+    height = TITLE_H + PAD + band_h + (GAP if band_h and az_h else 0) + az_h + PAD
+    return width, height
+
+
+def _band_columns(inner: float) -> int:
+    """Columns of nodes that fit a band ``inner`` wide (its own padding included)."""
+    return max(1, int((inner - 2 * PAD + GAP) // (NODE_W + GAP)))
+
+
+def _layout_region(region: RegionBox, x: float, y: float, boxes: dict[str, _Box],
+                   pulls: dict[str, tuple]) -> _RegionGeometry:
+    width, height = _measure_region(region)
+    inner_x, cursor = x + PAD, y + TITLE_H + PAD
+    band = None
+    if region.nodes:
+        columns = _band_columns(width - 2 * PAD)
+        _, band_h = _nodes_size(len(region.nodes), columns)
+        band = _Box(inner_x, cursor, width - 2 * PAD, band_h + 2 * PAD + TITLE_H)
+        ordered = sorted(region.nodes, key=lambda n: pulls.get(n.id, (0, 0)))
+        _place_nodes(ordered, inner_x + PAD, cursor + TITLE_H + PAD, columns, boxes,
+                     by_column=True)
+        cursor += band.h + GAP
+    azs = {}
+    az_x = inner_x
+    row_h = max((_nodes_size(len(a.nodes), _az_columns(a))[1] + 2 * PAD + TITLE_H
+                 for a in region.azs), default=0)
+    for az in region.azs:
+        columns = _az_columns(az)
+        w, _ = _nodes_size(len(az.nodes), columns)
+        azs[az.id] = _Box(az_x, cursor, w + 2 * PAD, row_h)
+        _place_nodes(az.nodes, az_x + PAD, cursor + TITLE_H + PAD, columns, boxes)
+        az_x += w + 2 * PAD + GAP
+    return _RegionGeometry(_Box(x, y, width, height), band, azs)
+
+
+@dataclass
+class _Geometry:
+    width: float
+    height: float
+    global_box: _Box | None
+    regions: dict[str, _RegionGeometry]
+    nodes: dict[str, _Box]
+    legend_y: float
+
+
+def _region_rows(picture: Layout, sizes: dict[str, tuple[float, float]]) -> list[list[RegionBox]]:
+    rows: list[list[RegionBox]] = [[]]
+    row_w = 0.0
+    for region in picture.regions:
+        w = sizes[region.id][0]
+        if rows[-1] and row_w + GAP + w > MAX_WIDTH:
+            rows.append([])
+            row_w = 0.0
+        rows[-1].append(region)
+        row_w += (GAP if row_w else 0) + w
+    return rows
+
+
+def _pulls(picture: Layout, centres: dict[str, float]) -> dict[str, tuple]:
+    """Sort keys that put a node on the side of its region facing its partners in other
+    regions (left, middle, right), nodes linked to global ones first; global nodes above
+    the regions they link to."""
+    home: dict[str, str | None] = {n.id: None for n in picture.global_nodes}
+    for region in picture.regions:
+        for node in region.nodes + [n for az in region.azs for n in az.nodes]:
+            home[node.id] = region.id
+    partners: dict[str, list[str]] = {}
+    for edge in picture.edges:
+        partners.setdefault(edge.source, []).append(edge.target)
+        partners.setdefault(edge.target, []).append(edge.source)
+    keys: dict[str, tuple] = {}
+    for index, (node_id, own) in enumerate(home.items()):
+        linked = partners.get(node_id, [])
+        xs = [centres[r] for r in map(home.__getitem__, linked) if r is not None and r != own]
+        if own is None:
+            keys[node_id] = (sum(xs) / len(xs) if xs else float("inf"), 0, index)
+            continue
+        side = 0
+        if xs:
+            delta = sum(xs) / len(xs) - centres[own]
+            side = -1 if delta < -1 else 1 if delta > 1 else 0
+        to_global = any(home[p] is None for p in linked)
+        keys[node_id] = (side, 0 if to_global else 1, index)
+    return keys
+
+
+def geometry(picture: Layout) -> _Geometry:
+    """Positions of every box: global band on top, regions in rows below, legend last."""
+    nodes: dict[str, _Box] = {}
+    sizes = {r.id: _measure_region(r) for r in picture.regions}
+    rows = _region_rows(picture, sizes)
+    content_w = max([sum(sizes[r.id][0] for r in row) + GAP * (len(row) - 1) for row in rows]
+                    + [3 * NODE_W + 2 * GAP + 2 * PAD, 620])
+    y: float = PAD
+    global_box, global_columns = None, 1
+    if picture.global_nodes:
+        global_columns = max(1, int((content_w - 2 * PAD + GAP) // (NODE_W + GAP)))
+        _, h = _nodes_size(len(picture.global_nodes), global_columns)
+        global_box = _Box(PAD, y, content_w, h + 2 * PAD + TITLE_H)
+        y += global_box.h + 3 * GAP
+    origins: dict[str, tuple[float, float]] = {}
+    for row in rows:
+        x: float = PAD
+        for region in row:
+            origins[region.id] = (x, y)
+            x += sizes[region.id][0] + GAP
+        y += max((sizes[r.id][1] for r in row), default=0) + 3 * GAP
+    centres = {rid: x + sizes[rid][0] / 2 for rid, (x, _) in origins.items()}
+    pulls = _pulls(picture, centres)
+    if global_box is not None:
+        ordered = sorted(picture.global_nodes, key=lambda n: pulls[n.id])
+        _place_nodes(ordered, 2 * PAD, global_box.y + TITLE_H + PAD, global_columns, nodes)
+    regions = {r.id: _layout_region(r, *origins[r.id], nodes, pulls) for r in picture.regions}
+    return _Geometry(content_w + 2 * PAD, y + 64, global_box, regions, nodes, y)
+
+
+def render_svg(picture: Layout, standalone: bool = True) -> str:
+    """The picture as SVG. A standalone file sizes itself with ``width``, ``height`` and
+    ``viewBox`` only: renderers such as cairosvg draw nothing for a root styled
+    ``height:auto``. Embedded in the HTML report it also shrinks to the page's width."""
+    geo = geometry(picture)
+    namespace = 'xmlns="http://www.w3.org/2000/svg" ' if standalone else ""
+    fit = "" if standalone else 'style="max-width:100%;height:auto" '
+    out = [f'<svg {namespace}class="hadr-lint-picture" '
+           f'viewBox="0 0 {geo.width:.0f} {geo.height:.0f}" width="{geo.width:.0f}" '
+           f'height="{geo.height:.0f}" role="img" font-family="{xml_text(FONT)}" '
+           f'{fit}aria-label="Architecture: regions, availability zones and resources">',
+           "<title>hadr-lint architecture: regions, availability zones and resources</title>",
+           _markers(),
+           f'<rect x="0" y="0" width="{geo.width:.0f}" height="{geo.height:.0f}" '
+           f'fill="#ffffff"/>']
+    if geo.global_box is not None:
+        out.append('<g class="global" aria-label="global">')
+        out.append(_frame(geo.global_box, "global · no region (Route 53, CloudFront, IAM…)",
+                          "#ffffff", "#57606a", dashed=True))
+        out += [_svg_node(n, geo.nodes[n.id]) for n in picture.global_nodes]
+        out.append("</g>")
+    for region in picture.regions:
+        out += _svg_region(region, geo.regions[region.id], geo.nodes)
+    out += _svg_edges(picture.edges, geo.nodes)
+    out += _legend(geo.legend_y)
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
+def _markers() -> str:
+    found = []
+    for kind, colour in EDGE_COLOURS.items():
+        found.append(f'<marker id="hadr-arrow-{kind}" viewBox="0 0 10 10" refX="9" refY="5" '
+                     f'markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
+                     f'<path d="M0,0 L10,5 L0,10 z" fill="{colour}"/></marker>')
+    return "<defs>" + "".join(found) + "</defs>"
+
+
+def _frame(box: _Box, title: str, fill: str, stroke: str, dashed: bool = False,
+           weight: float = 1.2, size: int = 13) -> str:
+    dash = ' stroke-dasharray="6 4"' if dashed else ""
+    return (f'<rect x="{box.x:.0f}" y="{box.y:.0f}" width="{box.w:.0f}" height="{box.h:.0f}" '
+            f'rx="8" fill="{fill}" stroke="{stroke}" stroke-width="{weight}"{dash}/>'
+            f'<text x="{box.x + PAD:.0f}" y="{box.y + 18:.0f}" font-size="{size}" '
+            f'font-weight="600" fill="#1f2328">{xml_text(_fit(title, box.w - 2 * PAD, 7.4))}'
+            f"</text>")
+
+
+def _svg_region(region: RegionBox, geo: _RegionGeometry, nodes: dict[str, _Box]) -> list[str]:
+    unknown = region.name == UNKNOWN_REGION
+    out = [f'<g class="region" id="hadr-{region.id}" aria-label="{xml_text(region.name)}">',
+           f"<title>{xml_text(region.name)}</title>",
+           _frame(geo.box, region.name, "#fbfcfd", "#24292f", dashed=unknown, weight=2,
+                  size=15)]
+    if geo.band is not None:
+        out.append(f'<g class="regional" aria-label="{xml_text(region.name)} regional">')
+        out.append(_frame(geo.band, "regional · several AZs or none", "#ffffff", "#afb8c1",
+                          dashed=True, size=11))
+        out += [_svg_node(n, nodes[n.id]) for n in region.nodes]
+        out.append("</g>")
+    for az in region.azs:
+        out.append(f'<g class="az" id="hadr-{az.id}" aria-label="{xml_text(az.label)}">')
+        out.append(f"<title>{xml_text(az.label)} ({xml_text(az.zone)})</title>")
+        out.append(_frame(geo.azs[az.id], az.label, "#eef2f6", "#8c959f", size=12))
+        out += [_svg_node(n, nodes[n.id]) for n in az.nodes]
+        out.append("</g>")
+    out.append("</g>")
+    return out
+
+
+def _svg_node(node: Node, box: _Box) -> str:
+    stroke, fill = COLOURS[node.severity]
+    width = 2.5 if node.severity else 1
+    dash = ' stroke-dasharray="4 3"' if node.synthetic else ""
+    severity = f' data-severity="{node.severity}"' if node.severity else ""
+    detail = ""
+    if node.detail:
+        detail = (f'<text x="{box.x + 8:.0f}" y="{box.y + 34:.0f}" font-size="10" '
+                  f'fill="#57606a">{xml_text(_fit(node.detail, box.w - 16, 5.8))}</text>')
+    return (f'<g class="node" id="hadr-{node.id}" data-count="{node.count}"{severity}>'
+            f"<title>{xml_text(node.tooltip())}</title>"
+            f'<rect x="{box.x:.0f}" y="{box.y:.0f}" width="{box.w:.0f}" height="{box.h:.0f}" '
+            f'rx="5" fill="{fill}" stroke="{stroke}" stroke-width="{width}"{dash}/>'
+            f'<text x="{box.x + 8:.0f}" y="{box.y + 18:.0f}" font-size="12" fill="#1f2328">'
+            f"{xml_text(_fit(node.label, box.w - (38 if node.findings else 16)))}</text>"
+            f"{detail}{_badge(node, box)}</g>")
+
+
+def _badge(node: Node, box: _Box) -> str:
+    """The number of findings in a circle of the worst severity's colour, top right."""
+    if not node.findings:
+        return ""
+    stroke, _ = COLOURS[node.severity]
+    cx, cy = box.x + box.w - 14, box.y + 15
+    return (f'<circle cx="{cx:.0f}" cy="{cy:.0f}" r="9" fill="{stroke}"/>'
+            f'<text x="{cx:.0f}" y="{cy + 3.5:.0f}" font-size="10" font-weight="700" '
+            f'text-anchor="middle" fill="#ffffff">{min(node.findings, 99)}</text>')
+
+
+def _anchor(box: _Box, toward: tuple[float, float]) -> tuple[float, float]:
+    """Where the line from the box's centre toward a point leaves the box."""
+    cx, cy = box.x + box.w / 2, box.y + box.h / 2
+    dx, dy = toward[0] - cx, toward[1] - cy
+    if dx == 0 and dy == 0:
+        return cx, cy
+    scale = min(box.w / 2 / abs(dx) if dx else float("inf"),
+                box.h / 2 / abs(dy) if dy else float("inf"))
+    return cx + dx * scale, cy + dy * scale
+
+
+def _svg_edges(edges: list[Edge], nodes: dict[str, _Box]) -> list[str]:
+    out = ['<g class="edges" fill="none">']
+    for edge in edges:
+        a, b = nodes[edge.source], nodes[edge.target]
+        ca, cb = (a.x + a.w / 2, a.y + a.h / 2), (b.x + b.w / 2, b.y + b.h / 2)
+        (x1, y1), (x2, y2) = _anchor(a, cb), _anchor(b, ca)
+        mx, my = (x1 + x2) / 2, (y1 + y2) / 2
+        length = max(1.0, ((x2 - x1) ** 2 + (y2 - y1) ** 2) ** 0.5)
+        bend = min(60.0, length / 5)
+        qx, qy = mx - (y2 - y1) / length * bend, my + (x2 - x1) / length * bend
+        colour = EDGE_COLOURS.get(edge.kind, "#57606a")
+        dash = ' stroke-dasharray="6 4"' if edge.kind in ("replication", "backup") else ""
+        width = 2.2 if edge.kind == "failover" else 1.6
+        lx, ly = (mx + qx) / 2, (my + qy) / 2
+        text_w = len(edge.label) * 5.8 + 8
+        out.append(
+            f'<g class="edge" data-kind="{edge.kind}" data-source="{edge.source}" '
+            f'data-target="{edge.target}"><title>{xml_text(edge.label)}</title>'
+            f'<path d="M{x1:.1f},{y1:.1f} Q{qx:.1f},{qy:.1f} {x2:.1f},{y2:.1f}" '
+            f'stroke="{colour}" stroke-width="{width}"{dash} '
+            f'marker-end="url(#hadr-arrow-{edge.kind})" opacity="0.85"/>'
+            f'<rect x="{lx - text_w / 2:.1f}" y="{ly - 8:.1f}" width="{text_w:.1f}" '
+            f'height="14" rx="3" fill="#ffffff" opacity="0.9"/>'
+            f'<text x="{lx:.1f}" y="{ly + 3:.1f}" font-size="10" text-anchor="middle" '
+            f'fill="{colour}">{xml_text(edge.label)}</text></g>')
+    out.append("</g>")
+    return out
+
+
+def _legend(y: float) -> list[str]:
+    out = [f'<g class="legend" transform="translate({PAD},{y:.0f})" font-size="11">']
+    x = 0
+    for name in ("error", "warning", "note", None):
+        stroke, fill = COLOURS[name]
+        out.append(f'<rect x="{x}" y="0" width="14" height="14" rx="3" fill="{fill}" '
+                   f'stroke="{stroke}" stroke-width="2"/>'
+                   f'<text x="{x + 20}" y="11" fill="#1f2328">{name or "no finding"}</text>')
+        x += 100
+    for kind, colour in EDGE_COLOURS.items():
+        dash = ' stroke-dasharray="6 4"' if kind in ("replication", "backup") else ""
+        out.append(f'<line x1="{x}" y1="7" x2="{x + 26}" y2="7" stroke="{colour}" '
+                   f'stroke-width="2"{dash}/><text x="{x + 32}" y="11" fill="#1f2328">{kind}'
+                   f"</text>")
+        x += 118
+    out.append('<text x="0" y="34" fill="#57606a">×N: N resources of one kind in the same '
+               "place (hover for the list). Dashed node: a copy outside the scanned files."
+               "</text>")
+    out.append("</g>")
+    return out
