@@ -321,8 +321,7 @@ def ec2_instance_module(inputs: Inputs, where: str, prefix: str) -> Exposed | Un
     spot = _flag(inputs, "create_spot_instance", False, where)
     ignore = _flag(inputs, "ignore_ami_changes", False, where)
     raw = _instance_raw(inputs, where)
-    picked = [(b, _picked(b, spot, ignore)) for b in EC2_BLOCKS]
-    picked = [(b, why) for b, why in picked if why is not False]
+    picked = [(b, why) for b in EC2_BLOCKS if isinstance(why := _picked(b, spot, ignore), str)]
     made = [Synthetic(b[0], b[1], 0, raw, why) for b, why in picked]
     outputs: dict[str, Any] = {"availability_zone": _instance_zone(raw, where, prefix, picked)}
     if len(picked) == 1:
