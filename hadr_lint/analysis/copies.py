@@ -76,17 +76,17 @@ GLOBAL_KINDS = {"db_cluster": "db_global_cluster", "docdb_cluster": "docdb_globa
 
 def _global_members(graph, cluster, config) -> list[Any]:
     """The regions of the other clusters of the global database ``cluster`` belongs to."""
-    group = _global_group(graph, cluster)
+    group = global_group(graph, cluster)
     if isinstance(group, Unknown):
         return [group]
     if group is None:
         return []
     members = [c for c in graph.resources(cluster.kind)
-               if c is not cluster and _global_group(graph, c) == group]
+               if c is not cluster and global_group(graph, c) == group]
     return _regions_of(members, config)
 
 
-def _global_group(graph, cluster) -> Any:
+def global_group(graph, cluster) -> Any:
     """The global database a cluster belongs to (an address or id), None, or Unknown."""
     global_kind = GLOBAL_KINDS[cluster.kind]
     value = cluster.get("global_cluster")

@@ -5,9 +5,11 @@ Canonical kinds and attributes (both formats):
 * ``dynamodb_table``: ``name``, ``tags`` (dict), ``pitr`` (bool, default False),
   ``replica_regions`` (list of region names of global-table replicas; a CloudFormation
   ``AWS::DynamoDB::GlobalTable`` lists its own region too), ``global_table`` (True for
-  ``AWS::DynamoDB::GlobalTable``).
+  ``AWS::DynamoDB::GlobalTable``), ``kms_key`` (its customer managed key, as written),
+  ``replica_keys`` (``[{region, key}]`` per replica: ``kms_key_arn``,
+  ``SSESpecification.KMSMasterKeyId``; ``key`` None when not given).
 * ``dynamodb_replica`` (``aws_dynamodb_table_replica``): ``table`` (the global table ARN it
-  extends); its region is the resource's region.
+  extends), ``kms_key``; its region is the resource's region.
 * ``s3_bucket``: ``name``, ``tags``, ``replication_destinations`` (destination bucket ARNs/Refs
   of inline, enabled replication rules).
 * ``s3_replication`` (``aws_s3_bucket_replication_configuration``): ``bucket`` (the source),
@@ -119,8 +121,11 @@ def _chain(*derives):
 
 # ----- DynamoDB ----------------------------------------------------------------------------------
 def _tf_replicas(raw: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
-    regions = _items(_blocks(raw.get("replica")), lambda b: [to_str(b.get("region_name"))])
-    return {"replica_regions": regions}
+    replicas = _blocks(raw.get("replica"))
+    regions = _items(replicas, lambda b: [to_str(b.get("region_name"))])
+    keys = _items(replicas, lambda b: [{"region": to_str(b.get("region_name")),
+                                        "key": to_str(b.get("kms_key_arn"))}])
+    return {"replica_regions": regions, "replica_keys": keys}
 
 
 def _cfn_global_table(raw: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
@@ -128,7 +133,11 @@ def _cfn_global_table(raw: dict[str, Any], out: dict[str, Any]) -> dict[str, Any
     regions = _items(replicas, lambda b: [to_str(b.get("Region"))])
     flags = _items(replicas, lambda b: [to_bool(_path(b, "PointInTimeRecoverySpecification",
                                                        "PointInTimeRecoveryEnabled"))])
-    return {"replica_regions": regions, "global_table": True, "pitr": _any_true(flags)}
+    keys = _items(replicas, lambda b: [{
+        "region": to_str(b.get("Region")),
+        "key": to_str(_path(b, "SSESpecification", "KMSMasterKeyId"))}])
+    return {"replica_regions": regions, "global_table": True, "pitr": _any_true(flags),
+            "replica_keys": keys}
 
 
 def _path(block: Any, *keys: str) -> Any:
@@ -337,6 +346,7 @@ TERRAFORM = {
         "dynamodb_table",
         _chain(tf_tags, _tf_replicas, lambda raw, out: {"global_table": False}, tf_retention),
         name=("name", to_str),
+        kms_key=("server_side_encryption.0.kms_key_arn", to_str),
         pitr=("point_in_time_recovery.0.enabled", to_bool, False),
         pitr_days=("point_in_time_recovery.0.recovery_period_in_days", to_int),
         deletion_protection=("deletion_protection_enabled", to_bool, False),
@@ -345,6 +355,7 @@ TERRAFORM = {
         "dynamodb_replica",
         tf_tags,
         table=("global_table_arn", to_str),
+        kms_key=("kms_key_arn", to_str),
     ),
     "aws_s3_bucket": spec(
         "s3_bucket",
@@ -406,9 +417,11 @@ TERRAFORM = {
 CLOUDFORMATION = {
     "AWS::DynamoDB::Table": spec(
         "dynamodb_table",
-        _chain(cfn_tags, lambda raw, out: {"replica_regions": [], "global_table": False},
+        _chain(cfn_tags, lambda raw, out: {"replica_regions": [], "global_table": False,
+                                           "replica_keys": []},
                cfn_retention("AWS::DynamoDB::Table")),
         name=("TableName", to_str),
+        kms_key=("SSESpecification.KMSMasterKeyId", to_str),
         pitr=("PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled", to_bool, False),
         pitr_days=("PointInTimeRecoverySpecification.RecoveryPeriodInDays", to_int),
         deletion_protection=("DeletionProtectionEnabled", to_bool, False),
