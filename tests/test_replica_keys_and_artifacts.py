@@ -164,3 +164,31 @@ resource "aws_ecr_replication_configuration" "west" {
 """, select=["OB003"])
     blocks = [f for f in result.findings if "artifacts in the DR region" in f.message]
     assert [f.resource for f in blocks] == ["aws_ecr_repository.app"]
+
+
+def test_every_member_of_a_global_database_is_checked(tmp_path: Path) -> None:
+    """The source (here the first member by address) is checked against its own region too."""
+    result = _scan(tmp_path, """
+resource "aws_rds_global_cluster" "ledger" {
+  global_cluster_identifier = "ledger"
+  engine                    = "aurora-postgresql"
+}
+
+resource "aws_rds_cluster" "a_west" {
+  provider                  = aws.west
+  global_cluster_identifier = aws_rds_global_cluster.ledger.id
+  engine                    = "aurora-postgresql"
+  kms_key_id                = "arn:aws:kms:us-east-1:111122223333:key/mrk-1234"
+}
+
+resource "aws_rds_cluster" "b_east" {
+  global_cluster_identifier = aws_rds_global_cluster.ledger.id
+  engine                    = "aurora-postgresql"
+  kms_key_id                = "arn:aws:kms:us-east-1:111122223333:key/mrk-1234"
+}
+""", select=["DR009"])
+    assert [(f.resource, f.message.split(":")[0]) for f in result.findings] == [(
+        "aws_rds_cluster.a_west",
+        "cluster of a global database in us-west-2 is encrypted with a KMS key of "
+        "us-east-1")]
+    assert result.unknowns == ()

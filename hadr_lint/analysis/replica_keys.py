@@ -5,9 +5,9 @@ A KMS key lives in one region, and a replica can only be encrypted with a key of
 
 * an RDS read replica (``replicate_source``) and an Aurora replica cluster
   (``replication_source``): its ``kms_key`` against its source;
-* a member cluster of an Aurora global database (other than its source cluster): its
-  ``kms_key`` against the source (the global database's ``source_cluster``, else the first
-  member by address);
+* every member cluster of an Aurora global database: its ``kms_key`` against its own region
+  and, for a secondary, the source's key (the source: the global database's
+  ``source_cluster``, else the first member by address);
 * a DynamoDB global table replica: each ``replica_keys`` entry, and each
   ``aws_dynamodb_table_replica``'s ``kms_key``, against the table.
 
@@ -104,10 +104,16 @@ def _global_members(graph, config) -> Iterator[ReplicaKey]:
     for group, members in groups.items():
         source = _global_source(graph, group, members)
         for member in members:
-            if member is not source and member.get("kms_key") is not None:
-                yield ReplicaKey(member, "secondary cluster of a global database",
-                                 region_of(member, config), member.get("kms_key"), source,
-                                 region_of(source, config), source.get("kms_key"), member)
+            if member.get("kms_key") is None:
+                continue
+            if member is source:  # its own key's region is still checked
+                yield ReplicaKey(member, "cluster of a global database",
+                                 region_of(member, config), member.get("kms_key"), None,
+                                 region_of(member, config), None, member)
+                continue
+            yield ReplicaKey(member, "secondary cluster of a global database",
+                             region_of(member, config), member.get("kms_key"), source,
+                             region_of(source, config), source.get("kms_key"), member)
 
 
 def _global_source(graph, group: str, members: list[Resource]) -> Resource:
