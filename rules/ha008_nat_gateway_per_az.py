@@ -69,9 +69,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from hadr_lint.analysis.az_spread import first_unknown
+from hadr_lint.analysis.zonal_routes import NAT, next_hops, shown, zone_mismatch
 from hadr_lint.config import Config
 from hadr_lint.graph import Graph
-from hadr_lint.model import Problem, Unknown, Unverified
+from hadr_lint.model import Problem, Unverified
 from hadr_lint.rulebase import Rule, problem, unverified
 
 RULE = Rule(
@@ -87,37 +88,6 @@ RULE = Rule(
     equivalents={"checkov": "none", "trivy": "none"},
 )
 
-DEFAULT = "0.0.0.0/0"
-
-
-def nat_gateways(graph, table) -> tuple[list, list[str]]:
-    """The NAT gateways a route table's default route goes to, and what is unknown about it."""
-    found = list(graph.targets(table, "default_nat"))
-    unknown = []
-    inline = table.get("default_nat")
-    if isinstance(inline, Unknown):
-        unknown.append(f"inline routes unknown: {inline.reason}")
-    for route in graph.sources(table, relation="route_table", kind="route"):
-        destination, target = route.get("destination"), route.get("nat_gateway")
-        if destination != DEFAULT or target is None:
-            continue
-        resolved = graph.targets(route, "nat_gateway")
-        found.extend(resolved)
-        if not resolved:
-            unknown.append(f"NAT gateway {target} of {route.name} is not in the scanned files")
-    return found, unknown
-
-
-def subnets_of(graph, table) -> tuple[list, list[str]]:
-    found, unknown = [], []
-    for link in graph.sources(table, relation="route_table", kind="route_table_association"):
-        resolved = graph.targets(link, "subnet")
-        found.extend(resolved)
-        if not resolved and link.get("subnet") is not None:
-            unknown.append(f"subnet of {link.name} is not in the scanned files")
-    return found, unknown
-
-
 def check(graph: Graph, config: Config) -> Iterator[Problem | Unverified]:
     for table in graph.resources("route_table"):
         yield from _check_table(graph, table)
@@ -126,37 +96,20 @@ def check(graph: Graph, config: Config) -> Iterator[Problem | Unverified]:
 
 
 def _check_table(graph, table):
-    nats, nat_unknown = nat_gateways(graph, table)
-    if not nats and not nat_unknown:
-        return
+    nats, nat_unknown = next_hops(graph, table, NAT)
     if any(nat.get("availability_mode") == "regional" for nat in nats):
         return
-    subnets, subnet_unknown = subnets_of(graph, table)
-    if not subnets and not subnet_unknown:
+    found = zone_mismatch(graph, table, NAT, nats, nat_unknown)
+    if found is None:
         return
-    nat_zones, subnet_zones = _zones(graph, nats, nat_unknown), _zones(graph, subnets,
-                                                                       subnet_unknown)
-    outside = subnet_zones - nat_zones
-    if outside and not nat_unknown:
-        shown = ", ".join(sorted(str(z) for z in outside))
-        where = ", ".join(sorted(str(z) for z in nat_zones))
+    if found.outside and not found.hop_unknown:
         yield problem(
             table,
-            f"route table sends the default route of subnets in {shown} to a NAT gateway in "
-            f"{where}: losing that AZ cuts their outbound access",
+            f"route table sends the default route of subnets in {shown(found.outside)} to a "
+            f"NAT gateway in {shown(found.hop_zones)}: losing that AZ cuts their outbound access",
         )
-    elif nat_unknown or subnet_unknown:
-        reasons = dict.fromkeys(nat_unknown + subnet_unknown)
-        yield unverified(table, "NAT gateway or subnet AZ unknown: " + "; ".join(reasons))
-
-
-def _zones(graph, resources, unknown: list[str]) -> set:
-    found: set = set()
-    for resource in resources:
-        zones = graph.zones(resource)
-        found |= zones.zones
-        unknown.extend(zones.unknown)
-    return found
+    elif found.unknown:
+        yield unverified(table, "NAT gateway or subnet AZ unknown: " + "; ".join(found.unknown))
 
 
 def _check_module(vpc):

@@ -8,9 +8,13 @@ block. Strategies are cumulative: each needs the blocks of the cheaper ones.
   backups copied to another region: an AWS Backup rule with a `copy_action` to a vault in
   another region, or RDS automated backups replication.
 * **pilot-light** adds: every stateful store replicated to another region (DynamoDB global
-  table, Aurora Global Database, cross-region read replica, S3 or EFS replication); Route 53
-  failover records (PRIMARY and SECONDARY) with a health check on the primary. Compute in the DR
-  region may be off.
+  table, Aurora Global Database, cross-region read replica, S3 or EFS replication); the
+  workload's artifacts in another region: every ECR repository covered by a registry replication
+  rule (`aws_ecr_replication_configuration`, `AWS::ECR::ReplicationConfiguration`, prefix
+  filters matched against the repository name) and every Secrets Manager secret with a replica
+  (`replica { region }`, `ReplicaRegions`), or the DR region cannot pull the images or read the
+  secrets it starts with; Route 53 failover records (PRIMARY and SECONDARY) with a health check
+  on the primary. Compute in the DR region may be off.
 * **warm-standby** adds: running compute in the DR region: an Auto Scaling group with
   `min_size >= 1` behind a load balancer.
 * **active-active** adds: writable data in several regions (DynamoDB global tables, Aurora

@@ -15,6 +15,9 @@ larger loss):
   rule's schedule, read from its `cron()` or `rate()` expression (`cron(0 5 * * ? *)` is 24h,
   `cron(0 */4 * * ? *)` 4h, `rate(12 hours)` 12h). No copy: unbounded, also when the
   store's region is unknown (nothing survives whatever its region is).
+* ECR repositories and Secrets Manager secrets are artifacts and not counted, unless a team
+  classes them as `workload` (`store_classes`): then ECR registry replication counts 30 minutes
+  (AWS: most images replicate in under 30 minutes) and a secret replica 1 second (asynchronous).
 
 Only workload data counts: buckets that receive logs (access logs, CloudTrail, flow logs,
 Config) are left out, and a team can set a store's class in `.hadr-lint.yaml`
@@ -86,7 +89,8 @@ RULE = Rule(
     name="rpo-estimate",
     severity="error",
     scope="objectives",
-    kinds=("db_instance", "db_cluster", "dynamodb_table", "s3_bucket", "efs_file_system"),
+    kinds=("db_instance", "db_cluster", "dynamodb_table", "s3_bucket", "efs_file_system",
+           "ecr_repository", "secret"),
     short="The RPO the infrastructure can deliver exceeds the declared RPO",
     description="Estimates each stateful store's data loss for an Availability Zone and a "
     "region loss from its replication and backup copies, and compares it with the declared "

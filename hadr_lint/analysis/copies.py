@@ -6,7 +6,9 @@ workload data (logs: ``store_classes``), an
 ``Unknown`` when it may be (an unresolved replication destination or log delivery), and the
 regions of its copies, each a region name or an ``Unknown`` (a copy that might exist, or whose
 region cannot be resolved). What a bucket holds (logs or workload data) is
-``store_classes``'s answer.
+``store_classes``'s answer. ECR repositories (copied by registry replication) and Secrets
+Manager secrets (copied by their replicas) are ``artifacts`` unless a team classes them
+otherwise: exempt here, read by OB003 through ``copy_regions``.
 """
 
 from __future__ import annotations
@@ -76,17 +78,17 @@ GLOBAL_KINDS = {"db_cluster": "db_global_cluster", "docdb_cluster": "docdb_globa
 
 def _global_members(graph, cluster, config) -> list[Any]:
     """The regions of the other clusters of the global database ``cluster`` belongs to."""
-    group = _global_group(graph, cluster)
+    group = global_group(graph, cluster)
     if isinstance(group, Unknown):
         return [group]
     if group is None:
         return []
     members = [c for c in graph.resources(cluster.kind)
-               if c is not cluster and _global_group(graph, c) == group]
+               if c is not cluster and global_group(graph, c) == group]
     return _regions_of(members, config)
 
 
-def _global_group(graph, cluster) -> Any:
+def global_group(graph, cluster) -> Any:
     """The global database a cluster belongs to (an address or id), None, or Unknown."""
     global_kind = GLOBAL_KINDS[cluster.kind]
     value = cluster.get("global_cluster")
@@ -227,6 +229,69 @@ def _efs(graph, fs, config):
     return False, regions + unknown
 
 
+# ----- artifacts: ECR repositories, Secrets Manager secrets --------------------------------------
+def _ecr(graph, repo, config):
+    """Registry replication: every rule of a replication configuration of the repository's
+    registry (its region) whose prefix filters match the repository's name."""
+    regions: list[Any] = []
+    for item in graph.resources("ecr_replication"):
+        same = _same_region(item, repo, config)
+        if same is False:
+            continue
+        rules = item.get("rules")
+        for rule in _listed(rules):
+            if isinstance(rule, Unknown):
+                regions.append(Unknown(f"replication rule of {item.name}: {rule.reason}"))
+                continue
+            match = _name_matches(rule["prefixes"], repo.get("name"))
+            if match is False:
+                continue
+            doubt = next((v for v in (same, match, existence(item)) if v is not True), None)
+            regions += [r if doubt is None else doubt for r in _listed(rule["regions"])]
+    return False, regions
+
+
+def _same_region(item, repo, config) -> Any:
+    """True when ``item`` is in ``repo``'s region (also an unknown one both share), False when
+    certainly not, else Unknown."""
+    if item.region == repo.region:
+        return True
+    mine, theirs = region_of(item, config), region_of(repo, config)
+    if isinstance(mine, str) and isinstance(theirs, str):
+        return mine == theirs
+    unknown = mine if isinstance(mine, Unknown) else theirs
+    return Unknown(f"region of {item.name} or {repo.name} unknown: {unknown.reason}")
+
+
+def _name_matches(prefixes: Any, name: Any) -> Any:
+    if isinstance(prefixes, Unknown):
+        return prefixes
+    if not prefixes:
+        return True
+    if isinstance(name, Unknown):
+        return Unknown(f"repository name unknown: {name.reason}")
+    if not isinstance(name, str):
+        return Unknown("the repository's name is generated, and the replication rule filters "
+                       "by name prefix")
+    unknown = next((p for p in prefixes if isinstance(p, Unknown)), None)
+    if any(isinstance(p, str) and name.startswith(p) for p in prefixes):
+        return True
+    return unknown or False
+
+
+def _secret(graph, secret, config):
+    """Secrets Manager replicas (``replica { region }``, ``ReplicaRegions``)."""
+    return False, _listed(secret.get("replica_regions"))
+
+
+def copy_regions(graph, store, config) -> list[Any]:
+    """The regions of ``store``'s copies whatever its class (OB003's artifacts block)."""
+    reader = READERS.get(store.kind)
+    found = reader(graph, store, config)[1] if reader is not None else []
+    return [r if isinstance(r, (str, Unknown)) else Unknown(f"region {r} known only after apply")
+            for r in found]
+
+
 READERS = {
     "db_instance": _db_instance,
     "db_cluster": _db_cluster,
@@ -237,5 +302,7 @@ READERS = {
     "neptune_cluster": _graph_cluster,
     "redshift_cluster": _redshift,
     "memorydb_cluster": _memorydb,
+    "ecr_repository": _ecr,
+    "secret": _secret,
 }
 STORE_KINDS = tuple(READERS)

@@ -120,7 +120,8 @@ def recoverability(graph, resource: Resource) -> dict[str, Any]:
     mechanisms: list[dict[str, Any]] = []
     unknown: list[str] = []
     for found in (_automated_backups(resource), _pitr(resource), _final_copy(resource),
-                  _versioning(graph, resource), _efs_backups(graph, resource)):
+                  _versioning(graph, resource), _efs_backups(graph, resource),
+                  _secret_window(resource)):
         _collect(found, mechanisms, unknown)
     for found in _aws_backup(graph, resource):
         _collect(found, mechanisms, unknown)
@@ -185,6 +186,18 @@ def _final_copy(resource: Resource) -> Any:
     if skip is False and is_set(resource.get("final_snapshot_identifier")):
         return _mechanism("final snapshot", None, True)
     return None
+
+
+def _secret_window(resource: Resource) -> Any:
+    """A deleted Secrets Manager secret can be restored for its recovery window (7-30 days)."""
+    if resource.kind != "secret":
+        return None
+    days = resource.get("recovery_window")
+    if isinstance(days, Unknown):
+        return Unknown(f"recovery window unknown: {days.reason}")
+    if days is None:
+        return Unknown("the recovery window a stack deletion uses is not in the template")
+    return _mechanism("deletion recovery window", days, True) if days > 0 else None
 
 
 def _efs_backups(graph, resource: Resource) -> Any:

@@ -8,8 +8,10 @@ Classes:
   flow logs, AWS Config, S3 inventory: ``log_deliveries.received_logs``). Not workload data.
 * ``cache``: an ElastiCache cluster or replication group, rebuilt from its source (a MemoryDB
   cluster is a durable primary database: ``workload``).
-* ``artifacts``: data rebuilt by a pipeline (build artifacts, disposable buckets); only when a
-  team says so.
+* ``artifacts``: what the workload runs from rather than the data it keeps: ECR repositories
+  (images rebuilt by a pipeline) and Secrets Manager secrets by default, build artifacts and
+  disposable buckets when a team says so. The data rules and the RPO leave them out; OB003 needs
+  them in the DR region for pilot light and warmer strategies.
 
 A team overrides a store's class in ``.hadr-lint.yaml``::
 
@@ -33,11 +35,12 @@ from hadr_lint.model import Resource, Unknown
 CLASSES = ("workload", "logs", "cache", "artifacts")
 NOT_WORKLOAD = ("logs", "cache", "artifacts")
 CACHE_KINDS = ("cache_replication_group", "cache_cluster")
+ARTIFACT_KINDS = ("ecr_repository", "secret")
 DESCRIPTIONS = {
     "workload": "workload data",
     "logs": "logs",
     "cache": "a cache rebuilt from its source",
-    "artifacts": "artifacts rebuilt by a pipeline",
+    "artifacts": "artifacts the workload runs from (images, secrets, build output)",
 }
 
 
@@ -74,6 +77,8 @@ def _override(store: Resource, config: Any) -> str | None:
 def _derived(graph, store: Resource) -> Any:
     if store.kind in CACHE_KINDS:
         return "cache"
+    if store.kind in ARTIFACT_KINDS:
+        return "artifacts"
     if store.kind != "s3_bucket":
         return "workload"
     logs, maybe = received_logs(graph, store)

@@ -5,9 +5,11 @@ Canonical kinds and attributes (both formats):
 * ``dynamodb_table``: ``name``, ``tags`` (dict), ``pitr`` (bool, default False),
   ``replica_regions`` (list of region names of global-table replicas; a CloudFormation
   ``AWS::DynamoDB::GlobalTable`` lists its own region too), ``global_table`` (True for
-  ``AWS::DynamoDB::GlobalTable``).
+  ``AWS::DynamoDB::GlobalTable``), ``kms_key`` (its customer managed key, as written),
+  ``replica_keys`` (``[{region, key}]`` per replica: ``kms_key_arn``,
+  ``SSESpecification.KMSMasterKeyId``; ``key`` None when not given).
 * ``dynamodb_replica`` (``aws_dynamodb_table_replica``): ``table`` (the global table ARN it
-  extends); its region is the resource's region.
+  extends), ``kms_key``; its region is the resource's region.
 * ``s3_bucket``: ``name``, ``tags``, ``replication_destinations`` (destination bucket ARNs/Refs
   of inline, enabled replication rules).
 * ``s3_replication`` (``aws_s3_bucket_replication_configuration``): ``bucket`` (the source),
@@ -81,7 +83,7 @@ def cfn_tags(raw: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
     return {"tags": to_tags(raw.get("Tags"))}
 
 
-def _blocks(value: Any) -> Any:
+def as_blocks(value: Any) -> Any:
     """A repeated block (list of dicts) or a single dict as a list; Unknown kept."""
     if value is None:
         return []
@@ -94,7 +96,7 @@ def _blocks(value: Any) -> Any:
     return Unknown("expected blocks")
 
 
-def _items(blocks: Any, read) -> Any:
+def block_items(blocks: Any, read) -> Any:
     """``read(block)`` for each block; an Unknown list or block gives an Unknown element."""
     if isinstance(blocks, Unknown):
         return blocks
@@ -119,16 +121,23 @@ def _chain(*derives):
 
 # ----- DynamoDB ----------------------------------------------------------------------------------
 def _tf_replicas(raw: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
-    regions = _items(_blocks(raw.get("replica")), lambda b: [to_str(b.get("region_name"))])
-    return {"replica_regions": regions}
+    replicas = as_blocks(raw.get("replica"))
+    regions = block_items(replicas, lambda b: [to_str(b.get("region_name"))])
+    keys = block_items(replicas, lambda b: [{"region": to_str(b.get("region_name")),
+                                        "key": to_str(b.get("kms_key_arn"))}])
+    return {"replica_regions": regions, "replica_keys": keys}
 
 
 def _cfn_global_table(raw: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
-    replicas = _blocks(raw.get("Replicas"))
-    regions = _items(replicas, lambda b: [to_str(b.get("Region"))])
-    flags = _items(replicas, lambda b: [to_bool(_path(b, "PointInTimeRecoverySpecification",
+    replicas = as_blocks(raw.get("Replicas"))
+    regions = block_items(replicas, lambda b: [to_str(b.get("Region"))])
+    flags = block_items(replicas, lambda b: [to_bool(_path(b, "PointInTimeRecoverySpecification",
                                                        "PointInTimeRecoveryEnabled"))])
-    return {"replica_regions": regions, "global_table": True, "pitr": _any_true(flags)}
+    keys = block_items(replicas, lambda b: [{
+        "region": to_str(b.get("Region")),
+        "key": to_str(_path(b, "SSESpecification", "KMSMasterKeyId"))}])
+    return {"replica_regions": regions, "global_table": True, "pitr": _any_true(flags),
+            "replica_keys": keys}
 
 
 def _path(block: Any, *keys: str) -> Any:
@@ -157,15 +166,15 @@ def _enabled_destinations(rules: Any, status_key: str, dest_key: str, bucket_key
         status = rule.get(status_key)
         if isinstance(status, str) and status.lower() != "enabled":
             return []
-        dest = _blocks(rule.get(dest_key))
-        found = _items(dest, lambda d: [d.get(bucket_key)])
+        dest = as_blocks(rule.get(dest_key))
+        found = block_items(dest, lambda d: [d.get(bucket_key)])
         if isinstance(found, Unknown):
             return [found]
         if isinstance(status, Unknown):
             return [status]
         return found
 
-    return _items(_blocks(rules), read)
+    return block_items(as_blocks(rules), read)
 
 
 def _enabled_targets(rules: Any, keys: tuple[str, str, str, str]) -> Any:
@@ -179,17 +188,17 @@ def _enabled_targets(rules: Any, keys: tuple[str, str, str, str]) -> Any:
             return []
         if isinstance(status, Unknown):
             return [status]
-        return _items(_blocks(rule.get(dest_key)), lambda d: [
+        return block_items(as_blocks(rule.get(dest_key)), lambda d: [
             {"bucket": d.get(bucket_key), "account": to_str(d.get(account_key))}])
 
-    return _items(_blocks(rules), read)
+    return block_items(as_blocks(rules), read)
 
 
 def _replication_time(rules: Any, keys: tuple[str, str, str, str]) -> Any:
     """True when every enabled rule has Replication Time Control on (15-minute SLA), False when
     one has not, Unknown when it cannot be told; None without rules. (objectives: OB004)"""
     status_key, dest_key, rtc_key, rtc_status = keys
-    blocks = _blocks(rules)
+    blocks = as_blocks(rules)
     if isinstance(blocks, Unknown):
         return blocks
     found: list = []
@@ -197,7 +206,7 @@ def _replication_time(rules: Any, keys: tuple[str, str, str, str]) -> Any:
         status = rule.get(status_key) if isinstance(rule, dict) else None
         if isinstance(status, str) and status.lower() != "enabled":
             continue
-        dest = _blocks(rule.get(dest_key)) if isinstance(rule, dict) else Unknown("rule")
+        dest = as_blocks(rule.get(dest_key)) if isinstance(rule, dict) else Unknown("rule")
         rtc = _path(dest[0], rtc_key) if isinstance(dest, list) and dest else dest
         rtc = rtc[0] if isinstance(rtc, list) and rtc else rtc
         value = rtc.get(rtc_status) if isinstance(rtc, dict) else rtc
@@ -223,7 +232,7 @@ def _nested(block: Any, *keys: str) -> Any:
 
 def _kms_algorithm(rules: Any, *path: str) -> Any:
     """True when a default-encryption rule uses SSE-KMS or DSSE-KMS, False when none does."""
-    found = _items(_blocks(rules), lambda rule: [_nested(rule, *path)])
+    found = block_items(as_blocks(rules), lambda rule: [_nested(rule, *path)])
     if isinstance(found, Unknown):
         return found
     if any(isinstance(a, str) and a.lower().startswith("aws:kms") for a in found):
@@ -245,7 +254,7 @@ KMS_REPLICATION = {
 def _kms_replicated(rules: Any, form: str) -> Any:
     """Whether every enabled replication rule copies SSE-KMS objects with a replica key."""
     status_key, switch_path, key_path = KMS_REPLICATION[form]
-    blocks = _blocks(rules)
+    blocks = as_blocks(rules)
     if isinstance(blocks, Unknown):
         return blocks
     found: list = []
@@ -268,8 +277,8 @@ def _kms_replicated(rules: Any, form: str) -> Any:
 
 
 def _tf_inline_replication(raw: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
-    config = _blocks(raw.get("replication_configuration"))
-    rules = _items(config, lambda c: _blocks(c.get("rules")) or [])
+    config = as_blocks(raw.get("replication_configuration"))
+    rules = block_items(config, lambda c: as_blocks(c.get("rules")) or [])
     encryption = raw.get("server_side_encryption_configuration")
     return {"replication_destinations": _enabled_destinations(rules, "status", "destination",
                                                               "bucket"),
@@ -313,17 +322,17 @@ def _cfn_bucket_replication(raw: dict[str, Any], out: dict[str, Any]) -> dict[st
 
 # ----- EFS ----------------------------------------------------------------------------------------
 def _tf_efs_replication(raw: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
-    dest = _blocks(raw.get("destination"))
+    dest = as_blocks(raw.get("destination"))
     return {
-        "destination_regions": _items(dest, lambda d: [to_str(d.get("region"))]),
-        "destination_file_systems": _items(
+        "destination_regions": block_items(dest, lambda d: [to_str(d.get("region"))]),
+        "destination_file_systems": block_items(
             dest, lambda d: [d["file_system_id"]] if d.get("file_system_id") else []),
     }
 
 
 def _cfn_efs_replication(raw: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
-    dest = _blocks(_path(raw, "ReplicationConfiguration", "Destinations"))
-    return {"replication_regions": _items(dest, lambda d: [to_str(d.get("Region"))])}
+    dest = as_blocks(_path(raw, "ReplicationConfiguration", "Destinations"))
+    return {"replication_regions": block_items(dest, lambda d: [to_str(d.get("Region"))])}
 
 
 _TF_CACHE = dict(
@@ -337,6 +346,7 @@ TERRAFORM = {
         "dynamodb_table",
         _chain(tf_tags, _tf_replicas, lambda raw, out: {"global_table": False}, tf_retention),
         name=("name", to_str),
+        kms_key=("server_side_encryption.0.kms_key_arn", to_str),
         pitr=("point_in_time_recovery.0.enabled", to_bool, False),
         pitr_days=("point_in_time_recovery.0.recovery_period_in_days", to_int),
         deletion_protection=("deletion_protection_enabled", to_bool, False),
@@ -345,6 +355,7 @@ TERRAFORM = {
         "dynamodb_replica",
         tf_tags,
         table=("global_table_arn", to_str),
+        kms_key=("kms_key_arn", to_str),
     ),
     "aws_s3_bucket": spec(
         "s3_bucket",
@@ -406,9 +417,11 @@ TERRAFORM = {
 CLOUDFORMATION = {
     "AWS::DynamoDB::Table": spec(
         "dynamodb_table",
-        _chain(cfn_tags, lambda raw, out: {"replica_regions": [], "global_table": False},
+        _chain(cfn_tags, lambda raw, out: {"replica_regions": [], "global_table": False,
+                                           "replica_keys": []},
                cfn_retention("AWS::DynamoDB::Table")),
         name=("TableName", to_str),
+        kms_key=("SSESpecification.KMSMasterKeyId", to_str),
         pitr=("PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled", to_bool, False),
         pitr_days=("PointInTimeRecoverySpecification.RecoveryPeriodInDays", to_int),
         deletion_protection=("DeletionProtectionEnabled", to_bool, False),

@@ -1,5 +1,8 @@
 """Databases: RDS instances, Aurora clusters and their members, Redshift clusters.
 
+* ``db_instance`` and ``db_cluster`` have ``kms_key`` (``kms_key_id`` / ``KmsKeyId``: the key
+  that encrypts the storage, as written: an ARN, a reference, an alias or a key id; DR009).
+
 * ``redshift_cluster`` (``aws_redshift_cluster``, ``AWS::Redshift::Cluster``): ``multi_az``
   (default False), ``az_relocation`` (default False), ``backup_retention`` (automated snapshot
   retention in days, default 1), ``identifier``, ``tags``, ``snapshot_copy_region`` (the
@@ -35,6 +38,7 @@ TERRAFORM = {
         multi_az=("multi_az", to_bool, False),
         cluster=("db_cluster_identifier", to_str),
         replicate_source=("replicate_source_db", to_str),
+        kms_key=("kms_key_id", to_str),
         identifier=("identifier", to_str),
         tags=("tags", to_tags),
         availability_zone=("availability_zone", to_str),
@@ -53,6 +57,7 @@ TERRAFORM = {
         global_cluster=("global_cluster_identifier", to_str),
         write_forwarding=("enable_global_write_forwarding", to_bool, False),
         replication_source=("replication_source_identifier", to_str),
+        kms_key=("kms_key_id", to_str),
         availability_zones=("availability_zones"),
         backup_retention=("backup_retention_period", to_int, 1),
         deletion_protection=("deletion_protection", to_bool, False),
@@ -102,6 +107,7 @@ CLOUDFORMATION = {
         multi_az=("MultiAZ", to_bool, False),
         cluster=("DBClusterIdentifier", to_str),
         replicate_source=("SourceDBInstanceIdentifier", to_str),
+        kms_key=("KmsKeyId", to_str),
         identifier=("DBInstanceIdentifier", to_str),
         tags=("Tags", to_tags),
         backup_replication_region=("AutomaticBackupReplicationRegion", to_str),
@@ -120,6 +126,7 @@ CLOUDFORMATION = {
         global_cluster=("GlobalClusterIdentifier", to_str),
         write_forwarding=("EnableGlobalWriteForwarding", to_bool, False),
         replication_source=("ReplicationSourceIdentifier", to_str),
+        kms_key=("KmsKeyId", to_str),
         availability_zones=("AvailabilityZones"),
         backup_retention=("BackupRetentionPeriod", to_int, 1),
         deletion_protection=("DeletionProtection", to_bool, False),

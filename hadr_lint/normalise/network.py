@@ -6,10 +6,15 @@ VPC endpoints (both formats):
 
 * ``vpc_endpoint``: ``endpoint_type`` (lower case: ``gateway``, the default, ``interface``,
   ``gatewayloadbalancer``, ...), ``subnets`` (``subnet_ids`` / ``SubnetIds``: where an interface
-  endpoint puts its network interfaces).
+  endpoint puts its network interfaces; a Gateway Load Balancer endpoint has one, its zone).
 * ``vpc_endpoint_subnet`` (``aws_vpc_endpoint_subnet_association``): ``endpoint`` the endpoint,
   ``subnet`` the subnet it adds; ``count_unknown`` the reason when the block's count or for_each
   (or its module's) is unknown.
+
+Routes (both formats): ``route_table`` has ``default_nat`` (the NAT gateways of inline
+``0.0.0.0/0`` routes) and ``endpoint_routes`` (the ``vpc_endpoint_id`` of every inline route:
+a Gateway Load Balancer or Network Firewall endpoint); ``route`` (``aws_route``,
+``AWS::EC2::Route``) has ``route_table``, ``destination``, ``nat_gateway`` and ``vpc_endpoint``.
 
 Network Firewall and Transit Gateway (both formats):
 
@@ -75,10 +80,12 @@ def _default_nat(key: str):
     def derive(raw: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
         routes = to_list(raw.get(key))
         if isinstance(routes, Unknown):
-            return {"default_nat": routes}
+            return {"default_nat": routes, "endpoint_routes": routes}
         found = [r.get("nat_gateway_id") for r in routes
                  if isinstance(r, dict) and r.get("cidr_block") == "0.0.0.0/0"]
-        return {"default_nat": [f for f in found if f]}
+        endpoints = [r.get("vpc_endpoint_id") for r in routes if isinstance(r, dict)]
+        return {"default_nat": [f for f in found if f],
+                "endpoint_routes": [to_str(e) for e in endpoints if e is not None]}
 
     return derive
 
@@ -132,6 +139,7 @@ TERRAFORM = {
         route_table=("route_table_id", to_str),
         destination=("destination_cidr_block", to_str),
         nat_gateway=("nat_gateway_id", to_str),
+        vpc_endpoint=("vpc_endpoint_id", to_str),
     ),
     "aws_route_table_association": spec(
         "route_table_association",
@@ -215,6 +223,7 @@ CLOUDFORMATION = {
         route_table=("RouteTableId", to_str),
         destination=("DestinationCidrBlock", to_str),
         nat_gateway=("NatGatewayId", to_str),
+        vpc_endpoint=("VpcEndpointId", to_str),
     ),
     "AWS::EC2::SubnetRouteTableAssociation": spec(
         "route_table_association",

@@ -5,7 +5,9 @@ Cumulative, cheapest first; each strategy needs its own blocks and those of the 
 * backup-restore: every stateful store backed up and the backups copied to another region
   (an AWS Backup copy action to a vault in another region, or RDS automated backups replication).
 * pilot-light: + every stateful store replicated to another region (global table, Aurora Global
-  Database, cross-region replica, S3 or EFS replication) and Route 53 failover routing with a
+  Database, cross-region replica, S3 or EFS replication), the workload's artifacts there (every
+  ECR repository covered by a registry replication rule to another region, every Secrets
+  Manager secret with a replica in another region) and Route 53 failover routing with a
   health check on the primary record (compute in the DR region may be off).
 * warm-standby: + running compute in a DR region: an Auto Scaling group with ``min_size >= 1``
   behind a load balancer, an ECS service with ``desired_count >= 1`` or an EKS node group with
@@ -28,7 +30,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from hadr_lint.analysis.store_classes import store_class
+from hadr_lint.analysis.store_classes import ARTIFACT_KINDS, store_class
 from hadr_lint.model import Resource, Unknown
 from hadr_lint.objectives import estimate
 from hadr_lint.objectives.declare import Workload
@@ -112,6 +114,8 @@ def blocks(graph, workload: Workload, config: Any) -> list[Block]:
                           for s in stores]
     if level >= 1:
         found += [_doubt(graph, _replicated(graph, s, config), config) for s in stores]
+        found += [_artifact_copy(graph, a, config) for a in workload.resources
+                  if a.kind in ARTIFACT_KINDS and store_class(graph, a, config) == "artifacts"]
     if level in (1, 2):  # active-active needs multi-region routing instead (below)
         found.append(_failover_routing(graph, workload, config, anchor))
     if level >= 2:
@@ -187,7 +191,33 @@ def _replicated(graph, store: Resource, config: Any) -> Block:
 
 LABELS = {"db_instance": "RDS DB instance", "db_cluster": "DB cluster",
           "dynamodb_table": "DynamoDB table", "s3_bucket": "S3 bucket",
-          "efs_file_system": "EFS file system"}
+          "efs_file_system": "EFS file system", "ecr_repository": "ECR repository",
+          "secret": "Secrets Manager secret"}
+ARTIFACT_MISSING = {
+    "ecr_repository": "no registry replication rule copies it to another region (the DR region "
+                      "cannot pull the workload's images)",
+    "secret": "it has no replica in another region (the DR region cannot read it)",
+}
+
+
+def _artifact_copy(graph, artifact: Resource, config: Any) -> Block:
+    """An ECR repository or secret the DR region needs: copied to another region?"""
+    from hadr_lint.analysis.copies import copy_regions
+
+    name = "artifacts in the DR region"
+    own = _own_region(artifact, config)
+    if isinstance(own, Unknown):
+        return Block("pilot-light", name, artifact, own, own.reason)
+    regions = copy_regions(graph, artifact, config)
+    elsewhere = sorted(r for r in regions if isinstance(r, str) and r != own)
+    if elsewhere:
+        return Block("pilot-light", name, artifact, True,
+                     f"{_label(artifact)} copied to {', '.join(elsewhere)}")
+    unknown = next((r for r in regions if isinstance(r, Unknown)), None)
+    if unknown is not None:
+        return Block("pilot-light", name, artifact, unknown, unknown.reason)
+    return Block("pilot-light", name, artifact, False,
+                 f"{_label(artifact)} {artifact.name}: {ARTIFACT_MISSING[artifact.kind]}")
 
 
 def _label(store: Resource) -> str:

@@ -76,7 +76,13 @@ LOG_UPLOAD = 300.0
 HEALTH_CHECK_DEFAULTS = (3, 30)
 ALIAS_TTL = 60.0
 TARGET_HEALTH_DETECTION = 60.0
-STORE_KINDS = ("db_instance", "db_cluster", "dynamodb_table", "s3_bucket", "efs_file_system")
+STORE_KINDS = ("db_instance", "db_cluster", "dynamodb_table", "s3_bucket", "efs_file_system",
+               "ecr_repository", "secret")
+# ECR: "most images replicate in under 30 minutes" (Amazon ECR User Guide, private image
+# replication); Secrets Manager replicates a secret's new versions asynchronously.
+ARTIFACT_COPY = {"ecr_repository": (1800.0, "ECR registry replication to {}; most images "
+                                            "replicate in under 30 minutes"),
+                 "secret": (ASYNC, "secret replica in {}; asynchronous replication")}
 SCOPES = ("az", "region")
 NO_STORES = "no stateful store in the workload"
 SCOPE_TEXT = {"az": "an Availability Zone loss", "region": "a region loss"}
@@ -347,6 +353,8 @@ def replication_copies(graph, store: Resource, own: str | None, config: Any) -> 
         "db_instance": _instance_replicas,
         "s3_bucket": _s3_replication,
         "efs_file_system": _efs_replication,
+        "ecr_repository": _artifact_copies,
+        "secret": _artifact_copies,
     }
     yield from readers[store.kind](graph, store, own, config)
 
@@ -384,6 +392,21 @@ def _dynamodb_replicas(graph, table, own, config):
         elif where:
             yield known(ASYNC, replica, "table", f"global table replica in "
                                                  f"{region(replica, config)}; {ASYNC_TEXT}")
+
+
+def _artifact_copies(graph, store, own, config):
+    """ECR registry replication and secret replicas, read by the shared copy analysis (an
+    artifact counts only when a team classes it as workload data)."""
+    from hadr_lint.analysis.copies import copy_regions
+
+    seconds, text = ARTIFACT_COPY[store.kind]
+    attribute = "replica_regions" if store.kind == "secret" else "ecr_replication"
+    for found in copy_regions(graph, store, config):
+        where = _elsewhere(found, own)
+        if isinstance(where, Unknown):
+            yield unknown(f"copy region unknown: {where.reason}", store, attribute)
+        elif where:
+            yield known(seconds, store, attribute, text.format(found))
 
 
 def global_members(graph, cluster: Resource) -> list[Resource]:
