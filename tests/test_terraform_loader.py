@@ -892,3 +892,20 @@ module "dr" {
     assert accounts == {"aws_backup_vault.main": "111111111111",
                         "aws_backup_vault.two": None, "aws_backup_vault.unknown": None,
                         "module.dr.aws_backup_vault.dr": "222222222222"}
+
+
+def test_workspace_and_cwd_are_chosen_at_run_time(tmp_path):
+    # ecr-ex-${basename(path.cwd)} is not "ecr-ex-.", and a workspace-sized group is not sized 1
+    write(tmp_path, {"main.tf": """
+resource "aws_ecr_repository" "r" { name = "ecr-ex-${basename(path.cwd)}" }
+resource "aws_autoscaling_group" "g" {
+  min_size = terraform.workspace == "prod" ? 3 : 1
+  max_size = 3
+}
+"""})
+    resources, errors, _ = load(tmp_path)
+    assert not errors
+    name = resources["aws_ecr_repository.r"].raw["name"]
+    assert isinstance(name, Unknown) and "path.cwd" in name.reason
+    size = resources["aws_autoscaling_group.g"].raw["min_size"]
+    assert isinstance(size, Unknown) and "workspace" in size.reason

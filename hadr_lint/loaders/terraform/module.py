@@ -176,10 +176,12 @@ class ModuleInstance:
                 "module",
             ),
             "data": LazyMapping(self._types("data"), self._data_type, "data"),
-            "path": ConstMapping(
-                {"module": str(self.files.dir), "root": ".", "cwd": "."}
-            ),
-            "terraform": ConstMapping({"workspace": "default"}),
+            "path": ConstMapping({
+                "module": str(self.files.dir), "root": ".",
+                "cwd": Unknown("path.cwd: the folder terraform runs in is known only at run time"),
+            }),
+            "terraform": ConstMapping({"workspace": Unknown(
+                "terraform.workspace: the workspace is chosen at run time")}),
         }
         for rtype in dict.fromkeys(self._types("resource")):
             if rtype not in names:
