@@ -9,11 +9,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hadr_lint import baseline, cache, stack_links, suppress
+from hadr_lint import baseline, cache, suppress
 from hadr_lint.config import Config
 from hadr_lint.discover import DOCUMENTS, discover
 from hadr_lint.graph import Graph
 from hadr_lint.loaders import Document, guarded
+from hadr_lint.loaders.cloudformation import stack_links
 from hadr_lint.model import (
     Finding,
     LoadError,
@@ -77,7 +78,7 @@ def load_all(options: ScanOptions, config: Config) -> list[LoadResult]:
 def link_stacks(paths: list[Path], loaded: list[LoadResult], options: ScanOptions,
                 config: Config) -> list[LoadResult]:
     """Templates linked by exports and nested stacks, loaded again with what they receive
-    (see ``hadr_lint.stack_links``); notes where a link cannot be made."""
+    (see ``hadr_lint.loaders.cloudformation.stack_links``); notes where a link cannot be made."""
 
     def load(path: Path, links: stack_links.Links) -> LoadResult:
         return guarded(display_path(path), lambda: load_document(

@@ -24,7 +24,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-from hadr_lint.loaders.cfn_nodes import DictNode, ListNode, Mark, StrNode
+from hadr_lint.loaders.cloudformation.nodes import DictNode, ListNode, Mark, StrNode
 
 try:
     from yaml import CSafeLoader as _Loader

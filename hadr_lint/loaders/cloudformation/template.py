@@ -121,7 +121,7 @@ def decode(text: str, path: str = "") -> tuple[object | None, tuple[LoadError, .
                    "CloudFormation accepts: it cannot be deployed, and is not decoded")
         return None, (LoadError(path, None, message),)
     try:
-        from hadr_lint.loaders.cfn_yaml import loads_or_none
+        from hadr_lint.loaders.cloudformation.fast_yaml import loads_or_none
 
         fast = loads_or_none(text)  # without importing cfn-lint (0.3 s), when it can
         if fast is not None:
