@@ -13,7 +13,7 @@ from hadr_lint.loaders.cloudformation import (
     load_template,
     looks_like_cloudformation,
 )
-from hadr_lint.loaders.cloudformation.template import DEFAULT_AZ_COUNT, TOO_DEEP
+from hadr_lint.loaders.cloudformation.context import DEFAULT_AZ_COUNT, TOO_DEEP
 from hadr_lint.model import AZ, LoadError, Ref, Unknown
 from hadr_lint.regions import AZ_COUNTS
 

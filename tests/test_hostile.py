@@ -1085,7 +1085,7 @@ def test_a_template_larger_than_cloudformation_accepts_is_a_file_error_not_decod
     template still loads."""
     import cfnlint.decode
 
-    from hadr_lint.loaders.cloudformation.template import MAX_TEMPLATE_BYTES
+    from hadr_lint.loaders.cloudformation.decode import MAX_TEMPLATE_BYTES
 
     keys = {f"Key{i:05d}": {"Value": f"ami-{i:012d}"} for i in range(40_000)}
     if suffix == ".json":

@@ -6,7 +6,10 @@ in ``hadr_lint.loaders.registry.DOCUMENT_LOADERS`` with two functions:
 * ``claims(path, text) -> bool``: cheap, from the file name and the text already read: whether
   the file looks like its format;
 * ``load(document) -> LoadResult | None``: read it (None: not its format after all, and the
-  next loader that claims the file is asked).
+  next loader that claims the file is asked);
+* optionally ``link(paths, results, reload, options, config)``: documents that depend on each
+  other (CloudFormation exports and nested stacks), loaded again with what the others give
+  them (``Document.exports`` and ``nesting``).
 
 The engine reads each document once and asks the loaders in order; it knows no format.
 
@@ -46,11 +49,19 @@ class Document:
     nesting: Any = None  # stack_links: what a parent stack passes
 
 
+# (paths, their results, reload(path, exports, nesting), ScanOptions, Config) -> the results,
+# some loaded again with what other documents give them, then any notes
+Link = Callable[[list[Path], list[LoadResult], Callable[[Path, Mapping[str, Any], Any],
+                                                         LoadResult], Any, Any],
+                list[LoadResult]]
+
+
 @dataclass(frozen=True)
 class DocumentLoader:
     name: str
     claims: Callable[[Path, str], bool]
     load: Callable[[Document], LoadResult | None]
+    link: Link | None = None
 
 
 def _no_file(path: Path) -> bool:

@@ -7,11 +7,13 @@ first. Folder loaders: each gets what discovery found and loads its own roots.
 from __future__ import annotations
 
 from hadr_lint.loaders import DocumentLoader, FolderLoader, cloudformation, plan
+from hadr_lint.loaders.cloudformation import stack_links
 from hadr_lint.loaders.terraform import roots as terraform_roots
 
 DOCUMENT_LOADERS = (
     DocumentLoader("terraform-plan", plan.claims, plan.load_document),
-    DocumentLoader("cloudformation", cloudformation.claims, cloudformation.load_document),
+    DocumentLoader("cloudformation", cloudformation.claims, cloudformation.load_document,
+                   stack_links.link_documents),
 )
 
 FOLDER_LOADERS = (
