@@ -58,7 +58,8 @@ def load_all(options: ScanOptions, config: Config) -> list[LoadResult]:
 
     paths = scan_paths(options.paths)
     cache.avoid(tree_of(paths).roots)  # the command line did it already
-    found = discover(paths, tuple(options.exclude) + tuple(config.exclude), options.prune)
+    found = discover(paths, tuple(options.exclude) + tuple(config.exclude), options.prune,
+                     {loader.name: loader.claims_file for loader in FOLDER_LOADERS})
     results: list[LoadResult] = []
     for loader in FOLDER_LOADERS:
         results.extend(guarded(loader.name, functools.partial(loader.load, found, options,

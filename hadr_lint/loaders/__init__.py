@@ -17,7 +17,10 @@ A folder loader (a format whose unit is a folder, or that decides which discover
 roots: Terraform, Terragrunt) registers in ``FOLDER_LOADERS`` of the same module with:
 
 * ``load(found, options, config) -> list[LoadResult]``: everything it loads from what discovery
-  found (``hadr_lint.discover.Discovered``), with its own caching and its own error entries;
+  found (``hadr_lint.discover.Discovered``: its files, ``found.files[name]``), with its own
+  caching and its own error entries;
+* ``claims_file(file, scanned) -> bool``: the files discovery gives it (``scanned``: the scan
+  path the file was found under); a claimed file is never a document;
 * ``names_a_folder(path) -> bool`` and ``stand_in(path) -> list[Path]``: a file given as a scan
   path that stands for its folder (a ``.tfvars`` file), and what to discover instead of it;
 * ``finds_elsewhere(path) -> bool``: a file whose findings are on other files (a Terragrunt
@@ -72,6 +75,10 @@ def _itself(path: Path) -> list[Path]:
     return [path]
 
 
+def _no_files(file: Path, scanned: Path) -> bool:
+    return False
+
+
 @dataclass(frozen=True)
 class FolderLoader:
     name: str
@@ -79,6 +86,7 @@ class FolderLoader:
     names_a_folder: Callable[[Path], bool] = _no_file
     stand_in: Callable[[Path], list[Path]] = _itself
     finds_elsewhere: Callable[[Path], bool] = _no_file
+    claims_file: Callable[[Path, Path], bool] = _no_files
 
 
 def guarded(where: str, load: Callable[[], Any], many: bool = False) -> Any:

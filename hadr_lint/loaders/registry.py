@@ -18,5 +18,6 @@ DOCUMENT_LOADERS = (
 
 FOLDER_LOADERS = (
     FolderLoader("terraform", terraform_roots.load_folders, terraform_roots.names_a_folder,
-                 terraform_roots.stand_in, terraform_roots.finds_elsewhere),
+                 terraform_roots.stand_in, terraform_roots.finds_elsewhere,
+                 terraform_roots.claims_file),
 )
