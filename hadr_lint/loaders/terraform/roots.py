@@ -58,9 +58,11 @@ def terragrunt_configs(found: Discovered) -> list[Path]:
 
 def load_folders(found: Discovered, options: Any, config: Any) -> list[LoadResult]:
     """The Terraform roots and Terragrunt units ``found``; ``options``: engine.ScanOptions."""
-    terragrunt, through_units = load_terragrunt(terragrunt_configs(found), options, config)
+    terragrunt, through_units = load_terragrunt(terragrunt_configs(found), found.paths, options,
+                                                config)
     folders = [f for f in terraform_folders(found) if real(f) not in through_units]
-    results = guarded("terraform", lambda: load_terraform(folders, options, config), many=True)
+    results = guarded("terraform", lambda: load_terraform(folders, found.paths, options, config),
+                      many=True)
     results.extend(terragrunt)
     return results
 
@@ -81,10 +83,11 @@ def finds_elsewhere(path: Path) -> bool:
     return path.name == TERRAGRUNT
 
 
-def load_terraform(folders: list[Path], options: Any, config: Any) -> list[LoadResult]:
+def load_terraform(folders: list[Path], paths: list[Path], options: Any,
+                   config: Any) -> list[LoadResult]:
+    """The Terraform roots among ``folders``; ``paths``: the scan paths discovery walked."""
     if not folders:
         return []
-    paths = scan_paths(options.paths)
     reader = FolderReader(display=display_path, max_file_size=config.max_file_size,
                           roots=roots_of(paths), tree=tree_of(paths))
     cached = TerraformEntry(folders, options, reader)
@@ -103,13 +106,12 @@ def load_terraform(folders: list[Path], options: Any, config: Any) -> list[LoadR
     return cached.store(results)
 
 
-def load_terragrunt(configs: list[Path], options: Any,
+def load_terragrunt(configs: list[Path], paths: list[Path], options: Any,
                     config: Any) -> tuple[list[LoadResult], set[Path]]:
     """Terragrunt units (``hadr_lint.loaders.terraform.terragrunt``), each namespaced by its
     folder; and the folders they load, which are not Terraform roots of their own."""
     if not configs:
         return [], set()
-    paths = scan_paths(options.paths)
     tree = tree_of(paths)
     reader = FolderReader(display=display_path, max_file_size=config.max_file_size,
                           roots=roots_of(paths), tree=tree)
@@ -124,17 +126,6 @@ def load_terragrunt(configs: list[Path], options: Any,
     results.append(LoadResult(errors=errors + tuple(reader.errors.values()), notes=units.notes,
                               files=tuple(reader.parsed_files)))
     return results, units.module_folders()
-
-
-def scan_paths(paths: tuple[Path, ...]) -> list[Path]:
-    """The paths to discover: a .tfvars file stands for the Terraform folder beside it."""
-    found: list[Path] = []
-    for path in paths:
-        if path.is_file() and names_a_folder(path):
-            found.extend(stand_in(path))
-        else:
-            found.append(path)
-    return found
 
 
 def _root(folder: Path, reader: Any, var_files: Any, variables: Any) -> LoadResult:
