@@ -34,17 +34,18 @@ def scan(paths: str | Path | Iterable[str | Path] = ".", *, config: str | Path |
     """
     from hadr_lint.engine import merge
     from hadr_lint.engine import scan as run_scan
+    from hadr_lint.prepare import Given, prepare
 
     paths = (paths,) if isinstance(paths, (str, Path)) else tuple(paths)
     found = tuple(Path(p) for p in paths) or (Path("."),)
     missing = [str(p) for p in found if not p.exists() and not p.is_symlink()]
     if missing:
         raise ScanRefused(f"{missing[0]}: no such file or folder")
+    given = Given(variables=dict(variables or {}), var_files=tuple(Path(f) for f in var_files),
+                  parameters=dict(parameters or {}), region=region, exclude=tuple(exclude))
     results = []
-    for options, loaded in _groups(found, Path(config) if config else None):
-        options = replace(options, variables=dict(variables or {}),
-                          parameters=dict(parameters or {}), region=region,
-                          var_files=tuple(Path(f) for f in var_files), exclude=tuple(exclude))
+    for options, loaded in prepare(found, Path(config) if config else None, _load_config, given,
+                                   outside_note=False):
         rules, known = _rules(tuple(Path(d) for d in rules_dir), select, ignore, loaded)
         results.append(run_scan(replace(options, known_rules=known), loaded, rules))
     return merge(results)
@@ -58,25 +59,14 @@ def exit_code(result: ScanResult, fail_on: str | None = None) -> int:
     return code(result, fail_on or getattr(result.config, "fail_on", None) or "warning")
 
 
-def _groups(paths: tuple[Path, ...], config_file: Path | None) -> list:
-    from hadr_lint.config import ConfigError, ConfigGroup, config_groups, load_config
-    from hadr_lint.discover import SKIP_DIRS
-    from hadr_lint.engine import ScanOptions
-    from hadr_lint.objectives.declare import config_folder
+def _load_config(path: Path | None):
+    """The configuration at ``path``; an invalid one is a calling mistake."""
+    from hadr_lint.config import ConfigError, load_config
 
-    groups = ([ConfigGroup(config_file, paths)] if config_file
-              else config_groups(paths, frozenset(SKIP_DIRS)))
-    prepared = []
-    for group in groups:
-        try:
-            loaded = load_config(group.config)
-        except ConfigError as exc:
-            raise ScanRefused(str(exc)) from None
-        names = {str((config_folder(loaded) / k).resolve()): v
-                 for k, v in loaded.stack_names.items()}
-        prepared.append((ScanOptions(paths=group.paths, prune=group.prune, stack_names=names),
-                         loaded))
-    return prepared
+    try:
+        return load_config(path)
+    except ConfigError as exc:
+        raise ScanRefused(str(exc)) from None
 
 
 def _rules(rules_dir: tuple[Path, ...], select: Iterable[str], ignore: Iterable[str],

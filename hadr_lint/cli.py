@@ -134,14 +134,10 @@ def _with_objectives(config, strategy, rpo, rto):
 
 def _prepare(paths, config_file, variables, var_files, parameters, region, exclude,
              max_file_size) -> list:
-    """(ScanOptions, Config) per configuration group: each path under the nearest
-    ``.hadr-lint.yaml`` (``hadr_lint.config.config_groups``), or all under ``--config``."""
-    from dataclasses import replace
-
+    """(ScanOptions, Config) per configuration group (``hadr_lint.prepare``); exit 2 for a
+    missing path or --var-file and an invalid configuration."""
     # start-up: --help and completion import click only; this loads when the command runs
-    from hadr_lint.config import ConfigGroup, config_groups
-    from hadr_lint.discover import SKIP_DIRS
-    from hadr_lint.engine import ScanOptions
+    from hadr_lint.prepare import Given, prepare
 
     paths = paths or (Path("."),)
     for path in paths:
@@ -151,24 +147,13 @@ def _prepare(paths, config_file, variables, var_files, parameters, region, exclu
         if not path.is_file():
             raise Refused(f"--var-file {path}: no such file")
     _avoid_cache_inside(paths)
-    groups = ([ConfigGroup(config_file, tuple(paths))] if config_file
-              else config_groups(tuple(paths), frozenset(SKIP_DIRS)))
-    prepared = []
-    for group in groups:
-        found, notes = group.config, tuple[str, ...]()
-        if not config_file:
-            found, notes = _config_inside(found, group.paths)
-        config = _load_config(found)
-        if max_file_size:
-            config = replace(config, max_file_size=max_file_size)
-        options = ScanOptions(
-            paths=group.paths, var_files=tuple(var_files),
-            variables=_pairs(variables, "--var"), parameters=_pairs(parameters, "--parameter"),
-            region=region, exclude=tuple(exclude), stack_names=_all_stack_names(config),
-            prune=group.prune, notes=notes,
-        )
-        prepared.append((options, config))
-    return prepared
+    context = click.get_current_context(silent=True)
+    names = context.meta.get("stack_names", {}) if context else {}
+    given = Given(variables=_pairs(variables, "--var"), var_files=tuple(var_files),
+                  parameters=_pairs(parameters, "--parameter"), region=region,
+                  exclude=tuple(exclude), max_file_size=max_file_size,
+                  stack_names={str(Path(k).resolve()): v for k, v in names.items()})
+    return prepare(tuple(paths), config_file, _load_config, given)
 
 
 def _avoid_cache_inside(paths) -> None:
@@ -291,35 +276,6 @@ def _found_nothing(paths: tuple[Path, ...], result) -> int:
         shown = ", ".join(str(p) for p in paths)
         click.echo(f"no Terraform or CloudFormation files found under {shown}", err=True)
     return code
-
-
-def _config_inside(found: Path | None, paths) -> tuple[Path | None, tuple[str, ...]]:
-    """The configuration file found, unless it lies (or links) outside the scanned tree
-    (``hadr_lint.tree``) and outside the folders its search covers (``search_boundary``: the
-    current folder the user chose, without git): then none, and a note naming it."""
-    # start-up: --help and completion import click only; this loads when the command runs
-    from hadr_lint.config import search_boundary
-    from hadr_lint.tree import tree_of
-
-    covered = (*paths, *(search_boundary(Path(p)) for p in paths))
-    if found is None or tree_of(covered).inside(found):
-        return found, ()
-    return None, (f"{found}: not read: the configuration file lies or links outside the "
-                  "repository (or the scanned folder)",)
-
-
-def _all_stack_names(config) -> dict[str, str]:
-    """Resolved template path -> stack name: ``stack_names`` of the configuration (relative to
-    its folder), then ``--stack-name`` (relative to the current folder), which wins."""
-    # start-up: --help and completion import click only; this loads when the command runs
-    from hadr_lint.objectives.declare import config_folder
-
-    found = {str((config_folder(config) / k).resolve()): v
-             for k, v in config.stack_names.items()}
-    context = click.get_current_context(silent=True)
-    given = context.meta.get("stack_names", {}) if context else {}
-    found.update({str(Path(k).resolve()): v for k, v in given.items()})
-    return found
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -1,30 +1,32 @@
 """Walk the given paths and sort files by the loader that can read them.
 
-Nothing outside the scanned tree is followed: symbolic links to folders are not descended and a
-link to a file outside the tree is skipped (and said so).
+A folder loader claims its files (``claims``: loader name -> ``claims_file(file, scanned path)``,
+from ``hadr_lint.loaders.registry.FOLDER_LOADERS``); the JSON and YAML files no folder loader
+claims are documents, for the document loaders. Nothing outside the scanned tree is followed:
+symbolic links to folders are not descended and a link to a file outside the tree is skipped
+(and said so).
 """
 
 from __future__ import annotations
 
 import fnmatch
 import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hadr_lint.loaders.terraform.files import TF_SUFFIXES as TERRAFORM
 from hadr_lint.tree import real
 
 SKIP_DIRS = {".git", ".terraform", "node_modules", ".hg", ".svn", "__pycache__", ".venv",
              ".terragrunt-cache"}
-TERRAGRUNT = "terragrunt.hcl"
 DOCUMENTS = (".json", ".yaml", ".yml", ".template")
 
 
 @dataclass
 class Discovered:
-    terraform_folders: list[Path] = field(default_factory=list)
+    files: dict[str, list[Path]] = field(default_factory=dict)  # folder loader name -> its files
     documents: list[Path] = field(default_factory=list)
-    terragrunt_configs: list[Path] = field(default_factory=list)  # each a unit's terragrunt.hcl
+    paths: list[Path] = field(default_factory=list)  # the scan paths walked
     skipped: list[str] = field(default_factory=list)
     unreadable: list[tuple[Path, str]] = field(default_factory=list)  # scan paths: file errors
 
@@ -55,12 +57,12 @@ def escapes(path: Path, roots: list[Path]) -> bool:
 
 
 def discover(paths: list[Path], exclude: tuple[str, ...] = (),
-             prune: tuple[Path, ...] = ()) -> Discovered:
+             prune: tuple[Path, ...] = (),
+             claims: Mapping[str, Callable[[Path, Path], bool]] | None = None) -> Discovered:
     """The files below ``paths``; ``prune``: folders not to enter (they hold a configuration of
-    their own and are scanned under it)."""
-    found = Discovered()
+    their own and are scanned under it); ``claims``: each folder loader's ``claims_file``."""
+    found = Discovered(files={name: [] for name in claims or {}}, paths=list(paths))
     roots = roots_of(paths)
-    folders: dict[Path, None] = {}
     documents: dict[Path, None] = {}
     pruned = frozenset(p.resolve() for p in prune)
     for path in paths:
@@ -68,25 +70,14 @@ def discover(paths: list[Path], exclude: tuple[str, ...] = (),
             if escapes(file, roots):
                 found.skipped.append(f"{file}: symbolic link to outside the scanned tree")
                 continue
-            if file.name.endswith(TERRAFORM):
-                folders[file.parent] = None
-            elif file.name == TERRAGRUNT and not _hidden(file, path):
-                found.terragrunt_configs.append(file)
-            elif file.name.endswith(DOCUMENTS) and not file.name.endswith(".tfvars.json"):
+            owner = next((name for name, claim in (claims or {}).items() if claim(file, path)),
+                         None)
+            if owner is not None:
+                found.files[owner].append(file)
+            elif file.name.endswith(DOCUMENTS):
                 documents[file] = None
-    found.terraform_folders = list(folders)
     found.documents = list(documents)
     return found
-
-
-def _hidden(file: Path, scanned: Path) -> bool:
-    """A file in a hidden folder below the scanned path (``.boilerplate/``): Terragrunt's
-    discovery skips those, so hadr-lint takes no unit from them either."""
-    try:
-        parts = file.relative_to(scanned).parts[:-1]
-    except ValueError:
-        return False
-    return any(p.startswith(".") and p not in (".", "..") for p in parts)
 
 
 def _walk(path: Path, exclude: tuple[str, ...], found: Discovered,

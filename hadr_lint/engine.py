@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hadr_lint import baseline, cache, stack_links, suppress
+from hadr_lint import baseline, cache, suppress
 from hadr_lint.config import Config
 from hadr_lint.discover import DOCUMENTS, discover
 from hadr_lint.graph import Graph
@@ -24,7 +24,7 @@ from hadr_lint.model import (
     Unverified,
 )
 from hadr_lint.normalise import normalise
-from hadr_lint.objectives.declare import ObjectivesError, config_folder, validate
+from hadr_lint.objectives.declare import ObjectivesError, validate
 from hadr_lint.result import ScanResult
 from hadr_lint.rulebase import LoadedRule
 from hadr_lint.text import FileTooLarge, read_source
@@ -58,7 +58,8 @@ def load_all(options: ScanOptions, config: Config) -> list[LoadResult]:
 
     paths = scan_paths(options.paths)
     cache.avoid(tree_of(paths).roots)  # the command line did it already
-    found = discover(paths, tuple(options.exclude) + tuple(config.exclude), options.prune)
+    found = discover(paths, tuple(options.exclude) + tuple(config.exclude), options.prune,
+                     {loader.name: loader.claims_file for loader in FOLDER_LOADERS})
     results: list[LoadResult] = []
     for loader in FOLDER_LOADERS:
         results.extend(guarded(loader.name, functools.partial(loader.load, found, options,
@@ -66,7 +67,7 @@ def load_all(options: ScanOptions, config: Config) -> list[LoadResult]:
     documents = [guarded(display_path(document),
                          functools.partial(load_document, document, options, config))
                  for document in found.documents]
-    results.extend(link_stacks(found.documents, documents, options, config))
+    results.extend(link_documents(found.documents, documents, options, config))
     notes = tuple(found.skipped) + tuple(options.notes)
     errors = tuple(LoadError(display_path(p), None, why) for p, why in found.unreadable)
     if notes or errors:
@@ -74,29 +75,30 @@ def load_all(options: ScanOptions, config: Config) -> list[LoadResult]:
     return results
 
 
-def link_stacks(paths: list[Path], loaded: list[LoadResult], options: ScanOptions,
-                config: Config) -> list[LoadResult]:
-    """Templates linked by exports and nested stacks, loaded again with what they receive
-    (see ``hadr_lint.stack_links``); notes where a link cannot be made."""
+def link_documents(paths: list[Path], loaded: list[LoadResult], options: ScanOptions,
+                   config: Config) -> list[LoadResult]:
+    """Documents that depend on each other, loaded again with what the others give them, by
+    each document loader that links (``DocumentLoader.link``); notes where a link cannot be
+    made come after the results of ``paths``."""
+    from hadr_lint.loaders.registry import DOCUMENT_LOADERS  # start-up: loaders load when used
 
-    def load(path: Path, links: stack_links.Links) -> LoadResult:
+    def reload(path: Path, exports: Mapping[str, Any], nesting: Any) -> LoadResult:
         return guarded(display_path(path), lambda: load_document(
-            path, options, config, links.exports, links.nesting))
+            path, options, config, exports, nesting))
 
-    tree = tree_of(options.paths)
-
-    def locate(parent: Path, url: str) -> Path | None:
-        return stack_links.nested_file(parent, url, config.template_urls, config_folder(config),
-                                       tree)
-
-    return stack_links.link(paths, loaded, load, locate)
+    results, extra = list(loaded), list[LoadResult]()
+    for loader in DOCUMENT_LOADERS:
+        if loader.link is not None:
+            linked = loader.link(paths, results, reload, options, config)
+            results, extra = linked[:len(paths)], extra + linked[len(paths):]
+    return results + extra
 
 
 def load_document(path: Path, options: ScanOptions, config: Config,
                   exports: Mapping[str, Any] | None = None, nesting: Any = None) -> LoadResult:
     """A JSON or YAML file, read by the first registered loader that claims it (see
     ``hadr_lint.loaders``), or skipped silently. ``exports`` and ``nesting``: what other
-    templates give this one (``stack_links``)."""
+    documents give this one (``link_documents``)."""
     from hadr_lint.loaders.registry import DOCUMENT_LOADERS  # start-up: loaders load when used
 
     shown = display_path(path)

@@ -7,14 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from hadr_lint.loaders import cloudformation
 from hadr_lint.loaders.cloudformation import (
-    AZ_COUNTS,
     decode,
+    load_file,
     load_template,
     looks_like_cloudformation,
 )
+from hadr_lint.loaders.cloudformation.context import DEFAULT_AZ_COUNT, TOO_DEEP
 from hadr_lint.model import AZ, LoadError, Ref, Unknown
+from hadr_lint.regions import AZ_COUNTS
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "cloudformation" / "loader"
 WEB = "fixtures/cloudformation/loader/web_stack.yaml"
@@ -324,7 +325,7 @@ def test_parameters_change_conditions_and_zone_counts():
 def test_az_counts_table():
     assert AZ_COUNTS["us-east-1"] == 6
     assert AZ_COUNTS["us-west-1"] == 2
-    assert cloudformation.DEFAULT_AZ_COUNT == 3
+    assert DEFAULT_AZ_COUNT == 3
 
 
 def test_select_beyond_assumed_zones_of_unknown_region():
@@ -408,14 +409,14 @@ def test_list_document_is_an_error():
 def test_decoder_exception_becomes_an_error(monkeypatch, fast):
     import cfnlint.decode
 
-    from hadr_lint.loaders import cfn_yaml
+    from hadr_lint.loaders.cloudformation import fast_yaml
 
     def explode(text):
         raise RuntimeError("boom")
 
     monkeypatch.setenv("HADR_LINT_FAST_PATHS", fast)
     monkeypatch.setattr(cfnlint.decode, "decode_str", explode)
-    monkeypatch.setattr(cfn_yaml, "loads", explode)
+    monkeypatch.setattr(fast_yaml, "loads", explode)
     result = load_template("x.yaml", "Resources: {}")
     assert result.errors == (
         LoadError("x.yaml", None, "cannot decode template: RuntimeError: boom"),
@@ -459,7 +460,7 @@ def test_deeply_nested_intrinsics_become_unknown():
     text = f"Resources:\n  A:\n    Type: AWS::S3::Bucket\n    Properties:\n      X: {nested}\n"
     result = load_template("deep.yaml", text)
     assert result.errors == ()
-    assert result.resources[0].raw["X"] == Unknown(cloudformation.TOO_DEEP)
+    assert result.resources[0].raw["X"] == Unknown(TOO_DEEP)
 
 
 # --- detection and single decoding -------------------------------------------------------------
@@ -534,7 +535,7 @@ def test_a_module_type_of_another_tool_is_a_note_not_an_error():
         "  Access:\n"
         '    Type: !Rain::Module "bucket-policy.yaml"\n'
     )
-    result = cloudformation.load_file("rain.yaml", text, region="us-east-1")
+    result = load_file("rain.yaml", text, region="us-east-1")
     assert result.errors == ()
     assert [r.name for r in result.resources] == ["Bucket"]
     assert any("Access" in n and "not expanded" in n for n in result.notes)
@@ -554,7 +555,7 @@ Resources:
       DisplayName: !Join ["", [!GetAtt Logs.Arn, "/vpc/", "x"]]
       KmsMasterKeyId: !Sub "arn:aws:s3:::${Logs}/vpc/"
 """
-    raw = next(r for r in cloudformation.load_file("t.yaml", template).resources
+    raw = next(r for r in load_file("t.yaml", template).resources
                if r.name == "Topic").raw
     assert raw["TopicName"] == Prefixed(raw["TopicName"].reason, Ref("t.yaml::Logs", "Arn"),
                                         "/vpc/")

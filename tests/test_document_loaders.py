@@ -12,6 +12,7 @@ from hadr_lint.config import Config
 from hadr_lint.discover import Discovered
 from hadr_lint.engine import ScanOptions, load_all, load_document
 from hadr_lint.loaders import Document, DocumentLoader, FolderLoader, registry
+from hadr_lint.loaders.terraform.roots import terraform_folders
 from hadr_lint.model import LoadResult, Location, Resource
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -75,7 +76,7 @@ def test_a_registered_folder_loader_gets_what_discovery_found(
     seen: list[tuple[list[str], list[str]]] = []
 
     def load(found: Discovered, options: ScanOptions, config: Config) -> list[LoadResult]:
-        seen.append(([p.name for p in found.terraform_folders],
+        seen.append(([p.name for p in terraform_folders(found)],
                      [p.name for p in found.documents]))
         where = Location("thing", 1)
         return [LoadResult(resources=(Resource("thing.a", "a", "thing", where, {}),))]

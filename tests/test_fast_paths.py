@@ -2,8 +2,9 @@
 
 - HCL block by block (loaders/terraform/blocks.py) equals a whole-file parse, on every fixture
   and on generated HCL, also after edits that reuse blocks of the previous version;
-- hadr-lint's CloudFormation decoder (loaders/cfn_yaml.py) equals cfn-lint's decoder, values and
-  marks, on every YAML and JSON file of the fixtures, and its results survive the parse cache;
+- hadr-lint's CloudFormation decoder (loaders/cloudformation/fast_yaml.py) equals cfn-lint's
+  decoder, values and marks, on every YAML and JSON file of the fixtures, and its results
+  survive the parse cache;
 - a scan of all fixtures reports the same findings, unknowns and errors with the fast paths on
   (cold and warm cache, and after edits) and off.
 """
@@ -24,7 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hadr_lint import cache
-from hadr_lint.loaders import cfn_yaml
+from hadr_lint.loaders.cloudformation import fast_yaml
 from hadr_lint.loaders.terraform.blocks import Doubt, parse_changed, shifted, split
 from hadr_lint.loaders.terraform.parse import HclSyntaxError, parse_blocks
 from hadr_lint.text import MAX_NESTING, nesting_bound
@@ -34,7 +35,7 @@ FIXTURES = ROOT / "fixtures"
 TF_FILES = sorted(FIXTURES.rglob("*.tf"))
 DOCUMENTS = sorted(p for p in FIXTURES.rglob("*")
                    if p.suffix in (".yaml", ".yml", ".json", ".template") and p.is_file())
-# cfn-lint versions whose decoder cfn_yaml was compared with, on the fixtures and on every
+# cfn-lint versions whose decoder fast_yaml was compared with, on the fixtures and on every
 # template of aws-cloudformation/aws-cloudformation-templates: compare again before adding one
 CHECKED_CFN_LINT = ("1.58.0",)
 
@@ -228,8 +229,8 @@ def test_the_installed_cfn_lint_is_a_version_the_decoder_was_compared_with():
     from importlib.metadata import version
 
     assert version("cfn-lint") in CHECKED_CFN_LINT, (
-        "compare loaders/cfn_yaml.py with this cfn-lint's decoder on a template corpus, then add "
-        "the version to CHECKED_CFN_LINT")
+        "compare loaders/cloudformation/fast_yaml.py with this cfn-lint's decoder on a template "
+        "corpus, then add the version to CHECKED_CFN_LINT")
 
 
 def _same_decoded(mine, theirs, where: str = "$") -> None:
@@ -268,8 +269,8 @@ def test_cfn_yaml_decodes_every_fixture_document_as_cfn_lint_does():
             continue
         theirs, matches = cfnlint.decode.decode_str(text)
         try:
-            mine = cfn_yaml.loads(text)
-        except cfn_yaml.Fallback:
+            mine = fast_yaml.loads(text)
+        except fast_yaml.Fallback:
             fallbacks += 1
             continue
         assert not matches, f"{path}: cfn-lint reports {matches[0]}"
@@ -288,14 +289,14 @@ def test_cfn_yaml_decodes_every_fixture_document_as_cfn_lint_does():
     "X: !GetAtt {a: 1}\n",              # a mapping: cfn-lint builds an unmarked one
 ])
 def test_cfn_yaml_leaves_what_cfn_lint_must_word_to_cfn_lint(text):
-    with pytest.raises(cfn_yaml.Fallback):
-        cfn_yaml.loads(text)
+    with pytest.raises(fast_yaml.Fallback):
+        fast_yaml.loads(text)
 
 
 def test_shell_ampersands_are_not_anchors():
     text = "Resources:\n  A:\n    Type: AWS::EC2::Instance\n    Properties:\n" \
            "      UserData: !Sub |\n        yum update && echo ${AWS::Region} &\n"
-    data = cfn_yaml.loads(text)
+    data = fast_yaml.loads(text)
     assert data["Resources"]["A"]["Properties"]["UserData"]["Fn::Sub"].startswith("yum")
 
 
@@ -304,7 +305,7 @@ def test_decoded_templates_and_their_load_results_survive_pickling():
 
     template = FIXTURES / "rules" / "HA002" / "cfn-three-azs" / "template.yaml"
     text = template.read_text()
-    data = cfn_yaml.loads(text)
+    data = fast_yaml.loads(text)
     again = pickle.loads(pickle.dumps(data))
     _same_decoded(again, data)
     resources = again["Resources"]

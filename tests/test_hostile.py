@@ -1085,7 +1085,7 @@ def test_a_template_larger_than_cloudformation_accepts_is_a_file_error_not_decod
     template still loads."""
     import cfnlint.decode
 
-    from hadr_lint.loaders.cloudformation import MAX_TEMPLATE_BYTES
+    from hadr_lint.loaders.cloudformation.decode import MAX_TEMPLATE_BYTES
 
     keys = {f"Key{i:05d}": {"Value": f"ami-{i:012d}"} for i in range(40_000)}
     if suffix == ".json":
@@ -1097,10 +1097,11 @@ def test_a_template_larger_than_cloudformation_accepts_is_a_file_error_not_decod
         big = TEMPLATE + "Mappings:\n  Images:\n" + "".join(lines)
     assert len(big) > MAX_TEMPLATE_BYTES
     write(tmp_path, {f"big{suffix}": big, "small.yaml": TEMPLATE.replace("Queue", "Other")})
-    decoded: list[int] = []  # both decoders: cfn-lint's and the fast one (loaders/cfn_yaml.py)
-    from hadr_lint.loaders import cfn_yaml
+    # both decoders: cfn-lint's and the fast one (loaders/cloudformation/fast_yaml.py)
+    decoded: list[int] = []
+    from hadr_lint.loaders.cloudformation import fast_yaml
 
-    for module, name in ((cfnlint.decode, "decode_str"), (cfn_yaml, "loads_or_none")):
+    for module, name in ((cfnlint.decode, "decode_str"), (fast_yaml, "loads_or_none")):
         real = getattr(module, name)
 
         def spy(text: str, *args, real=real, **kwargs):

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from hadr_lint.cli import main
-from hadr_lint.stack_links import nested_file
+from hadr_lint.loaders.cloudformation.stack_links import nested_file
 
 ROOT = Path(__file__).resolve().parent.parent
 NESTED = ROOT / "fixtures" / "cloudformation" / "nested"

@@ -8,6 +8,7 @@ from pathlib import Path
 from hadr_lint.config import Config
 from hadr_lint.discover import discover
 from hadr_lint.engine import ScanOptions, load_all
+from hadr_lint.loaders.terraform.roots import claims_file, terraform_folders
 
 
 def write(root: Path, files: dict[str, str]) -> Path:
@@ -36,8 +37,8 @@ def test_tofu_files_are_discovered_and_a_tofu_twin_replaces_its_tf_file(tmp_path
         "twins/vars.tofu.json": json.dumps({"variable": {"x": {"default": "tofu"}}}),
         "twins/out.tf": 'resource "aws_sqs_queue" "v" { name = var.x }\n',
     })
-    found = discover([tmp_path])
-    assert sorted(p.name for p in found.terraform_folders) == ["only_tofu", "twins"]
+    found = discover([tmp_path], claims={"terraform": claims_file})
+    assert sorted(p.name for p in terraform_folders(found)) == ["only_tofu", "twins"]
     resources, errors = load(tmp_path)
     assert not errors, errors  # main.tf read as well would declare aws_sqs_queue.q twice
     assert resources["aws_sqs_queue.q"].raw["name"] == "from-tofu"

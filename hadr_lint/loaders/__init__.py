@@ -6,7 +6,10 @@ in ``hadr_lint.loaders.registry.DOCUMENT_LOADERS`` with two functions:
 * ``claims(path, text) -> bool``: cheap, from the file name and the text already read: whether
   the file looks like its format;
 * ``load(document) -> LoadResult | None``: read it (None: not its format after all, and the
-  next loader that claims the file is asked).
+  next loader that claims the file is asked);
+* optionally ``link(paths, results, reload, options, config)``: documents that depend on each
+  other (CloudFormation exports and nested stacks), loaded again with what the others give
+  them (``Document.exports`` and ``nesting``).
 
 The engine reads each document once and asks the loaders in order; it knows no format.
 
@@ -14,7 +17,10 @@ A folder loader (a format whose unit is a folder, or that decides which discover
 roots: Terraform, Terragrunt) registers in ``FOLDER_LOADERS`` of the same module with:
 
 * ``load(found, options, config) -> list[LoadResult]``: everything it loads from what discovery
-  found (``hadr_lint.discover.Discovered``), with its own caching and its own error entries;
+  found (``hadr_lint.discover.Discovered``: its files, ``found.files[name]``), with its own
+  caching and its own error entries;
+* ``claims_file(file, scanned) -> bool``: the files discovery gives it (``scanned``: the scan
+  path the file was found under); a claimed file is never a document;
 * ``names_a_folder(path) -> bool`` and ``stand_in(path) -> list[Path]``: a file given as a scan
   path that stands for its folder (a ``.tfvars`` file), and what to discover instead of it;
 * ``finds_elsewhere(path) -> bool``: a file whose findings are on other files (a Terragrunt
@@ -46,11 +52,19 @@ class Document:
     nesting: Any = None  # stack_links: what a parent stack passes
 
 
+# (paths, their results, reload(path, exports, nesting), ScanOptions, Config) -> the results,
+# some loaded again with what other documents give them, then any notes
+Link = Callable[[list[Path], list[LoadResult], Callable[[Path, Mapping[str, Any], Any],
+                                                         LoadResult], Any, Any],
+                list[LoadResult]]
+
+
 @dataclass(frozen=True)
 class DocumentLoader:
     name: str
     claims: Callable[[Path, str], bool]
     load: Callable[[Document], LoadResult | None]
+    link: Link | None = None
 
 
 def _no_file(path: Path) -> bool:
@@ -61,6 +75,10 @@ def _itself(path: Path) -> list[Path]:
     return [path]
 
 
+def _no_files(file: Path, scanned: Path) -> bool:
+    return False
+
+
 @dataclass(frozen=True)
 class FolderLoader:
     name: str
@@ -68,6 +86,7 @@ class FolderLoader:
     names_a_folder: Callable[[Path], bool] = _no_file
     stand_in: Callable[[Path], list[Path]] = _itself
     finds_elsewhere: Callable[[Path], bool] = _no_file
+    claims_file: Callable[[Path, Path], bool] = _no_files
 
 
 def guarded(where: str, load: Callable[[], Any], many: bool = False) -> Any:

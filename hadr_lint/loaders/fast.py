@@ -1,5 +1,6 @@
 """Whether the quicker routes that give the same result are on: block-by-block HCL parsing
-(terraform/blocks.py) and hadr-lint's own YAML decoder for CloudFormation (cfn_yaml.py).
+(terraform/blocks.py) and hadr-lint's own YAML decoder for CloudFormation
+(cloudformation/fast_yaml.py).
 ``HADR_LINT_FAST_PATHS=0`` turns them off, to compare (tests/test_fast_paths.py)."""
 
 from __future__ import annotations

@@ -13,29 +13,63 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from hadr_lint import cache
 from hadr_lint.discover import Discovered, roots_of
 from hadr_lint.loaders import guarded, namespaced
 from hadr_lint.loaders.terraform import FolderReader, load_root
-from hadr_lint.loaders.terraform.files import terraform_files
+from hadr_lint.loaders.terraform.cache_entry import TerraformEntry
+from hadr_lint.loaders.terraform.files import TF_SUFFIXES, terraform_files
 from hadr_lint.loaders.terraform.parse import Literal
 from hadr_lint.loaders.terraform.terragrunt import load_unit, read_units
 from hadr_lint.model import LoadError, LoadResult
 from hadr_lint.tree import display_path, real, tree_of
 
+TERRAGRUNT = "terragrunt.hcl"
+VAR_FILES = (".tfvars", ".tfvars.json")
+
+
+def claims_file(file: Path, scanned: Path) -> bool:
+    """Terraform files, variable files (read with their folder, never documents), and each
+    Terragrunt unit's ``terragrunt.hcl`` outside hidden folders."""
+    if file.name == TERRAGRUNT:
+        return not _hidden(file, scanned)
+    return file.name.endswith(TF_SUFFIXES + VAR_FILES)
+
+
+def _hidden(file: Path, scanned: Path) -> bool:
+    """A file in a hidden folder below the scanned path (``.boilerplate/``): Terragrunt's
+    discovery skips those, so hadr-lint takes no unit from them either."""
+    try:
+        parts = file.relative_to(scanned).parts[:-1]
+    except ValueError:
+        return False
+    return any(p.startswith(".") and p not in (".", "..") for p in parts)
+
+
+def terraform_folders(found: Discovered) -> list[Path]:
+    """The folders of the Terraform files ``found``, in the order discovery met them."""
+    files = found.files.get("terraform", [])
+    return list(dict.fromkeys(f.parent for f in files if f.name.endswith(TF_SUFFIXES)))
+
+
+def terragrunt_configs(found: Discovered) -> list[Path]:
+    """Each Terragrunt unit's ``terragrunt.hcl`` ``found``."""
+    return [f for f in found.files.get("terraform", []) if f.name == TERRAGRUNT]
+
 
 def load_folders(found: Discovered, options: Any, config: Any) -> list[LoadResult]:
     """The Terraform roots and Terragrunt units ``found``; ``options``: engine.ScanOptions."""
-    terragrunt, through_units = load_terragrunt(found.terragrunt_configs, options, config)
-    folders = [f for f in found.terraform_folders if real(f) not in through_units]
-    results = guarded("terraform", lambda: load_terraform(folders, options, config), many=True)
+    terragrunt, through_units = load_terragrunt(terragrunt_configs(found), found.paths, options,
+                                                config)
+    folders = [f for f in terraform_folders(found) if real(f) not in through_units]
+    results = guarded("terraform", lambda: load_terraform(folders, found.paths, options, config),
+                      many=True)
     results.extend(terragrunt)
     return results
 
 
 def names_a_folder(path: Path) -> bool:
     """A variable file: given as a scan path, it stands for the Terraform folder beside it."""
-    return path.name.endswith((".tfvars", ".tfvars.json"))
+    return path.name.endswith(VAR_FILES)
 
 
 def stand_in(path: Path) -> list[Path]:
@@ -46,16 +80,17 @@ def stand_in(path: Path) -> list[Path]:
 
 def finds_elsewhere(path: Path) -> bool:
     """A Terragrunt unit's findings are on its module's files."""
-    return path.name == "terragrunt.hcl"
+    return path.name == TERRAGRUNT
 
 
-def load_terraform(folders: list[Path], options: Any, config: Any) -> list[LoadResult]:
+def load_terraform(folders: list[Path], paths: list[Path], options: Any,
+                   config: Any) -> list[LoadResult]:
+    """The Terraform roots among ``folders``; ``paths``: the scan paths discovery walked."""
     if not folders:
         return []
-    paths = scan_paths(options.paths)
     reader = FolderReader(display=display_path, max_file_size=config.max_file_size,
                           roots=roots_of(paths), tree=tree_of(paths))
-    cached = cache.TerraformEntry(folders, options, reader)
+    cached = TerraformEntry(folders, options, reader)
     if cached.results is not None:
         return cached.results
     reader.prefetch(folders)
@@ -71,13 +106,12 @@ def load_terraform(folders: list[Path], options: Any, config: Any) -> list[LoadR
     return cached.store(results)
 
 
-def load_terragrunt(configs: list[Path], options: Any,
+def load_terragrunt(configs: list[Path], paths: list[Path], options: Any,
                     config: Any) -> tuple[list[LoadResult], set[Path]]:
     """Terragrunt units (``hadr_lint.loaders.terraform.terragrunt``), each namespaced by its
     folder; and the folders they load, which are not Terraform roots of their own."""
     if not configs:
         return [], set()
-    paths = scan_paths(options.paths)
     tree = tree_of(paths)
     reader = FolderReader(display=display_path, max_file_size=config.max_file_size,
                           roots=roots_of(paths), tree=tree)
@@ -92,17 +126,6 @@ def load_terragrunt(configs: list[Path], options: Any,
     results.append(LoadResult(errors=errors + tuple(reader.errors.values()), notes=units.notes,
                               files=tuple(reader.parsed_files)))
     return results, units.module_folders()
-
-
-def scan_paths(paths: tuple[Path, ...]) -> list[Path]:
-    """The paths to discover: a .tfvars file stands for the Terraform folder beside it."""
-    found: list[Path] = []
-    for path in paths:
-        if path.is_file() and names_a_folder(path):
-            found.extend(stand_in(path))
-        else:
-            found.append(path)
-    return found
 
 
 def _root(folder: Path, reader: Any, var_files: Any, variables: Any) -> LoadResult:

@@ -23,8 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from hadr_lint.loaders.cloudformation.context import Nesting
 from hadr_lint.model import LoadResult
-from hadr_lint.tree import Tree, real
+from hadr_lint.objectives.declare import config_folder
+from hadr_lint.tree import Tree, real, tree_of
 
 MAX_ROUNDS = 5
 
@@ -32,10 +34,10 @@ MAX_ROUNDS = 5
 @dataclass(frozen=True)
 class Links:
     """What one template receives: other templates' exports it imports, and nesting values
-    (a ``hadr_lint.loaders.cloudformation.Nesting``, or None)."""
+    (None: no parent passes parameters and no child gives outputs)."""
 
     exports: Mapping[str, Any] = field(default_factory=dict)
-    nesting: Any = None
+    nesting: Nesting | None = None
 
 
 Load = Callable[[Path, Links], LoadResult]
@@ -56,6 +58,23 @@ def link(paths: list[Path], loaded: list[LoadResult], load: Load,
         if not changed:
             break
     return current + _notes(paths, current, locate)
+
+
+def link_documents(paths: list[Path], loaded: list[LoadResult],
+                   reload: Callable[[Path, Mapping[str, Any], Any], LoadResult], options: Any,
+                   config: Any) -> list[LoadResult]:
+    """The document loader's ``link`` (``hadr_lint.loaders.DocumentLoader``): templates linked
+    by exports and nested stacks (``TemplateURL`` under the scanned trees, or under a prefix
+    of the configuration's ``template_urls``), loaded again with what they receive."""
+    tree = tree_of(options.paths)
+
+    def load(path: Path, links: Links) -> LoadResult:
+        return reload(path, links.exports, links.nesting)
+
+    def locate(parent: Path, url: str) -> Path | None:
+        return nested_file(parent, url, config.template_urls, config_folder(config), tree)
+
+    return link(paths, loaded, load, locate)
 
 
 def _wanted(paths: list[Path], results: list[LoadResult], locate: Locate) -> list[Links]:
@@ -95,9 +114,7 @@ def _nesting(paths: list[Path], results: list[LoadResult],
 
 
 def _nesting_of(index: int, results: list[LoadResult], parents: dict[int, tuple[int, str]],
-                shared: set[int]) -> Any:
-    from hadr_lint.loaders.cloudformation import Nesting
-
+                shared: set[int]) -> Nesting | None:
     parameters: Mapping[str, Any] = {}
     if index in parents:
         parent, logical = parents[index]

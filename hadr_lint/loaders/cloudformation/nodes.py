@@ -1,5 +1,5 @@
-"""The values hadr-lint's CloudFormation decoder (cfn_yaml) builds: dict, list and str with the
-marks of their YAML node. Apart from cfn_yaml (and PyYAML) so that a template read back from
+"""The values hadr-lint's CloudFormation decoder (fast_yaml) builds: dict, list and str with the
+marks of their YAML node. Apart from fast_yaml (and PyYAML) so that a template read back from
 the parse cache needs neither."""
 
 from __future__ import annotations

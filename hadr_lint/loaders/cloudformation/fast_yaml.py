@@ -8,7 +8,7 @@ and ``column``), short-form tags become long form (``!GetAtt A.B`` is ``{"Fn::Ge
 template can be pickled into the parse cache (cfn-lint's are local classes, which cannot).
 
 It only decodes templates cfn-lint would decode without a complaint, the same way
-(cfnlint/decode/cfn_yaml.py, MIT-0, is the reference; ``tests/test_cfn_yaml.py`` compares both on
+(cfnlint/decode/cfn_yaml.py, MIT-0, is the reference; ``tests/test_fast_paths.py`` compares both on
 every template of the fixtures and pins the cfn-lint versions checked). Anything else raises
 ``Fallback`` and the caller asks cfn-lint, for its exact values and error messages: YAML errors
 (JSON with tabs included), duplicate or null keys, merge keys, anchors and aliases, more nodes
@@ -24,7 +24,8 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-from hadr_lint.loaders.cfn_nodes import DictNode, ListNode, Mark, StrNode
+from hadr_lint.loaders.cloudformation.nodes import DictNode, ListNode, Mark, StrNode
+from hadr_lint.loaders.fast import fast_paths
 
 try:
     from yaml import CSafeLoader as _Loader
@@ -151,8 +152,6 @@ def loads(text: str) -> Any:
 def loads_or_none(text: str) -> Any | None:
     """``loads(text)``, or None when cfn-lint must decode it (``Fallback``) or fast paths are
     off (``HADR_LINT_FAST_PATHS=0``)."""
-    from hadr_lint.loaders.fast import fast_paths
-
     if not fast_paths():
         return None
     try:
