@@ -28,7 +28,8 @@ def scan(paths: str | Path | Iterable[str | Path] = ".", *, config: str | Path |
     """Scan Terraform and CloudFormation files and return the result.
 
     ``paths``: files or folders; ``config``: a configuration file instead of the nearest
-    ``.hadr-lint.yaml``; ``select``/``ignore``: rule ids or prefixes (``"HA"``); ``variables`` and
+    ``.hadr-lint.yaml`` (one found that lies or links outside the scanned tree is not read, as on
+the command line: a note says so); ``select``/``ignore``: rule ids or prefixes (``"HA"``); ``variables`` and
     ``var_files``: Terraform values; ``parameters`` and ``region``: CloudFormation values.
     Raises ``ScanRefused`` for a calling mistake. ``exit_code(result)`` gives the CLI's verdict.
     """
@@ -44,8 +45,7 @@ def scan(paths: str | Path | Iterable[str | Path] = ".", *, config: str | Path |
     given = Given(variables=dict(variables or {}), var_files=tuple(Path(f) for f in var_files),
                   parameters=dict(parameters or {}), region=region, exclude=tuple(exclude))
     results = []
-    for options, loaded in prepare(found, Path(config) if config else None, _load_config, given,
-                                   outside_note=False):
+    for options, loaded in prepare(found, Path(config) if config else None, _load_config, given):
         rules, known = _rules(tuple(Path(d) for d in rules_dir), select, ignore, loaded)
         results.append(run_scan(replace(options, known_rules=known), loaded, rules))
     return merge(results)

@@ -72,3 +72,19 @@ def test_import_hadr_lint_imports_nothing_else():
             "print(sorted(m for m in sys.modules if m.startswith('hadr_lint')))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "['hadr_lint']"
+
+
+def test_scan_does_not_read_a_configuration_linked_outside_the_repository(tmp_path):
+    # as the command line: a hostile repository's .hadr-lint.yaml may link to any file
+    (tmp_path / "home").mkdir()
+    (tmp_path / "home" / "evil.yaml").write_text("select: [HA001]\n")
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / ".git" / "HEAD").write_text("")
+    (repo / "main.tf").write_text(
+        'resource "aws_db_instance" "db" {\n  engine = "postgres"\n  multi_az = false\n}\n')
+    (repo / ".hadr-lint.yaml").symlink_to(tmp_path / "home" / "evil.yaml")
+    result = hadr_lint.scan(repo)
+    assert "HA005" in {f.rule_id for f in result.findings}  # the defaults, not select: [HA001]
+    assert any("not read: the configuration file lies or links outside" in n
+               for n in result.notes)
