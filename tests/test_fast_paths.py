@@ -214,6 +214,72 @@ def test_the_split_is_in_doubt_or_a_chunk_fails_where_it_should(text, tmp_path, 
     assert full is not None and blocks == full
 
 
+def _positions(tree) -> list:
+    """Every node and token of a Lark tree with its positions, in order (Tree equality leaves
+    positions out)."""
+    from lark import Token, Tree
+
+    found, todo = [], [tree]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, Tree):
+            meta = item.meta
+            found.append((item.data, None if meta.empty else (
+                meta.line, meta.column, meta.end_line, meta.end_column, meta.start_pos,
+                meta.end_pos)))
+            todo.extend(reversed(item.children))
+        elif isinstance(item, Token):
+            found.append((item.type, str(item), item.line, item.column, item.end_line,
+                          item.end_column, item.start_pos, item.end_pos))
+        else:
+            found.append(item)
+    return found
+
+
+def _outcome(parser, text: str):
+    from lark.exceptions import UnexpectedInput
+
+    try:
+        return _positions(parser.parse(text))
+    except UnexpectedInput as exc:
+        return type(exc).__name__, getattr(exc, "line", None), getattr(exc, "column", None)
+
+
+def test_the_cached_parser_parses_as_a_freshly_compiled_one(tmp_path, monkeypatch):
+    """The HCL parser is kept in the cache pickled whole (parse.dump_parser), and a run loads it
+    from there instead of compiling the grammar: it gives the very trees, positions included,
+    and the very errors of python-hcl2's freshly compiled parser, on every fixture file and on
+    texts that stop half way."""
+    import hcl2.parser
+    from hcl2.postlexer import PostLexer
+    from lark import Lark
+
+    from hadr_lint.loaders.terraform import parse
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    compiled = []
+    real_open = Lark.open
+
+    def spy(*args, **kwargs):
+        compiled.append(args)
+        return real_open(*args, **kwargs)
+
+    monkeypatch.setattr(Lark, "open", spy)
+    parse.hcl_parser.cache_clear()
+    parse.hcl_parser()  # compiles, and stores it
+    parse.hcl_parser.cache_clear()
+    loaded = parse.hcl_parser()  # from the cache
+    parse.hcl_parser.cache_clear()
+    assert len(compiled) == 1 and (tmp_path / "hadr-lint" / "hcl2-grammar.bin").is_file()
+    fresh = real_open("hcl2.lark", rel_to=hcl2.parser.__file__, parser="lalr",
+                      propagate_positions=True, postlex=PostLexer())
+    texts = [path.read_text(encoding="utf-8-sig") + "\n" for path in TF_FILES]
+    texts += [text[: len(text) // 2] for text in texts[::7]]  # cut: errors mostly
+    assert len(texts) > 300
+    for text in texts:
+        assert _outcome(loaded, text) == _outcome(fresh, text)
+
+
 def test_strings_nested_thousands_deep_are_a_doubt_not_a_crash():
     text = 'locals {\n  a = ' + '"${' * 5000 + "1" + '}"' * 5000 + "\n}\n"
     with pytest.raises(Doubt):
