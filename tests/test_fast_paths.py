@@ -130,10 +130,99 @@ def _edit_twice(text: str, file: str, monkeypatch) -> None:
         calls.clear()
         entry = cache.key("hcl", "parse_blocks", file, cache.digest(version))
         blocks = parse_changed(version, file, entry)
-        cache.store(entry, blocks)
         _same_blocks(blocks, real(version, file))
         if version is not text and _splits(version):
             assert len(calls) <= 1, f"{file}: re-parsed {len(calls)} chunks"
+
+
+def test_an_edit_stores_its_new_block_not_the_whole_file_again(tmp_path, monkeypatch):
+    """After a one-block edit only the new block is stored (beside the base: the last version
+    stored whole); edits after edits keep reusing the base and the blocks of the edits before,
+    until a quarter of the chunks are new: then that version is stored whole and is the base.
+    Every version equals a whole-file parse, also once the base entry is gone (pruned)."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.delenv("HADR_LINT_NO_CACHE")
+    calls = []
+    real = parse_blocks
+
+    def counting(source, name=""):
+        calls.append(source)
+        return real(source, name)
+
+    monkeypatch.setattr("hadr_lint.loaders.terraform.blocks.parse_blocks", counting)
+    file = "main.tf"
+    blocks = [f'resource "aws_sqs_queue" "q{i}" {{\n  name = "q{i}"\n}}\n\n' for i in range(16)]
+
+    def version(edited: int) -> str:  # blocks 0..edited-1 carry an edit line each
+        return "".join(b.replace("{\n", "{\n  # edit\n", 1) if i < edited else b
+                       for i, b in enumerate(blocks))
+
+    def run(text: str) -> str:
+        calls.clear()
+        entry = cache.key("hcl", "parse_blocks", file, cache.digest(text))
+        _same_blocks(parse_changed(text, file, entry), real(text, file))
+        return entry
+
+    first = run(version(0))
+    assert len(calls) == 16 and cache.load(first) is not cache.MISS  # no base yet: whole
+    for edited in range(1, 5):  # 1..4 of 16 chunks new: extras beside the first base
+        entry = run(version(edited))
+        assert len(calls) == 1 and cache.load(entry) is cache.MISS
+    entry = run(version(5))  # 5 of 16 new: stored whole, the new base
+    assert len(calls) == 1 and cache.load(entry) is not cache.MISS
+    run(version(6))
+    assert len(calls) == 1
+    back = run(version(0))  # back to the first version: five blocks not in base nor extras
+    assert len(calls) == 5 and cache.load(back) is not cache.MISS  # a quarter: the new base
+    for stored in (tmp_path / "hadr-lint").rglob(f"{back}.pickle"):
+        stored.unlink()  # the base is gone: every block of the next version is parsed
+    run(version(7))
+    assert len(calls) == 16
+
+
+def test_the_prefetch_of_many_files_reparses_only_changed_blocks(tmp_path, monkeypatch):
+    """A scan of 50 files or more parses them ahead (cache.parse_many), block by block too:
+    after an edit of one block of one file, that block is the only one parsed, and the
+    prefetched blocks equal a whole-file parse. With fast paths off, files are parsed whole."""
+    from hadr_lint.loaders.terraform import FolderReader
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("HADR_LINT_NO_CACHE")
+    monkeypatch.setenv("HADR_LINT_JOBS", "1")  # parsed in this process, where it is counted
+    folder = tmp_path / "module"
+    folder.mkdir()
+    for i in range(cache.PARALLEL_MIN_FILES):
+        (folder / f"f{i:02d}.tf").write_text("".join(
+            f'resource "aws_sqs_queue" "q{i}_{j}" {{\n  name = "q{j}"\n}}\n\n'
+            for j in range(3)))
+    calls = []
+    real = parse_blocks
+
+    def counting(source, name=""):
+        calls.append(source)
+        return real(source, name)
+
+    monkeypatch.setattr("hadr_lint.loaders.terraform.blocks.parse_blocks", counting)
+    FolderReader(display=str).prefetch([folder])
+    assert len(calls) == 3 * cache.PARALLEL_MIN_FILES
+    for path in sorted(folder.glob("*.tf")):  # prefetched only when 50 files changed
+        path.write_text(path.read_text().replace('"q1"', '"renamed"'))
+    calls.clear()
+    reader = FolderReader(display=str)
+    reader.prefetch([folder])
+    assert len(calls) == cache.PARALLEL_MIN_FILES
+    assert all('name = "renamed"' in chunk and chunk.count("resource") == 1 for chunk in calls)
+    edited = folder / "f07.tf"
+    text = edited.read_text()
+    entry = cache.key("hcl", "parse_blocks", str(edited), cache.digest(text))
+    _same_blocks(reader.prefetched[entry], real(text, str(edited)))
+    monkeypatch.setenv("HADR_LINT_FAST_PATHS", "0")
+    for path in sorted(folder.glob("*.tf")):
+        path.write_text(path.read_text() + "\n# again\n")
+    calls.clear()
+    reader = FolderReader(display=str)
+    reader.prefetch([folder])
+    assert calls == [] and len(reader.prefetched) == cache.PARALLEL_MIN_FILES  # whole files
 
 
 def _splits(text: str) -> bool:
