@@ -226,7 +226,7 @@ def parse_changed(text: str, file: str, entry: str) -> list[Block]:
     in_base = {name for name, _ in base_names}
     extras = {name: (first, block) for (name, first), block in zip(names, blocks, strict=True)
               if name not in in_base}
-    if base is None or len(extras) * 4 > max(len(names), 4):
+    if base is None or len(extras) * 4 > len(names):
         cache.store(entry, blocks)
         cache.store(index, (entry, names, {}))
     else:
