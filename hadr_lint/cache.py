@@ -23,7 +23,7 @@ could run code in hadr-lint. So an entry is used only when
 A data-only format was measured and rejected: parse entries hold Lark trees and frozen
 dataclasses, and the compiled HCL grammar has integer dictionary keys and tuples that JSON
 loses (lark's loader then fails); ``ast.literal_eval`` of the grammar takes 0.86 s, most of
-the 1.1 s compile it is meant to save. Unpickling the authenticated grammar takes 30 ms.
+the 1.1 s compile it is meant to save. Unpickling the authenticated parser takes 10 ms.
 
 An entry larger than ``MAX_ENTRY`` is neither written nor read.
 

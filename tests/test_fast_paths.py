@@ -131,10 +131,99 @@ def _edit_twice(text: str, file: str, monkeypatch) -> None:
         calls.clear()
         entry = cache.key("hcl", "parse_blocks", file, cache.digest(version))
         blocks = parse_changed(version, file, entry)
-        cache.store(entry, blocks)
         _same_blocks(blocks, real(version, file))
         if version is not text and _splits(version):
             assert len(calls) <= 1, f"{file}: re-parsed {len(calls)} chunks"
+
+
+def test_an_edit_stores_its_new_block_not_the_whole_file_again(tmp_path, monkeypatch):
+    """After a one-block edit only the new block is stored (beside the base: the last version
+    stored whole); edits after edits keep reusing the base and the blocks of the edits before,
+    until a quarter of the chunks are new: then that version is stored whole and is the base.
+    Every version equals a whole-file parse, also once the base entry is gone (pruned)."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.delenv("HADR_LINT_NO_CACHE")
+    calls = []
+    real = parse_blocks
+
+    def counting(source, name=""):
+        calls.append(source)
+        return real(source, name)
+
+    monkeypatch.setattr("hadr_lint.loaders.terraform.blocks.parse_blocks", counting)
+    file = "main.tf"
+    blocks = [f'resource "aws_sqs_queue" "q{i}" {{\n  name = "q{i}"\n}}\n\n' for i in range(16)]
+
+    def version(edited: int) -> str:  # blocks 0..edited-1 carry an edit line each
+        return "".join(b.replace("{\n", "{\n  # edit\n", 1) if i < edited else b
+                       for i, b in enumerate(blocks))
+
+    def run(text: str) -> str:
+        calls.clear()
+        entry = cache.key("hcl", "parse_blocks", file, cache.digest(text))
+        _same_blocks(parse_changed(text, file, entry), real(text, file))
+        return entry
+
+    first = run(version(0))
+    assert len(calls) == 16 and cache.load(first) is not cache.MISS  # no base yet: whole
+    for edited in range(1, 5):  # 1..4 of 16 chunks new: extras beside the first base
+        entry = run(version(edited))
+        assert len(calls) == 1 and cache.load(entry) is cache.MISS
+    entry = run(version(5))  # 5 of 16 new: stored whole, the new base
+    assert len(calls) == 1 and cache.load(entry) is not cache.MISS
+    run(version(6))
+    assert len(calls) == 1
+    back = run(version(0))  # back to the first version: five blocks not in base nor extras
+    assert len(calls) == 5 and cache.load(back) is not cache.MISS  # a quarter: the new base
+    for stored in (tmp_path / "hadr-lint").rglob(f"{back}.pickle"):
+        stored.unlink()  # the base is gone: every block of the next version is parsed
+    run(version(7))
+    assert len(calls) == 16
+
+
+def test_the_prefetch_of_many_files_reparses_only_changed_blocks(tmp_path, monkeypatch):
+    """A scan of 50 files or more parses them ahead (cache.parse_many), block by block too:
+    after an edit of one block of one file, that block is the only one parsed, and the
+    prefetched blocks equal a whole-file parse. With fast paths off, files are parsed whole."""
+    from hadr_lint.loaders.terraform import FolderReader
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("HADR_LINT_NO_CACHE")
+    monkeypatch.setenv("HADR_LINT_JOBS", "1")  # parsed in this process, where it is counted
+    folder = tmp_path / "module"
+    folder.mkdir()
+    for i in range(cache.PARALLEL_MIN_FILES):
+        (folder / f"f{i:02d}.tf").write_text("".join(
+            f'resource "aws_sqs_queue" "q{i}_{j}" {{\n  name = "q{j}"\n}}\n\n'
+            for j in range(3)))
+    calls = []
+    real = parse_blocks
+
+    def counting(source, name=""):
+        calls.append(source)
+        return real(source, name)
+
+    monkeypatch.setattr("hadr_lint.loaders.terraform.blocks.parse_blocks", counting)
+    FolderReader(display=str).prefetch([folder])
+    assert len(calls) == 3 * cache.PARALLEL_MIN_FILES
+    for path in sorted(folder.glob("*.tf")):  # prefetched only when 50 files changed
+        path.write_text(path.read_text().replace('"q1"', '"renamed"'))
+    calls.clear()
+    reader = FolderReader(display=str)
+    reader.prefetch([folder])
+    assert len(calls) == cache.PARALLEL_MIN_FILES
+    assert all('name = "renamed"' in chunk and chunk.count("resource") == 1 for chunk in calls)
+    edited = folder / "f07.tf"
+    text = edited.read_text()
+    entry = cache.key("hcl", "parse_blocks", str(edited), cache.digest(text))
+    _same_blocks(reader.prefetched[entry], real(text, str(edited)))
+    monkeypatch.setenv("HADR_LINT_FAST_PATHS", "0")
+    for path in sorted(folder.glob("*.tf")):
+        path.write_text(path.read_text() + "\n# again\n")
+    calls.clear()
+    reader = FolderReader(display=str)
+    reader.prefetch([folder])
+    assert calls == [] and len(reader.prefetched) == cache.PARALLEL_MIN_FILES  # whole files
 
 
 def _splits(text: str) -> bool:
@@ -213,6 +302,72 @@ def test_the_split_is_in_doubt_or_a_chunk_fails_where_it_should(text, tmp_path, 
         assert full is None  # the whole file was parsed, and the error is its error
         return
     assert full is not None and blocks == full
+
+
+def _positions(tree) -> list:
+    """Every node and token of a Lark tree with its positions, in order (Tree equality leaves
+    positions out)."""
+    from lark import Token, Tree
+
+    found, todo = [], [tree]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, Tree):
+            meta = item.meta
+            found.append((item.data, None if meta.empty else (
+                meta.line, meta.column, meta.end_line, meta.end_column, meta.start_pos,
+                meta.end_pos)))
+            todo.extend(reversed(item.children))
+        elif isinstance(item, Token):
+            found.append((item.type, str(item), item.line, item.column, item.end_line,
+                          item.end_column, item.start_pos, item.end_pos))
+        else:
+            found.append(item)
+    return found
+
+
+def _outcome(parser, text: str):
+    from lark.exceptions import UnexpectedInput
+
+    try:
+        return _positions(parser.parse(text))
+    except UnexpectedInput as exc:
+        return type(exc).__name__, getattr(exc, "line", None), getattr(exc, "column", None)
+
+
+def test_the_cached_parser_parses_as_a_freshly_compiled_one(tmp_path, monkeypatch):
+    """The HCL parser is kept in the cache pickled whole (parse.dump_parser), and a run loads it
+    from there instead of compiling the grammar: it gives the very trees, positions included,
+    and the very errors of python-hcl2's freshly compiled parser, on every fixture file and on
+    texts that stop half way."""
+    import hcl2.parser
+    from hcl2.postlexer import PostLexer
+    from lark import Lark
+
+    from hadr_lint.loaders.terraform import parse
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    compiled = []
+    real_open = Lark.open
+
+    def spy(*args, **kwargs):
+        compiled.append(args)
+        return real_open(*args, **kwargs)
+
+    monkeypatch.setattr(Lark, "open", spy)
+    parse.hcl_parser.cache_clear()
+    parse.hcl_parser()  # compiles, and stores it
+    parse.hcl_parser.cache_clear()
+    loaded = parse.hcl_parser()  # from the cache
+    parse.hcl_parser.cache_clear()
+    assert len(compiled) == 1 and (tmp_path / "hadr-lint" / "hcl2-grammar.bin").is_file()
+    fresh = real_open("hcl2.lark", rel_to=hcl2.parser.__file__, parser="lalr",
+                      propagate_positions=True, postlex=PostLexer())
+    texts = [path.read_text(encoding="utf-8-sig") + "\n" for path in TF_FILES]
+    texts += [text[: len(text) // 2] for text in texts[::7]]  # cut: errors mostly
+    assert len(texts) > 300
+    for text in texts:
+        assert _outcome(loaded, text) == _outcome(fresh, text)
 
 
 def test_strings_nested_thousands_deep_are_a_doubt_not_a_crash():

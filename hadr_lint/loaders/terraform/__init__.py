@@ -108,12 +108,11 @@ class FolderReader:
             value = cache.from_bytes(entry, value)
         if value is not cache.MISS:
             return value
-        return cache.memo(entry, lambda: _parse_text(parse, text, file, entry))
+        return _parse_text(parse, text, file, entry)
 
     def prefetch(self, folders: list[Path]) -> None:
         """Parse ahead the ``.tf`` / ``.tofu`` files not in the cache when there are many: in worker
         processes when cores are idle, with progress on a terminal."""
-        from hadr_lint.loaders.terraform.parse import parse_blocks
         from hadr_lint.text import FileTooLarge, read_source
 
         jobs = {}
@@ -134,19 +133,31 @@ class FolderReader:
             from hadr_lint.loaders.terraform.parse import hcl_parser
 
             hcl_parser()
-        self.prefetched.update(cache.parse_many(todo, parse_blocks, "parsing Terraform"))
+        self.prefetched.update(cache.parse_many(todo, _prefetch_parser(), "parsing Terraform"))
 
 
 def _parse_text(parse: Callable[[str, str], list], text: str, file: str, entry: str) -> list:
-    """``parse(text, file)``; a ``.tf`` file block by block, re-parsing only changed blocks."""
+    """``parse(text, file)`` from the parse cache, or parsed and stored; a ``.tf`` file block by
+    block, re-parsing only changed blocks (it stores what its next version needs)."""
     from hadr_lint.loaders.fast import fast_paths
     from hadr_lint.loaders.terraform.parse import parse_blocks
 
     if parse is parse_blocks and fast_paths():
         from hadr_lint.loaders.terraform.blocks import parse_changed
 
-        return parse_changed(text, file, entry)
-    return parse(text, file)
+        value = cache.load(entry)
+        return parse_changed(text, file, entry) if value is cache.MISS else value
+    return cache.memo(entry, lambda: parse(text, file))
+
+
+def _prefetch_parser() -> Callable[[str, str], list]:
+    """What the prefetch parses a ``.tf`` file with: block by block from the earlier versions
+    of the file when fast paths are on (as ``_parse_text``), else whole."""
+    from hadr_lint.loaders.fast import fast_paths
+    from hadr_lint.loaders.terraform.blocks import parse_file_changed
+    from hadr_lint.loaders.terraform.parse import parse_blocks
+
+    return parse_file_changed if fast_paths() else parse_blocks
 
 
 def _read_error(exc: Exception) -> str:
