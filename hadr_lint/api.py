@@ -28,8 +28,9 @@ def scan(paths: str | Path | Iterable[str | Path] = ".", *, config: str | Path |
     """Scan Terraform and CloudFormation files and return the result.
 
     ``paths``: files or folders; ``config``: a configuration file instead of the nearest
-    ``.hadr-lint.yaml`` (one found that lies or links outside the scanned tree is not read, as on
-the command line: a note says so); ``select``/``ignore``: rule ids or prefixes (``"HA"``); ``variables`` and
+    ``.hadr-lint.yaml`` (one found that lies or links outside the scanned tree is not read, as
+    on the command line: a note says so); ``select``/``ignore``: rule ids or prefixes
+    (``"HA"``); ``variables`` and
     ``var_files``: Terraform values; ``parameters`` and ``region``: CloudFormation values.
     Raises ``ScanRefused`` for a calling mistake. ``exit_code(result)`` gives the CLI's verdict.
     """
