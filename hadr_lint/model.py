@@ -74,6 +74,29 @@ class ZoneList(Unknown):
 
 
 @dataclass(frozen=True)
+class Unordered(Unknown):
+    """A set of two or more known elements whose order is only known after apply, such as a
+    Network Firewall's ``firewall_status[0].sync_states``: unknown as a list (an Unknown
+    everywhere a list is needed, and indexing it by position stays unknown), but a
+    for-expression can still read its ``items``, and one whose filter keeps a single element is
+    certain (``hadr_lint.loaders.terraform.evaluate``)."""
+
+    items: tuple = field(default=(), compare=False)
+
+
+@dataclass(frozen=True)
+class FirewallEndpoint(Unknown):
+    """The endpoint a Network Firewall has in one of its mapped subnets (the
+    ``attachment[0].endpoint_id`` of a sync state): its id is known only after apply (an Unknown
+    everywhere), but it is the endpoint of ``firewall`` (an address) in ``subnet`` (the subnet's
+    id: a ``Ref``, a literal id, or an Unknown), so it lives in that subnet's zone
+    (``hadr_lint.analysis.zonal_routes``)."""
+
+    firewall: str = ""
+    subnet: Any = None
+
+
+@dataclass(frozen=True)
 class Ref:
     """A value computed at apply time: attribute ``attribute`` of resource ``address``."""
 

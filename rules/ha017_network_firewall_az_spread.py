@@ -12,9 +12,12 @@ endpoint (`vpc_endpoint_id` of an inline `route`, `aws_route` or `AWS::EC2::Rout
 `VpcEndpointId`) in another zone than subnets associated with the table: the NAT-gateway
 pattern of HA008, applied to inspection endpoints. A Gateway Load Balancer endpoint
 (`aws_vpc_endpoint` / `AWS::EC2::VPCEndpoint` of type `GatewayLoadBalancer`) is in the zone of
-its subnet. A Network Firewall endpoint id is only known after apply (picked from
-`firewall_status[0].sync_states`, or `!GetAtt Firewall.EndpointIds`): such routes are
-unverified, never guessed.
+its subnet. A Network Firewall endpoint's id is only known after apply, but in Terraform the
+route usually picks it out of `firewall_status[0].sync_states` (one per subnet mapping) by the
+subnet or its zone: that endpoint is in that subnet's zone. A pick that cannot be decided (a
+position in the unordered sync states, a zone with no value), and in CloudFormation an entry of
+`!GetAtt Firewall.EndpointIds` (a list in no defined order), leaves the route unverified, never
+guessed.
 
 ## Why is this bad?
 Traffic routed through a firewall endpoint stops when that endpoint's zone fails. With endpoints
@@ -67,6 +70,19 @@ resource "aws_networkfirewall_firewall" "egress" {
 ```
 
 Route each zone's subnets to the endpoint in their own zone: one route table per zone.
+```hcl
+resource "aws_route_table" "protected" {
+  count  = length(local.zones)
+  vpc_id = aws_vpc.main.id
+  route {
+    cidr_block = "0.0.0.0/0"
+    vpc_endpoint_id = one([
+      for ss in aws_networkfirewall_firewall.egress.firewall_status[0].sync_states :
+      ss.attachment[0].endpoint_id if ss.availability_zone == local.zones[count.index]
+    ])
+  }
+}
+```
 
 Subnets whose AZ cannot be resolved leave the check unverified.
 """

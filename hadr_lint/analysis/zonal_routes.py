@@ -8,13 +8,17 @@ hop kind (``NAT``: the default route's ``nat_gateway``; ``ENDPOINT``: any route'
 answers a ``Mismatch``: the subnet zones no next hop is in, the next hops' zones, and what is
 unknown (a next hop or subnet that cannot be resolved, an unknown zone). A route table without
 such routes or without associated subnets gives None.
+
+A Network Firewall endpoint's id is only known after apply, but the evaluator knows which
+subnet's endpoint a route picks when the configuration decides it (``FirewallEndpoint``): the
+next hop is then placed by that subnet.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hadr_lint.model import Resource, Unknown
+from hadr_lint.model import FirewallEndpoint, Resource, Unknown
 
 DEFAULT = "0.0.0.0/0"
 
@@ -45,26 +49,48 @@ class Mismatch:
 
 
 def next_hops(graph, table: Resource, hop: Hop) -> tuple[list[Resource], list[str]]:
-    """The next hops of ``hop``'s kind a route table's routes go to, and what is unknown."""
+    """The next hops of ``hop``'s kind a route table's routes go to, and what is unknown. A
+    Network Firewall endpoint is given as the subnet it lives in."""
     found = list(graph.targets(table, hop.inline))
     unknown = []
     inline = table.get(hop.inline)
+    if isinstance(inline, FirewallEndpoint):
+        inline = [inline]
     if isinstance(inline, Unknown):
         unknown.append(f"inline routes unknown: {inline.reason}")
     elif isinstance(inline, list):
-        unknown += [f"{hop.label} of an inline route unknown: {i.reason}" for i in inline
-                    if isinstance(i, Unknown)]
+        for item in inline:
+            if isinstance(item, FirewallEndpoint):
+                _place(graph, item, found, unknown)
+            elif isinstance(item, Unknown):
+                unknown.append(f"{hop.label} of an inline route unknown: {item.reason}")
     for route in graph.sources(table, relation="route_table", kind="route"):
         destination, target = route.get("destination"), route.get(hop.attribute)
         if target is None or hop.default_only and destination != DEFAULT:
             continue
         resolved = graph.targets(route, hop.attribute)
         found.extend(resolved)
-        if isinstance(target, Unknown):
+        if isinstance(target, FirewallEndpoint):
+            _place(graph, target, found, unknown)
+        elif isinstance(target, Unknown):
             unknown.append(f"{hop.label} of {route.name} unknown: {target.reason}")
         elif not resolved:
             unknown.append(f"{hop.label} {target} of {route.name} is not in the scanned files")
     return found, unknown
+
+
+def _place(graph, endpoint: FirewallEndpoint, found: list[Resource],
+           unknown: list[str]) -> None:
+    """The subnet a Network Firewall endpoint lives in, added to ``found``; else why not."""
+    subnet = graph.resolve(endpoint.subnet, "subnet")
+    if subnet is not None:
+        found.append(subnet)
+    elif isinstance(endpoint.subnet, Unknown):
+        unknown.append(f"subnet of {endpoint.firewall}'s endpoint unknown: "
+                       f"{endpoint.subnet.reason}")
+    else:
+        unknown.append(f"subnet {endpoint.subnet} of {endpoint.firewall}'s endpoint is not in "
+                       "the scanned files")
 
 
 def subnets_of(graph, table: Resource) -> tuple[list[Resource], list[str]]:

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hadr_lint.model import LoadError, LoadResult, Prefixed, Ref, Undefined
+from hadr_lint.model import FirewallEndpoint, LoadError, LoadResult, Prefixed, Ref, Undefined
 
 
 @dataclass(frozen=True)
@@ -113,6 +113,10 @@ def namespaced(result: LoadResult, root: str, keep: tuple[str, ...] = ()) -> Loa
             return Ref(prefix + value.address, value.attribute)
         if isinstance(value, Prefixed):
             return dataclasses.replace(value, ref=rename(value.ref))
+        if isinstance(value, FirewallEndpoint):
+            firewall = value.firewall if value.firewall.startswith(keep) else \
+                prefix + value.firewall
+            return dataclasses.replace(value, firewall=firewall, subnet=rename(value.subnet))
         if isinstance(value, Undefined):
             if value.address.startswith(keep):
                 return value

@@ -35,7 +35,16 @@ from hadr_lint.loaders.terraform.functions import (
     symbolic_unknown,
 )
 from hadr_lint.loaders.terraform.parse import parse_expression
-from hadr_lint.model import AZ, Prefixed, Ref, Unknown, ZoneList, find_unknown
+from hadr_lint.model import (
+    AZ,
+    FirewallEndpoint,
+    Prefixed,
+    Ref,
+    Unknown,
+    Unordered,
+    ZoneList,
+    find_unknown,
+)
 
 __all__ = [
     "MAX_DEPTH",
@@ -378,6 +387,8 @@ class _Evaluator:
         return self.eval(_trees(index)[0], depth)
 
     def get_attr(self, value: Any, name: str) -> Any:
+        if isinstance(value, (Unordered, FirewallEndpoint)):
+            return symbolic_unknown(value)
         if isinstance(value, Unknown):
             return value
         if isinstance(value, Ref):
@@ -394,6 +405,8 @@ class _Evaluator:
     def index(self, value: Any, key: Any) -> Any:
         if isinstance(value, ZoneList):
             return self.zone(value, key)
+        if isinstance(value, (Unordered, FirewallEndpoint)):
+            return symbolic_unknown(value)  # a set's n-th element: which one is unknown
         if isinstance(value, Unknown):
             return value
         if isinstance(key, (Unknown, Ref, AZ)):
@@ -446,6 +459,8 @@ class _Evaluator:
         return value
 
     def splat(self, value: Any, steps: list[tuple[str, Any]]) -> Any:
+        if isinstance(value, Unordered):
+            return _unordered([self.apply(item, steps) for item in value.items], value.reason)
         if isinstance(value, (Unknown, Ref)):
             return symbolic_unknown(value)
         if value is None:
@@ -500,7 +515,13 @@ class _Evaluator:
 
     # ------------------------------------------------------------ for expressions
 
-    def iterate(self, collection: Any) -> list[tuple[Any, Any]] | Unknown:
+    def iterate(self, collection: Any, unordered: bool = False) -> list[tuple[Any, Any]] | Unknown:
+        """(key, value) pairs; ``unordered``: a set of unknown order (``Unordered``) may be
+        iterated too, its keys (positions) unknown: for-expressions, never templates."""
+        if unordered and isinstance(collection, Unordered):
+            self.step(len(collection.items))
+            position = Unknown(f"a position in it is unknown: {collection.reason}")
+            return [(position, item) for item in collection.items]
         if isinstance(collection, (Unknown, Ref, AZ)):
             return symbolic_unknown(collection)
         if is_list(collection):
@@ -514,22 +535,33 @@ class _Evaluator:
         self.step(len(pairs))
         return pairs
 
-    def for_bindings(self, intro: Tree, depth: int) -> list[dict[str, Any]] | Unknown:
+    def for_bindings(self, intro: Tree, depth: int) -> tuple[list[dict[str, Any]] | Unknown,
+                                                            Unordered | None]:
+        """The names each iteration binds, and the ``Unordered`` set iterated (else None)."""
         parts = _trees(intro)
         names = [_name(p) for p in parts[:-1]]
-        pairs = self.iterate(self.eval(parts[-1], depth))
+        collection = self.eval(parts[-1], depth)
+        pairs = self.iterate(collection, unordered=True)
         if isinstance(pairs, Unknown):
-            return pairs
+            return pairs, None
+        order = collection if isinstance(collection, Unordered) else None
         if len(names) == 1:
-            return [{names[0]: value} for _, value in pairs]
-        return [{names[0]: key, names[1]: value} for key, value in pairs]
+            return [{names[0]: value} for _, value in pairs], order
+        return [{names[0]: key, names[1]: value} for key, value in pairs], order
 
-    def selected(self, node: Tree, depth: int) -> list[_Evaluator] | Unknown:
-        """One evaluator per iteration that passes the ``if`` clause."""
+    def selected(self, node: Tree, depth: int) -> tuple[list[_Evaluator] | Unknown,
+                                                        Unordered | None]:
+        """One evaluator per iteration that passes the ``if`` clause, and the ``Unordered`` set
+        iterated (else None): their order is then unknown."""
         parts = _trees(node)
-        bindings = self.for_bindings(parts[0], depth)
+        bindings, order = self.for_bindings(parts[0], depth)
         if isinstance(bindings, Unknown):
-            return bindings
+            return bindings, None
+        return self.kept(bindings, parts, depth), order
+
+    def kept(self, bindings: list[dict[str, Any]], parts: list[Tree],
+             depth: int) -> list[_Evaluator] | Unknown:
+        """The iterations that pass the ``if`` clause; an Unknown when one cannot be decided."""
         condition = parts[-1] if parts[-1].data == "for_cond" else None
         out = []
         for names in bindings:
@@ -544,14 +576,15 @@ class _Evaluator:
         return out
 
     def on_for_tuple_expr(self, node: Tree, depth: int) -> Any:
-        evaluators = self.selected(node, depth)
+        evaluators, order = self.selected(node, depth)
         if isinstance(evaluators, Unknown):
             return evaluators
         body = _trees(node)[1]
-        return [inner.eval(body, depth) for inner in evaluators]
+        values = [inner.eval(body, depth) for inner in evaluators]
+        return values if order is None else _unordered(values, order.reason)
 
     def on_for_object_expr(self, node: Tree, depth: int) -> Any:
-        evaluators = self.selected(node, depth)
+        evaluators, order = self.selected(node, depth)
         if isinstance(evaluators, Unknown):
             return evaluators
         key_node, value_node = _trees(node)[1:3]
@@ -568,6 +601,8 @@ class _Evaluator:
                 raise EvaluationError(f"duplicate key {key!r} in for expression")
             else:
                 out[key] = value
+        if grouping and order is not None:  # a group's order is the set's: unknown
+            return {key: _unordered(group, order.reason) for key, group in out.items()}
         return out
 
     # ------------------------------------------------------------ templates
@@ -660,6 +695,12 @@ def _heredoc_tree(body: str) -> Tree | None:
         return parse_expression(_heredoc_as_string(body))
     except ValueError:
         return None
+
+
+def _unordered(values: list, reason: str) -> Any:
+    """Values read from a set in its unknown order: a list when there is at most one (its order
+    is then known), else an ``Unordered`` set."""
+    return list(values) if len(values) <= 1 else Unordered(reason, items=tuple(values))
 
 
 def _as_list_value(value: Any) -> list:

@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, cast
 
-from hadr_lint.model import AZ, Prefixed, Ref, Unknown, ZoneList
+from hadr_lint.model import AZ, FirewallEndpoint, Prefixed, Ref, Unknown, Unordered, ZoneList
 from hadr_lint.regions import FEWEST_AZS
 
 MAX_ELEMENTS = 10_000
@@ -59,9 +59,10 @@ def is_number(value: Any) -> bool:
 
 def symbolic_unknown(value: Any) -> Unknown:
     """The Unknown standing for a symbolic value where a concrete one is needed (a Prefixed
-    string or a ZoneList becomes a plain Unknown: what an operation makes of it no longer starts
-    with its reference, nor lists zones)."""
-    if isinstance(value, (Prefixed, ZoneList)):
+    string, a ZoneList, an Unordered set or a FirewallEndpoint becomes a plain Unknown: what an
+    operation makes of it no longer starts with its reference, lists zones or elements, nor is
+    that endpoint)."""
+    if isinstance(value, (Prefixed, ZoneList, Unordered, FirewallEndpoint)):
         return Unknown(value.reason)
     if isinstance(value, Unknown):
         return value
@@ -199,6 +200,8 @@ def equal(left: Any, right: Any) -> bool | Unknown:
             return value
     if isinstance(left, (Ref, AZ)) or isinstance(right, (Ref, AZ)):
         if type(left) is type(right):
+            if isinstance(left, Ref) and left != right and _shared(left, right):
+                return Unknown(f"cannot compare {left} with {right} before apply")
             return left == right
         return Unknown(f"cannot compare {left} with {right} before apply")
     if kind(left) != kind(right):
@@ -211,6 +214,15 @@ def equal(left: Any, right: Any) -> bool | Unknown:
         keys = sorted(left.keys())
         return _equal_items([left[k] for k in keys], [right[k] for k in keys])
     return left == right
+
+
+# Attributes two resources may share (two subnets in one zone): refs to them are not known to
+# differ; an id, an ARN, a name ... is one resource's alone.
+_SHARED_ATTRIBUTES = ("availability_zone", "availability_zone_id")
+
+
+def _shared(left: Ref, right: Ref) -> bool:
+    return left.attribute in _SHARED_ATTRIBUTES or right.attribute in _SHARED_ATTRIBUTES
 
 
 def _equal_items(left: list, right: list) -> bool | Unknown:
@@ -322,6 +334,8 @@ def _slice_of_unknown(values: Any, start: Any, end: Any) -> list | None:
 
 
 def fn_length(value: Any) -> int:
+    if isinstance(value, Unordered):
+        return len(value.items)  # how many is known, only not their order
     need(value)
     if isinstance(value, str) or is_list(value) or is_map(value):
         return len(value)
@@ -357,11 +371,15 @@ def fn_values(mapping: Any) -> list:
     return [items[k] for k in sorted(items.keys())]
 
 
-def fn_toset(value: Any) -> list:
+def fn_toset(value: Any) -> Any:
+    if isinstance(value, Unordered):
+        return value
     return distinct_values(as_list(value))
 
 
-def fn_tolist(value: Any) -> list:
+def fn_tolist(value: Any) -> Any:
+    if isinstance(value, Unordered):
+        return value  # a set made a list: its order is still the set's, unknown
     return as_list(value)
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from hadr_lint.accounts import account_id, arn_account
+from hadr_lint.loaders.terraform.computed import computed
 from hadr_lint.loaders.terraform.evaluate import ChildScope
 from hadr_lint.loaders.terraform.expansion import (
     META_ARGS,
@@ -29,19 +30,22 @@ from hadr_lint.loaders.terraform.expansion import (
     key_text,
     provider_reference,
 )
+from hadr_lint.loaders.terraform.functions import symbolic_unknown
 from hadr_lint.loaders.terraform.modules import (
     DerivedModule,
     instantiate_child,
     module_call_resource,
 )
 from hadr_lint.loaders.terraform.parse import Block, Literal, traversal_text
-from hadr_lint.model import AZ, Location, Resource, Unknown, ZoneList, find_unknown
+from hadr_lint.model import AZ, Location, Ref, Resource, Unknown, ZoneList, find_unknown
 from hadr_lint.regions import az_count
 from hadr_lint.suppress import terraform_suppressions
 
 # A root name that is none of var, local, module, data, path, terraform, count, each, self: a
 # resource type (provider prefix, underscore, name), declared in this module or not.
 RESOURCE_TYPE = re.compile(r"[a-z][a-z0-9]*_[a-z0-9_]+")
+# A resource instance's address inside its module: type, name, then a count or for_each key.
+_LOCAL_ADDRESS = re.compile(r'([a-z][a-z0-9]*_[a-z0-9_]+)\.([^.\[]+)(?:\[(\d+)\]|\["(.*)"\])?')
 SKIPPED_BLOCKS = {"lifecycle", "provisioner", "connection", "precondition", "postcondition"}
 
 
@@ -410,8 +414,28 @@ class ModuleInstance:
         if kind == "data" and block.labels[0] in DATA_SOURCES:
             obj = DATA_SOURCES[block.labels[0]](self._block_region(block, scope))
             return Instance(key, obj, scope)
-        obj = ResourceObject(address, body_keys(block), lambda k: body_value(block, k, scope))
+        obj = ResourceObject(address, body_keys(block), lambda k: body_value(block, k, scope),
+                             computed(block.labels[0], address, lambda k: obj[k],
+                                      self.subnet_zone))
         return Instance(key, obj, scope)
+
+    def subnet_zone(self, subnet: Any) -> Any:
+        """The availability zone of the subnet whose id is ``subnet``, as an expression reads
+        it: its configured value when a block of this module declares it, else a Ref."""
+        if not isinstance(subnet, Ref):
+            return symbolic_unknown(subnet) if isinstance(subnet, Unknown) else Unknown(
+                f"the availability zone of subnet {subnet} is not in the scanned files")
+        local = subnet.address.removeprefix(self.address_prefix)
+        found = _LOCAL_ADDRESS.fullmatch(local) if subnet.attribute == "id" else None
+        if found is None or local == subnet.address and self.address_prefix:
+            return Ref(subnet.address, "availability_zone")
+        rtype, name, index, key = found.groups()
+        try:
+            value = self.lookup(rtype)[name]
+            value = value[int(index)] if index is not None else value if key is None else value[key]
+            return value["availability_zone"]
+        except (KeyError, IndexError, TypeError):
+            return Ref(subnet.address, "availability_zone")
 
     def _address(self, kind: str, block: Block) -> str:
         local = ".".join(block.labels)

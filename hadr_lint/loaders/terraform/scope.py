@@ -76,16 +76,27 @@ class ResourceObject(LazyMapping):
     """One resource instance as an expression sees it.
 
     Configured arguments evaluate to their values; any other attribute (id, arn, ...) is only
-    known after apply and becomes a ``Ref`` to this resource, which keeps the identity.
+    known after apply and becomes a ``Ref`` to this resource, which keeps the identity, unless
+    ``computed`` (``hadr_lint.loaders.terraform.computed``) knows its structure from the
+    configuration: it answers None for the attributes it does not know.
     """
 
-    def __init__(self, address: str, keys: list[str], compute: Callable[[str], Any]) -> None:
+    def __init__(self, address: str, keys: list[str], compute: Callable[[str], Any],
+                 computed: Callable[[str], Any] | None = None) -> None:
         super().__init__(keys, compute, address)
         self.address = address
+        self._computed = computed
+        self._derived: dict[str, Any] = {}
 
     def __getitem__(self, key: str) -> Any:
         if key in self._keys:
             return super().__getitem__(key)
+        if self._computed is not None:
+            if key not in self._derived:
+                self._derived[key] = Unknown(f"{self.address}.{key} refers to itself (cycle)")
+                self._derived[key] = self._computed(key)
+            if self._derived[key] is not None:
+                return self._derived[key]
         return Ref(self.address, key)
 
     def __contains__(self, key: object) -> bool:

@@ -609,12 +609,17 @@ def _foreign(value: Any, prefix: str, label: str) -> Any:
     """``value`` as another unit sees it: Refs (and undefined addresses) carry the unit's
     namespace ``prefix``; an unknown says which output it is."""
     from hadr_lint.loaders.terraform.scope import ResourceObject, UnknownObject
-    from hadr_lint.model import Prefixed, Ref, Undefined
+    from hadr_lint.model import FirewallEndpoint, Prefixed, Ref, Undefined, Unordered
 
     if isinstance(value, Ref):
         return Ref(prefix + value.address, value.attribute)
     if isinstance(value, Prefixed):
         return replace(value, ref=_foreign(value.ref, prefix, label))
+    if isinstance(value, FirewallEndpoint):
+        return replace(value, firewall=prefix + value.firewall,
+                       subnet=_foreign(value.subnet, prefix, label))
+    if isinstance(value, Unordered):
+        return Unknown(f"{label}: {value.reason}")
     if isinstance(value, Undefined):
         return replace(value, address=prefix + value.address)
     if type(value) is Unknown:
