@@ -178,7 +178,9 @@ def test_single_az_resources_sit_in_their_az(layout):
         ("us-east-1", "us-east-1a")
     assert _container(layout, _node(layout, "aws_db_instance.orders")) == \
         ("us-east-1", "us-east-1b")
-    assert _container(layout, _node(layout, 'aws_subnet.app["c"]')) == ("us-east-1", "us-east-1c")
+    assert _container(layout, _node(layout, "aws_nat_gateway.c")) == ("us-east-1", "us-east-1c")
+    assert _container(layout, _node(layout, "aws_nat_gateway.eu[1]")) == \
+        ("eu-west-1", "eu-west-1 AZ 2")
 
 
 def test_multi_az_and_zoneless_resources_sit_on_the_region_edge(layout):
@@ -193,7 +195,9 @@ def test_unknown_region_box(layout):
     unknown = layout.regions[-1]
     assert unknown.name == "region unknown"
     assert [a.label for a in unknown.azs] == ["AZ 1"]
-    assert [m.name for n in unknown.nodes for m in n.members] == ["Cache"]
+    assert [m.name for n in unknown.azs[0].nodes for m in n.members] == ["Scratch"]
+    assert [(n.kind, [m.name for m in n.members]) for n in unknown.nodes] == \
+        [("cache_replication_group", ["Cache"]), ("supporting", ["CacheSubnetA"])]
 
 
 def test_findings_mark_nodes_with_the_worst_severity(layout):
@@ -240,7 +244,7 @@ def test_mermaid_structure(result, layout):
         assert region.name in labels
         assert {a.label for a in region.azs} <= labels
     assert len(found["edges"]) == len(layout.edges) == 6
-    assert 'aws_subnet.app[#quot;a#quot;]' in text
+    assert "aws_nat_gateway.eu[0]" in text and "3 supporting resources" in text
     assert re.search(r"class [\w,]+ error", text)
 
 
@@ -333,7 +337,8 @@ def test_text_is_escaped_everywhere():
     check_svg(svg)
     check_dot(picture.dot(graph, [finding]))
     data = json.loads(picture.as_json(graph, [finding]))
-    assert data["regions"][0]["azs"][0]["nodes"][0]["members"][0]["name"] == NASTY
+    folded = data["regions"][0]["regional"][0]
+    assert folded["kind"] == "supporting" and folded["members"][0]["name"] == NASTY
 
 
 def test_mermaid_text_escapes_quotes_and_brackets():
