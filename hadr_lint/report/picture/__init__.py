@@ -34,9 +34,10 @@ become one node, "aws_subnet ×3", whose members are listed in its tooltip: the 
 readable at hundreds of resources. A node's colour is the worst severity among its members'
 findings.
 
-Modules: ``fold`` (what is drawn, families, node budget), ``model`` (the structure), ``build`` (``layout``: placement, the edges each service
-adds, grouping), ``flowchart`` (Mermaid and dot), ``drawing`` (SVG); this package's entry points
-draw from a graph in one call, and ``graph_out`` is ``hadr-lint graph``.
+Modules: ``fold`` (what is drawn, families, node budget), ``model`` (the structure),
+``build`` (``layout``: placement, the edges each service adds, folding, grouping),
+``flowchart`` (Mermaid and dot), ``drawing`` (SVG); this package's entry points draw from a
+graph in one call, and ``graph_out`` is ``hadr-lint graph``.
 """
 
 from __future__ import annotations
