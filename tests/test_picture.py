@@ -394,3 +394,54 @@ def test_readme_example_is_valid_mermaid():
     assert blocks
     for block in blocks:
         check_mermaid(block)
+
+
+# ----- SVG: legend and edge labels ---------------------------------------------------------------
+TITLE_ROW = 26  # drawing.TITLE_H: the frame's title text sits in its top 26 px
+
+
+def _frames(root) -> list[tuple]:
+    return [_box(g.find(f"{SVG_NS}rect")) for g in root.iter(f"{SVG_NS}g")
+            if g.get("class") in ("global", "region", "regional", "az")]
+
+
+@pytest.mark.parametrize("folder", ["picture", "objectives/multi-region"])
+def test_edge_labels_keep_off_frame_title_rows(folder):
+    """Both fixtures put an edge's middle on a region or band title row (checked against the
+    former midpoint placement): the label moves along its curve, or below the row."""
+    result = _scan(ROOT / "fixtures" / folder)
+    root = ET.fromstring(picture.svg(result.graph, result.findings, result.config))
+    rows = [(x, y, w, TITLE_ROW) for x, y, w, _ in _frames(root)]
+    labels = [_box(g.find(f"{SVG_NS}rect")) for g in root.iter(f"{SVG_NS}g")
+              if g.get("class") == "edge"]
+    assert len(labels) >= 5
+    for label in labels:
+        assert not any(_overlap(label, row) for row in rows), label
+    for i, a in enumerate(labels):
+        assert not any(_overlap(a, b) for b in labels[i + 1:]), a
+
+
+@pytest.mark.parametrize("folder", ["picture/unknown-region", "picture"])
+def test_legend_is_inside_the_canvas(folder):
+    """The canvas height counts the legend; on a narrow picture (one region, 656 px) the
+    legend's swatches and text wrap instead of running off the right edge."""
+    result = _scan(ROOT / "fixtures" / folder)
+    root = ET.fromstring(picture.svg(result.graph, result.findings, result.config))
+    _, _, width, height = (float(v) for v in root.get("viewBox").split())
+    legend = next(g for g in root.iter(f"{SVG_NS}g") if g.get("class") == "legend")
+    dx, dy = (float(v) for v in re.fullmatch(r"translate\(([\d.]+),([\d.]+)\)",
+                                             legend.get("transform")).groups())
+    assert dy + float(legend.get("data-height")) <= height
+    for element in legend:
+        if element.tag == f"{SVG_NS}text":
+            x, y = float(element.get("x")), float(element.get("y"))
+            right = x + len(element.text) * 6.2 + (30 if element.text in (
+                "replication", "backup", "failover", "routing") else 0)
+        elif element.tag == f"{SVG_NS}rect":
+            x, y, w, h = _box(element)
+            right, y = x + w, y + h
+        else:
+            right, y = float(element.get("x2")), float(element.get("y2"))
+        assert dx + right <= width and dy + y + 4 <= height, (element.tag, element.text)
+    texts = "".join(legend.itertext())
+    assert "supporting resources" in texts or folder == "picture/unknown-region"

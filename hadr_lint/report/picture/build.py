@@ -368,9 +368,10 @@ def _within_budget(items: dict[str, _Item], budget: int) -> tuple[dict, int, lis
 def _notes(folded: list[Member], level: int, counts: list[int], budget: int) -> list[str]:
     notes = []
     if folded:
-        notes.append(f"{len(folded)} supporting resources ({families(folded)}) are folded "
-                     "into one node per region; its tooltip and `hadr-lint graph --format "
-                     "json` list them.")
+        many = len(folded) > 1
+        notes.append(f"{len(folded)} supporting resource{'s' if many else ''} "
+                     f"({families(folded)}) {'are' if many else 'is'} folded into one node "
+                     "per region; its tooltip and `hadr-lint graph --format json` list them.")
     if level:
         grouped = "resources of one kind in one place are grouped (×N)" + (
             "; single-AZ resources are grouped per region, without AZ boxes"
