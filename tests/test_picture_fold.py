@@ -150,3 +150,50 @@ def test_markdown_report_says_what_was_folded():
     after = outcome.output.split("```mermaid", 1)[1].split("```", 2)[1]
     assert re.search(r"18 supporting resources \(routes ×4, network ×3, IAM ×2, .*\) are "
                      "folded", after)
+
+
+def test_an_edge_end_is_drawn_whatever_its_kind(tmp_path):
+    """A replication configuration is plumbing, but when its source bucket is not in the scan
+    it is the arrow's start: drawn, not folded."""
+    (tmp_path / "main.tf").write_text('''
+provider "aws" {
+  region = "us-east-1"
+}
+resource "aws_s3_bucket" "copy" {
+  bucket = "orders-copy"
+}
+resource "aws_s3_bucket_replication_configuration" "orders" {
+  bucket = "orders-managed-elsewhere"
+  role   = "arn:aws:iam::123456789012:role/replication"
+  rule {
+    status = "Enabled"
+    destination {
+      bucket = aws_s3_bucket.copy.arn
+    }
+  }
+}
+''', encoding="utf-8")
+    found = _layout(tmp_path)
+    names = {n.id: n.label for n in found.nodes()}
+    assert [(names[e.source], names[e.target], e.label) for e in found.edges] == [
+        ("aws_s3_bucket_replication_configuration.orders", "aws_s3_bucket.copy",
+         "S3 replication")]
+    assert not any(n.kind == "supporting" for n in found.nodes()) and not found.notes
+
+
+@pytest.mark.parametrize(("type_", "kind", "attributes", "drawn"), [
+    ("aws_vpc_endpoint", "vpc_endpoint", {"endpoint_type": "gatewayloadbalancer"}, True),
+    ("AWS::EC2::VPCEndpoint", "vpc_endpoint", {"endpoint_type": "interface"}, False),
+    ("aws_networkfirewall_firewall", "network_firewall", {}, True),
+    ("AWS::GlobalAccelerator::Accelerator", "global_accelerator", {}, True),
+    ("aws_cloudfront_distribution", "cdn_distribution", {}, True),
+    ("AWS::Route53::HealthCheck", "health_check", {}, True),
+    ("aws_lb_listener", "lb_listener", {}, False),
+    ("AWS::EC2::SecurityGroup", "other", {}, False),
+])
+def test_architecture_kinds(type_, kind, attributes, drawn):
+    from hadr_lint.report.picture.fold import is_architecture
+
+    resource = Resource(address=f"f::{type_}.x", name="x", type=type_, kind=kind,
+                        location=Location("f", 1), region="us-east-1", attributes=attributes)
+    assert is_architecture(resource) is drawn
