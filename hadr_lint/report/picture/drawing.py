@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from hadr_lint.report.escape import xml_text
+from hadr_lint.report.picture.fold import SUPPORTING
 from hadr_lint.report.picture.model import (
     COLOURS,
     EDGE_COLOURS,
@@ -24,11 +25,14 @@ CHAR_W = 6.6  # average width of a 12px sans-serif character
 FONT = "system-ui,-apple-system,'Segoe UI',Helvetica,Arial,sans-serif"
 
 
-def _fit(text: str, width: float, char_w: float = CHAR_W) -> str:
-    """The text, shortened in the middle (names differ at their end) to fit ``width``."""
+def _fit(text: str, width: float, char_w: float = CHAR_W, at_end: bool = False) -> str:
+    """The text, shortened in the middle (names differ at their end) to fit ``width``; a list
+    (``at_end``) loses its tail instead."""
     limit = max(4, int(width / char_w))
     if len(text) <= limit:
         return text
+    if at_end:
+        return text[:limit - 1].rstrip(", ") + "…"
     head = (limit - 1) // 2
     return text[:head] + "…" + text[len(text) - (limit - 1 - head):]
 
@@ -287,15 +291,19 @@ def _svg_node(node: Node, box: _Box) -> str:
     dash = ' stroke-dasharray="4 3"' if node.synthetic else ""
     severity = f' data-severity="{node.severity}"' if node.severity else ""
     detail = ""
+    folded = node.kind == SUPPORTING  # "57 supporting resources", then a list of families
+    label = _fit(node.label, box.w - (38 if node.findings else 16), 6.2 if folded else CHAR_W,
+                 folded)
     if node.detail:
         detail = (f'<text x="{box.x + 8:.0f}" y="{box.y + 34:.0f}" font-size="10" '
-                  f'fill="#57606a">{xml_text(_fit(node.detail, box.w - 16, 5.8))}</text>')
+                  f'fill="#57606a">{xml_text(_fit(node.detail, box.w - 16, 5.8, folded))}'
+                  f"</text>")
     return (f'<g class="node" id="hadr-{node.id}" data-count="{node.count}"{severity}>'
             f"<title>{xml_text(node.tooltip())}</title>"
             f'<rect x="{box.x:.0f}" y="{box.y:.0f}" width="{box.w:.0f}" height="{box.h:.0f}" '
             f'rx="5" fill="{fill}" stroke="{stroke}" stroke-width="{width}"{dash}/>'
             f'<text x="{box.x + 8:.0f}" y="{box.y + 18:.0f}" font-size="12" fill="#1f2328">'
-            f"{xml_text(_fit(node.label, box.w - (38 if node.findings else 16)))}</text>"
+            f"{xml_text(label)}</text>"
             f"{detail}{_badge(node, box)}</g>")
 
 
