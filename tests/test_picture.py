@@ -178,7 +178,9 @@ def test_single_az_resources_sit_in_their_az(layout):
         ("us-east-1", "us-east-1a")
     assert _container(layout, _node(layout, "aws_db_instance.orders")) == \
         ("us-east-1", "us-east-1b")
-    assert _container(layout, _node(layout, 'aws_subnet.app["c"]')) == ("us-east-1", "us-east-1c")
+    assert _container(layout, _node(layout, "aws_nat_gateway.c")) == ("us-east-1", "us-east-1c")
+    assert _container(layout, _node(layout, "aws_nat_gateway.eu[1]")) == \
+        ("eu-west-1", "eu-west-1 AZ 2")
 
 
 def test_multi_az_and_zoneless_resources_sit_on_the_region_edge(layout):
@@ -193,7 +195,9 @@ def test_unknown_region_box(layout):
     unknown = layout.regions[-1]
     assert unknown.name == "region unknown"
     assert [a.label for a in unknown.azs] == ["AZ 1"]
-    assert [m.name for n in unknown.nodes for m in n.members] == ["Cache"]
+    assert [m.name for n in unknown.azs[0].nodes for m in n.members] == ["Scratch"]
+    assert [(n.kind, [m.name for m in n.members]) for n in unknown.nodes] == \
+        [("cache_replication_group", ["Cache"]), ("supporting", ["CacheSubnetA"])]
 
 
 def test_findings_mark_nodes_with_the_worst_severity(layout):
@@ -240,7 +244,7 @@ def test_mermaid_structure(result, layout):
         assert region.name in labels
         assert {a.label for a in region.azs} <= labels
     assert len(found["edges"]) == len(layout.edges) == 6
-    assert 'aws_subnet.app[#quot;a#quot;]' in text
+    assert "aws_nat_gateway.eu[0]" in text and "3 supporting resources" in text
     assert re.search(r"class [\w,]+ error", text)
 
 
@@ -333,7 +337,8 @@ def test_text_is_escaped_everywhere():
     check_svg(svg)
     check_dot(picture.dot(graph, [finding]))
     data = json.loads(picture.as_json(graph, [finding]))
-    assert data["regions"][0]["azs"][0]["nodes"][0]["members"][0]["name"] == NASTY
+    folded = data["regions"][0]["regional"][0]
+    assert folded["kind"] == "supporting" and folded["members"][0]["name"] == NASTY
 
 
 def test_mermaid_text_escapes_quotes_and_brackets():
@@ -389,3 +394,54 @@ def test_readme_example_is_valid_mermaid():
     assert blocks
     for block in blocks:
         check_mermaid(block)
+
+
+# ----- SVG: legend and edge labels ---------------------------------------------------------------
+TITLE_ROW = 26  # drawing.TITLE_H: the frame's title text sits in its top 26 px
+
+
+def _frames(root) -> list[tuple]:
+    return [_box(g.find(f"{SVG_NS}rect")) for g in root.iter(f"{SVG_NS}g")
+            if g.get("class") in ("global", "region", "regional", "az")]
+
+
+@pytest.mark.parametrize("folder", ["picture", "objectives/multi-region"])
+def test_edge_labels_keep_off_frame_title_rows(folder):
+    """Both fixtures put an edge's middle on a region or band title row (checked against the
+    former midpoint placement): the label moves along its curve, or below the row."""
+    result = _scan(ROOT / "fixtures" / folder)
+    root = ET.fromstring(picture.svg(result.graph, result.findings, result.config))
+    rows = [(x, y, w, TITLE_ROW) for x, y, w, _ in _frames(root)]
+    labels = [_box(g.find(f"{SVG_NS}rect")) for g in root.iter(f"{SVG_NS}g")
+              if g.get("class") == "edge"]
+    assert len(labels) >= 5
+    for label in labels:
+        assert not any(_overlap(label, row) for row in rows), label
+    for i, a in enumerate(labels):
+        assert not any(_overlap(a, b) for b in labels[i + 1:]), a
+
+
+@pytest.mark.parametrize("folder", ["picture/unknown-region", "picture"])
+def test_legend_is_inside_the_canvas(folder):
+    """The canvas height counts the legend; on a narrow picture (one region, 656 px) the
+    legend's swatches and text wrap instead of running off the right edge."""
+    result = _scan(ROOT / "fixtures" / folder)
+    root = ET.fromstring(picture.svg(result.graph, result.findings, result.config))
+    _, _, width, height = (float(v) for v in root.get("viewBox").split())
+    legend = next(g for g in root.iter(f"{SVG_NS}g") if g.get("class") == "legend")
+    dx, dy = (float(v) for v in re.fullmatch(r"translate\(([\d.]+),([\d.]+)\)",
+                                             legend.get("transform")).groups())
+    assert dy + float(legend.get("data-height")) <= height
+    for element in legend:
+        if element.tag == f"{SVG_NS}text":
+            x, y = float(element.get("x")), float(element.get("y"))
+            right = x + len(element.text) * 6.2 + (30 if element.text in (
+                "replication", "backup", "failover", "routing") else 0)
+        elif element.tag == f"{SVG_NS}rect":
+            x, y, w, h = _box(element)
+            right, y = x + w, y + h
+        else:
+            right, y = float(element.get("x2")), float(element.get("y2"))
+        assert dx + right <= width and dy + y + 4 <= height, (element.tag, element.text)
+    texts = "".join(legend.itertext())
+    assert "supporting resources" in texts or folder == "picture/unknown-region"

@@ -134,3 +134,63 @@ def test_screenshot_shows_the_picture_without_console_errors(page, tmp_path):
 
 def _near(a: bytes, b: bytes, tolerance: int = 6) -> bool:
     return all(abs(x - y) <= tolerance for x, y in zip(a, b, strict=True))
+
+
+# ----- the standalone SVG, drawn by Chromium -----------------------------------------------------
+def _standalone_png(tmp_path: Path, folder: Path):
+    """The standalone SVG of ``folder``'s picture as Chromium draws it on a magenta page (what
+    the SVG leaves transparent shows magenta), and the layout geometry it was drawn from."""
+    from hadr_lint.config import Config
+    from hadr_lint.engine import ScanOptions, scan
+    from hadr_lint.report import picture
+    from hadr_lint.report.picture.drawing import geometry
+    from hadr_lint.rulebase import all_rules
+
+    result = scan(ScanOptions(paths=(folder,)), Config(), all_rules())
+    found = picture.layout(result.graph, result.findings, result.config)
+    geo = geometry(found)
+    source = tmp_path / "picture.svg"
+    source.write_text(picture.render_svg(found), encoding="utf-8")
+    shot = tmp_path / "picture.png"
+    size = f"--window-size={int(geo.width)},{int(geo.height)}"
+    outcome = _chromium(tmp_path, source.as_uri(), f"--screenshot={shot}", size,
+                        f"--default-background-color={PAGE.hex()}ff")
+    assert shot.exists(), outcome.stderr[-2000:]
+    return found, geo, read_png(shot.read_bytes())
+
+
+PAGE = bytes.fromhex("ff00ff")
+
+
+def _area(rows, bpp, box, step: int = 3):
+    for y in range(int(box.y) + 2, int(box.y + box.h) - 2, step):
+        row = rows[y]
+        for x in range(int(box.x) + 2, int(box.x + box.w) - 2, step):
+            yield row[x * bpp:(x + 1) * bpp]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("folder", ["picture", "picture/unknown-region"])
+def test_standalone_svg_paints_every_region_and_its_legend(tmp_path, folder):
+    """A root styled ``height:auto`` draws nothing in some renderers: on a magenta page, every
+    region box of the standalone SVG is painted (no magenta, the region's border, its AZ
+    boxes' fill), and the legend lies inside the canvas with its swatches drawn."""
+    found, geo, (width, height, rows, bpp) = _standalone_png(tmp_path, FIXTURE.parent / folder)
+    assert (width, height) == (int(geo.width), int(geo.height))
+    for region in found.regions:
+        box = geo.regions[region.id].box
+        sampled = list(_area(rows, bpp, box))
+        painted = sum(1 for p in sampled if not _near(p[:3], PAGE, 40))
+        assert painted == len(sampled) > 100, (region.name, painted, len(sampled))
+        border = [rows[y][x * bpp:x * bpp + 3]  # the left edge (dashed when unknown)
+                  for y in range(int(box.y) + 10, int(box.y + box.h) - 10)
+                  for x in range(int(box.x) - 2, int(box.x) + 3)]
+        assert any(_near(p, bytes.fromhex("24292f"), 40) for p in border), region.name
+        if region.azs:
+            assert any(_near(p[:3], bytes.fromhex("eef2f6")) for p in sampled), region.name
+    legend = geo.legend
+    assert 0 <= legend.x and legend.x + legend.w <= width
+    assert 0 <= legend.y and legend.y + legend.h <= height
+    colours = {p[:3] for p in _area(rows, bpp, legend, step=1)}
+    for hex_colour in ("c62828", "e65100", "1565c0"):  # the severity swatches' borders
+        assert any(_near(p, bytes.fromhex(hex_colour), 30) for p in colours), hex_colour

@@ -11,7 +11,9 @@ Canonical kinds and attributes (both formats):
 * ``cache_replication_group`` (extends ``data_stores``): ``nodes_per_shard`` (primary and
   replicas of each shard: ``num_cache_clusters``, or ``replicas_per_node_group`` + 1; None when
   the template leaves it to AWS), ``num_node_groups``.
-* ``cache_cluster`` (extends ``data_stores``): ``num_cache_nodes`` (default 1).
+* ``cache_cluster`` (extends ``data_stores``): ``num_cache_nodes`` (default 1),
+  ``availability_zone`` (``availability_zone``, ``PreferredAvailabilityZone``: the AZ of a
+  single-node cluster).
 * ``fsx_file_system``: ``fs_type`` (windows, ontap, openzfs, lustre), ``deployment_type``
   (upper case, e.g. ``SINGLE_AZ_1``, ``MULTI_AZ_1``; Windows defaults to ``SINGLE_AZ_1``, Lustre
   to ``SCRATCH_1``).
@@ -135,6 +137,7 @@ TERRAFORM = {
     "aws_elasticache_cluster": _extend(
         "TERRAFORM", "aws_elasticache_cluster", "cache_cluster",
         num_cache_nodes=("num_cache_nodes", to_int, 1),
+        availability_zone=("availability_zone", _zone_name),
     ),
     "aws_fsx_windows_file_system": spec("fsx_file_system", _tf_fsx("windows")),
     "aws_fsx_ontap_file_system": spec("fsx_file_system", _tf_fsx("ontap")),
@@ -173,6 +176,7 @@ CLOUDFORMATION = {
     "AWS::ElastiCache::CacheCluster": _extend(
         "CLOUDFORMATION", "AWS::ElastiCache::CacheCluster", "cache_cluster",
         num_cache_nodes=("NumCacheNodes", to_int, 1),
+        availability_zone=("PreferredAvailabilityZone", _zone_name),
     ),
     "AWS::FSx::FileSystem": spec("fsx_file_system", _cfn_fsx),
     "AWS::OpenSearchService::Domain": spec(

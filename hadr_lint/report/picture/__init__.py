@@ -17,6 +17,14 @@ Placement:
   region", which is the failure domain it belongs to.
 * Global resources (Route 53, CloudFront, Global Accelerator, IAM) sit outside every region.
 * A resource whose region is not known goes in a box "region unknown".
+* A store with a standby in another AZ (``multi_az``) sits in the band, "Multi-AZ"; a store
+  that lives in one AZ but does not say which sits in the band, "AZ not set".
+* Only the architecture is drawn (``fold.ARCHITECTURE_KINDS``: compute, load balancers, data
+  stores, DNS, NAT and firewall endpoints, Global Accelerator and CloudFront, and every end of a
+  replication, backup or failover edge); the plumbing is folded into one node per region,
+  "N supporting resources", counted by family. Beyond ``fold.NODE_BUDGET`` nodes, resources of
+  one kind in one place are grouped, then single-AZ ones per region; ``Layout.notes`` says what
+  was folded and grouped.
 
 Symbolic zones ``AZ(region, index)`` are shown as in findings, "us-east-1 AZ 1": the first zone
 ``data "aws_availability_zones"`` returns.
@@ -26,9 +34,10 @@ become one node, "aws_subnet ×3", whose members are listed in its tooltip: the 
 readable at hundreds of resources. A node's colour is the worst severity among its members'
 findings.
 
-Modules: ``model`` (the structure), ``build`` (``layout``: placement, the edges each service
-adds, grouping), ``flowchart`` (Mermaid and dot), ``drawing`` (SVG); this package's entry points
-draw from a graph in one call, and ``graph_out`` is ``hadr-lint graph``.
+Modules: ``fold`` (what is drawn, families, node budget), ``model`` (the structure),
+``build`` (``layout``: placement, the edges each service adds, folding, grouping),
+``flowchart`` (Mermaid and dot), ``drawing`` (SVG); this package's entry points draw from a
+graph in one call, and ``graph_out`` is ``hadr-lint graph``.
 """
 
 from __future__ import annotations
@@ -80,8 +89,10 @@ def for_report(result, output_format: str) -> list[str]:
     if graph is None or not graph.resources():
         return []
     findings, config = result.findings, getattr(result, "config", None)
+    picture = layout(graph, findings, config)
     if output_format == "html":
-        return ["<h2>Architecture</h2>", svg(graph, findings, config, standalone=False),
+        return ["<h2>Architecture</h2>", render_svg(picture, standalone=False),
                 '<p class="muted">Hover a box for its resources and their findings.</p>']
-    return ["## Architecture", "", "```mermaid", mermaid(graph, findings, config).rstrip(),
-            "```", "", LEGEND, ""]
+    notes = [" ".join(picture.notes), ""] if picture.notes else []
+    return ["## Architecture", "", "```mermaid", render_mermaid(picture).rstrip(),
+            "```", "", LEGEND, "", *notes]

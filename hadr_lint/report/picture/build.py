@@ -12,6 +12,7 @@ from typing import Any
 from hadr_lint.analysis.backup_links import arn_parts, find_store
 from hadr_lint.model import AZ, Resource, Unknown
 from hadr_lint.regions import region_of_az_name
+from hadr_lint.report.picture.fold import NODE_BUDGET, SUPPORTING, families, is_architecture
 from hadr_lint.report.picture.model import (
     UNKNOWN_REGION,
     AzBox,
@@ -33,6 +34,9 @@ GLOBAL_TYPE_PREFIXES = ("aws_iam_", "AWS::IAM::", "aws_route53_", "AWS::Route53:
 REGIONAL_TYPE_PREFIXES = ("aws_route53_resolver_",)
 NO_ZONES = "no subnets or availability zones set"
 GROUP_MIN = 3  # fewer resources of a kind in one place are drawn one by one
+# Kinds that live in one AZ unless set otherwise: "AZ not set" says where they are unknown.
+ONE_AZ_KINDS = ("instance", "db_instance", "docdb_instance", "neptune_instance",
+                "cache_cluster")
 _REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$")
 
 
@@ -45,6 +49,7 @@ class _Item:
     note: str
     member: Member
     synthetic: bool = False
+    drawn: bool = True  # an architecture kind (``fold``); else folded unless an edge needs it
 
 
 class _Builder:
@@ -66,14 +71,18 @@ class _Builder:
                         self.by_resource.get((resource.location.file, resource.label), []))
         kind = resource.kind if resource.kind != "other" else resource.type
         place, note = self.place(resource)
-        self.items[resource.address] = _Item(place, kind, note, member)
+        self.items[resource.address] = _Item(place, kind, note, member,
+                                             drawn=is_architecture(resource))
 
     def place(self, resource: Resource) -> tuple[tuple, str]:
         if is_global(resource):
             return (GLOBAL,), ""
         region = self.region(resource)
         if resource.kind == "other":
-            return ("region", region), ""
+            return ((GLOBAL,) if region == UNKNOWN_REGION and _no_region(resource)
+                    else ("region", region)), ""
+        if resource.get("multi_az") is True:  # a standby in another AZ: not in one AZ box
+            return ("region", region), "Multi-AZ"
         zones = self.graph.zones(resource)
         if len(zones.zones) == 1 and zones.known:
             zone = next(iter(zones.zones))
@@ -85,6 +94,8 @@ class _Builder:
             return ("region", region), note
         if zones.unknown and zones.unknown[0] != NO_ZONES:
             return ("region", region), "AZ unknown"
+        if resource.kind in ONE_AZ_KINDS:
+            return ("region", region), "AZ not set"
         return ("region", region), ""
 
     def region(self, resource: Resource) -> str:
@@ -129,6 +140,13 @@ class _Builder:
             name = parts["resource"].split(":")[-1].split("/")[-1]
             return self.elsewhere(source, parts["region"], what, name)
         return None
+
+
+def _no_region(resource: Resource) -> bool:
+    """A Terraform resource of another provider than AWS (random, time, null, tls...): it has
+    no region, like IAM."""
+    return resource.source in ("terraform", "plan") and resource.type != "module" and \
+        not resource.type.startswith("aws_")
 
 
 def _listed(value: Any) -> list[Any]:
@@ -284,33 +302,95 @@ def zone_sort(zone: Any) -> tuple:
     return (0, zone.index, "") if isinstance(zone, AZ) else (1, 0, str(zone))
 
 
-def layout(graph, findings: Iterable[Any] = (), config: Any = None) -> Layout:
-    """The picture's structure: regions -> AZ boxes -> grouped nodes, global nodes, edges."""
+def layout(graph, findings: Iterable[Any] = (), config: Any = None,
+           budget: int = NODE_BUDGET) -> Layout:
+    """The picture's structure: regions -> AZ boxes -> grouped nodes, global nodes, edges.
+    Plumbing is folded into one supporting node per region (``fold``); beyond ``budget``
+    nodes, resources are grouped further (``_groups``)."""
     builder = _Builder(graph, findings, config)
     resources = graph.resources()
     for resource in resources:
         builder.add(resource)
     for linker in LINKERS:
         linker(builder)
-    return _assemble(builder, len(resources))
+    return _assemble(builder, len(resources), budget)
 
 
-def _assemble(builder: _Builder, count: int) -> Layout:
-    groups: dict[tuple, list[tuple[str, _Item]]] = {}
+def _fold(builder: _Builder) -> tuple[dict[str, _Item], list[Member]]:
+    """The items to draw, plumbing moved into its region's supporting node; the folded
+    members. An end of a replication, backup or failover edge is always drawn."""
+    ends = {key for source, target, _, _ in builder.links for key in (source, target)}
+    items, folded = {}, []
     for key, item in builder.items.items():
-        groups.setdefault((item.place, item.kind, item.note, item.synthetic), []).append(
-            (key, item))
+        if item.drawn or item.synthetic or key in ends:
+            items[key] = item
+            continue
+        place = item.place if item.place[0] != "az" else ("region", item.place[1])
+        items[key] = _Item(place, SUPPORTING, "", item.member)
+        folded.append(item.member)
+    return items, folded
+
+
+def _groups(items: dict[str, _Item], level: int) -> dict[tuple, list[tuple[str, _Item]]]:
+    """Level 0: one node per kind, place, AZ note (small groups drawn one by one); level 1:
+    one node per kind and place; level 2: also single-AZ resources grouped per region."""
+    groups: dict[tuple, list[tuple[str, _Item]]] = {}
+    for key, item in items.items():
+        place, note = item.place, item.note
+        if level >= 1:
+            note = ""
+        if level >= 2 and place[0] == "az":
+            place, note = ("region", place[1]), "one AZ each"
+        groups.setdefault((place, item.kind, note, item.synthetic), []).append((key, item))
+    return groups
+
+
+def _chunks(kind: str, items: list[tuple[str, _Item]], level: int) -> list[list]:
+    items.sort(key=lambda entry: (entry[1].member.name, entry[1].member.file,
+                                  entry[1].member.line))
+    distinct = {i.member.name for _, i in items}
+    apart = level == 0 and kind != SUPPORTING and len(items) < GROUP_MIN and \
+        len(distinct) == len(items)
+    return [[entry] for entry in items] if apart else [items]
+
+
+def _within_budget(items: dict[str, _Item], budget: int) -> tuple[dict, int, list[int]]:
+    """The grouping at the first level whose node count fits ``budget`` (else the last)."""
+    counts: list[int] = []
+    for level in range(3):
+        groups = _groups(items, level)
+        counts.append(sum(len(_chunks(k[1], list(v), level)) for k, v in groups.items()))
+        if counts[-1] <= budget:
+            break
+    return groups, level, counts
+
+
+def _notes(folded: list[Member], level: int, counts: list[int], budget: int) -> list[str]:
+    notes = []
+    if folded:
+        many = len(folded) > 1
+        notes.append(f"{len(folded)} supporting resource{'s' if many else ''} "
+                     f"({families(folded)}) {'are' if many else 'is'} folded into one node "
+                     "per region; its tooltip and `hadr-lint graph --format json` list them.")
+    if level:
+        grouped = "resources of one kind in one place are grouped (×N)" + (
+            "; single-AZ resources are grouped per region, without AZ boxes"
+            if level >= 2 else "")
+        notes.append(f"{counts[0]} nodes exceed the node budget of {budget}: {grouped}.")
+    if counts[-1] > budget:
+        notes.append(f"Still {counts[-1]} nodes after grouping.")
+    return notes
+
+
+def _assemble(builder: _Builder, count: int, budget: int) -> Layout:
+    items, folded = _fold(builder)
+    groups, level, counts = _within_budget(items, budget)
     regions: dict[str, dict] = {}
     global_nodes: list[Node] = []
     node_of: dict[str, Node] = {}
     counter = iter(range(1, 1_000_000))
-    for (place, kind, note, synthetic), items in sorted(groups.items(), key=_group_order):
-        items.sort(key=lambda entry: (entry[1].member.name, entry[1].member.file,
-                                      entry[1].member.line))
-        distinct = {i.member.name for _, i in items}
-        apart = len(items) < GROUP_MIN and len(distinct) == len(items)
-        chunks = [[entry] for entry in items] if apart else [items]
-        for chunk in chunks:
+    for (place, kind, note, synthetic), entries in sorted(groups.items(), key=_group_order):
+        for chunk in _chunks(kind, entries, level):
             node = Node(f"n{next(counter)}", kind, note, [i.member for _, i in chunk], synthetic)
             for key, _ in chunk:
                 node_of[key] = node
@@ -330,7 +410,8 @@ def _assemble(builder: _Builder, count: int) -> Layout:
                in enumerate(sorted(regions[name]["azs"].items()), 1)]
         boxes.append(RegionBox(rid, name, azs, regions[name]["nodes"]))
     return Layout(boxes, global_nodes, _edges(builder.links, node_of), count,
-                  _edges(_references(builder.graph), node_of))
+                  _edges(_references(builder.graph), node_of),
+                  _notes(folded, level, counts, budget))
 
 
 def _references(graph) -> list[tuple[str, str, str, str]]:
@@ -343,7 +424,7 @@ def _references(graph) -> list[tuple[str, str, str, str]]:
 
 def _group_order(entry) -> tuple:
     (place, kind, note, synthetic), items = entry
-    return (place[0] != GLOBAL, str(place[1:]), synthetic, kind, note)
+    return (place[0] != GLOBAL, str(place[1:]), synthetic, kind == SUPPORTING, kind, note)
 
 
 def _edges(links, node_of: dict[str, Node]) -> list[Edge]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from hadr_lint.report.escape import xml_text
+from hadr_lint.report.picture.fold import SUPPORTING
 from hadr_lint.report.picture.model import (
     COLOURS,
     EDGE_COLOURS,
@@ -24,11 +25,14 @@ CHAR_W = 6.6  # average width of a 12px sans-serif character
 FONT = "system-ui,-apple-system,'Segoe UI',Helvetica,Arial,sans-serif"
 
 
-def _fit(text: str, width: float, char_w: float = CHAR_W) -> str:
-    """The text, shortened in the middle (names differ at their end) to fit ``width``."""
+def _fit(text: str, width: float, char_w: float = CHAR_W, at_end: bool = False) -> str:
+    """The text, shortened in the middle (names differ at their end) to fit ``width``; a list
+    (``at_end``) loses its tail instead."""
     limit = max(4, int(width / char_w))
     if len(text) <= limit:
         return text
+    if at_end:
+        return text[:limit - 1].rstrip(", ") + "…"
     head = (limit - 1) // 2
     return text[:head] + "…" + text[len(text) - (limit - 1 - head):]
 
@@ -125,7 +129,16 @@ class _Geometry:
     global_box: _Box | None
     regions: dict[str, _RegionGeometry]
     nodes: dict[str, _Box]
-    legend_y: float
+    legend: _Box
+
+    def titles(self) -> list[_Box]:
+        """The title rows of every frame (global band, regions, regional bands, AZs): edge
+        labels keep off them."""
+        frames = [self.global_box] if self.global_box is not None else []
+        for region in self.regions.values():
+            frames += [region.box, *([region.band] if region.band else []),
+                       *region.azs.values()]
+        return [_Box(f.x, f.y, f.w, TITLE_H) for f in frames]
 
 
 def _region_rows(picture: Layout, sizes: dict[str, tuple[float, float]]) -> list[list[RegionBox]]:
@@ -196,7 +209,10 @@ def geometry(picture: Layout) -> _Geometry:
         ordered = sorted(picture.global_nodes, key=lambda n: pulls[n.id])
         _place_nodes(ordered, 2 * PAD, global_box.y + TITLE_H + PAD, global_columns, nodes)
     regions = {r.id: _layout_region(r, *origins[r.id], nodes, pulls) for r in picture.regions}
-    return _Geometry(content_w + 2 * PAD, y + 64, global_box, regions, nodes, y)
+    _, _, legend_h = _legend_plan(content_w, picture.notes)
+    legend = _Box(PAD, y, content_w, legend_h)
+    return _Geometry(content_w + 2 * PAD, y + legend_h + PAD, global_box, regions, nodes,
+                     legend)
 
 
 def render_svg(picture: Layout, standalone: bool = True) -> str:
@@ -222,8 +238,8 @@ def render_svg(picture: Layout, standalone: bool = True) -> str:
         out.append("</g>")
     for region in picture.regions:
         out += _svg_region(region, geo.regions[region.id], geo.nodes)
-    out += _svg_edges(picture.edges, geo.nodes)
-    out += _legend(geo.legend_y)
+    out += _svg_edges(picture.edges, geo.nodes, geo.titles())
+    out += _legend(geo.legend, picture.notes)
     out.append("</svg>")
     return "\n".join(out) + "\n"
 
@@ -275,15 +291,19 @@ def _svg_node(node: Node, box: _Box) -> str:
     dash = ' stroke-dasharray="4 3"' if node.synthetic else ""
     severity = f' data-severity="{node.severity}"' if node.severity else ""
     detail = ""
+    folded = node.kind == SUPPORTING  # "57 supporting resources", then a list of families
+    label = _fit(node.label, box.w - (38 if node.findings else 16), 6.2 if folded else CHAR_W,
+                 folded)
     if node.detail:
         detail = (f'<text x="{box.x + 8:.0f}" y="{box.y + 34:.0f}" font-size="10" '
-                  f'fill="#57606a">{xml_text(_fit(node.detail, box.w - 16, 5.8))}</text>')
+                  f'fill="#57606a">{xml_text(_fit(node.detail, box.w - 16, 5.8, folded))}'
+                  f"</text>")
     return (f'<g class="node" id="hadr-{node.id}" data-count="{node.count}"{severity}>'
             f"<title>{xml_text(node.tooltip())}</title>"
             f'<rect x="{box.x:.0f}" y="{box.y:.0f}" width="{box.w:.0f}" height="{box.h:.0f}" '
             f'rx="5" fill="{fill}" stroke="{stroke}" stroke-width="{width}"{dash}/>'
             f'<text x="{box.x + 8:.0f}" y="{box.y + 18:.0f}" font-size="12" fill="#1f2328">'
-            f"{xml_text(_fit(node.label, box.w - (38 if node.findings else 16)))}</text>"
+            f"{xml_text(label)}</text>"
             f"{detail}{_badge(node, box)}</g>")
 
 
@@ -309,8 +329,40 @@ def _anchor(box: _Box, toward: tuple[float, float]) -> tuple[float, float]:
     return cx + dx * scale, cy + dy * scale
 
 
-def _svg_edges(edges: list[Edge], nodes: dict[str, _Box]) -> list[str]:
+def _bezier(p0: tuple, q: tuple, p2: tuple, t: float) -> tuple[float, float]:
+    a, b, c = (1 - t) ** 2, 2 * (1 - t) * t, t ** 2
+    return a * p0[0] + b * q[0] + c * p2[0], a * p0[1] + b * q[1] + c * p2[1]
+
+
+LABEL_SPOTS = (0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78)  # where along its curve a label may sit
+
+
+def _label_box(curve: tuple, text_w: float, titles: list[_Box], taken: list[_Box],
+               nodes: list[_Box]) -> _Box:
+    """The label's box: the spot along the curve that overlaps no frame title row and, if it
+    can, no other label and no node; else the middle, moved below the title row it hits."""
+    def box_at(t: float) -> _Box:
+        x, y = _bezier(*curve, t)
+        return _Box(x - text_w / 2, y - 8, text_w, 14)
+
+    def cost(box: _Box) -> tuple:
+        return (any(_hits(box, b) for b in titles), any(_hits(box, b) for b in taken),
+                any(_hits(box, b) for b in nodes))
+
+    best = min((box_at(t) for t in LABEL_SPOTS), key=cost)  # min keeps the earliest tie
+    for title in titles:
+        if _hits(best, title):
+            best = _Box(best.x, title.y + TITLE_H + 2, best.w, best.h)
+    return best
+
+
+def _hits(a: _Box, b: _Box) -> bool:
+    return not (a.x + a.w <= b.x or b.x + b.w <= a.x or a.y + a.h <= b.y or b.y + b.h <= a.y)
+
+
+def _svg_edges(edges: list[Edge], nodes: dict[str, _Box], titles: list[_Box]) -> list[str]:
     out = ['<g class="edges" fill="none">']
+    taken: list[_Box] = []
     for edge in edges:
         a, b = nodes[edge.source], nodes[edge.target]
         ca, cb = (a.x + a.w / 2, a.y + a.h / 2), (b.x + b.w / 2, b.y + b.h / 2)
@@ -322,39 +374,75 @@ def _svg_edges(edges: list[Edge], nodes: dict[str, _Box]) -> list[str]:
         colour = EDGE_COLOURS.get(edge.kind, "#57606a")
         dash = ' stroke-dasharray="6 4"' if edge.kind in ("replication", "backup") else ""
         width = 2.2 if edge.kind == "failover" else 1.6
-        lx, ly = (mx + qx) / 2, (my + qy) / 2
-        text_w = len(edge.label) * 5.8 + 8
+        label = _label_box(((x1, y1), (qx, qy), (x2, y2)), len(edge.label) * 5.8 + 8, titles,
+                           taken, list(nodes.values()))
+        taken.append(label)
         out.append(
             f'<g class="edge" data-kind="{edge.kind}" data-source="{edge.source}" '
             f'data-target="{edge.target}"><title>{xml_text(edge.label)}</title>'
             f'<path d="M{x1:.1f},{y1:.1f} Q{qx:.1f},{qy:.1f} {x2:.1f},{y2:.1f}" '
             f'stroke="{colour}" stroke-width="{width}"{dash} '
             f'marker-end="url(#hadr-arrow-{edge.kind})" opacity="0.85"/>'
-            f'<rect x="{lx - text_w / 2:.1f}" y="{ly - 8:.1f}" width="{text_w:.1f}" '
-            f'height="14" rx="3" fill="#ffffff" opacity="0.9"/>'
-            f'<text x="{lx:.1f}" y="{ly + 3:.1f}" font-size="10" text-anchor="middle" '
-            f'fill="{colour}">{xml_text(edge.label)}</text></g>')
+            f'<rect x="{label.x:.1f}" y="{label.y:.1f}" width="{label.w:.1f}" '
+            f'height="{label.h:.1f}" rx="3" fill="#ffffff" opacity="0.9"/>'
+            f'<text x="{label.x + label.w / 2:.1f}" y="{label.y + 11:.1f}" font-size="10" '
+            f'text-anchor="middle" fill="{colour}">{xml_text(edge.label)}</text></g>')
     out.append("</g>")
     return out
 
 
-def _legend(y: float) -> list[str]:
-    out = [f'<g class="legend" transform="translate({PAD},{y:.0f})" font-size="11">']
-    x = 0
-    for name in ("error", "warning", "note", None):
-        stroke, fill = COLOURS[name]
-        out.append(f'<rect x="{x}" y="0" width="14" height="14" rx="3" fill="{fill}" '
+LEGEND_ROW, LEGEND_CHAR_W = 20, 6.2  # 11px text
+LEGEND_TEXT = ("×N: N resources of one kind in the same place (hover for the list). Dashed "
+               "node: a copy outside the scanned files.")
+
+
+def _legend_plan(width: float, notes: list[str]) -> tuple[list[tuple], list[str], float]:
+    """The legend laid out ``width`` wide: swatches and edge kinds flowing onto as many rows
+    as they need (x, y, what), then the explanation and the notes wrapped; its height."""
+    items: list[tuple] = []
+    x = y = 0.0
+    for what, step in [(name, 100) for name in ("error", "warning", "note", None)] + \
+            [(kind, 118) for kind in EDGE_COLOURS]:
+        if x and x + step > width:
+            x, y = 0.0, y + LEGEND_ROW
+        items.append((x, y, what))
+        x += step
+    limit = max(20, int(width / LEGEND_CHAR_W))
+    lines = [line for text in (LEGEND_TEXT, *notes) for line in _wrap(text, limit)]
+    return items, lines, y + LEGEND_ROW + len(lines) * 16 + 4
+
+
+def _wrap(text: str, limit: int) -> list[str]:
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > limit:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    return lines + ([line] if line else [])
+
+
+def _legend(box: _Box, notes: list[str]) -> list[str]:
+    items, lines, _ = _legend_plan(box.w, notes)
+    out = [f'<g class="legend" transform="translate({box.x:.0f},{box.y:.0f})" font-size="11" '
+           f'data-width="{box.w:.0f}" data-height="{box.h:.0f}">']
+    for x, y, what in items:
+        if what in EDGE_COLOURS:
+            colour = EDGE_COLOURS[what]
+            dash = ' stroke-dasharray="6 4"' if what in ("replication", "backup") else ""
+            out.append(f'<line x1="{x:.0f}" y1="{y + 7:.0f}" x2="{x + 26:.0f}" y2="{y + 7:.0f}" '
+                       f'stroke="{colour}" stroke-width="2"{dash}/><text x="{x + 32:.0f}" '
+                       f'y="{y + 11:.0f}" fill="#1f2328">{what}</text>')
+            continue
+        stroke, fill = COLOURS[what]
+        out.append(f'<rect x="{x:.0f}" y="{y:.0f}" width="14" height="14" rx="3" fill="{fill}" '
                    f'stroke="{stroke}" stroke-width="2"/>'
-                   f'<text x="{x + 20}" y="11" fill="#1f2328">{name or "no finding"}</text>')
-        x += 100
-    for kind, colour in EDGE_COLOURS.items():
-        dash = ' stroke-dasharray="6 4"' if kind in ("replication", "backup") else ""
-        out.append(f'<line x1="{x}" y1="7" x2="{x + 26}" y2="7" stroke="{colour}" '
-                   f'stroke-width="2"{dash}/><text x="{x + 32}" y="11" fill="#1f2328">{kind}'
-                   f"</text>")
-        x += 118
-    out.append('<text x="0" y="34" fill="#57606a">×N: N resources of one kind in the same '
-               "place (hover for the list). Dashed node: a copy outside the scanned files."
-               "</text>")
+                   f'<text x="{x + 20:.0f}" y="{y + 11:.0f}" fill="#1f2328">'
+                   f'{what or "no finding"}</text>')
+    top = items[-1][1] + LEGEND_ROW
+    for index, line in enumerate(lines):
+        out.append(f'<text x="0" y="{top + 12 + index * 16:.0f}" fill="#57606a">'
+                   f"{xml_text(line)}</text>")
     out.append("</g>")
     return out

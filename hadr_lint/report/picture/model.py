@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from hadr_lint.report.picture.fold import SUPPORTING, families
+
 UNKNOWN_REGION = "region unknown"
 SEVERITY_RANK = {"note": 0, "warning": 1, "error": 2}
 # The palette the dot and SVG renderers share.
@@ -54,6 +56,8 @@ class Node:
 
     @property
     def label(self) -> str:
+        if self.kind == SUPPORTING:
+            return f"{self.count} supporting resource{'s' if self.count > 1 else ''}"
         if self.count == 1:
             return self.members[0].name
         types = {m.type for m in self.members}
@@ -66,6 +70,8 @@ class Node:
     @property
     def detail(self) -> str:
         """The second line: the kind (unless the name already says it) and the AZ span."""
+        if self.kind == SUPPORTING:
+            return families(self.members)
         parts = []
         if self.count == 1:
             member = self.members[0]
@@ -132,6 +138,7 @@ class Layout:
     edges: list[Edge]
     resources: int = 0
     dependencies: list[Edge] = field(default_factory=list)  # references between nodes
+    notes: list[str] = field(default_factory=list)  # what was folded or grouped, and why
 
     def nodes(self) -> list[Node]:
         found = list(self.global_nodes)
@@ -153,6 +160,7 @@ class Layout:
             } for r in self.regions],
             "edges": [vars(e) for e in self.edges],
             "dependencies": [vars(e) for e in self.dependencies],
+            "notes": list(self.notes),
         }
 
 

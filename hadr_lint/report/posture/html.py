@@ -19,6 +19,19 @@ th{background:#f6f8fa}code{font:12px ui-monospace,monospace;background:#f6f8fa;p
 .present{color:#1a7f37}.missing{color:#cf222e;font-weight:600}.unknown{color:#9a6700}
 .error{color:#cf222e}.warning{color:#9a6700}.note{color:#57606a}
 .estimate{font-weight:600}.muted{color:#57606a}ul.evidence{margin:.2rem 0 .8rem}
+.table-wrap{overflow-x:auto;max-width:100%}
+td,li{overflow-wrap:anywhere}td code,li code{overflow-wrap:anywhere;word-break:break-word}
+svg.hadr-lint-picture{max-width:100%;height:auto}
+@media print{
+body{margin:0;max-width:none;padding:0;font-size:11px}
+*{position:static!important}
+.table-wrap,pre{overflow:visible!important}pre{white-space:pre-wrap}
+table{width:100%}thead{display:table-header-group}
+tr,li,svg{break-inside:avoid;page-break-inside:avoid}
+h2,h3{break-after:avoid;page-break-after:avoid}
+details::details-content{content-visibility:visible;display:block}
+details>summary{list-style:none}
+}
 """
 
 
@@ -33,11 +46,19 @@ def render_html(data: dict[str, Any]) -> str:
         body += _workload(workload)
     body += data.get("architecture") or []
     body += _findings(data["findings"])
+    body = [_scrolls(line) for line in body]
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
             "<title>hadr-lint recovery posture</title>\n"
             f"<style>{CSS}</style>\n</head>\n<body>\n" + "\n".join(body)
             + "\n</body>\n</html>\n")
+
+
+def _scrolls(line: str) -> str:
+    """Every table in a wrapper that scrolls sideways on screen rather than the page."""
+    if line == "<table>":
+        return '<div class="table-wrap"><table>'
+    return "</table></div>" if line == "</table>" else line
 
 
 def _workload(w: dict[str, Any]) -> list[str]:
