@@ -337,8 +337,8 @@ def _bezier(p0: tuple, q: tuple, p2: tuple, t: float) -> tuple[float, float]:
 LABEL_SPOTS = (0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78)  # where along its curve a label may sit
 
 
-def _label_box(curve: tuple, text_w: float, titles: list[_Box], taken: list[_Box],
-               nodes: list[_Box]) -> _Box:
+def _label_box(curve: tuple[tuple, tuple, tuple], text_w: float, titles: list[_Box],
+               taken: list[_Box], nodes: list[_Box]) -> _Box:
     """The label's box: the spot along the curve that overlaps no frame title row and, if it
     can, no other label and no node; else the middle, moved below the title row it hits."""
     def box_at(t: float) -> _Box:
