@@ -478,7 +478,7 @@ def report(paths, config_file, variables, var_files, parameters, region, exclude
     options, config = _one_group(_prepare(paths, config_file, variables, var_files, parameters,
                                           region, exclude, max_file_size))
     config = _with_objectives(config, strategy, rpo, rto)
-    rules, known = _rules(rules_dir, select, ignore, config, pseudo=False)
+    rules, known = _rules(rules_dir, select, ignore, config)
     result = run_scan(replace(options, known_rules=known), config, rules)
     nothing = _found_nothing(paths, result)
     _emit(render(result, output_format, max_length), output)

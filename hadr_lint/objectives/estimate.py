@@ -8,8 +8,10 @@ RPO of a stateful store (``store_rpo``)
   * Availability Zone loss: 0 for data the service writes synchronously to several zones (RDS
     Multi-AZ, Aurora and Multi-AZ DB clusters, DynamoDB, S3, EFS Standard); for single-zone data
     (RDS single-AZ, EFS One Zone) the best copy outside the zone: automated backups (5 minutes:
-    RDS uploads transaction logs every 5 minutes), AWS Backup (the rule's schedule), or any
-    cross-region copy below.
+    RDS uploads transaction logs every 5 minutes; an unset retention is AWS's default of 1 day),
+    EFS automatic backups (daily), AWS Backup (the rule's schedule), or any cross-region copy
+    below. Which backups a store has comes from ``hadr_lint.analysis.backups``, as in the
+    posture report's stores table.
   * Region loss: the best copy in another region. Asynchronous replication (DynamoDB global
     tables, Aurora Global Database, cross-region read replicas): 1 s ("typically under a
     second"). S3 replication: 15 min with Replication Time Control, unbounded without (no time
@@ -48,6 +50,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from hadr_lint.analysis.backups import automated_backup_days, backup_plans, efs_automatic_backups
 from hadr_lint.analysis.store_classes import NOT_WORKLOAD, store_class
 from hadr_lint.model import Resource, Unknown
 from hadr_lint.objectives.durations import format_duration, parse_duration
@@ -73,6 +76,7 @@ ASYNC_TEXT = "asynchronous replication, typically under a second"
 S3_RTC = 900.0
 EFS_REPLICATION = 900.0
 LOG_UPLOAD = 300.0
+EFS_AUTOMATIC_BACKUP = 86400.0
 HEALTH_CHECK_DEFAULTS = (3, 30)
 ALIAS_TTL = 60.0
 TARGET_HEALTH_DETECTION = 60.0
@@ -323,14 +327,18 @@ def _synchronous(store: Resource) -> Estimate | None:
 
 
 def _in_region_copies(graph, store: Resource, own: str | None, config: Any) -> Iterable[Estimate]:
-    if store.kind == "db_instance":
-        retention = store.get("backup_retention")
-        if isinstance(retention, Unknown):
-            yield unknown(f"backup_retention unknown: {retention.reason}", store,
-                          "backup_retention")
-        elif retention is None or retention > 0:
-            yield known(LOG_UPLOAD, store, "backup_retention",
-                        "automated backups, point-in-time restore (logs uploaded every 5 min)")
+    days = automated_backup_days(store)
+    if isinstance(days, Unknown):
+        yield unknown(days.reason, store, "backup_retention")
+    elif days:
+        yield known(LOG_UPLOAD, store, "backup_retention",
+                    "automated backups, point-in-time restore (logs uploaded every 5 min)")
+    automatic = efs_automatic_backups(graph, store)
+    if isinstance(automatic, Unknown):
+        yield unknown(automatic.reason, store, "backup_policy")
+    elif automatic:
+        yield known(EFS_AUTOMATIC_BACKUP, store, "backup_policy",
+                    "EFS automatic backups (daily)")
     yield from _backup_copies(graph, store, own, config, same_region=True)
 
 
@@ -515,12 +523,10 @@ def _efs_replication(graph, fs, own, config):
 def _backup_copies(graph, store, own, config, same_region: bool):
     """One estimate per AWS Backup rule that backs ``store`` up (same_region) or copies it to
     another region: the longest gap of the rule's schedule."""
-    from hadr_lint.analysis.backup_links import backup_coverage, is_covered
-
-    covered = is_covered(graph, store)
+    plans, covered = backup_plans(graph, store)
     if isinstance(covered, Unknown):
         yield unknown(f"backup selection unknown: {covered.reason}", store, "backup")
-    for plan in backup_coverage(graph).get(store.address, []):
+    for plan in plans:
         rules = plan.get("rules")
         if isinstance(rules, Unknown):
             yield unknown(f"backup rules unknown: {rules.reason}", plan, "rules")
