@@ -1,7 +1,7 @@
 """The posture report agrees with itself and with ``scan``.
 
 * Every fixture folder with stateful stores: each store's backups and cross-region copy cells say
-  what the RPO evidence of that same store says (both come from ``analysis.backups`` and the
+  what the RPO evidence of that same store says (both come from ``analysis.protection`` and the
   estimates; a past report read "backups: none" beside "automated backups, point-in-time
   restore").
 * The report's headline counts are ``scan --format json``'s for the same inputs, suppression
@@ -70,6 +70,11 @@ def _check_store(store: dict) -> list[str]:
     if "restore back" in store["human_error"] and "(automated backups)" in \
             store["human_error"] and "automated backups" not in backups:
         wrong.append("human error: automated backups; table: " + backups)
+    zones, rpo_az = store["multi_az"], store["rpo_az"]
+    if zones.startswith("yes") != (rpo_az == "0s") and not copy.startswith("not counted"):
+        wrong.append(f"table: Multi-AZ {zones}; RPO AZ {rpo_az}")
+    if (zones == "unknown") != (rpo_az == "unknown") and rpo_az != "unknown":
+        wrong.append(f"table: Multi-AZ {zones}; RPO AZ {rpo_az}")
     copies = [e for e in region if not e["contribution"].startswith(("no copy", "unknown"))]
     if copy.startswith("not counted"):
         return wrong
@@ -130,8 +135,21 @@ def test_efs_automatic_backups_are_a_backup_in_table_and_estimate(tmp_path):
     assert _check_store(store) == []
 
 
+def test_an_unknown_zone_is_unknown_in_both_columns(tmp_path):
+    (tmp_path / "main.tf").write_text(
+        'provider "aws" {\n  region = "us-east-1"\n}\n\n'
+        'variable "zone" {}\n\n'
+        'resource "aws_efs_file_system" "files" {\n'
+        '  availability_zone_name = var.zone\n}\n')
+    (store,) = _stores(tmp_path)
+    assert store["multi_az"] == "unknown"  # was "no (One Zone)" beside an unknown RPO
+    assert store["rpo_az"] == "unknown"
+    assert _check_store(store) == []
+
+
 def test_the_property_catches_a_disagreement():
     store = {"backups": "none", "cross_region_copy": "none", "rpo_region": "unbounded",
+             "multi_az": "no", "rpo_az": "5m",
              "human_error": "no restore point",
              "evidence": {"rpo_az": [{"contribution": "automated backups, point-in-time "
                                                       "restore (logs uploaded every 5 min): 5m"}],

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hadr_lint.analysis.backups import (
+from hadr_lint.analysis.protection import (
     DB_KINDS,
     automated_backup_days,
     efs_automatic_backups,

@@ -10,7 +10,7 @@ RPO of a stateful store (``store_rpo``)
     (RDS single-AZ, EFS One Zone) the best copy outside the zone: automated backups (5 minutes:
     RDS uploads transaction logs every 5 minutes; an unset retention is AWS's default of 1 day),
     EFS automatic backups (daily), AWS Backup (the rule's schedule), or any cross-region copy
-    below. Which backups a store has comes from ``hadr_lint.analysis.backups``, as in the
+    below. Which backups a store has comes from ``hadr_lint.analysis.protection``, as in the
     posture report's stores table.
   * Region loss: the best copy in another region. Asynchronous replication (DynamoDB global
     tables, Aurora Global Database, cross-region read replicas): 1 s ("typically under a
@@ -50,7 +50,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from hadr_lint.analysis.backups import automated_backup_days, backup_plans, efs_automatic_backups
+from hadr_lint.analysis.protection import (
+    automated_backup_days,
+    backup_plans,
+    efs_automatic_backups,
+    zone_redundancy,
+)
 from hadr_lint.analysis.store_classes import NOT_WORKLOAD, store_class
 from hadr_lint.model import Resource, Unknown
 from hadr_lint.objectives.durations import format_duration, parse_duration
@@ -305,25 +310,18 @@ def best(candidates: list[Estimate], store: Resource, scope: str) -> Estimate:
 
 def _synchronous(store: Resource) -> Estimate | None:
     """0 for data written synchronously to several zones; None for single-zone data."""
-    kind = store.kind
-    if kind == "db_instance":
-        multi_az = store.get("multi_az")
-        if isinstance(multi_az, Unknown):
-            return unknown(f"multi_az unknown: {multi_az.reason}", store, "multi_az")
-        if multi_az is True:
-            return known(0, store, "multi_az", "synchronous Multi-AZ standby")
-        return None
-    if kind == "db_cluster":
+    found = zone_redundancy(store)
+    if isinstance(found, Unknown):
+        attribute = "multi_az" if store.kind == "db_instance" else "availability_zone"
+        return unknown(found.reason, store, attribute)
+    if found == "standby":
+        return known(0, store, "multi_az", "synchronous Multi-AZ standby")
+    if found == "cluster":
         return known(0, store, "engine", "cluster storage written synchronously across AZs")
-    if kind == "efs_file_system":
-        zone = store.get("availability_zone")
-        if isinstance(zone, Unknown):
-            return unknown(f"availability_zone unknown: {zone.reason}", store,
-                           "availability_zone")
-        if zone is not None:
-            return None
-    return known(0, store, "kind", f"{kind.replace('_', ' ')}: regional service, data stored "
-                                   f"synchronously across AZs")
+    if found == "single":
+        return None
+    return known(0, store, "kind", f"{store.kind.replace('_', ' ')}: regional service, data "
+                                   f"stored synchronously across AZs")
 
 
 def _in_region_copies(graph, store: Resource, own: str | None, config: Any) -> Iterable[Estimate]:

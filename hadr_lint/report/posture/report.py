@@ -15,11 +15,12 @@ import math
 from typing import Any
 
 from hadr_lint import __version__
-from hadr_lint.analysis.backups import (
+from hadr_lint.analysis.protection import (
     automated_backup_days,
     backup_plans,
     efs_automatic_backups,
     point_in_time_recovery,
+    zone_redundancy,
 )
 from hadr_lint.analysis.recoverability import recoverability
 from hadr_lint.analysis.store_classes import describe, store_class
@@ -171,21 +172,22 @@ def _aside(graph, store: Resource, config: Any) -> dict[str, Any]:
     }
 
 
+MULTI_AZ = {"standby": "yes (synchronous standby)", "cluster": "yes (cluster storage)",
+            "regional": "yes (regional service)"}
+
+
 def _multi_az(store: Resource) -> str:
-    if store.kind == "db_instance":
-        value = store.get("multi_az")
-        if isinstance(value, Unknown):
-            return "unknown"
-        return "yes (synchronous standby)" if value else "no"
-    if store.kind == "db_cluster":
-        return "yes (cluster storage)"
-    if store.kind == "efs_file_system" and store.get("availability_zone") is not None:
-        return "no (One Zone)"
-    return "yes (regional service)"
+    """The Multi-AZ cell, from the fact the AZ-loss RPO reads (``analysis.protection``)."""
+    found = zone_redundancy(store)
+    if isinstance(found, Unknown):
+        return "unknown"
+    if found == "single":
+        return "no (One Zone)" if store.kind == "efs_file_system" else "no"
+    return MULTI_AZ[found]
 
 
 def _backups(graph, store: Resource) -> str:
-    """The backups cell, from the facts the RPO estimates read (``analysis.backups``)."""
+    """The backups cell, from the facts the RPO estimates read (``analysis.protection``)."""
     found = []
     days = automated_backup_days(store)
     if isinstance(days, Unknown):

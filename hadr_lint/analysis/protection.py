@@ -1,5 +1,9 @@
-"""The backups a stateful store has, one function per fact, so that every reader (the RPO
-estimates, the human-error analysis, the posture report's stores table) states the same thing.
+"""How a stateful store's data is protected, one function per fact, so that every reader (the
+RPO estimates, the human-error analysis, the posture report's stores table) states the same thing.
+
+* ``zone_redundancy(store)``: ``"standby"`` (RDS Multi-AZ), ``"cluster"`` (Aurora and Multi-AZ
+  DB cluster storage), ``"regional"`` (DynamoDB, S3, EFS Standard: the service stores data
+  across zones), ``"single"`` (single-AZ RDS, EFS One Zone), or Unknown.
 
 * ``automated_backup_days(store)``: RDS/Aurora/Neptune/DocumentDB automated backups: the
   retention in days, None when off (retention 0, or a cluster member / read replica whose
@@ -24,6 +28,23 @@ from hadr_lint.ruleutil import is_set
 DB_KINDS = ("db_instance", "db_cluster", "neptune_cluster", "docdb_cluster")
 # RDS keeps automated backups 1 day when no retention is set (CreateDBInstance default).
 RDS_DEFAULT_RETENTION = 1
+
+
+def zone_redundancy(store: Resource) -> str | Unknown:
+    """Whether the store's data is written synchronously to several Availability Zones."""
+    if store.kind == "db_instance":
+        multi_az = store.get("multi_az")
+        if isinstance(multi_az, Unknown):
+            return Unknown(f"multi_az unknown: {multi_az.reason}")
+        return "standby" if multi_az is True else "single"
+    if store.kind == "db_cluster":
+        return "cluster"
+    if store.kind == "efs_file_system":
+        zone = store.get("availability_zone")
+        if isinstance(zone, Unknown):
+            return Unknown(f"availability_zone unknown: {zone.reason}")
+        return "single" if zone is not None else "regional"
+    return "regional"
 
 
 def automated_backup_days(store: Resource) -> int | Unknown | None:
