@@ -24,7 +24,12 @@ from hadr_lint.model import (
     Unverified,
 )
 from hadr_lint.normalise import normalise
-from hadr_lint.objectives.declare import ObjectivesError, config_folder, validate
+from hadr_lint.objectives.declare import (
+    ObjectivesError,
+    config_folder,
+    metadata_line,
+    validate,
+)
 from hadr_lint.result import ScanResult
 from hadr_lint.rulebase import LoadedRule
 from hadr_lint.text import FileTooLarge, read_source
@@ -299,18 +304,21 @@ def with_objectives(config: Config, results: list[LoadResult]) -> tuple[Config, 
     ``hadr_lint.objectives.declare``); an invalid declaration is an error on its file."""
 
     found: dict[str, Any] = {}
+    lines: dict[str, int] = {}
     errors: list[LoadError] = []
     for result in results:
         declared = result.metadata.get("objectives")
         if declared is None or not result.files:
             continue
+        line = metadata_line(Path(result.files[0]), config.max_file_size)
         try:
             validate(declared, "Metadata.HadrLint")
         except ObjectivesError as exc:
-            errors.append(LoadError(result.files[0], None, str(exc)))
+            errors.append(LoadError(result.files[0], line, str(exc)))
             continue
         found[result.files[0]] = declared
-    return dataclasses.replace(config, template_objectives=found), errors
+        lines[result.files[0]] = line
+    return dataclasses.replace(config, template_objectives=found, template_lines=lines), errors
 
 
 def gate(result: ScanResult, results: list[LoadResult], options: ScanOptions,

@@ -17,9 +17,12 @@ Estimates how long a workload is down and reports when the estimate exceeds the 
   60-120 s), Aurora with a replica 30 s, Aurora with one instance 10 min, single-AZ data the
   `restore` step, regional services 0.
 
-The message gives each contribution and the resource it comes from. The finding points at the
-first resource its evidence names: the health check or record (region), the slowest store
-(zone). Unknown inputs leave it unverified.
+The message gives each contribution and the resource it comes from. The finding points at the first
+resource its evidence names: the health check or record (region), the slowest store (zone); when the
+evidence names none (manual failover), where the workload is declared: the `workloads:` entry or
+`objectives:` line of `.hadr-lint.yaml`, the template's `Metadata: HadrLint` line; declared only on
+the command line, or not at all, the workload's root folder (line 1). Unknown inputs leave it
+unverified.
 
 ## Why is this bad?
 The RTO is how long the business agreed to be down. A health check that takes 90 seconds to
