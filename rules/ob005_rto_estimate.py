@@ -6,8 +6,10 @@ Estimates how long a workload is down and reports when the estimate exceeds the 
 * **Region loss** (needs a declared strategy): detection + DNS TTL + the strategy's recovery
   step. Detection is the Route 53 health check's `failure_threshold x request_interval`
   (defaults 3 x 30 s) on the records that route between regions; a `CALCULATED` check follows
-  its slowest child check, a `CLOUDWATCH_METRIC` check its alarm's `period x evaluation_periods`
-  (unknown when the alarm is not scanned or uses metric math); without health-checked routing
+  the child whose failure takes it below its health threshold (threshold 1 or none: the slowest
+  child; all children: the fastest; 0: never, so failover is not automatic), a
+  `CLOUDWATCH_METRIC` check its alarm's `period x evaluation_periods` (unknown when the alarm is
+  not scanned or uses metric math); without health-checked routing
   failover is manual and unbounded (set `recovery_steps: {manual_failover: 30m}` to count a
   rehearsed manual switch). The TTL is the record's `ttl`, 60 s for an alias to a load balancer.
   Recovery steps (defaults, configurable in `recovery_steps:`): `restore` 4h (backup-restore),

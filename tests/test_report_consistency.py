@@ -184,3 +184,33 @@ def test_report_counts_suppression_findings():
     assert {"HL001", "HL002", "HL003"} <= {f["rule_id"] for f in reported["findings"]}
     text = CliRunner().invoke(main, ["report", "fixtures/gate/tf-suppressions"]).output
     assert "| HL001 |" in text
+
+
+def test_calculated_and_metric_checks_read_as_what_they_follow_in_every_format():
+    """The CloudFormation fixture: a CALCULATED check (HealthThreshold 1) over an endpoint check
+    (3 x 10 s) and a CLOUDWATCH_METRIC check whose alarm fires after 5 x 60 s."""
+    folder = "fixtures/rules/OB005/cfn-calculated-alarm"
+
+    def run(fmt: str) -> str:
+        return CliRunner().invoke(main, ["report", folder, "--region", "us-east-1",
+                                         "--format", fmt, "--max-length", "0"]).output
+
+    data = json.loads(run("json"))
+    (workload,) = data["workloads"]
+    chain = [(e["resource"], e["attribute"], e["contribution"])
+             for e in workload["rto"]["region"]["evidence"]]
+    assert chain[:3] == [
+        ("LatencyAlarm", "period, evaluation_periods",
+         "alarm LatencyAlarm fires after 5 x 60 s: 5m"),
+        ("LatencyCheck", "alarm", "CloudWatch metric health check follows alarm LatencyAlarm: 5m"),
+        ("PrimaryCheck", "child_health_checks",
+         "calculated health check follows its slowest child check (health check follows alarm "
+         "LatencyAlarm, which fires after 5 x 60 s), health threshold 1 of 2: 5m")]
+    routing = next(b for b in workload["blocks"] if b["name"] == "health-checked failover routing")
+    assert routing["detail"].endswith("with calculated health check PrimaryCheck (follows its "
+                                      "child checks)")
+    for text in (run("markdown"), run("html"), json.dumps(data)):
+        assert "follows alarm LatencyAlarm" in text
+        assert "follows its child checks" in text
+        # the defaults of a polling check (3 x 30 s) never describe these two checks
+        assert "3 x 30 s" not in text and "failure_threshold, request_interval" not in text

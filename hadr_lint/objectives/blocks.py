@@ -204,8 +204,10 @@ def _failover_records(graph, workload: Workload, anchor: Resource) -> Block:
     target = (primaries or entries)[0].resource if entries else anchor
     watched = [e.watched for e in primaries]
     if primaries and secondaries and any(w is True for w in watched):
+        checked = next(e for e, w in zip(primaries, watched, strict=True) if w is True)
         return Block("pilot-light", name, target, True,
-                     f"failover records {primaries[0].label} with a health check")
+                     f"failover records {primaries[0].label} with "
+                     f"{estimate.check_text(graph, checked.get('health_check'))}")
     unknown = next((w for w in watched if isinstance(w, Unknown)), None)
     if unknown is not None and secondaries:
         return Block("pilot-light", name, target, unknown, unknown.reason)

@@ -24,7 +24,8 @@ RPO of a stateful store (``store_rpo``)
 RTO of a workload for a region loss (``region_rto``)
   detection + DNS TTL + the strategy's recovery step:
   * detection: Route 53 health check ``failure_threshold x request_interval`` (defaults 3 x 30 s;
-    a CALCULATED check: its slowest child; a CLOUDWATCH_METRIC check: its alarm's ``period x
+    a CALCULATED check: the child that takes it below its health threshold, the slowest for
+    threshold 1; a CLOUDWATCH_METRIC check: its alarm's ``period x
     evaluation_periods``, or unknown; never defaults it does not have)
     of the health-checked records that route between regions (with failover routing, the PRIMARY
     records; the slowest one decides) (an alias that evaluates target
@@ -676,9 +677,10 @@ def _entry_detection(graph, entry) -> Estimate:
 
 def check_detection(graph, check: Resource, seen: frozenset = frozenset()) -> Estimate:
     """How long a Route 53 health check takes to report a failure: ``failure_threshold x
-    request_interval`` for a check that polls an endpoint; a CALCULATED check follows its
-    slowest child check; a CLOUDWATCH_METRIC check its alarm (``period x evaluation_periods``).
-    Never a default for a threshold the check does not have: unknown instead."""
+    request_interval`` for a check that polls an endpoint; a CALCULATED check follows the child
+    that takes it below its health threshold; a CLOUDWATCH_METRIC check its alarm (``period x
+    evaluation_periods``). Never a default for a threshold the check does not have: unknown
+    instead."""
     kind = check.get("check_type")
     if isinstance(kind, Unknown):
         return unknown(f"health check type unknown (it may be CALCULATED or CLOUDWATCH_METRIC): "
@@ -700,7 +702,10 @@ def check_detection(graph, check: Resource, seen: frozenset = frozenset()) -> Es
 
 
 def _calculated_detection(graph, check: Resource, seen: frozenset) -> Estimate:
-    """A CALCULATED check turns unhealthy when its children do: the slowest child decides."""
+    """A CALCULATED check is healthy while at least ``child_threshold`` (T) of its n children
+    are: when the region fails (all its children with it), it turns unhealthy once n - T + 1
+    children have: the (n - T + 1)-th fastest child decides (T = 1, or no threshold set: the
+    slowest; T = n: the fastest). T = 0: it never turns unhealthy (no automatic failover)."""
     children = check.get("child_checks")
     if isinstance(children, Unknown):
         return unknown(f"child health checks of calculated check {check.name} unknown: "
@@ -708,6 +713,18 @@ def _calculated_detection(graph, check: Resource, seen: frozenset) -> Estimate:
     if not children:
         return unknown(f"calculated health check {check.name} lists no child checks", check,
                        "child_health_checks")
+    threshold = check.get("child_threshold")
+    if isinstance(threshold, Unknown) or (threshold is not None and not isinstance(threshold,
+                                                                                    int)):
+        reason = threshold.reason if isinstance(threshold, Unknown) else repr(threshold)
+        return unknown(f"health threshold of calculated check {check.name} unknown: {reason}",
+                       check, "child_health_threshold")
+    if threshold == 0:
+        text = f"calculated health check {check.name} has health threshold 0: always healthy"
+        return known(INF, check, "child_health_threshold", text)
+    if threshold is not None and threshold > len(children):
+        return unknown(f"calculated health check {check.name} needs {threshold} healthy children "
+                       f"of {len(children)}", check, "child_health_threshold")
     found = []
     for child_id in children:
         child = graph.resolve(child_id, "health_check")
@@ -719,13 +736,19 @@ def _calculated_detection(graph, check: Resource, seen: frozenset) -> Estimate:
             return unknown(f"calculated health check {check.name} includes itself", check,
                            "child_health_checks")
         found.append(check_detection(graph, child, seen))
-    worst = _worst(found)
-    if not worst.known:
-        return worst
-    text = f"calculated health check follows its slowest child check ({worst.summary})"
-    shown = f"{text}: {format_duration(worst.value_seconds)}"
-    return Estimate(worst.value_seconds, None,
-                    (*worst.evidence, evidence(check, "child_health_checks", shown)), text)
+    missing = next((f for f in found if not f.known), None)
+    if missing is not None:
+        return _worst(found)
+    ranked = sorted(found, key=seconds)
+    rank = len(ranked) - (threshold or 1)  # 0-based: the (n - T + 1)-th fastest
+    decides = ranked[rank]
+    which = ("slowest child check" if rank == len(ranked) - 1 else "fastest child check"
+             if rank == 0 else f"child check number {rank + 1} of {len(ranked)} to fail")
+    needs = f", health threshold {threshold} of {len(ranked)}" if threshold else ""
+    text = f"calculated health check follows its {which} ({decides.summary}){needs}"
+    shown = f"{text}: {format_duration(decides.value_seconds)}"
+    return Estimate(decides.value_seconds, None,
+                    (*decides.evidence, evidence(check, "child_health_checks", shown)), text)
 
 
 def _alarm_detection(graph, check: Resource) -> Estimate:
@@ -748,8 +771,32 @@ def _alarm_detection(graph, check: Resource) -> Estimate:
         if not isinstance(value, int):
             reason = value.reason if isinstance(value, Unknown) else "not set"
             return unknown(f"{label} of alarm {alarm.name} unknown: {reason}", alarm, label)
-    return known(period * periods, alarm, "period, evaluation_periods",
-                 f"alarm {alarm.name} fires after {periods} x {period} s")
+    fires = known(period * periods, alarm, "period, evaluation_periods",
+                  f"alarm {alarm.name} fires after {periods} x {period} s")
+    shown = f"CloudWatch metric health check follows alarm {alarm.name}: " \
+        f"{format_duration(period * periods)}"
+    text = f"health check follows alarm {alarm.name}, which fires after {periods} x {period} s"
+    return Estimate(fires.value_seconds, None, (*fires.evidence, evidence(check, "alarm", shown)),
+                    text)
+
+
+def check_text(graph, check_id: Any) -> str:
+    """What a record's health check follows, in a few words (never a threshold it lacks)."""
+    check = graph.resolve(check_id) if check_id is not None else None
+    if check is None:
+        return "a health check"
+    kind = check.get("check_type")
+    if kind == "CALCULATED":
+        return f"calculated health check {check.name} (follows its child checks)"
+    if kind == "CLOUDWATCH_METRIC":
+        alarm = check.get("alarm")
+        found = graph.resolve(alarm, "metric_alarm") if alarm is not None else None
+        shown = found.name if found is not None else (alarm if isinstance(alarm, str) else
+                                                      "its alarm")
+        return f"CloudWatch metric health check {check.name} (follows alarm {shown})"
+    if isinstance(kind, Unknown):
+        return f"health check {check.name} (type unknown)"
+    return f"health check {check.name}"
 
 
 def _ttl(graph, resources) -> Estimate:
