@@ -448,7 +448,7 @@ def _write_baseline(path: Path, result, output_format: str, output: Path | None,
     if output is not None:
         _emit(formatter(output_format)(result, show_unknown), output)
     _echo_errors(result.errors)
-    click.echo(f"wrote {count} findings to the baseline {path}", err=True)
+    click.echo(f"wrote {count} finding{'' if count == 1 else 's'} to the baseline {path}", err=True)
     sys.exit(EXIT_USAGE if result.errors else 0)
 
 
