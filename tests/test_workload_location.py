@@ -138,3 +138,10 @@ def test_every_output_format_has_a_location(repo: Path) -> None:
 def test_the_report_lists_them_on_the_workload(repo: Path) -> None:
     text = CliRunner().invoke(main, ["report", "infra", "--max-length", "0"]).output
     assert "| note | OB001 | `workload default` | `infra:1` |" in text
+
+
+def test_changed_files_keep_their_workload_findings(repo: Path) -> None:
+    """pre-commit passes the changed files: the workload they belong to still reports."""
+    assert ob(scan("infra/main.tf")) == [("workload default", "infra", 1)]
+    (repo / ".hadr-lint.yaml").write_text("objectives: {strategy: pilot-light}\n")
+    assert ob(scan("infra/payments/main.tf")) == [("workload default", ".hadr-lint.yaml", 1)]
