@@ -142,7 +142,12 @@ def apply(
         (known if take(finding) else new).append(finding)
     for finding in present:  # still there, only suppressed: not fixed
         take(finding)
-    scanned = {_relative(f, base) for f in result.files if keep(f)}
+    kept = [f for f in result.files if keep(f)]
+    # where findings can point: the scanned files, their folders and configuration files (a
+    # workload-level finding is on its root folder or its declaration)
+    scanned = {_relative(f, base) for f in kept}
+    scanned |= {_relative(str(p), base) for p in {q for f in kept for q in Path(f).parents}}
+    scanned |= {_relative(c, base) for c in getattr(result, "configs", ())}
     ran = {r.id for r in result.rules}
     fixed = []
     for item in entries:

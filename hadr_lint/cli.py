@@ -404,7 +404,7 @@ def _write_baseline(path: Path, result, output_format: str, output: Path | None,
     if output is not None:
         _emit(formatter(output_format)(result, show_unknown), output)
     _echo_errors(result.errors)
-    click.echo(f"wrote {count} findings to the baseline {path}", err=True)
+    click.echo(f"wrote {count} finding{'' if count == 1 else 's'} to the baseline {path}", err=True)
     sys.exit(EXIT_USAGE if result.errors else 0)
 
 
@@ -434,7 +434,7 @@ def report(paths, config_file, variables, var_files, parameters, region, exclude
     options, config = _one_group(_prepare(paths, config_file, variables, var_files, parameters,
                                           region, exclude, max_file_size))
     config = _with_objectives(config, strategy, rpo, rto)
-    rules, known = _rules(rules_dir, select, ignore, config, pseudo=False)
+    rules, known = _rules(rules_dir, select, ignore, config)
     result = run_scan(replace(options, known_rules=known), config, rules)
     nothing = _found_nothing(paths, result)
     _emit(render(result, output_format, max_length), output)

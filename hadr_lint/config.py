@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -48,9 +48,13 @@ class Config:
     template_urls: Mapping[str, str] = field(default_factory=dict)  # URL prefix -> folder
     store_classes: Mapping[str, str] = field(default_factory=dict)  # resource -> class
     path: str | None = None
+    # Key path -> the line it is written on in the file (``workloads`` entries, ``objectives``):
+    # where workload-level findings point (hadr_lint.objectives.declare).
+    key_lines: Mapping[tuple[Any, ...], int] = field(default_factory=dict)
     # Set by the scan, not read from the file: template Metadata HadrLint per file, and the
     # --strategy/--rpo/--rto values (hadr_lint.objectives.declare resolves them).
     template_objectives: Mapping[str, Any] = field(default_factory=dict)
+    template_lines: Mapping[str, int] = field(default_factory=dict)  # file -> HadrLint line
     objective_overrides: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -149,13 +153,20 @@ def load_config(path: Path | None) -> Config:
         keys, line, message = twice[0]
         raise ConfigError(f"{path}:{line}: {_key_text(keys)}: {message}")
     try:
-        return parse_config(data, str(path))
+        found = parse_config(data, str(path))
+        return replace(found, key_lines=_declaration_lines(key_lines(text)))
     except ConfigError as exc:
         if not exc.keys:
             raise
         line = line_of(key_lines(text), exc.keys)
         message = str(exc).removeprefix(f"{path}: ")
         raise ConfigError(f"{path}:{line}: {message}", exc.keys) from None
+
+
+def _declaration_lines(lines: Mapping[tuple[Any, ...], int]) -> dict[tuple[Any, ...], int]:
+    """The lines of ``objectives`` and of each ``workloads`` entry: what findings point at."""
+    return {k: v for k, v in lines.items()
+            if k == ("objectives",) or (len(k) == 2 and k[0] == "workloads")}
 
 
 def duplicate_keys(text: str) -> list[tuple[tuple[Any, ...], int, str]]:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from hadr_lint import baseline, cache, suppress
-from hadr_lint.config import Config
+from hadr_lint.config import CONFIG_NAMES, Config
 from hadr_lint.discover import DOCUMENTS, discover
 from hadr_lint.graph import Graph
 from hadr_lint.loaders import Document, guarded
@@ -24,7 +24,11 @@ from hadr_lint.model import (
     Unverified,
 )
 from hadr_lint.normalise import normalise
-from hadr_lint.objectives.declare import ObjectivesError, validate
+from hadr_lint.objectives.declare import (
+    ObjectivesError,
+    metadata_line,
+    validate,
+)
 from hadr_lint.result import ScanResult
 from hadr_lint.rulebase import LoadedRule
 from hadr_lint.text import FileTooLarge, read_source
@@ -301,18 +305,21 @@ def with_objectives(config: Config, results: list[LoadResult]) -> tuple[Config, 
     ``hadr_lint.objectives.declare``); an invalid declaration is an error on its file."""
 
     found: dict[str, Any] = {}
+    lines: dict[str, int] = {}
     errors: list[LoadError] = []
     for result in results:
         declared = result.metadata.get("objectives")
         if declared is None or not result.files:
             continue
+        line = metadata_line(Path(result.files[0]), config.max_file_size)
         try:
             validate(declared, "Metadata.HadrLint")
         except ObjectivesError as exc:
-            errors.append(LoadError(result.files[0], None, str(exc)))
+            errors.append(LoadError(result.files[0], line, str(exc)))
             continue
         found[result.files[0]] = declared
-    return dataclasses.replace(config, template_objectives=found), errors
+        lines[result.files[0]] = line
+    return dataclasses.replace(config, template_objectives=found, template_lines=lines), errors
 
 
 def gate(result: ScanResult, results: list[LoadResult], options: ScanOptions,
@@ -363,7 +370,9 @@ def changed_only(paths: tuple[Path, ...]) -> Callable[[str], bool]:
     """Files given as scan paths (pre-commit's changed files) load their whole folder for
     context, but only findings on those files are kept; folders, and files that stand for their
     folder (a loader's ``names_a_folder``), keep all below. A file whose findings are on other
-    files (a loader's ``finds_elsewhere``) keeps all."""
+    files (a loader's ``finds_elsewhere``) keeps all. A workload-level finding on a folder is
+    kept when a given file is below it; one on the configuration file that declares the
+    workload is kept."""
     files = {p.resolve() for p in paths if p.is_file() and not _naming_a_folder(p)}
     if not files or any(_finds_elsewhere(p) for p in files):
         return lambda file: True
@@ -373,6 +382,8 @@ def changed_only(paths: tuple[Path, ...]) -> Callable[[str], bool]:
     @functools.cache  # asked once per finding, resolve() costs 40 us
     def keep(file: str) -> bool:
         real = Path(file).resolve()
+        if real.name in CONFIG_NAMES or real.is_dir():  # a workload's declaration or folder
+            return real.name in CONFIG_NAMES or any(real in f.parents for f in files)
         return real in files or any(f == real.parent or f in real.parents for f in folders)
 
     return keep

@@ -161,6 +161,11 @@ class Location:
     end_line: int = 0
 
 
+# The type of the resource a workload-level finding is on (OB001, OB002...): the workload itself,
+# located where it is declared (``objectives.declare.workload_anchor``).
+WORKLOAD_TYPE = "hadr_lint_workload"
+
+
 @dataclass(frozen=True)
 class Resource:
     """One resource instance, in any IaC format.

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from hadr_lint.model import Finding, LoadResult
+from hadr_lint.model import WORKLOAD_TYPE, Finding, LoadResult
 from hadr_lint.result import SuppressedFinding, Suppression
 from hadr_lint.rulebase import LoadedRule, Rule, matches
 
@@ -356,7 +356,7 @@ def collect(results: Iterable[LoadResult]) -> dict[tuple[str, str], list[Suppres
                 key = (resource.location.file, resource.label)
                 known = index.setdefault(key, [])
                 known.extend(s for s in found if s not in known)
-        if template and not result.resources:
+        if template:  # the template itself: its workload's findings (OB001, OB002...)
             index.setdefault((result.files[0], "template"), []).extend(template)
     return index
 
@@ -379,7 +379,7 @@ def apply(
     outcome = Outcome()
     used: set[tuple[Suppression, str]] = set()
     for finding in findings:
-        match = _matching(index.get((finding.file, finding.resource), ()), finding, today)
+        match = _matching(_candidates(index, finding), finding, today)
         if match is None:
             outcome.findings.append(finding)
             continue
@@ -389,6 +389,15 @@ def apply(
     selected = {r.id for r in rules}
     outcome.findings += _reports(everything, used, selected, severity, today, outcome.notes)
     return outcome
+
+
+def _candidates(index, finding: Finding) -> list[Suppression]:
+    """The suppressions that may cover ``finding``: those of its resource; for a finding on a
+    workload declared in a template's Metadata (OB001, OB002...), the template's own."""
+    found = list(index.get((finding.file, finding.resource), ()))
+    if finding.resource_type == WORKLOAD_TYPE:
+        found += index.get((finding.file, "template"), [])
+    return found
 
 
 def _with_unknown_ids(index, known: list[str]):

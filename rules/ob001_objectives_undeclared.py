@@ -4,10 +4,11 @@
 Reports each workload whose recovery objectives are incomplete: no disaster-recovery strategy
 (`backup-restore`, `pilot-light`, `warm-standby`, `active-active`), no RPO (how much data may be
 lost) or no RTO (how long the service may be down). Objectives come from `objectives:` in
-`.hadr-lint.yaml`, a `workloads:` entry for a folder, a CloudFormation template's
-`Metadata: {HadrLint: {Strategy, RPO, RTO}}`, or `--strategy`, `--rpo`, `--rto`. The finding
-points at the workload's first stateful store (database, table, bucket, file system), else at its
-first resource, by address.
+`.hadr-lint.yaml`, a `workloads:` entry for a folder, a CloudFormation template's `Metadata:
+{HadrLint: {Strategy, RPO, RTO}}`, or `--strategy`, `--rpo`, `--rto`. The finding is on the workload
+(`workload NAME`) and points where the workload is declared: the `workloads:` entry or `objectives:`
+line of `.hadr-lint.yaml`, the template's `Metadata: HadrLint` line; declared only on the command
+line, or not at all, the workload's root folder (line 1).
 
 ## Why is this bad?
 Without declared objectives nobody can tell whether the infrastructure is good enough: OB002-OB005

@@ -18,8 +18,10 @@ less. The RTO floors follow `recovery_steps:` in `.hadr-lint.yaml` (e.g. `recove
 1h}` for a small stack restored by automation), and `strategies:` sets floors directly (e.g.
 `strategies: {pilot-light: {rpo: 15m, rto: 30m}}`). A declaration above the floor but beyond what
 *this* infrastructure delivers is OB004's and OB005's business. The message names the cheapest
-strategy whose floors meet the declaration. The finding points at the workload's first stateful
-store, else its first resource.
+strategy whose floors meet the declaration. The finding is on the workload and points where the
+workload is declared: the `workloads:` entry or `objectives:` line of `.hadr-lint.yaml`, the
+template's `Metadata: HadrLint` line; declared only on the command line, or not at all, the
+workload's root folder (line 1).
 
 ## Why is this bad?
 An objective the strategy cannot deliver is a promise that breaks on the day of the disaster:

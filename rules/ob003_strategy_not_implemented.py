@@ -27,6 +27,12 @@ CloudTrail, flow logs, Config) are left out; a team can set a store's class in
 `.hadr-lint.yaml` (`store_classes: {aws_s3_bucket.audit: workload}`; classes: `workload`,
 `logs`, `cache`, `artifacts`).
 
+A missing block of a store points at the store; a missing block of the workload (failover routing,
+DR compute, multi-region routing) with no resource to stand for it points where the workload is
+declared: the `workloads:` entry or `objectives:` line of `.hadr-lint.yaml`, the template's
+`Metadata: HadrLint` line; declared only on the command line, or not at all, the workload's root
+folder (line 1).
+
 Regions: `primary_region` / `dr_regions` when declared, else the target of the PRIMARY failover
 record, else the region most stateful stores are in. A block that depends on an unknown value
 (a selection by unknown tags, an unknown `min_size`, a region that cannot be resolved) is

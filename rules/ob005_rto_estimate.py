@@ -6,8 +6,10 @@ Estimates how long a workload is down and reports when the estimate exceeds the 
 * **Region loss** (needs a declared strategy): detection + DNS TTL + the strategy's recovery
   step. Detection is the Route 53 health check's `failure_threshold x request_interval`
   (defaults 3 x 30 s) on the records that route between regions; a `CALCULATED` check follows
-  its slowest child check, a `CLOUDWATCH_METRIC` check its alarm's `period x evaluation_periods`
-  (unknown when the alarm is not scanned or uses metric math); without health-checked routing
+  the child whose failure takes it below its health threshold (threshold 1 or none: the slowest
+  child; all children: the fastest; 0: never, so failover is not automatic), a
+  `CLOUDWATCH_METRIC` check its alarm's `period x evaluation_periods` (unknown when the alarm is
+  not scanned or uses metric math); without health-checked routing
   failover is manual and unbounded (set `recovery_steps: {manual_failover: 30m}` to count a
   rehearsed manual switch). The TTL is the record's `ttl`, 60 s for an alias to a load balancer.
   Recovery steps (defaults, configurable in `recovery_steps:`): `restore` 4h (backup-restore),
@@ -17,9 +19,12 @@ Estimates how long a workload is down and reports when the estimate exceeds the 
   60-120 s), Aurora with a replica 30 s, Aurora with one instance 10 min, single-AZ data the
   `restore` step, regional services 0.
 
-The message gives each contribution and the resource it comes from. The finding points at the
-first resource its evidence names: the health check or record (region), the slowest store
-(zone). Unknown inputs leave it unverified.
+The message gives each contribution and the resource it comes from. The finding points at the first
+resource its evidence names: the health check or record (region), the slowest store (zone); when the
+evidence names none (manual failover), where the workload is declared: the `workloads:` entry or
+`objectives:` line of `.hadr-lint.yaml`, the template's `Metadata: HadrLint` line; declared only on
+the command line, or not at all, the workload's root folder (line 1). Unknown inputs leave it
+unverified.
 
 ## Why is this bad?
 The RTO is how long the business agreed to be down. A health check that takes 90 seconds to

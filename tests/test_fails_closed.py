@@ -263,7 +263,7 @@ def test_write_baseline_exits_zero(tmp_path: Path) -> None:
     result = invoke("scan", SEED, "--select", "HA005", "--write-baseline", target)
     assert result.exit_code == 0, result.output
     assert result.stdout == ""
-    assert f"wrote 1 findings to the baseline {target}" in result.stderr
+    assert f"wrote 1 finding to the baseline {target}" in result.stderr
     assert json.loads(target.read_text())["findings"][0]["rule"] == "HA005"
     again = invoke("scan", SEED, "--select", "HA005", "--baseline", target)
     assert again.exit_code == 0, again.output

@@ -276,8 +276,32 @@ def test_calculated_check_follows_its_slowest_child_through_nested_checks():
                        alarm(period=120, evaluation_periods=4)], outer.address)
     assert found.value_seconds == 480
     assert [e.resource for e in found.evidence] == [
-        "aws_cloudwatch_metric_alarm.a", "aws_route53_health_check.inner",
-        "aws_route53_health_check.outer"]
+        "aws_cloudwatch_metric_alarm.a", "aws_route53_health_check.metric",
+        "aws_route53_health_check.inner", "aws_route53_health_check.outer"]
+
+
+def test_calculated_check_health_threshold_picks_the_child_that_decides():
+    """Healthy while at least T of n children are: when the region fails it turns unhealthy
+    once n - T + 1 children have."""
+    children = [check(f"aws_route53_health_check.c{i}", failure_threshold=3,
+                      request_interval=interval) for i, interval in enumerate((10, 30, 30))]
+    children[2] = check("aws_route53_health_check.c2", failure_threshold=5, request_interval=30)
+    refs = [Ref(c.address) for c in children]
+
+    def outer(threshold):
+        calculated = check("aws_route53_health_check.outer", "CALCULATED", child_checks=refs,
+                           child_threshold=threshold)
+        return detection([*children, calculated], calculated.address)
+
+    assert outer(None).value_seconds == 150  # no threshold: the slowest, an upper bound
+    assert outer(1).value_seconds == 150     # all three must fail
+    assert outer(2).value_seconds == 90      # two must fail: the second fastest
+    assert outer(3).value_seconds == 30      # one failing is enough: the fastest
+    assert "fastest child check" in outer(3).evidence[-1].contribution
+    assert "health threshold 3 of 3" in outer(3).evidence[-1].contribution
+    assert outer(0).value_seconds == math.inf  # never unhealthy: no automatic failover
+    assert "needs 4 healthy children of 3" in outer(4).unknown_reason
+    assert "variable t has no value" in outer(Unknown("variable t has no value")).unknown_reason
 
 
 def test_alarm_found_by_name_and_unknowns_never_default():

@@ -64,3 +64,20 @@ def test_the_sample_output_is_what_the_seed_prints(monkeypatch):
     sample = re.search(r"```\n\$ hadr-lint scan fixtures/seed\n(.*?)```", README, re.S).group(1)
     done = CliRunner().invoke(main, ["scan", "fixtures/seed"])
     assert done.stdout == sample
+
+
+def test_the_report_excerpt_is_what_report_prints(monkeypatch):
+    """The posture report excerpt: every line but the ``…`` marks is a line of the real output,
+    in the same order (the excerpt leaves lines out, never changes one)."""
+    monkeypatch.chdir(ROOT)
+    found = re.search(r"```\n\$ (hadr-lint report [^\n]*)\n(.*?)```", README, re.S)
+    command, excerpt = found.group(1), found.group(2)
+    output = CliRunner().invoke(main, command.split()[1:] + ["--max-length", "0"]).stdout
+    lines = output.splitlines()
+    at = 0
+    for line in excerpt.splitlines():
+        if line in ("…", ""):
+            continue
+        assert line in lines[at:], line
+        at = lines.index(line, at) + 1
+    assert excerpt.count("\n") > 30  # the headline, evidence, stores, blocks and a finding

@@ -18,6 +18,7 @@ Layout: ``fixtures/rules/<RULE>/<case>/`` holds IaC files and ``expect.yaml``::
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -55,15 +56,25 @@ def test_rule_fixture(case: Path) -> None:
     expect, result = _run(case)
     assert not result.errors, result.errors
     assert result.resources, "the fixture loaded no resources"
-    wanted = expect.get("findings") or []
+    wanted = [_placed(w, case) for w in expect.get("findings") or []]
     got = sorted((f.resource, f.message, f.severity) for f in result.findings)
     assert sorted(w["resource"] for w in wanted) == [g[0] for g in got], got
     for want in wanted:
         messages = [(m, s) for r, m, s in got if r == want["resource"]]
         assert any(want.get("contains", "") in m and want.get("severity", s) == s
                    for m, s in messages), (want, messages)
+        if "file" in want:  # where the finding points (a workload's declaration)
+            places = {(f.file, f.line) for f in result.findings if f.resource == want["resource"]}
+            assert (want["file"], want.get("line", 1)) in places, (want, places)
     if "unverified" in expect:
         _assert_unverified(expect["unverified"] or [], result.unknowns, case.parent.name)
+
+
+def _placed(want: dict, case: Path) -> dict:
+    """``{case}`` in an expected resource or file: the case folder as findings name it (workload
+    findings are on ``workload <name>`` and point at its template or folder)."""
+    here = os.path.relpath(case)
+    return {k: v.replace("{case}", here) if isinstance(v, str) else v for k, v in want.items()}
 
 
 def _assert_unverified(wanted: list, unknowns: tuple, rule_id: str) -> None:

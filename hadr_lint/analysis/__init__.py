@@ -9,6 +9,8 @@
 - ``replica_keys``: the KMS keys of cross-region database and table replicas (DR009).
 - ``recoverability``: what protects a store from a mistaken delete and lets it be recovered.
 - ``backup_links``: which AWS Backup plans cover which resources.
+- ``protection``: a store's zone redundancy and backups, one function per fact (the RPO
+  estimates, the recoverability analysis and the posture report's stores table read them).
 
 Nothing here imports ``hadr_lint.rules``: rules depend on analysis, never the other way.
 """

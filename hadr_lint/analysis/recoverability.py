@@ -9,11 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from hadr_lint.analysis.protection import (
+    DB_KINDS,
+    automated_backup_days,
+    efs_automatic_backups,
+    point_in_time_recovery,
+)
 from hadr_lint.model import Resource, Unknown
 from hadr_lint.normalise.fields import to_int
 from hadr_lint.ruleutil import is_set, plural
 
-DB_KINDS = ("db_instance", "db_cluster", "neptune_cluster", "docdb_cluster")
 STATEFUL_KINDS = DB_KINDS + ("dynamodb_table", "s3_bucket", "efs_file_system", "backup_vault")
 # AWS refuses to delete these while they hold data (objects, recovery points).
 EMPTY_BEFORE_DELETE = ("s3_bucket", "backup_vault")
@@ -21,8 +26,6 @@ EMPTY_BEFORE_DELETE = ("s3_bucket", "backup_vault")
 PITR_DAYS = 35
 # EFS automatic backups go to the default Backup vault and are kept 35 days.
 EFS_BACKUP_DAYS = 35
-# RDS keeps automated backups 1 day when no retention is set (CreateDBInstance default).
-RDS_DEFAULT_RETENTION = 1
 
 
 def is_member(resource: Resource) -> bool:
@@ -149,21 +152,16 @@ def _mechanism(name: str, days: int | None, survives: bool) -> dict[str, Any]:
 
 
 def _automated_backups(resource: Resource) -> Any:
-    if resource.kind not in DB_KINDS or is_member(resource):
-        return None
-    days = resource.get("backup_retention")
+    days = automated_backup_days(resource)
     if isinstance(days, Unknown):
-        return Unknown(f"backup retention unknown: {days.reason}")
-    days = RDS_DEFAULT_RETENTION if days is None else days
-    return _mechanism("automated backups", days, False) if days > 0 else None
+        return days
+    return _mechanism("automated backups", days, False) if days else None
 
 
 def _pitr(resource: Resource) -> Any:
-    if resource.kind != "dynamodb_table":
-        return None
-    enabled = resource.get("pitr")
+    enabled = point_in_time_recovery(resource)
     if isinstance(enabled, Unknown):
-        return Unknown(f"point-in-time recovery unknown: {enabled.reason}")
+        return enabled
     days = resource.get("pitr_days")
     return _mechanism("PITR", days if isinstance(days, int) else PITR_DAYS, True) \
         if enabled else None
@@ -202,15 +200,10 @@ def _secret_window(resource: Resource) -> Any:
 
 def _efs_backups(graph, resource: Resource) -> Any:
     """EFS automatic backups (AWS Backup's default vault, 35 days) from its backup policy."""
-    if resource.kind != "efs_file_system":
-        return None
-    policies = graph.sources(resource, "file_system", "efs_backup_policy")
-    policies = [p.get("status") for p in policies]
-    states = [resource.get("backup_policy"), *policies]
-    if "ENABLED" in states:
-        return _mechanism("EFS automatic backups", EFS_BACKUP_DAYS, True)
-    unknown = next((s for s in states if isinstance(s, Unknown)), None)
-    return Unknown(f"EFS backup policy unknown: {unknown.reason}") if unknown else None
+    enabled = efs_automatic_backups(graph, resource)
+    if isinstance(enabled, Unknown):
+        return enabled
+    return _mechanism("EFS automatic backups", EFS_BACKUP_DAYS, True) if enabled else None
 
 
 def _versioning(graph, resource: Resource) -> Any:

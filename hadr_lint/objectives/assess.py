@@ -10,8 +10,8 @@ from typing import Any
 
 from hadr_lint.model import Resource
 from hadr_lint.objectives import estimate
-from hadr_lint.objectives.blocks import Block, Regions, blocks, first_anchor, regions
-from hadr_lint.objectives.declare import Workload, workloads
+from hadr_lint.objectives.blocks import Block, Regions, blocks, regions
+from hadr_lint.objectives.declare import Workload, workload_anchor, workloads
 from hadr_lint.objectives.estimate import SCOPES, Estimate
 
 _CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -27,7 +27,7 @@ class Assessment:
     rpo: Mapping[str, Estimate]                       # scope -> worst store
     rto: Mapping[str, Estimate]                       # scope -> workload RTO
     blocks: tuple[Block, ...]
-    anchor: Resource
+    anchor: Resource                                  # the workload, where it is declared
 
 
 def assess(graph, config: Any) -> list[Assessment]:
@@ -59,5 +59,5 @@ def _assess(graph, workload: Workload, config: Any) -> Assessment:
         workload=workload, regions=where, stores=tuple(stores), set_aside=tuple(aside),
         store_rpo=per_store, rpo=rpo,
         rto=rto, blocks=tuple(blocks(graph, workload, config)),
-        anchor=first_anchor(graph, workload, stores),
+        anchor=workload_anchor(workload),
     )

@@ -33,7 +33,7 @@ from typing import Any
 from hadr_lint.analysis.store_classes import ARTIFACT_KINDS, store_class
 from hadr_lint.model import Resource, Unknown
 from hadr_lint.objectives import estimate
-from hadr_lint.objectives.declare import Workload
+from hadr_lint.objectives.declare import Workload, workload_anchor
 from hadr_lint.objectives.strategies import NAMES
 
 WRITABLE_KINDS = ("dynamodb_table", "db_cluster", "db_instance")
@@ -109,7 +109,7 @@ def blocks(graph, workload: Workload, config: Any) -> list[Block]:
     stores = estimate.stateful_stores(graph, workload.resources,
                                       where.primary if isinstance(where.primary, str) else None,
                                       config)
-    anchor = first_anchor(graph, workload, stores)
+    anchor = workload_anchor(workload)
     found: list[Block] = [_doubt(graph, _backup_copy(graph, s, config), config)
                           for s in stores]
     if level >= 1:
@@ -135,16 +135,6 @@ def _doubt(graph, block: Block, config: Any) -> Block:
         reason = f"{block.detail}, unless it only holds logs: {found.reason}"
         return Block(block.strategy, block.name, block.resource, Unknown(reason), reason)
     return block
-
-
-def first_anchor(graph, workload: Workload, stores: list[Resource] | None = None) -> Resource:
-    """Where a workload-level finding points: its first stateful store, else its first resource
-    of a known kind, else its first resource (by address: deterministic); one that certainly
-    exists first (a finding on a resource that may not exist is only unverified)."""
-    stores = stores if stores is not None else estimate.stateful_stores(graph, workload.resources)
-    typed = [r for r in workload.resources if r.kind != "other"]
-    candidates = [*stores, *typed, *workload.resources]
-    return min(candidates, key=lambda r: bool(r.may_not_exist))
 
 
 def _own_region(store: Resource, config: Any) -> Any:
@@ -244,8 +234,10 @@ def _failover_records(graph, workload: Workload, anchor: Resource) -> Block:
     target = (primaries or entries)[0].resource if entries else anchor
     watched = [e.watched for e in primaries]
     if primaries and secondaries and any(w is True for w in watched):
+        checked = next(e for e, w in zip(primaries, watched, strict=True) if w is True)
         return Block("pilot-light", name, target, True,
-                     f"failover records {primaries[0].label} with a health check")
+                     f"failover records {primaries[0].label} with "
+                     f"{estimate.check_text(graph, checked.get('health_check'))}")
     unknown = next((w for w in watched if isinstance(w, Unknown)), None)
     if unknown is not None and secondaries:
         return Block("pilot-light", name, target, unknown, unknown.reason)

@@ -11,8 +11,13 @@ dr_regions) is taken from the strongest source that sets it:
 4. ``--strategy``, ``--rpo``, ``--rto`` on the command line, for every workload.
 
 A workload is named by its most specific source: the template file, the workload path, or
-``default``. Values are validated where they are read (``validate``): an invalid value is an
-error naming the key path, never ignored.
+``default``. Workload-level findings (OB001, OB002, building blocks no resource stands for) point
+where the workload is declared (``Workload.declared_at``): the most specific declaration that is
+written in a file (the template's ``Metadata: HadrLint`` line, the ``workloads:`` entry's line,
+the ``objectives:`` line of the configuration), else (declared on the command line only, or not
+at all) the workload's root folder: the deepest folder holding all its files. Values are
+validated where they are read (``validate``): an invalid value is an error naming the key path,
+never ignored.
 """
 
 from __future__ import annotations
@@ -22,9 +27,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hadr_lint.model import Resource
+from hadr_lint.model import WORKLOAD_TYPE, Location, Resource
 from hadr_lint.objectives.durations import DurationError, parse_duration
 from hadr_lint.objectives.strategies import NAMES
+from hadr_lint.text import FileTooLarge, read_source
+from hadr_lint.tree import display_path
 
 KEYS = ("strategy", "rpo", "rto", "primary_region", "dr_regions")
 ALIASES = {"primaryregion": "primary_region", "drregions": "dr_regions"}
@@ -65,6 +72,18 @@ class Workload:
     name: str
     declared: Declared
     resources: tuple[Resource, ...]
+    declared_at: Location = Location("", 0)  # see the module docstring
+
+
+
+def workload_anchor(workload: Workload) -> Resource:
+    """The workload itself as what a finding is on: named ``workload NAME``, located where it is
+    declared (line 1 for a folder or a file without a line: every output needs a line)."""
+    where = workload.declared_at
+    return Resource(address=f"workload:{workload.name}", name=f"workload {workload.name}",
+                    type=WORKLOAD_TYPE, location=Location(where.file, where.line or 1,
+                                                          where.line or 1),
+                    source="hadr-lint")
 
 
 def validate(data: Any, where: str) -> dict[str, Any]:
@@ -161,8 +180,52 @@ def workloads(resources: Iterable[Resource], config: Any) -> list[Workload]:
                 declared[names[file]] = _resolve(config, entry, templates.get(file), file)
         groups.setdefault(names[file], []).append(resource)
     ordered = sorted(groups, key=lambda n: (n != "default", n))
-    return [Workload(n, declared[n], tuple(sorted(groups[n], key=lambda r: r.address)))
+    return [Workload(n, declared[n], tuple(sorted(groups[n], key=lambda r: r.address)),
+                     _declared_at(n, groups[n], config, templates))
             for n in ordered]
+
+
+def _declared_at(name: str, resources: list[Resource], config: Any,
+                 templates: Mapping[str, Any]) -> Location:
+    """Where workload ``name`` is declared (see the module docstring)."""
+    if name in templates:
+        return Location(name, dict(getattr(config, "template_lines", {}) or {}).get(name, 1))
+    lines = dict(getattr(config, "key_lines", {}) or {})
+    where = getattr(config, "path", None)
+    # the file as findings name files; None for a configuration given as data
+    where = display_path(Path(where)) if where and Path(where).is_file() else None
+    if where and name != "default":
+        for index, entry in enumerate(_workload_entries(config)):
+            if entry["path"] == name:
+                return Location(where, lines.get(("workloads", index), 1))
+    if where and getattr(config, "objectives", None):
+        return Location(where, lines.get(("objectives",), 1))
+    return Location(root_folder(resources), 0)
+
+
+def root_folder(resources: Iterable[Resource]) -> str:
+    """The deepest folder that holds every file of ``resources`` (as the files are written)."""
+    import os.path
+
+    folders = sorted({os.path.dirname(r.location.file) or "." for r in resources})
+    if not folders:
+        return "."
+    try:
+        return os.path.commonpath(folders) or "."
+    except ValueError:  # absolute and relative paths mixed
+        return folders[0]
+
+
+def metadata_line(template: Path, max_size: int) -> int:
+    """The line of a template's ``HadrLint`` metadata key (1 when it cannot be found)."""
+    import re
+
+    try:
+        text = read_source(template, max_size)
+    except (OSError, ValueError, FileTooLarge):
+        return 1
+    key = re.compile(r"""(^|[\s{,])["']?HadrLint["']?\s*:""")
+    return next((n for n, line in enumerate(text.splitlines(), 1) if key.search(line)), 1)
 
 
 def declared_for(file: Path, config: Any) -> Declared:

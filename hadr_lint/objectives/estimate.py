@@ -8,8 +8,10 @@ RPO of a stateful store (``store_rpo``)
   * Availability Zone loss: 0 for data the service writes synchronously to several zones (RDS
     Multi-AZ, Aurora and Multi-AZ DB clusters, DynamoDB, S3, EFS Standard); for single-zone data
     (RDS single-AZ, EFS One Zone) the best copy outside the zone: automated backups (5 minutes:
-    RDS uploads transaction logs every 5 minutes), AWS Backup (the rule's schedule), or any
-    cross-region copy below.
+    RDS uploads transaction logs every 5 minutes; an unset retention is AWS's default of 1 day),
+    EFS automatic backups (daily), AWS Backup (the rule's schedule), or any cross-region copy
+    below. Which backups a store has comes from ``hadr_lint.analysis.protection``, as in the
+    posture report's stores table.
   * Region loss: the best copy in another region. Asynchronous replication (DynamoDB global
     tables, Aurora Global Database, cross-region read replicas): 1 s ("typically under a
     second"). S3 replication: 15 min with Replication Time Control, unbounded without (no time
@@ -22,7 +24,8 @@ RPO of a stateful store (``store_rpo``)
 RTO of a workload for a region loss (``region_rto``)
   detection + DNS TTL + the strategy's recovery step:
   * detection: Route 53 health check ``failure_threshold x request_interval`` (defaults 3 x 30 s;
-    a CALCULATED check: its slowest child; a CLOUDWATCH_METRIC check: its alarm's ``period x
+    a CALCULATED check: the child that takes it below its health threshold, the slowest for
+    threshold 1; a CLOUDWATCH_METRIC check: its alarm's ``period x
     evaluation_periods``, or unknown; never defaults it does not have)
     of the health-checked records that route between regions (with failover routing, the PRIMARY
     records; the slowest one decides) (an alias that evaluates target
@@ -48,6 +51,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from hadr_lint.analysis.protection import (
+    automated_backup_days,
+    backup_plans,
+    efs_automatic_backups,
+    zone_redundancy,
+)
 from hadr_lint.analysis.store_classes import NOT_WORKLOAD, store_class
 from hadr_lint.model import Resource, Unknown
 from hadr_lint.objectives.durations import format_duration, parse_duration
@@ -73,6 +82,7 @@ ASYNC_TEXT = "asynchronous replication, typically under a second"
 S3_RTC = 900.0
 EFS_REPLICATION = 900.0
 LOG_UPLOAD = 300.0
+EFS_AUTOMATIC_BACKUP = 86400.0
 HEALTH_CHECK_DEFAULTS = (3, 30)
 ALIAS_TTL = 60.0
 TARGET_HEALTH_DETECTION = 60.0
@@ -307,36 +317,33 @@ def best(candidates: list[Estimate], store: Resource, scope: str) -> Estimate:
 
 def _synchronous(store: Resource) -> Estimate | None:
     """0 for data written synchronously to several zones; None for single-zone data."""
-    kind = store.kind
-    if kind == "db_instance":
-        multi_az = store.get("multi_az")
-        if isinstance(multi_az, Unknown):
-            return unknown(f"multi_az unknown: {multi_az.reason}", store, "multi_az")
-        if multi_az is True:
-            return known(0, store, "multi_az", "synchronous Multi-AZ standby")
-        return None
-    if kind == "db_cluster":
+    found = zone_redundancy(store)
+    if isinstance(found, Unknown):
+        attribute = "multi_az" if store.kind == "db_instance" else "availability_zone"
+        return unknown(found.reason, store, attribute)
+    if found == "standby":
+        return known(0, store, "multi_az", "synchronous Multi-AZ standby")
+    if found == "cluster":
         return known(0, store, "engine", "cluster storage written synchronously across AZs")
-    if kind == "efs_file_system":
-        zone = store.get("availability_zone")
-        if isinstance(zone, Unknown):
-            return unknown(f"availability_zone unknown: {zone.reason}", store,
-                           "availability_zone")
-        if zone is not None:
-            return None
-    return known(0, store, "kind", f"{kind.replace('_', ' ')}: regional service, data stored "
-                                   f"synchronously across AZs")
+    if found == "single":
+        return None
+    return known(0, store, "kind", f"{store.kind.replace('_', ' ')}: regional service, data "
+                                   f"stored synchronously across AZs")
 
 
 def _in_region_copies(graph, store: Resource, own: str | None, config: Any) -> Iterable[Estimate]:
-    if store.kind == "db_instance":
-        retention = store.get("backup_retention")
-        if isinstance(retention, Unknown):
-            yield unknown(f"backup_retention unknown: {retention.reason}", store,
-                          "backup_retention")
-        elif retention is None or retention > 0:
-            yield known(LOG_UPLOAD, store, "backup_retention",
-                        "automated backups, point-in-time restore (logs uploaded every 5 min)")
+    days = automated_backup_days(store)
+    if isinstance(days, Unknown):
+        yield unknown(days.reason, store, "backup_retention")
+    elif days:
+        yield known(LOG_UPLOAD, store, "backup_retention",
+                    "automated backups, point-in-time restore (logs uploaded every 5 min)")
+    automatic = efs_automatic_backups(graph, store)
+    if isinstance(automatic, Unknown):
+        yield unknown(automatic.reason, store, "backup_policy")
+    elif automatic:
+        yield known(EFS_AUTOMATIC_BACKUP, store, "backup_policy",
+                    "EFS automatic backups (daily)")
     yield from _backup_copies(graph, store, own, config, same_region=True)
 
 
@@ -538,12 +545,10 @@ def _efs_replication(graph, fs, own, config):
 def _backup_copies(graph, store, own, config, same_region: bool):
     """One estimate per AWS Backup rule that backs ``store`` up (same_region) or copies it to
     another region: the longest gap of the rule's schedule."""
-    from hadr_lint.analysis.backup_links import backup_coverage, is_covered
-
-    covered = is_covered(graph, store)
+    plans, covered = backup_plans(graph, store)
     if isinstance(covered, Unknown):
         yield unknown(f"backup selection unknown: {covered.reason}", store, "backup")
-    for plan in backup_coverage(graph).get(store.address, []):
+    for plan in plans:
         rules = plan.get("rules")
         if isinstance(rules, Unknown):
             yield unknown(f"backup rules unknown: {rules.reason}", plan, "rules")
@@ -695,9 +700,10 @@ def _entry_detection(graph, entry) -> Estimate:
 
 def check_detection(graph, check: Resource, seen: frozenset = frozenset()) -> Estimate:
     """How long a Route 53 health check takes to report a failure: ``failure_threshold x
-    request_interval`` for a check that polls an endpoint; a CALCULATED check follows its
-    slowest child check; a CLOUDWATCH_METRIC check its alarm (``period x evaluation_periods``).
-    Never a default for a threshold the check does not have: unknown instead."""
+    request_interval`` for a check that polls an endpoint; a CALCULATED check follows the child
+    that takes it below its health threshold; a CLOUDWATCH_METRIC check its alarm (``period x
+    evaluation_periods``). Never a default for a threshold the check does not have: unknown
+    instead."""
     kind = check.get("check_type")
     if isinstance(kind, Unknown):
         return unknown(f"health check type unknown (it may be CALCULATED or CLOUDWATCH_METRIC): "
@@ -719,7 +725,10 @@ def check_detection(graph, check: Resource, seen: frozenset = frozenset()) -> Es
 
 
 def _calculated_detection(graph, check: Resource, seen: frozenset) -> Estimate:
-    """A CALCULATED check turns unhealthy when its children do: the slowest child decides."""
+    """A CALCULATED check is healthy while at least ``child_threshold`` (T) of its n children
+    are: when the region fails (all its children with it), it turns unhealthy once n - T + 1
+    children have: the (n - T + 1)-th fastest child decides (T = 1, or no threshold set: the
+    slowest; T = n: the fastest). T = 0: it never turns unhealthy (no automatic failover)."""
     children = check.get("child_checks")
     if isinstance(children, Unknown):
         return unknown(f"child health checks of calculated check {check.name} unknown: "
@@ -727,6 +736,18 @@ def _calculated_detection(graph, check: Resource, seen: frozenset) -> Estimate:
     if not children:
         return unknown(f"calculated health check {check.name} lists no child checks", check,
                        "child_health_checks")
+    threshold = check.get("child_threshold")
+    if isinstance(threshold, Unknown) or (threshold is not None and not isinstance(threshold,
+                                                                                    int)):
+        reason = threshold.reason if isinstance(threshold, Unknown) else repr(threshold)
+        return unknown(f"health threshold of calculated check {check.name} unknown: {reason}",
+                       check, "child_health_threshold")
+    if threshold == 0:
+        text = f"calculated health check {check.name} has health threshold 0: always healthy"
+        return known(INF, check, "child_health_threshold", text)
+    if threshold is not None and threshold > len(children):
+        return unknown(f"calculated health check {check.name} needs {threshold} healthy children "
+                       f"of {len(children)}", check, "child_health_threshold")
     found = []
     for child_id in children:
         child = graph.resolve(child_id, "health_check")
@@ -738,13 +759,19 @@ def _calculated_detection(graph, check: Resource, seen: frozenset) -> Estimate:
             return unknown(f"calculated health check {check.name} includes itself", check,
                            "child_health_checks")
         found.append(check_detection(graph, child, seen))
-    worst = _worst(found)
-    if not worst.known:
-        return worst
-    text = f"calculated health check follows its slowest child check ({worst.summary})"
-    shown = f"{text}: {format_duration(worst.value_seconds)}"
-    return Estimate(worst.value_seconds, None,
-                    (*worst.evidence, evidence(check, "child_health_checks", shown)), text)
+    missing = next((f for f in found if not f.known), None)
+    if missing is not None:
+        return _worst(found)
+    ranked = sorted(found, key=seconds)
+    rank = len(ranked) - (threshold or 1)  # 0-based: the (n - T + 1)-th fastest
+    decides = ranked[rank]
+    which = ("slowest child check" if rank == len(ranked) - 1 else "fastest child check"
+             if rank == 0 else f"child check number {rank + 1} of {len(ranked)} to fail")
+    needs = f", health threshold {threshold} of {len(ranked)}" if threshold else ""
+    text = f"calculated health check follows its {which} ({decides.summary}){needs}"
+    shown = f"{text}: {format_duration(decides.value_seconds)}"
+    return Estimate(decides.value_seconds, None,
+                    (*decides.evidence, evidence(check, "child_health_checks", shown)), text)
 
 
 def _alarm_detection(graph, check: Resource) -> Estimate:
@@ -767,8 +794,32 @@ def _alarm_detection(graph, check: Resource) -> Estimate:
         if not isinstance(value, int):
             reason = value.reason if isinstance(value, Unknown) else "not set"
             return unknown(f"{label} of alarm {alarm.name} unknown: {reason}", alarm, label)
-    return known(period * periods, alarm, "period, evaluation_periods",
-                 f"alarm {alarm.name} fires after {periods} x {period} s")
+    fires = known(period * periods, alarm, "period, evaluation_periods",
+                  f"alarm {alarm.name} fires after {periods} x {period} s")
+    shown = f"CloudWatch metric health check follows alarm {alarm.name}: " \
+        f"{format_duration(period * periods)}"
+    text = f"health check follows alarm {alarm.name}, which fires after {periods} x {period} s"
+    return Estimate(fires.value_seconds, None, (*fires.evidence, evidence(check, "alarm", shown)),
+                    text)
+
+
+def check_text(graph, check_id: Any) -> str:
+    """What a record's health check follows, in a few words (never a threshold it lacks)."""
+    check = graph.resolve(check_id) if check_id is not None else None
+    if check is None:
+        return "a health check"
+    kind = check.get("check_type")
+    if kind == "CALCULATED":
+        return f"calculated health check {check.name} (follows its child checks)"
+    if kind == "CLOUDWATCH_METRIC":
+        alarm = check.get("alarm")
+        found = graph.resolve(alarm, "metric_alarm") if alarm is not None else None
+        shown = found.name if found is not None else (alarm if isinstance(alarm, str) else
+                                                      "its alarm")
+        return f"CloudWatch metric health check {check.name} (follows alarm {shown})"
+    if isinstance(kind, Unknown):
+        return f"health check {check.name} (type unknown)"
+    return f"health check {check.name}"
 
 
 def _ttl(graph, resources) -> Estimate:

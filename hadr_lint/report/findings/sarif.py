@@ -45,11 +45,13 @@ class _Locator:
         self.root = root
 
     def artifact(self, file: str) -> dict[str, Any]:
+        """A file, or a folder (a workload-level finding: its URI ends with ``/``)."""
         real = Path(file).resolve()
+        folder = "/" if real.is_dir() else ""
         if real == self.root or self.root in real.parents:
             relative = Path(os.path.relpath(real, self.root)).as_posix()
-            return {"uri": uri_path(relative), "uriBaseId": SRCROOT}
-        return {"uri": real.as_uri()}
+            return {"uri": uri_path(relative).rstrip("/") + folder, "uriBaseId": SRCROOT}
+        return {"uri": real.as_uri().rstrip("/") + folder}
 
     def physical(self, file: str, line: int | None, end_line: int | None = None) -> dict:
         location: dict[str, Any] = {"artifactLocation": self.artifact(file)}

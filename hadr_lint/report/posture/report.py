@@ -15,7 +15,13 @@ import math
 from typing import Any
 
 from hadr_lint import __version__
-from hadr_lint.analysis.backup_links import backup_coverage, is_covered
+from hadr_lint.analysis.protection import (
+    automated_backup_days,
+    backup_plans,
+    efs_automatic_backups,
+    point_in_time_recovery,
+    zone_redundancy,
+)
 from hadr_lint.analysis.recoverability import recoverability
 from hadr_lint.analysis.store_classes import describe, store_class
 from hadr_lint.model import Resource, Unknown
@@ -25,6 +31,7 @@ from hadr_lint.objectives.estimate import SCOPES, Estimate, region
 from hadr_lint.report.picture import for_report
 from hadr_lint.report.posture.html import render_html
 from hadr_lint.report.posture.markdown import COMMENT_LIMIT, render_markdown
+from hadr_lint.ruleutil import plural
 
 SCOPE_NAMES = {"az": "Availability Zone loss", "region": "region loss"}
 
@@ -144,6 +151,8 @@ def _store(graph, assessment: Assessment, store: Resource, config: Any) -> dict[
         "rpo_az": rpo_az.text if rpo_az.known else "unknown",
         "rpo_region": rpo_region.text if rpo_region.known else "unknown",
         "human_error": _human(graph, store),
+        "evidence": {"rpo_az": estimate_dict(rpo_az)["evidence"],
+                     "rpo_region": estimate_dict(rpo_region)["evidence"]},
     }
 
 
@@ -159,38 +168,45 @@ def _aside(graph, store: Resource, config: Any) -> dict[str, Any]:
         "region": own if isinstance(own, str) else "unknown",
         "multi_az": _multi_az(store), "backups": _backups(graph, store),
         "cross_region_copy": skipped, "rpo_az": skipped, "rpo_region": skipped,
-        "human_error": _human(graph, store),
+        "human_error": _human(graph, store), "evidence": {"rpo_az": [], "rpo_region": []},
     }
 
 
+MULTI_AZ = {"standby": "yes (synchronous standby)", "cluster": "yes (cluster storage)",
+            "regional": "yes (regional service)"}
+
+
 def _multi_az(store: Resource) -> str:
-    if store.kind == "db_instance":
-        value = store.get("multi_az")
-        if isinstance(value, Unknown):
-            return "unknown"
-        return "yes (synchronous standby)" if value else "no"
-    if store.kind == "db_cluster":
-        return "yes (cluster storage)"
-    if store.kind == "efs_file_system" and store.get("availability_zone") is not None:
-        return "no (One Zone)"
-    return "yes (regional service)"
+    """The Multi-AZ cell, from the fact the AZ-loss RPO reads (``analysis.protection``)."""
+    found = zone_redundancy(store)
+    if isinstance(found, Unknown):
+        return "unknown"
+    if found == "single":
+        return "no (One Zone)" if store.kind == "efs_file_system" else "no"
+    return MULTI_AZ[found]
 
 
 def _backups(graph, store: Resource) -> str:
+    """The backups cell, from the facts the RPO estimates read (``analysis.protection``)."""
     found = []
-    retention = store.get("backup_retention")
-    if store.kind in ("db_instance", "db_cluster") and isinstance(retention, int) and retention:
-        found.append(f"automated {retention} d")
-    if store.get("pitr") is True:
-        found.append("PITR")
-    plans = backup_coverage(graph).get(store.address, [])
+    days = automated_backup_days(store)
+    if isinstance(days, Unknown):
+        found.append("automated backups unknown")
+    elif days:
+        found.append(f"automated backups {plural(days, 'day')}")
+    pitr = point_in_time_recovery(store)
+    if pitr is True or isinstance(pitr, Unknown):
+        found.append("PITR" if pitr is True else "PITR unknown")
+    automatic = efs_automatic_backups(graph, store)
+    if automatic is True or isinstance(automatic, Unknown):
+        found.append("EFS automatic backups" + ("" if automatic is True else " unknown"))
+    plans, covered = backup_plans(graph, store)
     names = sorted({p.name for p in plans})
     if names:
         found.append("AWS Backup " + ", ".join(names))
-    covered = is_covered(graph, store)
-    if isinstance(covered, Unknown) and not names:
+    elif isinstance(covered, Unknown):
         found.append("AWS Backup unknown")
-    elif covered is True and not names:
+    elif covered is True:
         found.append("AWS Backup (plan not scanned)")
     return "; ".join(found) or "none"
 
