@@ -105,7 +105,7 @@ class Graph:
     def nx(self) -> Any:
         """The graph as a networkx MultiDiGraph (edge key and "relation" = the relation), built
         on first use: importing networkx costs 0.1 s, and scans do not need it."""
-        import networkx
+        import networkx  # start-up: 0.1 s, only when a caller asks for the networkx view
 
         graph: networkx.MultiDiGraph[str] = networkx.MultiDiGraph()
         for address, resource in self._by_address.items():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from hadr_lint.analysis.backup_links import backup_coverage, is_covered
 from hadr_lint.model import Resource, Unknown
 from hadr_lint.normalise.fields import to_int
 from hadr_lint.ruleutil import is_set, plural
@@ -224,8 +225,6 @@ def _versioning(graph, resource: Resource) -> Any:
 
 def _aws_backup(graph, resource: Resource) -> list:
     """The AWS Backup rules protecting ``resource``: selections by ARN, wildcard or tag."""
-    from hadr_lint.analysis.backup_links import backup_coverage, is_covered
-
     covered = is_covered(graph, resource)
     if isinstance(covered, Unknown):
         return [Unknown(f"AWS Backup coverage unknown: {covered.reason}")]

@@ -34,6 +34,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from hadr_lint.engine import display_path
 from hadr_lint.model import LoadError
 from hadr_lint.result import ExternalFinding, ExternalRun, check_id_order
 
@@ -201,8 +202,6 @@ def parse(reports: list[dict]) -> list[ExternalFinding]:
 
 
 def _finding(item: dict) -> ExternalFinding:
-    from hadr_lint.engine import display_path
-
     lines = item.get("file_line_range") or [0, 0]
     path = item.get("file_abs_path") or item.get("file_path") or ""
     severity = LEVELS.get(str(item.get("severity") or "").upper(), DEFAULT_SEVERITY)

@@ -40,6 +40,7 @@ from hadr_lint.normalise.fields import (
     to_str,
     to_upper,
 )
+from hadr_lint.normalise.network import _lb_subnets as network_lb_subnets
 
 _GIT = re.compile(r"github\.com[/:]([\w.-]+)/terraform-(\w+)-([\w.-]+?)(?:\.git)?$")
 
@@ -101,8 +102,6 @@ def _traffic_sources(raw: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]
 
 
 def _lb_subnets(raw: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
-    from hadr_lint.normalise.network import _lb_subnets as network_lb_subnets
-
     return network_lb_subnets(raw, out)
 
 
