@@ -47,12 +47,6 @@ class ZoneSet:
             return None
         return len(self.zones) + self.unlocated
 
-    def region_hint(self) -> str | None:
-        for zone in self.zones:
-            if isinstance(zone, AZ) and zone.region:
-                return zone.region
-        return None
-
 
 class Graph:
     """A multigraph of resources (one edge per source, target and relation), with the look-ups
