@@ -31,9 +31,9 @@ from typing import Any
 
 from hadr_lint.model import Unknown
 from hadr_lint.normalise.compute import target_ids
-from hadr_lint.normalise.fields import spec, to_bool, to_list, to_lower, to_str
+from hadr_lint.normalise.fields import chain, spec, to_bool, to_list, to_lower, to_str
 from hadr_lint.normalise.logs import cfn_elb_access_logs, cfn_lb_access_logs, tf_access_logs
-from hadr_lint.normalise.protection import cfn_lb_deletion_protection, chain
+from hadr_lint.normalise.protection import cfn_lb_deletion_protection
 
 
 def _lb_subnets(raw: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:

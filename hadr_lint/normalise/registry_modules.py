@@ -30,15 +30,16 @@ import re
 from typing import Any
 
 from hadr_lint.model import Resource, Unknown
+from hadr_lint.normalise.compute import TF_AUTOSCALING_GROUP
 from hadr_lint.normalise.fields import (
     Spec,
+    chain,
     spec,
     to_bool,
     to_int,
     to_list,
     to_lower,
     to_str,
-    to_upper,
 )
 from hadr_lint.normalise.network import _lb_subnets as network_lb_subnets
 
@@ -120,19 +121,9 @@ def _nodes_per_shard(raw: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]
     return {"nodes_per_shard": extra + 1 if isinstance(extra, int) else extra}
 
 
-def _chain(*derives):
-    def derive(raw: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
-        found: dict[str, Any] = {}
-        for one in derives:
-            found.update(one(raw, dict(out, **found)))
-        return found
-
-    return derive
-
-
 _REPLICATION_GROUP = spec(
     "cache_replication_group",
-    _chain(_cache_failover, _nodes_per_shard),
+    chain(_cache_failover, _nodes_per_shard),
     name=("replication_group_id", to_str),
     engine=("engine", to_lower, "redis"),
     automatic_failover=("automatic_failover_enabled", to_bool, False),
@@ -173,14 +164,7 @@ MODULES: dict[str, tuple[tuple[str, ...], Spec]] = {
     "terraform-aws-modules/autoscaling/aws": (("create", "create_asg"), spec(
         "autoscaling_group",
         _traffic_sources,
-        subnets=("vpc_zone_identifier", to_list),
-        availability_zones=("availability_zones", to_list),
-        min_size=("min_size", to_int),
-        max_size=("max_size", to_int),
-        desired_capacity=("desired_capacity", to_int),
-        health_check_type=("health_check_type", to_upper),
-        target_groups=("target_group_arns", to_list),
-        load_balancers=("load_balancers", to_list),
+        **TF_AUTOSCALING_GROUP,
     )),
     "terraform-aws-modules/alb/aws": (("create", "create_lb"), spec(
         "load_balancer",
