@@ -27,7 +27,7 @@ from hadr_lint.normalise import normalise
 from hadr_lint.objectives.declare import ObjectivesError, validate
 from hadr_lint.result import ScanResult
 from hadr_lint.rulebase import LoadedRule
-from hadr_lint.text import FileTooLarge, read_source
+from hadr_lint.text import FileTooLarge, read_problem, read_source
 from hadr_lint.tree import display_path, tree_of
 
 SEVERITY_RANK = {"note": 0, "warning": 1, "error": 2}
@@ -107,7 +107,7 @@ def load_document(path: Path, options: ScanOptions, config: Config,
     except (FileTooLarge, OSError, UnicodeDecodeError) as exc:
         if path.suffix not in DOCUMENTS:
             return LoadResult()
-        return LoadResult(errors=(LoadError(shown, None, _read_problem(exc)),))
+        return LoadResult(errors=(LoadError(shown, None, read_problem(exc)),))
     document = Document(path, shown, text, options, config, display_path, exports or {}, nesting)
     for loader in DOCUMENT_LOADERS:
         if loader.claims(path, text):
@@ -115,15 +115,6 @@ def load_document(path: Path, options: ScanOptions, config: Config,
             if result is not None:
                 return result
     return LoadResult()
-
-
-def _read_problem(exc: Exception) -> str:
-    if isinstance(exc, UnicodeDecodeError):
-        name = {"utf-16": "UTF-16", "utf-32": "UTF-32"}.get(exc.encoding, "UTF-8")
-        return f"not {name} text (byte {exc.start})"
-    if isinstance(exc, OSError):
-        return f"cannot read: {exc.strerror or exc}"
-    return str(exc)
 
 
 def normalise_all(results: list[LoadResult]) -> list[Resource]:

@@ -32,7 +32,7 @@ from hadr_lint.loaders.terraform.parse import (
 )
 from hadr_lint.model import LoadError, LoadResult
 from hadr_lint.suppress import mentions
-from hadr_lint.text import FileTooLarge, read_source
+from hadr_lint.text import FileTooLarge, read_problem, read_source
 from hadr_lint.tree import real
 
 
@@ -97,7 +97,7 @@ class FolderReader:
         except HclSyntaxError as exc:
             self.errors[shown] = LoadError(shown, exc.line, f"HCL syntax error: {exc}")
         except (FileTooLarge, UnicodeDecodeError, OSError) as exc:
-            self.errors[shown] = LoadError(shown, None, _read_error(exc))
+            self.errors[shown] = LoadError(shown, None, read_problem(exc))
         return []
 
     def _cached(self, parse: Callable[[str, str], list], text: str, file: str) -> list:
@@ -143,14 +143,6 @@ def _parse_text(parse: Callable[[str, str], list], text: str, file: str, entry: 
 
         return parse_changed(text, file, entry)
     return parse(text, file)
-
-
-def _read_error(exc: Exception) -> str:
-    if isinstance(exc, UnicodeDecodeError):
-        return f"not UTF-8 text (byte {exc.start})"
-    if isinstance(exc, OSError):
-        return f"cannot read: {exc.strerror or exc}"
-    return str(exc)
 
 
 def load_root(
@@ -215,7 +207,7 @@ def _read_var_file(path: Path, reader: FolderReader, state: Any) -> dict[str, An
         state.errors.append((shown, exc.line, f"HCL syntax error: {exc}"))
         return {}
     except (ValueError, OSError, FileTooLarge, RecursionError) as exc:
-        state.errors.append((shown, None, f"cannot read variables: {_read_error(exc)}"))
+        state.errors.append((shown, None, f"cannot read variables: {read_problem(exc)}"))
         return {}
     return {name: evaluate(a.expr, _EMPTY_SCOPE) for name, a in attrs.items()}
 
