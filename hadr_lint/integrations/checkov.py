@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from hadr_lint.engine import display_path
+from hadr_lint.loaders.terraform.roots import names_a_folder
 from hadr_lint.model import LoadError
 from hadr_lint.result import ExternalFinding, ExternalRun, check_id_order
 
@@ -123,7 +124,7 @@ def path_groups(paths) -> list[list[Path]]:
     folders: list[Path] = []
     files: list[Path] = []
     for path in map(Path, paths):
-        if path.is_file() and path.name.endswith((".tfvars", ".tfvars.json")):
+        if path.is_file() and names_a_folder(path):
             path = path.parent
         (folders if path.is_dir() else files).append(path)
     return [group for group in (list(dict.fromkeys(folders)), files) if group]
