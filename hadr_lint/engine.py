@@ -50,16 +50,14 @@ class ScanOptions:
     terragrunt_mock_outputs: bool = False  # dependency outputs from mock_outputs
 
 
-PER_TEMPLATE_KEYS = ("exports", "imports", "unnamed_exports", "outputs", "nests")  # stack_links
-
-
 def load_all(options: ScanOptions, config: Config) -> list[LoadResult]:
-    from hadr_lint.loaders.registry import FOLDER_LOADERS  # start-up: loaders load when used
+    # start-up: loaders load when used
+    from hadr_lint.loaders.registry import FOLDER_LOADERS, skip_dirs
 
     paths = scan_paths(options.paths)
     cache.avoid(tree_of(paths).roots)  # the command line did it already
     found = discover(paths, tuple(options.exclude) + tuple(config.exclude), options.prune,
-                     {loader.name: loader.claims_file for loader in FOLDER_LOADERS})
+                     {loader.name: loader.claims_file for loader in FOLDER_LOADERS}, skip_dirs())
     results: list[LoadResult] = []
     for loader in FOLDER_LOADERS:
         results.extend(guarded(loader.name, functools.partial(loader.load, found, options,
@@ -216,6 +214,7 @@ def to_unknown(rule: LoadedRule, outcome: Unverified) -> UnknownNote:
 
 
 def scan(options: ScanOptions, config: Config, rules: list[LoadedRule]) -> ScanResult:
+    from hadr_lint.loaders.registry import document_keys  # start-up: loaders load when used
 
     results = load_all(options, config)
     config, objective_errors = with_objectives(config, results)
@@ -225,9 +224,10 @@ def scan(options: ScanOptions, config: Config, rules: list[LoadedRule]) -> ScanR
     errors = sorted({e for r in results for e in r.errors} | set(crashes) | set(objective_errors),
                     key=lambda e: (e.file, e.line or 0, e.message))
     metadata: dict[str, Any] = {}
+    own = document_keys()
     for result in results:
         for key, value in result.metadata.items():
-            if key not in PER_TEMPLATE_KEYS:
+            if key not in own:
                 metadata.setdefault(key, value)
     # Objectives are per template: {file: its Metadata HadrLint}, never one file's for all.
     metadata["objectives"] = dict(sorted(config.template_objectives.items()))
