@@ -41,7 +41,7 @@ from hadr_lint.normalise.fields import (
     to_lower,
     to_str,
 )
-from hadr_lint.normalise.network import _lb_subnets as network_lb_subnets
+from hadr_lint.normalise.network import lb_subnets
 
 _GIT = re.compile(r"github\.com[/:]([\w.-]+)/terraform-(\w+)-([\w.-]+?)(?:\.git)?$")
 
@@ -100,10 +100,6 @@ def _traffic_sources(raw: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]
         v.get("traffic_source_identifier") if isinstance(v, dict) else v
         for v in attachments.values()
     ]}
-
-
-def _lb_subnets(raw: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
-    return network_lb_subnets(raw, out)
 
 
 def _cache_failover(raw: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
@@ -168,7 +164,7 @@ MODULES: dict[str, tuple[tuple[str, ...], Spec]] = {
     )),
     "terraform-aws-modules/alb/aws": (("create", "create_lb"), spec(
         "load_balancer",
-        _lb_subnets,
+        lb_subnets,
         lb_type=("load_balancer_type", to_lower, "application"),
         subnets=("subnets", to_list),
         internal=("internal", to_bool, False),
