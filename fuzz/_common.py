@@ -77,6 +77,14 @@ def corpus_argv(name: str) -> list[str]:
     return argv
 
 
+def fuzz(name: str, test_one_input) -> None:
+    """Run ``test_one_input`` under atheris on fuzz/corpus/<name>/ (or the corpus given)."""
+    import atheris  # the harness imported it first, to instrument hadr_lint
+
+    atheris.Setup(corpus_argv(name), test_one_input)
+    atheris.Fuzz()
+
+
 def text_of(data: bytes) -> str | None:
     try:
         return data.decode("utf-8-sig")
@@ -89,7 +97,6 @@ def check_everything(resources) -> None:
     from hadr_lint.config import Config
     from hadr_lint.graph import Graph
     from hadr_lint.normalise import normalise
-    from hadr_lint.rulebase import all_rules
 
     graph = Graph([normalise(r) for r in resources])
     config = Config()

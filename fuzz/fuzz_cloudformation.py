@@ -3,12 +3,8 @@
     python fuzz/fuzz_cloudformation.py -max_total_time=600 -timeout=20
 """
 
-import sys
-from pathlib import Path
 
 import atheris
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 with atheris.instrument_imports(include=["hadr_lint"]):
     from hadr_lint.loaders.cloudformation import load_file
@@ -32,5 +28,4 @@ if __name__ == "__main__":
         target = _common.CORPUS / "cloudformation" / f"cfn-{path.name}"
         if not target.exists():
             target.write_bytes(path.read_bytes())
-    atheris.Setup(_common.corpus_argv("cloudformation"), TestOneInput)
-    atheris.Fuzz()
+    _common.fuzz("cloudformation", TestOneInput)

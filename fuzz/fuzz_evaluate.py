@@ -3,12 +3,8 @@
     python fuzz/fuzz_evaluate.py -max_total_time=600 -timeout=20
 """
 
-import sys
-from pathlib import Path
 
 import atheris
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 with atheris.instrument_imports(include=["hadr_lint"]):
     from hadr_lint.loaders.terraform.evaluate import ChildScope, evaluate
@@ -72,5 +68,4 @@ def TestOneInput(data: bytes) -> None:
 
 if __name__ == "__main__":
     _common.seed_corpus("evaluate", (), SEEDS)
-    atheris.Setup(_common.corpus_argv("evaluate"), TestOneInput)
-    atheris.Fuzz()
+    _common.fuzz("evaluate", TestOneInput)

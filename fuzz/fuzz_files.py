@@ -14,13 +14,10 @@ out-of-memory; the secret appearing in any resource, note or error is a crash to
 
 import os
 import shutil
-import sys
 import tempfile
 from pathlib import Path
 
 import atheris
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 with atheris.instrument_imports(include=["hadr_lint"]):
     from hadr_lint.config import Config
@@ -128,5 +125,4 @@ def TestOneInput(data: bytes) -> None:
 if __name__ == "__main__":
     os.environ.setdefault("HADR_LINT_NO_CACHE", "1")
     _common.seed_corpus("files", (), {f"s{i}": os.urandom(64).hex() for i in range(8)})
-    atheris.Setup(_common.corpus_argv("files"), TestOneInput)
-    atheris.Fuzz()
+    _common.fuzz("files", TestOneInput)

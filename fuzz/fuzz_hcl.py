@@ -3,12 +3,9 @@
     python fuzz/fuzz_hcl.py -max_total_time=600 -timeout=20
 """
 
-import sys
 from pathlib import Path
 
 import atheris
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 with atheris.instrument_imports(include=["hadr_lint"]):
     from hadr_lint.loaders.terraform.module import LoadState, ModuleFiles, ModuleInstance
@@ -37,5 +34,4 @@ def TestOneInput(data: bytes) -> None:
 
 if __name__ == "__main__":
     _common.seed_corpus("hcl", ("*.tf",), _common.HCL_EXPANSIONS)
-    atheris.Setup(_common.corpus_argv("hcl"), TestOneInput)
-    atheris.Fuzz()
+    _common.fuzz("hcl", TestOneInput)

@@ -4,12 +4,8 @@
 """
 
 import json
-import sys
-from pathlib import Path
 
 import atheris
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 with atheris.instrument_imports(include=["hadr_lint"]):
     from hadr_lint.loaders.plan import load_plan, looks_like_plan
@@ -33,5 +29,4 @@ def TestOneInput(data: bytes) -> None:
 
 if __name__ == "__main__":
     _common.seed_corpus("plan", ("plan.json", "*.json"))
-    atheris.Setup(_common.corpus_argv("plan"), TestOneInput)
-    atheris.Fuzz()
+    _common.fuzz("plan", TestOneInput)

@@ -12,7 +12,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
 
-from hadr_lint.engine import ScanResult
+from hadr_lint.config import ConfigError, load_config, rule_id_problems
+from hadr_lint.engine import ScanResult, merge
+from hadr_lint.engine import exit_code as engine_exit_code
+from hadr_lint.engine import scan as run_scan
+from hadr_lint.prepare import Given, prepare
+from hadr_lint.rulebase import all_rules, unknown_ids
+from hadr_lint.rulebase import select as select_rules
+from hadr_lint.suppress import pseudo_rules
 
 
 class ScanRefused(ValueError):
@@ -28,16 +35,12 @@ def scan(paths: str | Path | Iterable[str | Path] = ".", *, config: str | Path |
     """Scan Terraform and CloudFormation files and return the result.
 
     ``paths``: files or folders; ``config``: a configuration file instead of the nearest
-    ``.hadr-lint.yaml`` (one found that lies or links outside the scanned tree is not read, as
-    on the command line: a note says so); ``select``/``ignore``: rule ids or prefixes
-    (``"HA"``); ``variables`` and
-    ``var_files``: Terraform values; ``parameters`` and ``region``: CloudFormation values.
-    Raises ``ScanRefused`` for a calling mistake. ``exit_code(result)`` gives the CLI's verdict.
+    ``.hadr-lint.yaml`` (one found that lies or links outside the scanned tree is not read, as on
+    the command line: a note says so); ``select``/``ignore``: rule ids or prefixes (``"HA"``);
+    ``variables`` and ``var_files``: Terraform values; ``parameters`` and ``region``:
+    CloudFormation values. Raises ``ScanRefused`` for a calling mistake. ``exit_code(result)``
+    gives the CLI's verdict.
     """
-    from hadr_lint.engine import merge
-    from hadr_lint.engine import scan as run_scan
-    from hadr_lint.prepare import Given, prepare
-
     paths = (paths,) if isinstance(paths, (str, Path)) else tuple(paths)
     found = tuple(Path(p) for p in paths) or (Path("."),)
     missing = [str(p) for p in found if not p.exists() and not p.is_symlink()]
@@ -55,15 +58,11 @@ def scan(paths: str | Path | Iterable[str | Path] = ".", *, config: str | Path |
 def exit_code(result: ScanResult, fail_on: str | None = None) -> int:
     """0, 1 (a finding at or above ``fail_on``, default: the configuration's) or 2 (a file
     error), as ``hadr-lint scan`` exits."""
-    from hadr_lint.engine import exit_code as code
-
-    return code(result, fail_on or getattr(result.config, "fail_on", None) or "warning")
+    return engine_exit_code(result, fail_on or getattr(result.config, "fail_on", None) or "warning")
 
 
 def _load_config(path: Path | None):
     """The configuration at ``path``; an invalid one is a calling mistake."""
-    from hadr_lint.config import ConfigError, load_config
-
     try:
         return load_config(path)
     except ConfigError as exc:
@@ -72,11 +71,6 @@ def _load_config(path: Path | None):
 
 def _rules(rules_dir: tuple[Path, ...], select: Iterable[str], ignore: Iterable[str],
            config) -> tuple[list, tuple[str, ...]]:
-    from hadr_lint.config import rule_id_problems
-    from hadr_lint.rulebase import all_rules, unknown_ids
-    from hadr_lint.rulebase import select as select_rules
-    from hadr_lint.suppress import pseudo_rules
-
     rules = all_rules(rules_dir) + pseudo_rules()
     known = [r.id for r in rules]
     select, ignore = tuple(select), tuple(ignore)

@@ -11,6 +11,7 @@ if TYPE_CHECKING:  # click.shell_completion is imported only when a shell asks
 
 
 def _rules() -> list:
+    # start-up: the rules load only when the shell asks (the CLI imports this module)
     from hadr_lint.rulebase import all_rules
     from hadr_lint.suppress import pseudo_rules
 
@@ -19,7 +20,7 @@ def _rules() -> list:
 
 def rule_id(ctx: Any, param: Any, incomplete: str) -> list[CompletionItem]:
     """Rule ids starting with ``incomplete`` (any case), each with its short description."""
-    from click.shell_completion import CompletionItem
+    from click.shell_completion import CompletionItem  # start-up: only when a shell asks
 
     wanted = incomplete.upper()
     return [CompletionItem(r.id, help=r.meta.short) for r in _rules()
@@ -29,7 +30,7 @@ def rule_id(ctx: Any, param: Any, incomplete: str) -> list[CompletionItem]:
 def rule_ids(ctx: Any, param: Any, incomplete: str) -> list[CompletionItem]:
     """For comma-separated ``--select`` / ``--ignore`` values: the ids and the family prefixes
     (``HA``) that complete the last item, after the ones already typed."""
-    from click.shell_completion import CompletionItem
+    from click.shell_completion import CompletionItem  # start-up: only when a shell asks
 
     done, comma, last = incomplete.rpartition(",")
     head = done + comma

@@ -8,8 +8,16 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from hadr_lint.analysis.store_classes import CLASSES
 from hadr_lint.model import SEVERITIES
+from hadr_lint.objectives.declare import ObjectivesError, validate, validate_workloads
+from hadr_lint.objectives.durations import DurationError, parse_duration
+from hadr_lint.objectives.estimate import RECOVERY_STEPS
+from hadr_lint.objectives.strategies import NAMES
+from hadr_lint.rulebase import all_rules, unknown_ids
+from hadr_lint.suppress import pseudo_rules
 from hadr_lint.text import FileTooLarge, read_source
+from hadr_lint.tree import real
 
 MAX_CONFIG_SIZE = 1_000_000
 
@@ -61,8 +69,6 @@ class Config:
 def find_config(start: Path, stop: Path | None = None) -> Path | None:
     """The nearest config file from ``start`` up to ``stop`` (default: the repository root, a
     folder holding ``.git``), both included."""
-    from hadr_lint.tree import real
-
     folder = real(start)
     if folder is None:  # a link loop
         return None
@@ -81,10 +87,8 @@ def search_boundary(path: Path) -> Path:
     """Where the search for ``path``'s configuration stops: the enclosing git work tree's root;
     without git, the current folder when ``path`` is below it, else the scanned folder (as
     given, for a path that cannot be resolved: a link loop, which the scan reports)."""
-    from hadr_lint.tree import real as resolved
-
-    real = resolved(path) or Path(os.path.abspath(path))
-    folder = real if real.is_dir() else real.parent
+    where = real(path) or Path(os.path.abspath(path))
+    folder = where if where.is_dir() else where.parent
     for candidate in (folder, *folder.parents):
         if (candidate / ".git").exists():
             return candidate
@@ -141,7 +145,7 @@ def _nested_configs(folder: Path, skip: frozenset[str]) -> dict[Path, Path]:
 def load_config(path: Path | None) -> Config:
     if path is None:
         return Config()
-    import yaml
+    import yaml  # start-up: only when a configuration file is read (yaml costs ~10 ms)
 
     try:
         text = _read(path)
@@ -173,7 +177,7 @@ def duplicate_keys(text: str) -> list[tuple[tuple[Any, ...], int, str]]:
     """(key path, line, message) for each key written twice in one mapping: YAML keeps only
     the last, so the first (a whole ``ignore:`` or ``severity:`` block) would silently not
     apply."""
-    import yaml
+    import yaml  # start-up: only when a configuration file is read
 
     found: list[tuple[tuple[Any, ...], int, str]] = []
     root = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -243,8 +247,6 @@ def rule_id_problems(config: Config, known: list[str]) -> list[str]:
 def rule_id_issues(select: Any, ignore: Any, severity: Any,
                    known: list[str]) -> list[tuple[tuple[Any, ...], str]]:
     """(key path, message) for each rule id or prefix that names no rule in ``known``."""
-    from hadr_lint.rulebase import unknown_ids
-
     found: list[tuple[tuple[Any, ...], str]] = []
     for key, value in (("select", select), ("ignore", ignore)):
         items = [value] if isinstance(value, str) else list(value or ())
@@ -270,7 +272,7 @@ def check_file(path: Path, known: list[str] | None = None) -> list[str]:
     """Every problem of a configuration file, each as ``FILE:LINE: KEY: message``: the JSON
     Schema's (jsonschema, imported only here), the loader's own checks of each key the schema
     passed, and rule ids that name no rule in ``known`` (default: the installed rules)."""
-    import yaml
+    import yaml  # start-up: only when a configuration file is checked
 
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -297,7 +299,7 @@ def check_file(path: Path, known: list[str] | None = None) -> list[str]:
 
 
 def _schema_problems(data: Any) -> list[tuple[tuple[Any, ...], str]]:
-    import jsonschema
+    import jsonschema  # start-up: ~0.1 s, only when a configuration file is checked
 
     validator = jsonschema.Draft7Validator(schema())
     errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
@@ -346,9 +348,6 @@ def _loader_problems(data: dict, failed: set, where: str) -> list[tuple[tuple[An
 
 
 def _known_rule_ids() -> list[str]:
-    from hadr_lint.rulebase import all_rules
-    from hadr_lint.suppress import pseudo_rules
-
     return [r.id for r in all_rules() + pseudo_rules()]
 
 
@@ -361,7 +360,7 @@ def _key_text(keys: tuple[Any, ...]) -> str:
 
 def key_lines(text: str) -> dict[tuple[Any, ...], int]:
     """Key path -> the line (1-based) it is written on, from the YAML node tree."""
-    import yaml
+    import yaml  # start-up: only when a configuration file is read
 
     lines: dict[tuple[Any, ...], int] = {}
     root = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -392,8 +391,6 @@ def line_of(lines: Mapping[tuple[Any, ...], int], keys: tuple[Any, ...]) -> int:
 
 
 def _objectives(value: Any, where: str) -> dict[str, Any]:
-    from hadr_lint.objectives.declare import ObjectivesError, validate
-
     try:
         validate(value, "objectives")
     except ObjectivesError as exc:
@@ -402,8 +399,6 @@ def _objectives(value: Any, where: str) -> dict[str, Any]:
 
 
 def _workloads(value: Any, where: str) -> list[Any]:
-    from hadr_lint.objectives.declare import ObjectivesError, validate_workloads
-
     try:
         validate_workloads(value, "workloads")
     except ObjectivesError as exc:
@@ -413,9 +408,6 @@ def _workloads(value: Any, where: str) -> list[Any]:
 
 def _strategies(value: Any, where: str) -> dict[str, Any]:
     """``{pilot-light: {rpo: 15m, rto: 30m}}``: bounds that replace the reference table's."""
-    from hadr_lint.objectives.durations import DurationError, parse_duration
-    from hadr_lint.objectives.strategies import NAMES
-
     found = _mapping(value, "strategies", where)
     for name, bounds in found.items():
         if name not in NAMES:
@@ -433,9 +425,6 @@ def _strategies(value: Any, where: str) -> dict[str, Any]:
 
 def _recovery_steps(value: Any, where: str) -> dict[str, Any]:
     """``{restore: 4h, scale_out: 5m, scale_up: 1m, manual_failover: 30m}`` (durations)."""
-    from hadr_lint.objectives.durations import DurationError, parse_duration
-    from hadr_lint.objectives.estimate import RECOVERY_STEPS
-
     found = _mapping(value, "recovery_steps", where)
     for key, duration in found.items():
         if key not in RECOVERY_STEPS:
@@ -479,8 +468,6 @@ def _template_urls(value: Any, where: str) -> dict[str, str]:
 def _store_classes(value: Any, where: str) -> dict[str, str]:
     """``{aws_s3_bucket.alb_logs: logs}``: a store's class (analysis/store_classes.py) set by
     the team, keyed by the resource's name, label or address."""
-    from hadr_lint.analysis.store_classes import CLASSES
-
     found = _mapping(value, "store_classes", where)
     for resource, name in found.items():
         if not isinstance(resource, str) or not resource.strip():

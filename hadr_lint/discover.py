@@ -17,8 +17,9 @@ from pathlib import Path
 
 from hadr_lint.tree import real
 
-SKIP_DIRS = {".git", ".terraform", "node_modules", ".hg", ".svn", "__pycache__", ".venv",
-             ".terragrunt-cache"}
+# Folders of no format: version control, package managers, caches. Folder loaders add what
+# their formats' tools write (``FolderLoader.skip_dirs``); the caller passes them.
+SKIP_DIRS = frozenset({".git", "node_modules", ".hg", ".svn", "__pycache__", ".venv"})
 DOCUMENTS = (".json", ".yaml", ".yml", ".template")
 
 
@@ -58,15 +59,17 @@ def escapes(path: Path, roots: list[Path]) -> bool:
 
 def discover(paths: list[Path], exclude: tuple[str, ...] = (),
              prune: tuple[Path, ...] = (),
-             claims: Mapping[str, Callable[[Path, Path], bool]] | None = None) -> Discovered:
+             claims: Mapping[str, Callable[[Path, Path], bool]] | None = None,
+             skip_dirs: frozenset[str] = frozenset()) -> Discovered:
     """The files below ``paths``; ``prune``: folders not to enter (they hold a configuration of
-    their own and are scanned under it); ``claims``: each folder loader's ``claims_file``."""
+    their own and are scanned under it); ``claims``: each folder loader's ``claims_file``;
+    ``skip_dirs``: folder names not to enter besides ``SKIP_DIRS`` (the folder loaders')."""
     found = Discovered(files={name: [] for name in claims or {}}, paths=list(paths))
     roots = roots_of(paths)
     documents: dict[Path, None] = {}
     pruned = frozenset(p.resolve() for p in prune)
     for path in paths:
-        for file in _walk(path, exclude, found, pruned):
+        for file in _walk(path, exclude, found, pruned, SKIP_DIRS | skip_dirs):
             if escapes(file, roots):
                 found.skipped.append(f"{file}: symbolic link to outside the scanned tree")
                 continue
@@ -81,7 +84,7 @@ def discover(paths: list[Path], exclude: tuple[str, ...] = (),
 
 
 def _walk(path: Path, exclude: tuple[str, ...], found: Discovered,
-          pruned: frozenset[Path] = frozenset()):
+          pruned: frozenset[Path] = frozenset(), skip: frozenset[str] = SKIP_DIRS):
     if real(path) is None:
         found.unreadable.append((path, "cannot read: symbolic link loop"))
         return
@@ -95,7 +98,7 @@ def _walk(path: Path, exclude: tuple[str, ...], found: Discovered,
     for folder, dirs, files in os.walk(path, followlinks=False):
         base = Path(folder)
         dirs[:] = sorted(
-            d for d in dirs if d not in SKIP_DIRS and not _excluded(base / d, exclude)
+            d for d in dirs if d not in skip and not _excluded(base / d, exclude)
             and not (pruned and (base / d).resolve() in pruned)
         )
         for name in sorted(files):

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hadr_lint.rulebase import LoadedRule, all_rules
+from hadr_lint.suppress import pseudo_rules
 
 COVERAGE = Path(__file__).resolve().parent / "data" / "coverage.yaml"
 SOURCES = {"aws_config": "AWS Config managed rule", "trusted_advisor": "Trusted Advisor check"}
@@ -44,7 +45,7 @@ class AwsCheck:
 
 def aws_checks(path: Path = COVERAGE) -> list[AwsCheck]:
     """The entries of ``coverage.yaml``; each has rules or exactly one reason it has none."""
-    import yaml  # only `explain` and the docs generator read the table
+    import yaml  # lazy: only `explain` and the docs generator read the table
 
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     found = []
@@ -123,7 +124,7 @@ OPTIONS = {
 
 
 def rule_docs(path: Path = RULE_DOCS) -> dict:
-    import yaml  # only the docs generator and `explain` read it
+    import yaml  # lazy: only the docs generator and `explain` read it
 
     return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
 
@@ -143,8 +144,6 @@ def options_and_references(rule_id: str, heading: str) -> list[str]:
 
 
 def rules_markdown(rules: list[LoadedRule] | None = None) -> str:
-    from hadr_lint.suppress import pseudo_rules
-
     rules = rules if rules is not None else all_rules() + pseudo_rules()
     head = [
         "# hadr-lint rules",

@@ -31,7 +31,7 @@ from hadr_lint.objectives.declare import (
 )
 from hadr_lint.result import ScanResult
 from hadr_lint.rulebase import LoadedRule
-from hadr_lint.text import FileTooLarge, read_source
+from hadr_lint.text import FileTooLarge, read_problem, read_source
 from hadr_lint.tree import display_path, tree_of
 
 SEVERITY_RANK = {"note": 0, "warning": 1, "error": 2}
@@ -54,16 +54,14 @@ class ScanOptions:
     terragrunt_mock_outputs: bool = False  # dependency outputs from mock_outputs
 
 
-PER_TEMPLATE_KEYS = ("exports", "imports", "unnamed_exports", "outputs", "nests")  # stack_links
-
-
 def load_all(options: ScanOptions, config: Config) -> list[LoadResult]:
-    from hadr_lint.loaders.registry import FOLDER_LOADERS  # start-up: loaders load when used
+    # start-up: loaders load when used
+    from hadr_lint.loaders.registry import FOLDER_LOADERS, skip_dirs
 
     paths = scan_paths(options.paths)
     cache.avoid(tree_of(paths).roots)  # the command line did it already
     found = discover(paths, tuple(options.exclude) + tuple(config.exclude), options.prune,
-                     {loader.name: loader.claims_file for loader in FOLDER_LOADERS})
+                     {loader.name: loader.claims_file for loader in FOLDER_LOADERS}, skip_dirs())
     results: list[LoadResult] = []
     for loader in FOLDER_LOADERS:
         results.extend(guarded(loader.name, functools.partial(loader.load, found, options,
@@ -111,7 +109,7 @@ def load_document(path: Path, options: ScanOptions, config: Config,
     except (FileTooLarge, OSError, UnicodeDecodeError) as exc:
         if path.suffix not in DOCUMENTS:
             return LoadResult()
-        return LoadResult(errors=(LoadError(shown, None, _read_problem(exc)),))
+        return LoadResult(errors=(LoadError(shown, None, read_problem(exc)),))
     document = Document(path, shown, text, options, config, display_path, exports or {}, nesting)
     for loader in DOCUMENT_LOADERS:
         if loader.claims(path, text):
@@ -119,15 +117,6 @@ def load_document(path: Path, options: ScanOptions, config: Config,
             if result is not None:
                 return result
     return LoadResult()
-
-
-def _read_problem(exc: Exception) -> str:
-    if isinstance(exc, UnicodeDecodeError):
-        name = {"utf-16": "UTF-16", "utf-32": "UTF-32"}.get(exc.encoding, "UTF-8")
-        return f"not {name} text (byte {exc.start})"
-    if isinstance(exc, OSError):
-        return f"cannot read: {exc.strerror or exc}"
-    return str(exc)
 
 
 def normalise_all(results: list[LoadResult]) -> list[Resource]:
@@ -229,6 +218,7 @@ def to_unknown(rule: LoadedRule, outcome: Unverified) -> UnknownNote:
 
 
 def scan(options: ScanOptions, config: Config, rules: list[LoadedRule]) -> ScanResult:
+    from hadr_lint.loaders.registry import document_keys  # start-up: loaders load when used
 
     results = load_all(options, config)
     config, objective_errors = with_objectives(config, results)
@@ -238,9 +228,10 @@ def scan(options: ScanOptions, config: Config, rules: list[LoadedRule]) -> ScanR
     errors = sorted({e for r in results for e in r.errors} | set(crashes) | set(objective_errors),
                     key=lambda e: (e.file, e.line or 0, e.message))
     metadata: dict[str, Any] = {}
+    own = document_keys()
     for result in results:
         for key, value in result.metadata.items():
-            if key not in PER_TEMPLATE_KEYS:
+            if key not in own:
                 metadata.setdefault(key, value)
     # Objectives are per template: {file: its Metadata HadrLint}, never one file's for all.
     metadata["objectives"] = dict(sorted(config.template_objectives.items()))

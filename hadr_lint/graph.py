@@ -47,12 +47,6 @@ class ZoneSet:
             return None
         return len(self.zones) + self.unlocated
 
-    def region_hint(self) -> str | None:
-        for zone in self.zones:
-            if isinstance(zone, AZ) and zone.region:
-                return zone.region
-        return None
-
 
 class Graph:
     """A multigraph of resources (one edge per source, target and relation), with the look-ups
@@ -105,7 +99,7 @@ class Graph:
     def nx(self) -> Any:
         """The graph as a networkx MultiDiGraph (edge key and "relation" = the relation), built
         on first use: importing networkx costs 0.1 s, and scans do not need it."""
-        import networkx
+        import networkx  # start-up: 0.1 s, only when a caller asks for the networkx view
 
         graph: networkx.MultiDiGraph[str] = networkx.MultiDiGraph()
         for address, resource in self._by_address.items():

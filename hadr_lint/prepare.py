@@ -11,6 +11,7 @@ from pathlib import Path
 from hadr_lint.config import Config, ConfigGroup, config_groups, search_boundary
 from hadr_lint.discover import SKIP_DIRS
 from hadr_lint.engine import ScanOptions
+from hadr_lint.loaders.registry import skip_dirs
 from hadr_lint.objectives.declare import config_folder
 from hadr_lint.tree import tree_of
 
@@ -36,7 +37,7 @@ def prepare(paths: tuple[Path, ...], config_file: Path | None,
     ``load`` reads a configuration (and refuses an invalid one, as the caller words it);
     ``outside_note``: a configuration found outside the scanned tree is not read (a note)."""
     groups = ([ConfigGroup(config_file, paths)] if config_file
-              else config_groups(paths, frozenset(SKIP_DIRS)))
+              else config_groups(paths, SKIP_DIRS | skip_dirs()))
     prepared = []
     for group in groups:
         found, notes = group.config, tuple[str, ...]()

@@ -25,9 +25,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from hadr_lint.model import WORKLOAD_TYPE, Finding, LoadResult
+from hadr_lint.model import WORKLOAD_TYPE, Finding, LoadResult, without_instance_keys
 from hadr_lint.result import SuppressedFinding, Suppression
-from hadr_lint.rulebase import LoadedRule, Rule, matches
+from hadr_lint.rulebase import LoadedRule, Rule, matches, unknown_ids
+from hadr_lint.text import FileTooLarge, read_source
 
 DIRECTIVE = re.compile(r"(?:#|//)\s*hadr-lint:ignore\b(?P<rest>.*)$")
 # A comment that starts like a directive but is not one: "# hadr-lint: ignore", "#HADR-LINT:...",
@@ -223,8 +224,6 @@ def plan_suppressions(resources: Sequence[Any], folder: Any, display: Any) -> li
     ``module.db.…``. Comments inside a called module's own folder are not read."""
     from dataclasses import replace
 
-    from hadr_lint.model import without_instance_keys
-
     by_address = _hcl_suppressions(folder, display)
     if not by_address:
         return list(resources)
@@ -248,9 +247,9 @@ def _hcl_suppressions(folder: Any, display: Any) -> dict[str, list[Suppression]]
     """Block address (``aws_s3_bucket.logs``, ``module.db``) -> its suppression comments, from
     the ``*.tf`` / ``*.tofu`` files of ``folder``; files that cannot be read or parsed are
     left out (a scan of the folder reports them)."""
+    # lazy: a loaders.terraform module runs that package's __init__, which imports this module
     from hadr_lint.loaders.terraform.files import terraform_files
     from hadr_lint.loaders.terraform.parse import HclSyntaxError, parse_blocks
-    from hadr_lint.text import FileTooLarge, read_source
 
     found: dict[str, list[Suppression]] = {}
     try:
@@ -402,8 +401,6 @@ def _candidates(index, finding: Finding) -> list[Suppression]:
 
 def _with_unknown_ids(index, known: list[str]):
     from dataclasses import replace
-
-    from hadr_lint.rulebase import unknown_ids
 
     checked: dict[Suppression, Suppression] = {}
     for group in index.values():

@@ -75,6 +75,17 @@ def read_source(path: Path, max_size: int = DEFAULT_MAX_FILE_SIZE) -> str:
     return text
 
 
+def read_problem(exc: Exception) -> str:
+    """What ``read_source``'s exception says, for a load error: ``not UTF-16 text (byte 7)``,
+    ``cannot read: Permission denied``, or the size limit's message."""
+    if isinstance(exc, UnicodeDecodeError):
+        name = {"utf-16": "UTF-16", "utf-32": "UTF-32"}.get(exc.encoding, "UTF-8")
+        return f"not {name} text (byte {exc.start})"
+    if isinstance(exc, OSError):
+        return f"cannot read: {exc.strerror or exc}"
+    return str(exc)
+
+
 # UTF-32 first: its little-endian BOM starts with UTF-16 LE's
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))

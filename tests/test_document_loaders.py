@@ -10,7 +10,7 @@ import pytest
 
 from hadr_lint.config import Config
 from hadr_lint.discover import Discovered
-from hadr_lint.engine import ScanOptions, load_all, load_document
+from hadr_lint.engine import ScanOptions, load_all, load_document, scan
 from hadr_lint.loaders import Document, DocumentLoader, FolderLoader, registry
 from hadr_lint.loaders.terraform.roots import terraform_folders
 from hadr_lint.model import LoadResult, Location, Resource
@@ -55,7 +55,13 @@ def test_a_registered_loader_is_asked_without_touching_the_engine(
 def test_the_engine_sniffs_no_format() -> None:
     text = (ROOT / "hadr_lint" / "engine.py").read_text(encoding="utf-8")
     assert not [s for s in ('"format_version"', '"Resources"', "AWSTemplateFormatVersion",
-                            "load_plan", "cloudformation") if s in text]
+                            "load_plan", "cloudformation", '"exports"', '"nests"') if s in text]
+
+
+def test_discovery_names_no_format_folder() -> None:
+    """``.terraform`` and ``.terragrunt-cache`` are the Terraform loader's ``skip_dirs``."""
+    text = (ROOT / "hadr_lint" / "discover.py").read_text(encoding="utf-8")
+    assert not [s for s in (".terraform", ".terragrunt-cache") if s in text]
 
 
 def test_the_engine_knows_no_terraform() -> None:
@@ -101,3 +107,37 @@ def test_a_folder_loader_that_crashes_is_an_error_and_the_scan_goes_on(
     assert [e.message for x in results for e in x.errors] == [
         "internal error while loading: ValueError: broken"]
     assert [r.type for x in results for r in x.resources] == ["AWS::RDS::DBInstance"]
+
+
+def test_a_folder_loaders_skip_dirs_keep_discovery_out(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for folder in ("app", "app/.terraform/modules/x", "app/.thing-cache"):
+        (tmp_path / folder).mkdir(parents=True, exist_ok=True)
+        (tmp_path / folder / "stack.json").write_text(json.dumps(TEMPLATE), encoding="utf-8")
+
+    def files() -> list[str]:
+        results = load_all(ScanOptions(paths=(tmp_path,)), Config())
+        return sorted(f for x in results for f in x.files)
+
+    # .terraform: the Terraform loader's skip_dirs
+    assert [Path(f).parent.name for f in files()] == [".thing-cache", "app"]
+    monkeypatch.setattr(registry, "FOLDER_LOADERS", (*registry.FOLDER_LOADERS, FolderLoader(
+        "thing", lambda *a: [], skip_dirs=(".thing-cache",))))
+    assert [Path(f).parent.name for f in files()] == ["app"]
+
+
+def test_a_document_loaders_own_metadata_stays_out_of_the_scans(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def load(document: Document) -> LoadResult:
+        return LoadResult(files=(document.shown,),
+                          metadata={"mine": document.shown, "shared": "all"})
+
+    thing = DocumentLoader("thing", lambda path, text: text.startswith("thing:"), load,
+                           document_keys=("mine",))
+    monkeypatch.setattr(registry, "DOCUMENT_LOADERS", (thing, *registry.DOCUMENT_LOADERS))
+    (tmp_path / "a.yaml").write_text("thing: 1\n", encoding="utf-8")
+    exporting = dict(TEMPLATE, Outputs={"Db": {"Value": "x", "Export": {"Name": "db"}}})
+    (tmp_path / "b.json").write_text(json.dumps(exporting), encoding="utf-8")
+    metadata = scan(ScanOptions(paths=(tmp_path,)), Config(), []).metadata
+    assert metadata["shared"] == "all"
+    assert not {"mine", "exports", "outputs"} & set(metadata)  # CloudFormation's: per template

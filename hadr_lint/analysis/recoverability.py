@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from hadr_lint.analysis.backup_links import backup_coverage, is_covered
 from hadr_lint.analysis.protection import (
     DB_KINDS,
     automated_backup_days,
@@ -217,8 +218,6 @@ def _versioning(graph, resource: Resource) -> Any:
 
 def _aws_backup(graph, resource: Resource) -> list:
     """The AWS Backup rules protecting ``resource``: selections by ARN, wildcard or tag."""
-    from hadr_lint.analysis.backup_links import backup_coverage, is_covered
-
     covered = is_covered(graph, resource)
     if isinstance(covered, Unknown):
         return [Unknown(f"AWS Backup coverage unknown: {covered.reason}")]

@@ -27,6 +27,7 @@ from hadr_lint.analysis.backup_links import (
     is_covered,
 )
 from hadr_lint.model import REGION_FALLBACK, Ref, Resource, Unknown
+from hadr_lint.objectives.declare import workloads
 from hadr_lint.ruleutil import is_set
 
 __all__ = [
@@ -92,8 +93,6 @@ def copy_strategies(graph: Any, config: Any) -> dict[str, str]:
     """Resource address -> the declared DR strategy of its workload, for the resources whose
     strategy needs live copies in another region. Every declaration counts: ``objectives`` and
     ``workloads`` in the configuration, a template's ``Metadata: HadrLint``, ``--strategy``."""
-    from hadr_lint.objectives.declare import workloads
-
     found = {}
     for workload in workloads(graph.resources(), config):
         if workload.declared.strategy in COPY_STRATEGIES:

@@ -36,12 +36,6 @@ CLASSES = ("workload", "logs", "cache", "artifacts")
 NOT_WORKLOAD = ("logs", "cache", "artifacts")
 CACHE_KINDS = ("cache_replication_group", "cache_cluster")
 ARTIFACT_KINDS = ("ecr_repository", "secret")
-DESCRIPTIONS = {
-    "workload": "workload data",
-    "logs": "logs",
-    "cache": "a cache rebuilt from its source",
-    "artifacts": "artifacts the workload runs from (images, secrets, build output)",
-}
 
 
 def store_class(graph, store: Resource, config: Any = None) -> Any:
@@ -53,17 +47,6 @@ def store_class(graph, store: Resource, config: Any = None) -> Any:
     if store.address not in known:
         known[store.address] = _derived(graph, store)
     return known[store.address]
-
-
-def is_workload(graph, store: Resource, config: Any = None) -> Any:
-    """True for workload data, False for logs, caches and artifacts, Unknown when it may be
-    either."""
-    found = store_class(graph, store, config)
-    return found if isinstance(found, Unknown) else found == "workload"
-
-
-def overridden(store: Resource, config: Any) -> bool:
-    return _override(store, config) is not None
 
 
 def _override(store: Resource, config: Any) -> str | None:

@@ -29,6 +29,14 @@ from typing import Any
 
 from cfnlint.rules import CloudFormationLintRule, RuleMatch
 
+from hadr_lint import suppress
+from hadr_lint.config import ConfigError, find_config, load_config
+from hadr_lint.engine import run_rules
+from hadr_lint.graph import Graph
+from hadr_lint.loaders.cloudformation import load_template
+from hadr_lint.normalise import normalise
+from hadr_lint.rulebase import builtin_rules
+
 FAMILY_BLOCK = {"HA": 95, "DR": 96, "HE": 97}
 LETTER = {"error": "E", "warning": "W", "note": "I"}
 CFN_SEVERITY = {"error": "error", "warning": "warning", "note": "informational"}
@@ -53,8 +61,6 @@ def eligible(rules) -> list:
 
 
 def _builtin() -> list:
-    from hadr_lint.rulebase import builtin_rules
-
     return eligible(builtin_rules())
 
 
@@ -72,13 +78,6 @@ def findings_for(cfn) -> dict[str, list]:
 
 def _scan(cfn) -> list:
     import datetime
-
-    from hadr_lint import suppress
-    from hadr_lint.config import ConfigError
-    from hadr_lint.engine import run_rules
-    from hadr_lint.graph import Graph
-    from hadr_lint.loaders.cloudformation import load_template
-    from hadr_lint.normalise import normalise
 
     path = cfn.filename or "template"
     rules = _builtin()
@@ -117,8 +116,6 @@ def _region(cfn) -> str | None:
 def _config(path: str):
     """``.hadr-lint.yaml`` found from the template up (min_azs, severity, ignore); raises
     ConfigError for one that cannot be read or is invalid (never the defaults in silence)."""
-    from hadr_lint.config import ConfigError, find_config, load_config
-
     try:
         return load_config(find_config(Path(path)))
     except OSError as exc:

@@ -34,6 +34,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from hadr_lint.engine import display_path
+from hadr_lint.loaders.terraform.roots import names_a_folder
 from hadr_lint.model import LoadError
 from hadr_lint.result import ExternalFinding, ExternalRun, check_id_order
 
@@ -122,7 +124,7 @@ def path_groups(paths) -> list[list[Path]]:
     folders: list[Path] = []
     files: list[Path] = []
     for path in map(Path, paths):
-        if path.is_file() and path.name.endswith((".tfvars", ".tfvars.json")):
+        if path.is_file() and names_a_folder(path):
             path = path.parent
         (folders if path.is_dir() else files).append(path)
     return [group for group in (list(dict.fromkeys(folders)), files) if group]
@@ -201,8 +203,6 @@ def parse(reports: list[dict]) -> list[ExternalFinding]:
 
 
 def _finding(item: dict) -> ExternalFinding:
-    from hadr_lint.engine import display_path
-
     lines = item.get("file_line_range") or [0, 0]
     path = item.get("file_abs_path") or item.get("file_path") or ""
     severity = LEVELS.get(str(item.get("severity") or "").upper(), DEFAULT_SEVERITY)

@@ -9,7 +9,9 @@ in ``hadr_lint.loaders.registry.DOCUMENT_LOADERS`` with two functions:
   next loader that claims the file is asked);
 * optionally ``link(paths, results, reload, options, config)``: documents that depend on each
   other (CloudFormation exports and nested stacks), loaded again with what the others give
-  them (``Document.exports`` and ``nesting``).
+  them (``Document.exports`` and ``nesting``);
+* optionally ``document_keys``: the ``LoadResult.metadata`` keys that describe the one document
+  (its exports, say), kept out of the scan's metadata.
 
 The engine reads each document once and asks the loaders in order; it knows no format.
 
@@ -24,7 +26,9 @@ roots: Terraform, Terragrunt) registers in ``FOLDER_LOADERS`` of the same module
 * ``names_a_folder(path) -> bool`` and ``stand_in(path) -> list[Path]``: a file given as a scan
   path that stands for its folder (a ``.tfvars`` file), and what to discover instead of it;
 * ``finds_elsewhere(path) -> bool``: a file whose findings are on other files (a Terragrunt
-  unit's are on its module's): given as a changed file, every finding is kept.
+  unit's are on its module's): given as a changed file, every finding is kept;
+* optionally ``skip_dirs``: folder names discovery never enters (what the format's own tools
+  write, such as ``.terraform``).
 """
 
 from __future__ import annotations
@@ -65,6 +69,7 @@ class DocumentLoader:
     claims: Callable[[Path, str], bool]
     load: Callable[[Document], LoadResult | None]
     link: Link | None = None
+    document_keys: tuple[str, ...] = ()  # metadata of the one document, not of the scan
 
 
 def _no_file(path: Path) -> bool:
@@ -87,6 +92,7 @@ class FolderLoader:
     stand_in: Callable[[Path], list[Path]] = _itself
     finds_elsewhere: Callable[[Path], bool] = _no_file
     claims_file: Callable[[Path, Path], bool] = _no_files
+    skip_dirs: tuple[str, ...] = ()  # folder names discovery never enters
 
 
 def guarded(where: str, load: Callable[[], Any], many: bool = False) -> Any:

@@ -71,7 +71,7 @@ def yaml_error(text: str) -> tuple[int, str] | None:
     """(line, message) of the first YAML syntax error in ``text``, or None when it parses.
 
     Reads events only (nothing is constructed, no alias is expanded): safe on any input."""
-    import yaml
+    import yaml  # start-up: only when a YAML template failed to load (HCL errors need no yaml)
 
     try:
         for _ in yaml.parse(text, Loader=yaml.SafeLoader):

@@ -13,13 +13,12 @@ import pkgutil
 
 from hadr_lint.model import Resource
 from hadr_lint.normalise.fields import Spec, apply_spec
+from hadr_lint.normalise.registry_modules import MODULES, module_spec
 
 
 def _families() -> list:
     """Every module of this package that holds TERRAFORM / CLOUDFORMATION tables."""
-    import hadr_lint.normalise as package
-
-    names = sorted(i.name for i in pkgutil.iter_modules(package.__path__) if i.name != "fields")
+    names = sorted(i.name for i in pkgutil.iter_modules(__path__) if i.name != "fields")
     return [importlib.import_module(f"hadr_lint.normalise.{name}") for name in names]
 
 
@@ -43,8 +42,6 @@ TABLES = {
 def normalise(resource: Resource) -> Resource:
     """The resource with its canonical kind and attributes filled in."""
     if resource.type == "module":
-        from hadr_lint.normalise.registry_modules import module_spec
-
         found = module_spec(resource)
     else:
         found = TABLES.get(resource.source, {}).get(resource.type)
@@ -58,7 +55,5 @@ def normalise(resource: Resource) -> Resource:
 
 
 def known_kinds() -> list[str]:
-    from hadr_lint.normalise.registry_modules import MODULES
-
     modules = {found.kind for _, found in MODULES.values()}
     return sorted({s.kind for table in TABLES.values() for s in table.values()} | modules)

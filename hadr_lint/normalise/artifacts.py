@@ -23,8 +23,7 @@ from typing import Any
 
 from hadr_lint.model import Unknown
 from hadr_lint.normalise.data_stores import as_blocks, block_items, cfn_tags, tf_tags
-from hadr_lint.normalise.fields import spec, to_int, to_str
-from hadr_lint.normalise.protection import chain
+from hadr_lint.normalise.fields import chain, spec, to_int, to_str
 
 
 def _rules(rules: Any, keys: tuple[str, str, str, str, str]) -> Any:

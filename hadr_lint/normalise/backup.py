@@ -24,8 +24,8 @@ from __future__ import annotations
 from typing import Any
 
 from hadr_lint.model import Unknown
-from hadr_lint.normalise.fields import spec, to_bool, to_list, to_str, to_upper
-from hadr_lint.normalise.protection import cfn_retention, cfn_vault_lock, chain, tf_retention
+from hadr_lint.normalise.fields import chain, spec, to_bool, to_list, to_str, to_upper
+from hadr_lint.normalise.protection import cfn_retention, cfn_vault_lock, tf_retention
 
 TAG_PREFIX = "aws:ResourceTag/"
 OPS = {

@@ -22,6 +22,7 @@ from typing import Any
 
 from hadr_lint.model import AZ, Unknown
 from hadr_lint.normalise.fields import (
+    chain,
     read_path,
     spec,
     to_int,
@@ -30,7 +31,6 @@ from hadr_lint.normalise.fields import (
     to_str,
     to_upper,
 )
-from hadr_lint.normalise.protection import chain
 
 
 def _identifiers(value: Any) -> Any:
@@ -114,6 +114,19 @@ def _count_unknown(raw: dict, out: dict) -> dict:
     return {"count_unknown": out.get("count_unknown")}
 
 
+# An autoscaling group's inputs, named alike by the resource and the registry module
+# (terraform-aws-modules/autoscaling, normalise/registry_modules.py).
+TF_AUTOSCALING_GROUP = dict(
+    subnets=("vpc_zone_identifier", to_list),
+    availability_zones=("availability_zones", to_list),
+    min_size=("min_size", to_int),
+    max_size=("max_size", to_int),
+    desired_capacity=("desired_capacity", to_int),
+    health_check_type=("health_check_type", to_upper),
+    target_groups=("target_group_arns", to_list),
+    load_balancers=("load_balancers", to_list),
+)
+
 TERRAFORM = {
     "aws_instance": spec(
         "instance",
@@ -128,14 +141,7 @@ TERRAFORM = {
     ),
     "aws_autoscaling_group": spec(
         "autoscaling_group",
-        subnets=("vpc_zone_identifier", to_list),
-        availability_zones=("availability_zones", to_list),
-        min_size=("min_size", to_int),
-        max_size=("max_size", to_int),
-        desired_capacity=("desired_capacity", to_int),
-        health_check_type=("health_check_type", to_upper),
-        target_groups=("target_group_arns", to_list),
-        load_balancers=("load_balancers", to_list),
+        **TF_AUTOSCALING_GROUP,
         traffic_sources=("traffic_source", _identifiers),
     ),
     "aws_autoscaling_attachment": spec(

@@ -48,7 +48,7 @@ from __future__ import annotations
 from typing import Any
 
 from hadr_lint.model import Unknown
-from hadr_lint.normalise.fields import spec, to_bool, to_int, to_lower, to_str, to_upper
+from hadr_lint.normalise.fields import chain, spec, to_bool, to_int, to_lower, to_str, to_upper
 from hadr_lint.normalise.logs import cfn_inventory_targets
 from hadr_lint.normalise.protection import cfn_retention, tf_retention, to_enabled
 
@@ -107,16 +107,6 @@ def block_items(blocks: Any, read) -> Any:
         else:
             out.append(block if isinstance(block, Unknown) else Unknown("block not a mapping"))
     return out
-
-
-def _chain(*derives):
-    def derive(raw: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
-        found: dict[str, Any] = {}
-        for one in derives:
-            found.update(one(raw, dict(out, **found)))
-        return found
-
-    return derive
 
 
 # ----- DynamoDB ----------------------------------------------------------------------------------
@@ -344,7 +334,7 @@ _TF_CACHE = dict(
 TERRAFORM = {
     "aws_dynamodb_table": spec(
         "dynamodb_table",
-        _chain(tf_tags, _tf_replicas, lambda raw, out: {"global_table": False}, tf_retention),
+        chain(tf_tags, _tf_replicas, lambda raw, out: {"global_table": False}, tf_retention),
         name=("name", to_str),
         kms_key=("server_side_encryption.0.kms_key_arn", to_str),
         pitr=("point_in_time_recovery.0.enabled", to_bool, False),
@@ -359,7 +349,7 @@ TERRAFORM = {
     ),
     "aws_s3_bucket": spec(
         "s3_bucket",
-        _chain(tf_tags, _tf_inline_replication, tf_retention),
+        chain(tf_tags, _tf_inline_replication, tf_retention),
         name=("bucket", to_str),
         log_target=("logging.0.target_bucket", to_str),
         versioning=("versioning.0.enabled", to_bool),
@@ -382,7 +372,7 @@ TERRAFORM = {
     ),
     "aws_efs_file_system": spec(
         "efs_file_system",
-        _chain(tf_tags, tf_retention),
+        chain(tf_tags, tf_retention),
         name=("creation_token", to_str),
     ),
     "aws_efs_backup_policy": spec(
@@ -417,7 +407,7 @@ TERRAFORM = {
 CLOUDFORMATION = {
     "AWS::DynamoDB::Table": spec(
         "dynamodb_table",
-        _chain(cfn_tags, lambda raw, out: {"replica_regions": [], "global_table": False,
+        chain(cfn_tags, lambda raw, out: {"replica_regions": [], "global_table": False,
                                            "replica_keys": []},
                cfn_retention("AWS::DynamoDB::Table")),
         name=("TableName", to_str),
@@ -428,13 +418,13 @@ CLOUDFORMATION = {
     ),
     "AWS::DynamoDB::GlobalTable": spec(
         "dynamodb_table",
-        _chain(_cfn_global_table, cfn_retention("AWS::DynamoDB::GlobalTable")),
+        chain(_cfn_global_table, cfn_retention("AWS::DynamoDB::GlobalTable")),
         name=("TableName", to_str),
         tags=("Replicas.0.Tags", to_tags),
     ),
     "AWS::S3::Bucket": spec(
         "s3_bucket",
-        _chain(cfn_tags, _cfn_bucket_replication, cfn_retention("AWS::S3::Bucket"),
+        chain(cfn_tags, _cfn_bucket_replication, cfn_retention("AWS::S3::Bucket"),
                cfn_inventory_targets),
         name=("BucketName", to_str),
         log_target=("LoggingConfiguration.DestinationBucketName", to_str),
@@ -442,7 +432,7 @@ CLOUDFORMATION = {
     ),
     "AWS::EFS::FileSystem": spec(
         "efs_file_system",
-        _chain(_cfn_efs_replication, cfn_retention("AWS::EFS::FileSystem")),
+        chain(_cfn_efs_replication, cfn_retention("AWS::EFS::FileSystem")),
         tags=("FileSystemTags", to_tags),
         backup_policy=("BackupPolicy.Status", to_upper),
     ),

@@ -143,3 +143,15 @@ def apply_spec(found: Spec, raw: dict[str, Any], meta: dict[str, Any]) -> dict[s
     if found.derive is not None:
         out.update(found.derive(raw, dict(meta, **out)))
     return out
+
+
+def chain(*derives: Callable[[dict, dict], dict]) -> Callable[[dict, dict], dict]:
+    """Several derive functions run in order, each seeing what the previous ones found."""
+
+    def derive(raw: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        for one in derives:
+            found.update(one(raw, dict(out, **found)))
+        return found
+
+    return derive

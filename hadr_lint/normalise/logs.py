@@ -44,8 +44,7 @@ from collections.abc import Callable
 from typing import Any
 
 from hadr_lint.model import Prefixed, Ref, Unknown
-from hadr_lint.normalise.fields import spec, to_bool, to_lower, to_str
-from hadr_lint.normalise.protection import chain
+from hadr_lint.normalise.fields import chain, spec, to_bool, to_lower, to_str
 
 Derive = Callable[[dict, dict], dict]
 

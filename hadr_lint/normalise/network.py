@@ -31,12 +31,12 @@ from typing import Any
 
 from hadr_lint.model import Unknown
 from hadr_lint.normalise.compute import target_ids
-from hadr_lint.normalise.fields import spec, to_bool, to_list, to_lower, to_str
+from hadr_lint.normalise.fields import chain, spec, to_bool, to_list, to_lower, to_str
 from hadr_lint.normalise.logs import cfn_elb_access_logs, cfn_lb_access_logs, tf_access_logs
-from hadr_lint.normalise.protection import cfn_lb_deletion_protection, chain
+from hadr_lint.normalise.protection import cfn_lb_deletion_protection
 
 
-def _lb_subnets(raw: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
+def lb_subnets(raw: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
     """Subnet mappings count like subnets."""
     subnets = out.get("subnets")
     mappings = raw.get("subnet_mapping") or raw.get("SubnetMappings")
@@ -104,7 +104,7 @@ TERRAFORM = {
     ),
     "aws_lb": spec(
         "load_balancer",
-        chain(_lb_subnets, tf_access_logs(enabled_by_default=False)),
+        chain(lb_subnets, tf_access_logs(enabled_by_default=False)),
         lb_type=("load_balancer_type", to_lower, "application"),
         subnets=("subnets", to_list),
         internal=("internal", to_bool, False),
@@ -154,7 +154,7 @@ TERRAFORM = {
     ),
     "aws_networkfirewall_firewall": spec(
         "network_firewall",
-        _lb_subnets,
+        lb_subnets,
         vpc=("vpc_id", to_str),
     ),
     "aws_ec2_transit_gateway_vpc_attachment": spec(
@@ -190,7 +190,7 @@ CLOUDFORMATION = {
     ),
     "AWS::ElasticLoadBalancingV2::LoadBalancer": spec(
         "load_balancer",
-        chain(_lb_subnets, cfn_lb_deletion_protection, cfn_lb_access_logs),
+        chain(lb_subnets, cfn_lb_deletion_protection, cfn_lb_access_logs),
         lb_type=("Type", to_lower, "application"),
         subnets=("Subnets", to_list),
         internal=("Scheme", lambda v: v == "internal" if isinstance(v, str) else v,
@@ -238,7 +238,7 @@ CLOUDFORMATION = {
     ),
     "AWS::NetworkFirewall::Firewall": spec(
         "network_firewall",
-        _lb_subnets,
+        lb_subnets,
         vpc=("VpcId", to_str),
     ),
     "AWS::EC2::TransitGatewayVpcAttachment": spec(

@@ -92,18 +92,6 @@ def tf_retention(raw: dict[str, Any], meta: dict[str, Any]) -> dict[str, Any]:
     return {"prevent_destroy": False if value is None else to_bool(value)}
 
 
-def chain(*derives: Callable[[dict, dict], dict]) -> Callable[[dict, dict], dict]:
-    """Several derive functions run in order, each seeing what the previous ones found."""
-
-    def derive(raw: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
-        found: dict[str, Any] = {}
-        for one in derives:
-            found.update(one(raw, dict(out, **found)))
-        return found
-
-    return derive
-
-
 # ----- AWS Backup vault locks ------------------------------------------------------------------
 def cfn_vault_lock(raw: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
     lock = raw.get("LockConfiguration")

@@ -30,16 +30,18 @@ import re
 from typing import Any
 
 from hadr_lint.model import Resource, Unknown
+from hadr_lint.normalise.compute import TF_AUTOSCALING_GROUP
 from hadr_lint.normalise.fields import (
     Spec,
+    chain,
     spec,
     to_bool,
     to_int,
     to_list,
     to_lower,
     to_str,
-    to_upper,
 )
+from hadr_lint.normalise.network import lb_subnets
 
 _GIT = re.compile(r"github\.com[/:]([\w.-]+)/terraform-(\w+)-([\w.-]+?)(?:\.git)?$")
 
@@ -100,12 +102,6 @@ def _traffic_sources(raw: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]
     ]}
 
 
-def _lb_subnets(raw: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
-    from hadr_lint.normalise.network import _lb_subnets as network_lb_subnets
-
-    return network_lb_subnets(raw, out)
-
-
 def _cache_failover(raw: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
     """The module forces automatic failover on with Multi-AZ or cluster mode."""
     if out.get("multi_az") is True or to_bool(raw.get("cluster_mode_enabled")) is True:
@@ -121,19 +117,9 @@ def _nodes_per_shard(raw: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]
     return {"nodes_per_shard": extra + 1 if isinstance(extra, int) else extra}
 
 
-def _chain(*derives):
-    def derive(raw: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
-        found: dict[str, Any] = {}
-        for one in derives:
-            found.update(one(raw, dict(out, **found)))
-        return found
-
-    return derive
-
-
 _REPLICATION_GROUP = spec(
     "cache_replication_group",
-    _chain(_cache_failover, _nodes_per_shard),
+    chain(_cache_failover, _nodes_per_shard),
     name=("replication_group_id", to_str),
     engine=("engine", to_lower, "redis"),
     automatic_failover=("automatic_failover_enabled", to_bool, False),
@@ -174,18 +160,11 @@ MODULES: dict[str, tuple[tuple[str, ...], Spec]] = {
     "terraform-aws-modules/autoscaling/aws": (("create", "create_asg"), spec(
         "autoscaling_group",
         _traffic_sources,
-        subnets=("vpc_zone_identifier", to_list),
-        availability_zones=("availability_zones", to_list),
-        min_size=("min_size", to_int),
-        max_size=("max_size", to_int),
-        desired_capacity=("desired_capacity", to_int),
-        health_check_type=("health_check_type", to_upper),
-        target_groups=("target_group_arns", to_list),
-        load_balancers=("load_balancers", to_list),
+        **TF_AUTOSCALING_GROUP,
     )),
     "terraform-aws-modules/alb/aws": (("create", "create_lb"), spec(
         "load_balancer",
-        _lb_subnets,
+        lb_subnets,
         lb_type=("load_balancer_type", to_lower, "application"),
         subnets=("subnets", to_list),
         internal=("internal", to_bool, False),

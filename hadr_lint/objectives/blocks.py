@@ -30,6 +30,10 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from hadr_lint.analysis.backup_links import is_covered
+from hadr_lint.analysis.copies import copy_regions
+from hadr_lint.analysis.front_doors import front_door_routes
+from hadr_lint.analysis.region_scope import target_region
 from hadr_lint.analysis.store_classes import ARTIFACT_KINDS, store_class
 from hadr_lint.model import Resource, Unknown
 from hadr_lint.objectives import estimate
@@ -82,8 +86,6 @@ def regions(graph, workload: Workload, config: Any) -> Regions:
 
 
 def _primary_from_dns(graph, workload, config) -> tuple[Any, str]:
-    from hadr_lint.analysis.region_scope import target_region
-
     for entry in estimate.routed_entries(graph, workload.resources):
         if entry.get("failover") == "PRIMARY":
             where = target_region(graph, entry, config)
@@ -158,8 +160,6 @@ def _backup_copy(graph, store: Resource, config: Any) -> Block:
     if isinstance(own, Unknown):
         return Block("backup-restore", name, store, own, own.reason)
     copies = list(estimate.backup_copies(graph, store, own, config))
-    from hadr_lint.analysis.backup_links import is_covered
-
     covered = is_covered(graph, store)
     why = ("no AWS Backup plan selects it" if covered is False else
            "its AWS Backup rules copy to no vault in another region")
@@ -192,8 +192,6 @@ ARTIFACT_MISSING = {
 
 def _artifact_copy(graph, artifact: Resource, config: Any) -> Block:
     """An ECR repository or secret the DR region needs: copied to another region?"""
-    from hadr_lint.analysis.copies import copy_regions
-
     name = "artifacts in the DR region"
     own = _own_region(artifact, config)
     if isinstance(own, Unknown):
@@ -350,8 +348,6 @@ def _cluster_writable(graph, cluster: Resource, name: str) -> Block:
 
 
 def _multi_region_routing(graph, workload, config, anchor) -> Block:
-    from hadr_lint.analysis.region_scope import target_region
-
     name = "health-checked multi-region routing"
     entries = [e for e in estimate.routed_entries(graph, workload.resources)
                if e.get("routing") in MULTI_REGION_ROUTING]
@@ -383,8 +379,6 @@ def _multi_region_routing(graph, workload, config, anchor) -> Block:
 def _front_door(graph, workload, config):
     """The workload's front door (Global Accelerator, CloudFront origin failover) that routes to
     the most regions, if any."""
-    from hadr_lint.analysis.front_doors import front_door_routes
-
     doors = list(front_door_routes(graph, workload.resources, config))
     return max(doors, key=lambda d: (len(d.known), d.unknown is not None), default=None)
 

@@ -40,9 +40,6 @@ from typing import Any
 
 from hadr_lint.objectives.durations import parse_duration
 
-SOURCE = ('AWS whitepaper "Disaster Recovery of Workloads on AWS: Recovery in the Cloud"; '
-          "hadr-lint reference notes, DR Strategies table")
-
 
 @dataclass(frozen=True)
 class Strategy:
@@ -58,6 +55,8 @@ class Strategy:
 
 
 ASYNC_FLOOR = "data replicated asynchronously to the DR region"
+# Source: AWS whitepaper "Disaster Recovery of Workloads on AWS: Recovery in the Cloud";
+# hadr-lint reference notes, DR Strategies table.
 REFERENCE: tuple[Strategy, ...] = (
     Strategy("backup-restore", 0, 300, 4 * 3600, "24 hours", "hours", "restore",
              "continuous backups restore to within about 5 minutes",

@@ -9,6 +9,9 @@ from typing import Any
 from hadr_lint.loaders.cloudformation.context import MAX_DEPTH, NO_VALUE, Context, Joined, as_text
 from hadr_lint.loaders.cloudformation.intrinsics import resolve
 
+# The metadata keys ``template_links`` writes: they describe one template, never the scan.
+LINK_KEYS = ("exports", "imports", "unnamed_exports", "outputs", "nests")
+
 
 def template_links(template: Mapping, ctx: Context) -> dict[str, Any]:
     """``exports``: {export name: value} of the template's Outputs whose name is known;

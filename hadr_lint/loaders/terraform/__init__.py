@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from hadr_lint import cache
+from hadr_lint.discover import escapes
+from hadr_lint.loaders.terraform.evaluate import evaluate
 from hadr_lint.loaders.terraform.expansion import constant
 from hadr_lint.loaders.terraform.files import (  # noqa: F401 (re-exported)
     TF_SUFFIXES,
@@ -20,8 +22,18 @@ from hadr_lint.loaders.terraform.files import (  # noqa: F401 (re-exported)
     is_terraform_file,
     terraform_files,
 )
+from hadr_lint.loaders.terraform.parse import (
+    HclSyntaxError,
+    hcl_parser,
+    parse_attributes,
+    parse_blocks,
+    parse_expression,
+    parse_json_blocks,
+)
 from hadr_lint.model import LoadError, LoadResult
 from hadr_lint.suppress import mentions
+from hadr_lint.text import FileTooLarge, read_problem, read_source
+from hadr_lint.tree import real
 
 
 @dataclass
@@ -42,8 +54,6 @@ class FolderReader:
     asked: dict[str, str] = field(default_factory=dict)  # folder as asked -> its real path
 
     def __call__(self, folder: Path) -> Any:
-        from hadr_lint.tree import real
-
         given, found = folder, real(folder)
         self.asked[str(given)] = str(found)  # a relinked module folder is another module
         if found is None:  # a link loop, a NUL character
@@ -71,20 +81,11 @@ class FolderReader:
     def _escapes(self, path: Path) -> bool:
         """A link to outside the tree (the scanned trees without one, and outside this
         folder): never read."""
-        from hadr_lint.discover import escapes
-
         if self.tree is not None:
             return path.is_symlink() and not self.tree.inside(path)
         return bool(self.roots) and escapes(path, [*self.roots, path.parent.resolve()])
 
     def _parse_file(self, path: Path) -> list:
-        from hadr_lint.loaders.terraform.parse import (
-            HclSyntaxError,
-            parse_blocks,
-            parse_json_blocks,
-        )
-        from hadr_lint.text import FileTooLarge, read_source
-
         shown = self.display(path)
         self.parsed_files.append(shown)
         try:
@@ -96,7 +97,7 @@ class FolderReader:
         except HclSyntaxError as exc:
             self.errors[shown] = LoadError(shown, exc.line, f"HCL syntax error: {exc}")
         except (FileTooLarge, UnicodeDecodeError, OSError) as exc:
-            self.errors[shown] = LoadError(shown, None, _read_error(exc))
+            self.errors[shown] = LoadError(shown, None, read_problem(exc))
         return []
 
     def _cached(self, parse: Callable[[str, str], list], text: str, file: str) -> list:
@@ -113,8 +114,6 @@ class FolderReader:
     def prefetch(self, folders: list[Path]) -> None:
         """Parse ahead the ``.tf`` / ``.tofu`` files not in the cache when there are many: in worker
         processes when cores are idle, with progress on a terminal."""
-        from hadr_lint.text import FileTooLarge, read_source
-
         jobs = {}
         for folder in folders:
             try:
@@ -130,8 +129,6 @@ class FolderReader:
             # the grammar is compiled (or loaded from the cache) here, once: the worker
             # processes are forked from this one and inherit it, instead of each compiling it
             # on a first run (7.3 s instead of 1.6-3.1 s on a large repository)
-            from hadr_lint.loaders.terraform.parse import hcl_parser
-
             hcl_parser()
         self.prefetched.update(cache.parse_many(todo, _prefetch_parser(), "parsing Terraform"))
 
@@ -139,10 +136,10 @@ class FolderReader:
 def _parse_text(parse: Callable[[str, str], list], text: str, file: str, entry: str) -> list:
     """``parse(text, file)`` from the parse cache, or parsed and stored; a ``.tf`` file block by
     block, re-parsing only changed blocks (it stores what its next version needs)."""
-    from hadr_lint.loaders.fast import fast_paths
-    from hadr_lint.loaders.terraform.parse import parse_blocks
+    from hadr_lint.loaders.fast import fast_paths  # start-up: only when a file is parsed
 
     if parse is parse_blocks and fast_paths():
+        # start-up: only when a file is parsed (a warm scan reads the cache, never this)
         from hadr_lint.loaders.terraform.blocks import parse_changed
 
         value = cache.load(entry)
@@ -158,14 +155,6 @@ def _prefetch_parser() -> Callable[[str, str], list]:
     from hadr_lint.loaders.terraform.parse import parse_blocks
 
     return parse_file_changed if fast_paths() else parse_blocks
-
-
-def _read_error(exc: Exception) -> str:
-    if isinstance(exc, UnicodeDecodeError):
-        return f"not UTF-8 text (byte {exc.start})"
-    if isinstance(exc, OSError):
-        return f"cannot read: {exc.strerror or exc}"
-    return str(exc)
 
 
 def load_root(
@@ -219,10 +208,6 @@ def root_inputs(
 
 
 def _read_var_file(path: Path, reader: FolderReader, state: Any) -> dict[str, Any]:
-    from hadr_lint.loaders.terraform.evaluate import evaluate
-    from hadr_lint.loaders.terraform.parse import HclSyntaxError, parse_attributes
-    from hadr_lint.text import FileTooLarge, read_source
-
     shown = reader.display(path)
     try:
         text = read_source(path, reader.max_file_size)
@@ -234,7 +219,7 @@ def _read_var_file(path: Path, reader: FolderReader, state: Any) -> dict[str, An
         state.errors.append((shown, exc.line, f"HCL syntax error: {exc}"))
         return {}
     except (ValueError, OSError, FileTooLarge, RecursionError) as exc:
-        state.errors.append((shown, None, f"cannot read variables: {_read_error(exc)}"))
+        state.errors.append((shown, None, f"cannot read variables: {read_problem(exc)}"))
         return {}
     return {name: evaluate(a.expr, _EMPTY_SCOPE) for name, a in attrs.items()}
 
@@ -251,9 +236,6 @@ def _cli_value(text: str) -> Any:
     """``--var k=v``: a list or map literal is parsed as HCL, anything else is a string."""
     stripped = text.strip()
     if stripped[:1] in ("[", "{"):
-        from hadr_lint.loaders.terraform.evaluate import evaluate
-        from hadr_lint.loaders.terraform.parse import parse_expression
-
         try:
             return evaluate(parse_expression(stripped), _EMPTY_SCOPE)
         except Exception:  # noqa: BLE001 - an unparsable value stays the string given

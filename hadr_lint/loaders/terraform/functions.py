@@ -20,8 +20,10 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, cast
 
+import regex
+
 from hadr_lint.model import AZ, FirewallEndpoint, Prefixed, Ref, Unknown, Unordered, ZoneList
-from hadr_lint.regions import FEWEST_AZS
+from hadr_lint.regions import FEWEST_AZS, az_count
 
 MAX_ELEMENTS = 10_000
 MAX_STRING = 1_000_000
@@ -724,14 +726,10 @@ def _on_text(text: Any, compute: Callable[[str], Any]) -> Any:
 
 
 def _region_az_count(region: Any) -> int:
-    from hadr_lint.regions import az_count
-
     return az_count(region) or 0
 
 
 def _matches(pattern: str, text: str, limit: int) -> list[Any]:
-    import regex
-
     try:
         compiled = regex.compile(pattern)
     except (regex.error, ValueError, OverflowError) as exc:

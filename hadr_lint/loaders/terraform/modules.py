@@ -24,9 +24,11 @@ from hadr_lint.loaders.terraform.expansion import (
     provider_mapping,
     provider_reference,
 )
-from hadr_lint.loaders.terraform.parse import Block, Literal
+from hadr_lint.loaders.terraform.parse import Block, Literal, traversal_text
 from hadr_lint.loaders.terraform.scope import ConstMapping, UnknownObject
 from hadr_lint.model import Location, Resource, Unknown
+from hadr_lint.normalise.registry_modules import registry_key
+from hadr_lint.tree import real
 
 if TYPE_CHECKING:  # annotations only: module.py imports this module
     from hadr_lint.loaders.terraform.module import ModuleInstance
@@ -43,8 +45,6 @@ def module_source(parent: ModuleInstance, call: Block) -> str:
 def resolve_source(parent: ModuleInstance, call: Block) -> Path | None:
     """The folder a module call loads: its local source, or where ``terraform init`` put it.
     None when there is none, or it cannot be resolved (a link loop, a NUL character)."""
-    from hadr_lint.tree import real
-
     given = source_path(parent, call)
     return real(given) if given is not None else None
 
@@ -169,8 +169,6 @@ def _child_providers(parent: ModuleInstance, call: Block, scope: Any = None) -> 
 
 def _provider_pairs(call: Block) -> list[tuple[str, str, Any]]:
     """(child key, parent provider, instance key expression or None) of ``providers = {..}``."""
-    from hadr_lint.loaders.terraform.parse import traversal_text
-
     attr = call.attributes.get("providers")
     if attr is None or isinstance(attr.expr, Literal):
         return [(k, v, None) for k, v in provider_mapping(call)]
@@ -184,8 +182,8 @@ def _provider_pairs(call: Block) -> list[tuple[str, str, Any]]:
 def _not_loaded(parent: ModuleInstance, call: Block, reason: str) -> UnknownObject:
     """A remote module that was not downloaded: its outputs are unknown, unless ``OUTPUTS``
     derives them from the call's inputs (then a ``DerivedModule``)."""
+    # start-up: only when a registry module was not downloaded
     from hadr_lint.loaders.terraform.registry_outputs import OUTPUTS
-    from hadr_lint.normalise.registry_modules import registry_key
 
     key = registry_key(module_source(parent, call))
     if key not in OUTPUTS or "count" in call.attributes or "for_each" in call.attributes:
@@ -206,6 +204,7 @@ class DerivedModule(UnknownObject):
 
     def exposed(self) -> Any:
         """An ``Exposed``, or Unknown (a create flag false or unknown, or a cycle)."""
+        # start-up: only when a registry module was not downloaded
         from hadr_lint.loaders.terraform.registry_outputs import exposed
 
         if not self._found:
@@ -240,8 +239,6 @@ class DerivedModule(UnknownObject):
 
     def resources(self) -> list[Resource]:
         """The plain resources the module creates (``module.vpc.aws_subnet.private[0]``...)."""
-        from hadr_lint.loaders.terraform.expansion import key_text
-
         found = self.exposed()
         if isinstance(found, Unknown):
             return []

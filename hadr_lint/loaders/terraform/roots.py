@@ -25,6 +25,9 @@ from hadr_lint.tree import display_path, real, tree_of
 
 TERRAGRUNT = "terragrunt.hcl"
 VAR_FILES = (".tfvars", ".tfvars.json")
+# Folders ``terraform init`` and Terragrunt write (copies of modules): never walked; a module
+# copied there is read through the call that names it.
+SKIP_DIRS = (".terraform", ".terragrunt-cache")
 
 
 def claims_file(file: Path, scanned: Path) -> bool:

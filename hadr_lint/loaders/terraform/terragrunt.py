@@ -34,7 +34,37 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from hadr_lint.model import Unknown
+from hadr_lint import cache
+from hadr_lint.loaders.terraform.evaluate import evaluate
+from hadr_lint.loaders.terraform.expansion import ProviderConfig, constant
+from hadr_lint.loaders.terraform.parse import (
+    HclSyntaxError,
+    Literal,
+    expression_text,
+    parse_blocks,
+    parse_body,
+)
+from hadr_lint.loaders.terraform.scope import (
+    ConstMapping,
+    LazyMapping,
+    ResourceObject,
+    UnknownObject,
+)
+from hadr_lint.model import (
+    FirewallEndpoint,
+    LoadError,
+    LoadResult,
+    Location,
+    Prefixed,
+    Ref,
+    Resource,
+    Undefined,
+    Unknown,
+    Unordered,
+)
+from hadr_lint.suppress import mentions, terraform_suppressions
+from hadr_lint.text import FileTooLarge, read_source
+from hadr_lint.tree import real
 
 CONFIG_NAME = "terragrunt.hcl"
 MAX_DEPTH = 8  # include / read_terragrunt_config nesting
@@ -80,8 +110,6 @@ class ConfigFile:
 
     def __init__(self, path: Path, context: Context, chain: tuple[Path, ...] = (),
                  include_dir: Path | None = None) -> None:
-        from hadr_lint.loaders.terraform.scope import LazyMapping
-
         self.path = path
         self.context = context
         self.chain = (*chain, path)
@@ -97,15 +125,10 @@ class ConfigFile:
         return [b for b in self.blocks if b.type == kind]
 
     def eval(self, expr: Any) -> Any:
-        from hadr_lint.loaders.terraform.evaluate import evaluate
-        from hadr_lint.loaders.terraform.parse import Literal
-
         return expr.value if isinstance(expr, Literal) else evaluate(expr, self)
 
     # ----- scope -----
     def lookup(self, name: str) -> Any:
-        from hadr_lint.loaders.terraform.scope import ConstMapping
-
         if name == "local":
             return self.locals
         if name == "include":
@@ -167,8 +190,6 @@ class ConfigFile:
         return found[0].path.parent if found else self.context.unit_dir
 
     def read_config(self, path: Any, default: Any = None) -> Any:
-        from hadr_lint.loaders.terraform.scope import ConstMapping
-
         target = self.file(path, "read_terragrunt_config")
         if isinstance(target, Unknown):
             return default if default is not None else target
@@ -223,8 +244,6 @@ class ConfigFile:
         return found
 
     def dependency(self, block: Any) -> Any:
-        from hadr_lint.loaders.terraform.scope import ConstMapping, UnknownObject
-
         name = block.labels[0]
         path = block.attributes.get("config_path")
         where = f" ({self.eval(path.expr)})" if path is not None else ""
@@ -248,8 +267,6 @@ class ConfigFile:
     def dependency_folder(self, block: Any) -> Path | None:
         """The folder (resolved) ``block``'s ``config_path`` names, relative to the unit, when
         it is known and inside the scanned tree."""
-        from hadr_lint.tree import real
-
         attr = block.attributes.get("config_path")
         path = self.eval(attr.expr) if attr is not None else None
         if not isinstance(path, str):
@@ -292,8 +309,6 @@ def _bool(attr: Any, scope: ConfigFile) -> bool:
 
 
 def _exposed(found: Any) -> Any:
-    from hadr_lint.loaders.terraform.scope import ConstMapping, UnknownObject
-
     if isinstance(found, Unknown):
         return UnknownObject(found.reason)
     if not getattr(found, "exposed", False):
@@ -316,11 +331,6 @@ def _parse(path: Path, context: Context) -> tuple[dict, list]:
 
 
 def _parse_file(path: Path, context: Context) -> tuple[Any, list[str] | None, Any]:
-    from hadr_lint import cache
-    from hadr_lint.loaders.terraform.parse import HclSyntaxError, parse_body
-    from hadr_lint.suppress import mentions
-    from hadr_lint.text import FileTooLarge, read_source
-
     shown = context.display(path)
     try:
         text = read_source(path, context.max_file_size)
@@ -413,9 +423,6 @@ def _from_cache(source: str, unit_dir: Path) -> Path | None:
 def _generated_providers(generates: Any, context: Context) -> dict[str, Any]:
     """Provider configurations from ``generate`` blocks' ``contents``: regions as written (a
     literal, or an interpolation evaluated above), unknown with a reason otherwise."""
-    from hadr_lint.loaders.terraform.expansion import ProviderConfig, constant
-    from hadr_lint.loaders.terraform.parse import HclSyntaxError
-
     found: dict[str, Any] = {}
     for block, layer in generates:
         attr = block.attributes.get("contents")
@@ -441,35 +448,24 @@ def _generated_providers(generates: Any, context: Context) -> dict[str, Any]:
 
 
 def _parse_generated(text: str, file: str) -> list[Any]:
-    from hadr_lint import cache
-    from hadr_lint.loaders.terraform.parse import parse_blocks
-
     entry = cache.key("hcl", "parse_blocks", file, cache.digest(text))
     return cache.memo(entry, lambda: parse_blocks(text, file))
 
 
 def _source_text(expr: Any) -> str:
-    from hadr_lint.loaders.terraform.parse import expression_text
-
     return expression_text(expr, 100_000)
 
 
 def _provider_key(block: Any) -> str:
-    from hadr_lint.loaders.terraform.parse import Literal
-
     alias = block.attributes.get("alias")
     if alias is not None and isinstance(alias.expr, Literal):
         return f"{block.labels[0]}.{alias.expr.value}"
     if alias is not None:
-        from hadr_lint.loaders.terraform.evaluate import evaluate
-
         return f"{block.labels[0]}.{evaluate(alias.expr, _NoNames())}"
     return block.labels[0]
 
 
 def _region(block: Any, shown: str) -> Callable[[], Any]:
-    from hadr_lint.loaders.terraform.evaluate import evaluate
-
     attr = block.attributes.get("region")
     if attr is None:
         return lambda: Unknown(f"generated provider {block.labels[0]} ({shown}) sets no region")
@@ -491,8 +487,6 @@ def _suppressions(unit: ConfigFile, context: Context) -> list[Any]:
     lines = context.lines.get(str(unit.path))
     if not lines:
         return []
-    from hadr_lint.suppress import terraform_suppressions
-
     shown = context.display(unit.path)
     target = context.display(unit.path.parent)
     found = []
@@ -544,8 +538,6 @@ class Scan:
         """The outputs of the unit in ``folder`` for ``dependency`` block ``label``; None
         when no unit of the scan is there, Unknown when its module is not loaded (then
         mocks, or unknown)."""
-        from hadr_lint.loaders.terraform.scope import UnknownObject
-
         if folder is None or folder not in self.folders or self.reader is None:
             return None
         unit = self.units.get(folder)
@@ -566,7 +558,7 @@ class Scan:
 
 def _instantiate(unit: Unit, reader: Any) -> Loaded | Unknown:
     """``unit``'s module instance, given its inputs and generated providers."""
-    from hadr_lint.loaders.terraform.expansion import constant
+    # start-up: module.py loads hcl2 (~20 ms), only when a unit is evaluated (not from cache)
     from hadr_lint.loaders.terraform.module import LoadState, ModuleInstance
 
     if unit.module is None:
@@ -586,8 +578,6 @@ class DependencyOutputs(Mapping):
     in the dependency's module instance, its Refs namespaced like the dependency's resources."""
 
     def __init__(self, outputs: Mapping, prefix: str, label: str) -> None:
-        from hadr_lint.loaders.terraform.scope import LazyMapping
-
         self.label = label
         self._values = LazyMapping(list(outputs), lambda k: _foreign(
             outputs[k], prefix, f"{label}: output {k}"), "outputs")
@@ -608,9 +598,6 @@ class DependencyOutputs(Mapping):
 def _foreign(value: Any, prefix: str, label: str) -> Any:
     """``value`` as another unit sees it: Refs (and undefined addresses) carry the unit's
     namespace ``prefix``; an unknown says which output it is."""
-    from hadr_lint.loaders.terraform.scope import ResourceObject, UnknownObject
-    from hadr_lint.model import FirewallEndpoint, Prefixed, Ref, Undefined, Unordered
-
     if isinstance(value, Ref):
         return Ref(prefix + value.address, value.attribute)
     if isinstance(value, Prefixed):
@@ -675,6 +662,7 @@ def _order(needs: dict[Path, list[Path]], display: Callable[[Path], str]
            ) -> tuple[list[Path], dict[Path, str]]:
     """Unit folders, each after the units it depends on; and the units in a cycle, each
     with the cycle shown."""
+    # start-up: networkx (0.1 s) only when units depend on each other
     import networkx as nx
 
     graph: nx.DiGraph[Path] = nx.DiGraph()
@@ -693,8 +681,6 @@ def module_resource(unit: Unit, shown: str) -> Any:
     like a Terraform module call that was not loaded: popular registry modules are then
     mapped by ``hadr_lint.normalise.registry_modules`` (``tfr:///ns/name/aws`` as
     ``ns/name/aws``)."""
-    from hadr_lint.model import Location, Resource
-
     provider = unit.providers.get("aws")
     region = provider() if provider is not None else Unknown(
         "no region configured for provider aws")
@@ -712,8 +698,6 @@ def module_resource(unit: Unit, shown: str) -> Any:
 def load_unit(unit: Unit, reader: Any, scan: Scan | None = None) -> Any:
     """The resources of ``unit``'s module, given its inputs and generated providers (its
     module instance built once per scan: ``scan``)."""
-    from hadr_lint.model import LoadError, LoadResult
-
     shown = reader.display(unit.config)
     if unit.module is None:  # the unit's file was read: it counts as scanned
         found = (module_resource(unit, shown),) if unit.line else ()
@@ -726,6 +710,7 @@ def load_unit(unit: Unit, reader: Any, scan: Scan | None = None) -> Any:
                                  f"files in {reader.display(unit.module)}",), files=(shown,))
     resources = tuple(loaded.root.resources())
     if unit.suppressions:
+        # start-up: module.py loads hcl2 (~20 ms), only when a unit is evaluated (not from cache)
         from hadr_lint.loaders.terraform.module import _inherit
 
         resources = tuple(_inherit(list(resources), list(unit.suppressions)))
