@@ -150,9 +150,9 @@ def _parse_text(parse: Callable[[str, str], list], text: str, file: str, entry: 
 def _prefetch_parser() -> Callable[[str, str], list]:
     """What the prefetch parses a ``.tf`` file with: block by block from the earlier versions
     of the file when fast paths are on (as ``_parse_text``), else whole."""
+    # start-up: only when many files are parsed ahead (a warm scan never is)
     from hadr_lint.loaders.fast import fast_paths
     from hadr_lint.loaders.terraform.blocks import parse_file_changed
-    from hadr_lint.loaders.terraform.parse import parse_blocks
 
     return parse_file_changed if fast_paths() else parse_blocks
 
