@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from hadr_lint import baseline, cache, suppress
+from hadr_lint.analysis.store_classes import unmatched_overrides
 from hadr_lint.config import CONFIG_NAMES, Config
 from hadr_lint.discover import DOCUMENTS, discover
 from hadr_lint.graph import Graph
@@ -239,7 +240,8 @@ def scan(options: ScanOptions, config: Config, rules: list[LoadedRule]) -> ScanR
         findings=findings,
         unknowns=unknowns,
         errors=tuple(errors),
-        notes=tuple(dict.fromkeys(n for r in results for n in r.notes)),
+        notes=tuple(dict.fromkeys([*(n for r in results for n in r.notes),
+                                   *unmatched_overrides(graph, config)])),
         files=tuple(sorted({f for r in results for f in r.files})),
         resources=tuple(sorted(graph.resources(), key=lambda r: r.address)),
         rules=tuple(rules),

@@ -119,3 +119,15 @@ def test_report_headline_ignores_log_buckets_and_shows_classes(monkeypatch):
         assert stores[name]["rpo_region"] == "not counted (logs)"
     markdown = CliRunner().invoke(main, args[:-2], catch_exceptions=False).output
     assert "| `aws_s3_bucket.alb_logs_primary` | logs | us-east-1 |" in markdown
+
+
+def test_an_override_naming_no_resource_is_a_note(tmp_path):
+    # a typo in store_classes must not pass silently: the class would apply to nothing
+    (tmp_path / "main.tf").write_text(STORES.split('resource "aws_s3_bucket" "maybe"')[0])
+    config = parse_config({"store_classes": {"aws_s3_bucket.trail": "workload",
+                                             "aws_s3_bucket.ordres": "artifacts"}})
+    result = scan(ScanOptions(paths=(tmp_path,), region="us-east-1"), config, [])
+    typo = [n for n in result.notes if n.startswith("store_classes:")]
+    assert typo == ["store_classes: aws_s3_bucket.ordres names no resource of this scan; its "
+                    "class 'artifacts' applies to nothing (a typo, or a resource scanned "
+                    "elsewhere?)"]

@@ -70,6 +70,18 @@ def _derived(graph, store: Resource) -> Any:
     return maybe or "workload"
 
 
+def unmatched_overrides(graph, config: Any) -> list[str]:
+    """A note for each ``store_classes`` key that names no resource of the scan: a typo, or a
+    resource scanned elsewhere; its class applies to nothing here."""
+    table: Mapping[str, str] = getattr(config, "store_classes", None) or {}
+    if not table:
+        return []
+    names = {key for r in graph.resources() for key in (r.name, r.label, r.address)}
+    return [f"store_classes: {key} names no resource of this scan; its class {table[key]!r} "
+            "applies to nothing (a typo, or a resource scanned elsewhere?)"
+            for key in table if key not in names]
+
+
 def describe(found: Any) -> str:
     """The class as the report shows it."""
     if isinstance(found, Unknown):
