@@ -722,7 +722,7 @@ def test_registry_vpc_module_outputs_are_refs_unknown_or_nothing(tmp_path):
     assert isinstance(subnets, Unknown) and "only if create_vpc is true" in subnets.reason
     assert [r.may_not_exist for r in unknown.resources] == [
         "exists only if create_vpc is true; variable create has no value"] * 2
-    assert exposed("terraform-aws-modules/eks/aws", {}.get, "module.eks", "module.eks.") is None
+    assert exposed("terraform-aws-modules/s3-bucket/aws", {}.get, "module.s3", "module.s3.") is None
 
 
 def _exposed(key, inputs, name):
