@@ -3,15 +3,19 @@
 A remote module that ``terraform init`` did not download is never fetched, so its outputs are
 unknown. For a few popular modules, what an output holds follows from the inputs alone, as the
 module's own code computes it: terraform-aws-modules/vpc creates one ``aws_subnet.private[i]``
-per element of ``private_subnets``, in ``element(azs, i)``, and its ``private_subnets`` output is
-their ids. Also derived: terraform-aws-modules/efs (the file system, one mount target per
+per element of ``private_subnets``, in ``element(azs, i)``, and its ``private_subnets`` output
+is their ids. Also derived: terraform-aws-modules/efs (the file system, one mount target per
 ``mount_targets`` entry, its backup policy and replication), ec2-instance (the one instance,
-spot request or ``ignore_ami`` instance the flags pick) and eks's
-``modules/eks-managed-node-group`` (the node group). ``OUTPUTS`` maps a registry source (as
-``registry_key`` spells it) onto a builder that returns those outputs and the plain resources
-behind them; the loader adds the resources to the scan (``module.vpc.aws_subnet.private[0]``...)
-so that references resolve to them. A derived resource whose existence depends on an unknown
-input (``create_spot_instance``, ``create_backup_policy``...) is added as one that may not exist.
+spot request or ``ignore_ami`` instance the flags pick), eks's submodules
+``eks-managed-node-group`` / ``self-managed-node-group`` / ``fargate-profile`` (the node group,
+the Auto Scaling group, the profile) and the eks root (those submodules, one per entry of its
+``eks_managed_node_groups`` / ``self_managed_node_groups`` / ``fargate_profiles``, addressed
+``module.eks.module.eks_managed_node_group["a"].aws_eks_node_group.this[0]``). ``OUTPUTS`` maps
+a registry source (as ``registry_key`` spells it) onto a builder that returns those outputs and
+the plain resources behind them; the loader adds the resources to the scan
+(``module.vpc.aws_subnet.private[0]``...) so that references resolve to them. A derived resource
+whose existence depends on an unknown input (``create_spot_instance``,
+``create_backup_policy``...) is added as one that may not exist.
 
 Only outputs listed here are derived; any other output of the module stays unknown, and so does
 a derived one whose inputs are unknown (with the reason). A call whose create flag is false
