@@ -910,6 +910,26 @@ def test_registry_eks_root_module_unknowns_may_not_exist():
                       Unknown)
 
 
+def test_registry_eks_self_managed_and_fargate_submodules_called_directly():
+    self_managed = "terraform-aws-modules/eks/aws//modules/self-managed-node-group"
+    found = _exposed(self_managed, {"version": "~> 21.0", "subnet_ids": ["s-1", "s-2"],
+                                    "max_size": 4}, "asg")
+    (asg,) = found.resources
+    assert (asg.type, asg.raw["vpc_zone_identifier"]) == ("aws_autoscaling_group", ["s-1", "s-2"])
+    assert (asg.raw["min_size"], asg.raw["max_size"], asg.raw["desired_capacity"]) == (1, 4, 1)
+    assert found.outputs["autoscaling_group_name"] == Ref(
+        "module.asg.aws_autoscaling_group.this[0]", "name")
+    found = _exposed(self_managed, {"subnet_ids": ["s-1"], "create_autoscaling_group": Unknown(
+        "variable asg has no value")}, "asg")
+    assert "create_autoscaling_group is true" in found.resources[0].may_not_exist
+    assert isinstance(found.resources[0].raw["min_size"], Unknown)  # 0 or 1: no version
+    assert _exposed(self_managed, {"create_autoscaling_group": False}, "asg").resources == ()
+    found = _exposed("terraform-aws-modules/eks/aws//modules/fargate-profile",
+                     {"name": "jobs", "subnet_ids": ["s-1"]}, "jobs")
+    assert found.resources[0].raw["subnet_ids"] == ["s-1"]
+    assert found.resources[0].raw["fargate_profile_name"] == "jobs"
+
+
 def test_registry_eks_version_constraints():
     from hadr_lint.loaders.terraform.registry_outputs import _majors
 

@@ -605,7 +605,7 @@ def _member(inputs: Inputs, family: NodeFamily, since: bool | None, where: str, 
             key: str | None, entry: Any) -> tuple[Any, list[Synthetic]]:
     """One submodule: its outputs (None when its ``create`` is false) and resources."""
     module = f"module.{family.submodule}{key_text(key)}"
-    at = f"{where} {family.collection}[{key!r}]" if key is not None else where
+    at = f"{where} {family.collection}{key_text(key)}" if key is not None else where
     pick = _entry_reader(inputs, family, since, at, key, entry)
     create = _flag(pick, "create", True, at)
     if create is False:
@@ -628,7 +628,7 @@ def _entry_reader(inputs: Inputs, family: NodeFamily, since: bool | None, where:
 
     def read(name: str) -> Any:
         if name == "version":  # as the root's inputs decide it
-            return {True: ">= 21.0", False: "< 21.0"}.get(since, inputs("version"))
+            return inputs("version") if since is None else (">= 21.0" if since else "< 21.0")
         if name == "cluster_name":
             return cluster
         if isinstance(entry, Unknown) or not isinstance(entry, dict):
