@@ -722,7 +722,7 @@ def test_registry_vpc_module_outputs_are_refs_unknown_or_nothing(tmp_path):
     assert isinstance(subnets, Unknown) and "only if create_vpc is true" in subnets.reason
     assert [r.may_not_exist for r in unknown.resources] == [
         "exists only if create_vpc is true; variable create has no value"] * 2
-    assert exposed("terraform-aws-modules/eks/aws", {}.get, "module.eks", "module.eks.") is None
+    assert exposed("terraform-aws-modules/s3-bucket/aws", {}.get, "module.s3", "module.s3.") is None
 
 
 def _exposed(key, inputs, name):
@@ -815,6 +815,154 @@ def test_registry_eks_node_group_module_subnets_and_scaling():
     minimum = found.resources[0].raw["scaling_config"][0]["min_size"]
     assert isinstance(minimum, Unknown) and "v21" in minimum.reason
     assert found.resources[0].raw["node_group_name"] is None  # name_prefix by default
+
+
+EKS = "terraform-aws-modules/eks/aws"
+
+
+def _groups(found, rtype):
+    return {r.module: r.raw for r in found.resources if r.type == rtype}
+
+
+def test_registry_eks_root_module_one_submodule_per_entry():
+    """20.x (cluster_name and *_defaults declare it): try(entry, defaults, var.subnet_ids)."""
+    found = _exposed(EKS, {
+        "version": "~> 20.0", "cluster_name": "main", "subnet_ids": ["s-1", "s-2", "s-3"],
+        "eks_managed_node_group_defaults": {"subnet_ids": ["s-d"], "max_size": 5},
+        "eks_managed_node_groups": {"own": {"subnet_ids": ["s-own"], "min_size": 2},
+                                    "shared": {}, "off": {"create": False}},
+        "self_managed_node_groups": {"asg": {"max_size": 6}},
+        "fargate_profiles": {"jobs": {}},
+    }, "eks")
+    managed = _groups(found, "aws_eks_node_group")
+    assert list(managed) == ['module.eks_managed_node_group["own"]',
+                             'module.eks_managed_node_group["shared"]']
+    own, shared = managed.values()
+    assert own["subnet_ids"] == ["s-own"] and shared["subnet_ids"] == ["s-d"]
+    assert own["scaling_config"] == [{"min_size": 2, "max_size": 5, "desired_size": 1}]
+    assert shared["scaling_config"] == [{"min_size": 1, "max_size": 5, "desired_size": 1}]
+    assert own["cluster_name"] == "main"
+    (asg,) = _groups(found, "aws_autoscaling_group").values()
+    assert asg["vpc_zone_identifier"] == ["s-1", "s-2", "s-3"]  # no self-managed defaults
+    assert (asg["min_size"], asg["max_size"], asg["desired_capacity"]) == (0, 6, 1)
+    (profile,) = _groups(found, "aws_eks_fargate_profile").values()
+    assert profile["subnet_ids"] == ["s-1", "s-2", "s-3"]
+    assert profile["fargate_profile_name"] == "jobs"
+    assert found.outputs["eks_managed_node_groups"]["own"]["node_group_arn"] == Ref(
+        'module.eks.module.eks_managed_node_group["own"].aws_eks_node_group.this[0]', "arn")
+    assert "off" not in found.outputs["eks_managed_node_groups"]
+    assert all(not r.may_not_exist for r in found.resources)
+
+
+def test_registry_eks_root_module_version_decides_defaults():
+    groups = {"self_managed_node_groups": {"asg": {}}, "subnet_ids": ["s-1"]}
+    # 21.x: the submodule's own default min_size (1); 20.x: the root's try() default (0).
+    for inputs, minimum in (({"version": "~> 21.0"}, 1), ({"name": "main"}, 1),
+                            ({"version": ">= 19.0, < 21.0"}, 0), ({"cluster_name": "m"}, 0)):
+        (asg,) = _groups(_exposed(EKS, {**groups, **inputs}, "eks"),
+                         "aws_autoscaling_group").values()
+        assert asg["min_size"] == minimum, inputs
+    (asg,) = _groups(_exposed(EKS, {**groups, "version": ">= 20.0"}, "eks"),
+                     "aws_autoscaling_group").values()
+    assert isinstance(asg["min_size"], Unknown) and "does not decide" in asg["min_size"].reason
+    # 20.x with EFA: the node group's subnets are the placement group AZ's, not subnet_ids.
+    found = _exposed(EKS, {"version": "~> 20.0", "subnet_ids": ["s-1"],
+                           "eks_managed_node_groups": {"efa": {"enable_efa_support": True}}},
+                     "eks")
+    (group,) = _groups(found, "aws_eks_node_group").values()
+    assert isinstance(group["subnet_ids"], Unknown)
+    found = _exposed(EKS, {"version": "~> 21.0", "subnet_ids": ["s-1"],
+                           "eks_managed_node_groups": {"efa": {"enable_efa_support": True}}},
+                     "eks")
+    assert _groups(found, "aws_eks_node_group")['module.eks_managed_node_group["efa"]'][
+        "subnet_ids"] == ["s-1"]
+    # 17.x (create_eks, worker groups) is not derived.
+    assert isinstance(_exposed(EKS, {"create_eks": True}, "eks"), Unknown)
+    assert isinstance(_exposed(EKS, {"version": "~> 17.24"}, "eks"), Unknown)
+
+
+def test_registry_eks_root_module_unknowns_may_not_exist():
+    no_value = Unknown("variable groups has no value")
+    found = _exposed(EKS, {"version": "~> 21.0", "subnet_ids": ["s-1"],
+                           "eks_managed_node_groups": no_value,
+                           "fargate_profiles": {"a": {"create": Unknown("variable x has no value")},
+                                                "b": no_value}}, "eks")
+    standing = [r for r in found.resources if r.type == "aws_eks_node_group"]
+    assert [r.module for r in standing] == ["module.eks_managed_node_group"]
+    assert "variable groups has no value" in standing[0].may_not_exist
+    assert isinstance(standing[0].raw["subnet_ids"], Unknown)
+    assert isinstance(found.outputs["eks_managed_node_groups"], Unknown)
+    profiles = _groups(found, "aws_eks_fargate_profile")
+    assert set(profiles) == {'module.fargate_profile["a"]', 'module.fargate_profile["b"]'}
+    a, b = sorted((r for r in found.resources if r.type == "aws_eks_fargate_profile"),
+                  key=lambda r: r.module)
+    assert "exists only if create is true" in a.may_not_exist and "variable x" in a.may_not_exist
+    assert "variable groups has no value" in b.may_not_exist
+    assert isinstance(b.raw["subnet_ids"], Unknown)
+    assert isinstance(found.outputs["fargate_profiles"]["a"]["fargate_profile_arn"], Unknown)
+    # An unknown outpost_config: managed groups and profiles may not exist (not on Outposts).
+    found = _exposed(EKS, {"version": "~> 21.0", "subnet_ids": ["s-1"],
+                           "outpost_config": Unknown("variable outposts has no value"),
+                           "eks_managed_node_groups": {"a": {}}}, "eks")
+    assert "outpost_config is not set" in found.resources[0].may_not_exist
+    # The root's create flag: nothing, or everything may not exist.
+    assert isinstance(_exposed(EKS, {"create": False, "fargate_profiles": {"a": {}}}, "eks"),
+                      Unknown)
+
+
+def test_registry_eks_self_managed_and_fargate_submodules_called_directly():
+    self_managed = "terraform-aws-modules/eks/aws//modules/self-managed-node-group"
+    found = _exposed(self_managed, {"version": "~> 21.0", "subnet_ids": ["s-1", "s-2"],
+                                    "max_size": 4}, "asg")
+    (asg,) = found.resources
+    assert (asg.type, asg.raw["vpc_zone_identifier"]) == ("aws_autoscaling_group", ["s-1", "s-2"])
+    assert (asg.raw["min_size"], asg.raw["max_size"], asg.raw["desired_capacity"]) == (1, 4, 1)
+    assert found.outputs["autoscaling_group_name"] == Ref(
+        "module.asg.aws_autoscaling_group.this[0]", "name")
+    found = _exposed(self_managed, {"subnet_ids": ["s-1"], "create_autoscaling_group": Unknown(
+        "variable asg has no value")}, "asg")
+    assert "create_autoscaling_group is true" in found.resources[0].may_not_exist
+    assert isinstance(found.resources[0].raw["min_size"], Unknown)  # 0 or 1: no version
+    assert _exposed(self_managed, {"create_autoscaling_group": False}, "asg").resources == ()
+    found = _exposed("terraform-aws-modules/eks/aws//modules/fargate-profile",
+                     {"name": "jobs", "subnet_ids": ["s-1"]}, "jobs")
+    assert found.resources[0].raw["subnet_ids"] == ["s-1"]
+    assert found.resources[0].raw["fargate_profile_name"] == "jobs"
+
+
+def test_registry_eks_version_constraints():
+    from hadr_lint.loaders.terraform.registry_outputs import _majors
+
+    inf = float("inf")
+    assert _majors("~> 20.0") == (20, 20) and _majors("~> 20.31.1") == (20, 20)
+    assert _majors("~> 21") == (21, inf) and _majors("21.1.0") == (21, 21)
+    assert _majors(">= 19.0, < 21.0") == (19, 20) and _majors("< 21.1") == (0, 21)
+    assert _majors(None) == (0, inf) and _majors("latest") == (0, inf)
+
+
+def test_registry_eks_root_module_resources_in_the_scan(tmp_path):
+    write(tmp_path, {"main.tf": """
+provider "aws" {
+  region = "eu-west-1"
+}
+module "eks" {
+  source     = "terraform-aws-modules/eks/aws"
+  version    = "~> 21.0"
+  name       = "main"
+  subnet_ids = ["subnet-a", "subnet-b"]
+  eks_managed_node_groups = {
+    general = { min_size = 2 }
+  }
+}
+"""})
+    resources, errors, _ = load(tmp_path)
+    assert not errors
+    address = 'module.eks.module.eks_managed_node_group["general"].aws_eks_node_group.this[0]'
+    group = resources[address]
+    assert group.name == "module.eks.module.eks_managed_node_group.aws_eks_node_group.this"
+    assert group.module.endswith('module.eks.module.eks_managed_node_group["general"]')
+    assert group.raw["subnet_ids"] == ["subnet-a", "subnet-b"]
+    assert group.region == "eu-west-1" and not group.may_not_exist
 
 
 def test_registry_vpc_module_not_created_or_counted_adds_no_resources(tmp_path):

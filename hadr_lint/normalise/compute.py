@@ -167,6 +167,8 @@ TERRAFORM = {
         min_capacity=("min_capacity", to_int),
     ),
 }
+# A spot request (wait_for_fulfillment) launches one instance in its subnet_id / zone.
+TERRAFORM["aws_spot_instance_request"] = TERRAFORM["aws_instance"]
 
 CLOUDFORMATION = {
     "AWS::EC2::Instance": spec(

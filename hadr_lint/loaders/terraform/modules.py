@@ -199,7 +199,7 @@ class DerivedModule(UnknownObject):
         super().__init__(reason)
         self._parent, self._call, self._key = parent, call, key
         self._inputs = {arg: _thunk(attr.expr, parent) for arg, attr in call.attributes.items()
-                        if arg not in META_ARGS}
+                        if arg not in META_ARGS or arg == "version"}  # "version": constraint
         self._found: list[Any] = []
 
     def exposed(self) -> Any:
@@ -250,17 +250,28 @@ class DerivedModule(UnknownObject):
         location = Location(parent.state.display(Path(call.file)), call.line, call.end_line)
         exists = _call_existence(parent, call)
         return [Resource(
-            address=f"{module}.{made.type}.{made.name}{key_text(made.index)}",
-            name=f"{parent.name_prefix}module.{call.labels[0]}.{made.type}.{made.name}",
+            address=f"{_in(module, made.module)}.{made.type}.{made.name}{key_text(made.index)}",
+            name=f"{parent.name_prefix}{_in(f'module.{call.labels[0]}', _unkeyed(made.module))}"
+                 f".{made.type}.{made.name}",
             type=made.type,
             location=location,
             raw=dict(made.raw),
             region=region,
             source="terraform",
-            module=module,
+            module=_in(module, made.module),
             meta=_derived_meta(made, _child_key(parent, call), f"{module} ({self._key})"),
             may_not_exist="; ".join(r for r in (exists, made.may_not_exist) if r),
         ) for made in found.resources]
+
+
+def _in(module: str, submodule: str) -> str:
+    """The address of a derived resource's module: the call's, or a submodule of it."""
+    return f"{module}.{submodule}" if submodule else module
+
+
+def _unkeyed(submodule: str) -> str:
+    """module.eks_managed_node_group["a"] -> module.eks_managed_node_group (a block's name)."""
+    return submodule.split("[", 1)[0]
 
 
 def _derived_meta(made: Any, module_key: Any, module: str) -> dict[str, Any]:

@@ -3,15 +3,19 @@
 A remote module that ``terraform init`` did not download is never fetched, so its outputs are
 unknown. For a few popular modules, what an output holds follows from the inputs alone, as the
 module's own code computes it: terraform-aws-modules/vpc creates one ``aws_subnet.private[i]``
-per element of ``private_subnets``, in ``element(azs, i)``, and its ``private_subnets`` output is
-their ids. Also derived: terraform-aws-modules/efs (the file system, one mount target per
+per element of ``private_subnets``, in ``element(azs, i)``, and its ``private_subnets`` output
+is their ids. Also derived: terraform-aws-modules/efs (the file system, one mount target per
 ``mount_targets`` entry, its backup policy and replication), ec2-instance (the one instance,
-spot request or ``ignore_ami`` instance the flags pick) and eks's
-``modules/eks-managed-node-group`` (the node group). ``OUTPUTS`` maps a registry source (as
-``registry_key`` spells it) onto a builder that returns those outputs and the plain resources
-behind them; the loader adds the resources to the scan (``module.vpc.aws_subnet.private[0]``...)
-so that references resolve to them. A derived resource whose existence depends on an unknown
-input (``create_spot_instance``, ``create_backup_policy``...) is added as one that may not exist.
+spot request or ``ignore_ami`` instance the flags pick), eks's submodules
+``eks-managed-node-group`` / ``self-managed-node-group`` / ``fargate-profile`` (the node group,
+the Auto Scaling group, the profile) and the eks root (those submodules, one per entry of its
+``eks_managed_node_groups`` / ``self_managed_node_groups`` / ``fargate_profiles``, addressed
+``module.eks.module.eks_managed_node_group["a"].aws_eks_node_group.this[0]``). ``OUTPUTS`` maps
+a registry source (as ``registry_key`` spells it) onto a builder that returns those outputs and
+the plain resources behind them; the loader adds the resources to the scan
+(``module.vpc.aws_subnet.private[0]``...) so that references resolve to them. A derived resource
+whose existence depends on an unknown input (``create_spot_instance``,
+``create_backup_policy``...) is added as one that may not exist.
 
 Only outputs listed here are derived; any other output of the module stays unknown, and so does
 a derived one whose inputs are unknown (with the reason). A call whose create flag is false
@@ -29,7 +33,9 @@ from hadr_lint.loaders.terraform.expansion import key_text
 from hadr_lint.loaders.terraform.scope import ResourceObject
 from hadr_lint.model import AZ, Ref, Unknown
 
-Inputs = Callable[[str], Any]  # input name -> its value (None when the call does not set it)
+# input name -> its value (None when the call does not set it); "version" is the call's
+# version constraint (a meta-argument: no module has an input of that name).
+Inputs = Callable[[str], Any]
 
 
 @dataclass(frozen=True)
@@ -41,6 +47,7 @@ class Synthetic:
     index: int | str | None  # count index or for_each key, None without either
     raw: Mapping[str, Any] = field(default_factory=dict)
     may_not_exist: str = ""  # why it may not exist (a flag or collection that is unknown)
+    module: str = ""  # a submodule of the call it is in: module.eks_managed_node_group["a"]
 
 
 @dataclass(frozen=True)
@@ -379,22 +386,87 @@ def _instance_zone(raw: dict[str, Any], where: str, prefix: str, picked: list) -
                    "instance block is created is unknown")
 
 
+# ----- terraform-aws-modules/eks (18.x to 21.x): which major a call gets -------------------------
+_CLAUSE = re.compile(r"\s*(~>|>=|<=|!=|=|>|<)?\s*v?(\d+)(?:\.(\d+))?(?:\.(\d+))?")
+
+
+def _majors(constraint: Any) -> tuple[int, float]:
+    """The lowest and highest major version a ``version`` constraint allows ((0, inf) when it
+    is not a known string). ``~> 20.0`` -> (20, 20), ``< 21.0`` -> (0, 20), ``~> 21`` -> (21,
+    inf)."""
+    low, high = 0, float("inf")
+    if not isinstance(constraint, str):
+        return low, high
+    for clause in constraint.split(","):
+        found = _CLAUSE.fullmatch(clause.strip())
+        if not found:
+            return 0, float("inf")
+        op, major = found[1] or "=", int(found[2])
+        rest = [int(p) for p in found.groups()[2:] if p is not None]
+        if op in ("=", ">=", ">", "~>"):
+            low = max(low, major)
+        if op == "=" or op == "<=" or (op == "~>" and rest):
+            high = min(high, major)
+        elif op == "<":
+            high = min(high, major if any(rest) else major - 1)
+    return low, high
+
+
+def _since_v21(inputs: Inputs, legacy: tuple[str, ...] = (),
+               new: tuple[str, ...] = ()) -> bool | None:
+    """True when the call gets eks 21.x or later, False when 20.x or earlier, None when its
+    ``version`` does not say. An input that only the older (``legacy``: ``cluster_name``,
+    ``*_defaults``) or only the newer majors have (``new``: ``name``) decides too: Terraform
+    rejects an argument the module does not declare."""
+    low, high = _majors(inputs("version"))
+    if low >= 21 or any(inputs(n) is not None for n in new):
+        return True
+    if high < 21 or any(inputs(n) is not None for n in legacy):
+        return False
+    return None
+
+
+def _by_version(since: bool | None, before: Any, after: Any, what: str, where: str) -> Any:
+    """``before`` (20.x and earlier) or ``after`` (21.x): Unknown when they differ and the
+    call's version does not decide."""
+    if since is None and before != after:
+        return Unknown(f"{where} {what} is {before!r} before v21 and {after!r} from v21; the "
+                       "call's version constraint does not decide")
+    return after if since else before
+
+
+def _placement_subnets(inputs: Inputs, since: bool | None, where: str) -> Any:
+    """``subnet_ids``, or the subnets of the placement group's AZ (a data source) when 20.x
+    places an EFA or placement-group node group (21.x uses ``subnet_ids`` as given)."""
+    subnets = inputs("subnet_ids")
+    if since is True:
+        return subnets
+    for flag in ("enable_efa_support", "create_placement_group"):
+        value = _flag(inputs, flag, False, where)
+        if value is not False:
+            why = value.reason if isinstance(value, Unknown) else f"{where} sets {flag}"
+            return Unknown(f"{why}: before v21 its subnets are those of the placement group's "
+                           "AZ (data.aws_subnets.placement_group), not subnet_ids")
+    return subnets
+
+
 # ----- terraform-aws-modules/eks modules/eks-managed-node-group (main.tf of 18.x to 21.x) -------
 def eks_node_group_module(inputs: Inputs, where: str, prefix: str) -> Exposed:
     """``aws_eks_node_group.this`` in ``subnet_ids``, ``scaling_config`` from ``min_size`` /
     ``max_size`` / ``desired_size``. ``min_size`` defaults to 0 before 21.0 and to 1 from
-    21.0: not set, it is unknown; ``max_size`` (3) and ``desired_size`` (1) default alike."""
+    21.0: not set, it is unknown unless the call's version decides; ``max_size`` (3) and
+    ``desired_size`` (1) default alike."""
+    since = _since_v21(inputs)
     minimum = inputs("min_size")
     if minimum is None:
-        minimum = Unknown(f"{where} does not set min_size: the module's default is 0 before "
-                          "v21 and 1 from v21")
+        minimum = _by_version(since, 0, 1, "min_size (not set, the module's default)", where)
     name = inputs("name")
     prefixed = _flag(inputs, "use_name_prefix", True, where)
     group = Synthetic("aws_eks_node_group", "this", 0, {
         "cluster_name": inputs("cluster_name"),
         "node_group_name": None if prefixed is True else (
             prefixed if isinstance(prefixed, Unknown) else name),
-        "subnet_ids": inputs("subnet_ids"),
+        "subnet_ids": _placement_subnets(inputs, since, where),
         "capacity_type": inputs("capacity_type"),
         "scaling_config": [{"min_size": minimum, "max_size": _or(inputs("max_size"), 3),
                             "desired_size": _or(inputs("desired_size"), 1)}],
@@ -403,6 +475,193 @@ def eks_node_group_module(inputs: Inputs, where: str, prefix: str) -> Exposed:
     outputs = {f"node_group_{attr}": Ref(address, attr)
                for attr in ("arn", "id", "status", "resources")}
     return Exposed(outputs, (group,))
+
+
+# ----- eks modules/self-managed-node-group and modules/fargate-profile (18.x to 21.x) ----------
+def self_managed_node_group_module(inputs: Inputs, where: str, prefix: str) -> Exposed:
+    """``aws_autoscaling_group.this`` (``create_autoscaling_group``, default true) with
+    ``vpc_zone_identifier = subnet_ids`` (20.x: the placement group's subnets with EFA) and
+    its sizes; ``min_size`` defaults to 0 before 21.0 and to 1 from 21.0."""
+    since = _since_v21(inputs)
+    create = _flag(inputs, "create_autoscaling_group", True, where)
+    if create is False:
+        return Exposed({})
+    minimum = inputs("min_size")
+    if minimum is None:
+        minimum = _by_version(since, 0, 1, "min_size (not set, the module's default)", where)
+    subnets = inputs("subnet_ids")
+    if since is not True and _flag(inputs, "enable_efa_support", False, where) is not False:
+        subnets = Unknown(f"{where} enable_efa_support is not false: before v21 its subnets "
+                          "are those of the placement group's AZ, not subnet_ids")
+    group = Synthetic("aws_autoscaling_group", "this", 0, {
+        "vpc_zone_identifier": subnets,
+        "availability_zones": inputs("availability_zones"),
+        "min_size": minimum, "max_size": _or(inputs("max_size"), 3),
+        "desired_capacity": _or(inputs("desired_size"), 1),
+        "health_check_type": inputs("health_check_type"),
+        "target_group_arns": inputs("target_group_arns"),
+    }, _unless(create, "create_autoscaling_group is true"))
+    address = f"{prefix}aws_autoscaling_group.this[0]"
+    outputs = {f"autoscaling_group_{attr}": Ref(address, attr) for attr in ("arn", "id", "name")}
+    return Exposed(outputs, (group,))
+
+
+def fargate_profile_module(inputs: Inputs, where: str, prefix: str) -> Exposed:
+    """``aws_eks_fargate_profile.this`` named ``name`` in ``subnet_ids``."""
+    profile = Synthetic("aws_eks_fargate_profile", "this", 0, {
+        "cluster_name": inputs("cluster_name"), "fargate_profile_name": inputs("name"),
+        "subnet_ids": _or(inputs("subnet_ids"), []), "selector": inputs("selectors"),
+    })
+    address = f"{prefix}aws_eks_fargate_profile.this[0]"
+    outputs = {f"fargate_profile_{attr}": Ref(address, attr) for attr in ("arn", "id", "status")}
+    return Exposed(outputs, (profile,))
+
+
+# ----- terraform-aws-modules/eks root (node_groups.tf of 18.x to 21.x) --------------------------
+@dataclass(frozen=True)
+class NodeFamily:
+    """One for_each of submodules in the eks root's node_groups.tf."""
+
+    collection: str  # eks_managed_node_groups: the input map, and the output's name
+    submodule: str  # eks_managed_node_group: the module block's label
+    build: Callable[[Inputs, str, str], Exposed]
+    min_size: tuple[int, int] | None  # default min_size before v21 (root's try()) and from v21
+    on_outposts: bool  # false: not created on an Outposts local cluster
+
+    @property
+    def defaults(self) -> str:  # 20.x and earlier: the shared fallback map
+        singular = self.collection.removesuffix("s")
+        return f"{singular}_defaults"
+
+
+EKS_FAMILIES = (
+    NodeFamily("eks_managed_node_groups", "eks_managed_node_group", eks_node_group_module,
+               (1, 1), False),
+    NodeFamily("self_managed_node_groups", "self_managed_node_group",
+               self_managed_node_group_module, (0, 1), True),
+    NodeFamily("fargate_profiles", "fargate_profile", fargate_profile_module, None, False),
+)
+# Entry fields handed to the submodule as try(entry.x, defaults.x, <default>) (20.x) or
+# coalesce(entry.x, <default>) (21.x): subnet_ids falls back to the root's subnet_ids.
+_ENTRY_FIELDS = ("subnet_ids", "max_size", "desired_size", "use_name_prefix", "capacity_type",
+                 "enable_efa_support", "create_placement_group", "create_autoscaling_group",
+                 "availability_zones", "health_check_type", "target_group_arns", "selectors")
+
+
+def eks_module(inputs: Inputs, where: str, prefix: str) -> Exposed | Unknown:
+    """terraform-aws-modules/eks/aws: one submodule per entry of ``eks_managed_node_groups``
+    / ``self_managed_node_groups`` / ``fargate_profiles``, each built as a direct call of that
+    submodule would be, from the entry's fields, else (20.x and earlier) ``<family>_defaults``,
+    else the root's ``subnet_ids`` and the submodule's defaults. The cluster itself and every
+    other output are not derived."""
+    if inputs("create_eks") is not None or _majors(inputs("version"))[1] < 18:
+        return Unknown(f"{where} is eks 17.x or earlier (worker groups): not derived")
+    since = _since_v21(inputs, legacy=("cluster_name", *(f.defaults for f in EKS_FAMILIES)),
+                       new=("name",))
+    outposts = _outposts(inputs, since, where)
+    outputs: dict[str, Any] = {}
+    made: list[Synthetic] = []
+    for family in EKS_FAMILIES:
+        exposed_, resources = _family(inputs, family, since, where, prefix, outposts)
+        outputs[family.collection] = exposed_
+        made.extend(resources)
+    return Exposed(outputs, tuple(made))
+
+
+def _outposts(inputs: Inputs, since: bool | None, where: str) -> bool | Unknown:
+    """local.create_outposts_local_cluster: length(outpost_config) > 0 (20.x), != null (21.x)."""
+    config = inputs("outpost_config")
+    if config is None:
+        return False
+    if isinstance(config, Unknown):
+        return Unknown(f"{where} input outpost_config is unknown: {config.reason}")
+    return _by_version(since, bool(config), True, "an Outposts cluster (outpost_config)", where)
+
+
+def _family(inputs: Inputs, family: NodeFamily, since: bool | None, where: str, prefix: str,
+            outposts: bool | Unknown) -> tuple[Any, list[Synthetic]]:
+    """The output map of one family and the resources of its submodules."""
+    entries = inputs(family.collection)
+    if entries is None or (outposts is True and not family.on_outposts):
+        return {}, []
+    doubt = "" if family.on_outposts else _unless(outposts, "outpost_config is not set")
+    if isinstance(entries, Unknown) or not isinstance(entries, dict):
+        why = (f"{where} input {family.collection} is unknown: {entries.reason}"
+               if isinstance(entries, Unknown) else f"{where} input {family.collection} is "
+               "not a map")
+        _, made = _member(inputs, family, since, where, prefix, None, Unknown(why))
+        return Unknown(why), [replace(r, may_not_exist=_join(why, doubt)) for r in made]
+    outputs, made = {}, []
+    for key, entry in entries.items():
+        found, resources = _member(inputs, family, since, where, prefix, str(key), entry)
+        if found is None:
+            continue
+        outputs[str(key)] = Unknown(doubt) if doubt else found
+        made.extend(replace(r, may_not_exist=_join(doubt, r.may_not_exist)) for r in resources)
+    return outputs, made
+
+
+def _member(inputs: Inputs, family: NodeFamily, since: bool | None, where: str, prefix: str,
+            key: str | None, entry: Any) -> tuple[Any, list[Synthetic]]:
+    """One submodule: its outputs (None when its ``create`` is false) and resources."""
+    module = f"module.{family.submodule}{key_text(key)}"
+    at = f"{where} {family.collection}{key_text(key)}" if key is not None else where
+    pick = _entry_reader(inputs, family, since, at, key, entry)
+    create = _flag(pick, "create", True, at)
+    if create is False:
+        return None, []
+    built = family.build(pick, at, f"{prefix}{module}.")
+    doubt = _unless(create, "create is true")
+    outputs = built.outputs if not doubt else {
+        name: Unknown(f"{at} {doubt}") for name in built.outputs}
+    return outputs, [replace(r, module=module, may_not_exist=_join(doubt, r.may_not_exist))
+                     for r in built.resources]
+
+
+def _entry_reader(inputs: Inputs, family: NodeFamily, since: bool | None, where: str,
+                  key: str | None, entry: Any) -> Inputs:
+    """The submodule's inputs as the root hands them over."""
+    cluster = inputs("name") if since else inputs("cluster_name")
+    if since is None:
+        cluster = _or(inputs("cluster_name"), inputs("name"))
+    defaults = inputs(family.defaults)
+
+    def read(name: str) -> Any:
+        if name == "version":  # as the root's inputs decide it
+            return inputs("version") if since is None else (">= 21.0" if since else "< 21.0")
+        if name == "cluster_name":
+            return cluster
+        if isinstance(entry, Unknown) or not isinstance(entry, dict):
+            return entry if isinstance(entry, Unknown) else Unknown(f"{where} is not an object")
+        if name == "create":  # try(each.value.create, true): no defaults
+            return entry.get("create")
+        if name == "name":
+            return _or(entry.get("name"), key if key is not None else Unknown(
+                f"{where}: the entries' keys are unknown"))
+        if name == "min_size" and family.min_size is not None:
+            return _entry_field(entry, defaults, name, _by_version(
+                since, *family.min_size, "min_size (not set, the root's default)", where))
+        if name not in _ENTRY_FIELDS:
+            return None
+        fallback = inputs("subnet_ids") if name == "subnet_ids" else None
+        return _entry_field(entry, defaults, name, fallback)
+    return read
+
+
+def _entry_field(entry: dict, defaults: Any, name: str, fallback: Any) -> Any:
+    """try(entry.<name>, defaults.<name>, fallback): set in the entry, else in the defaults
+    map (only 20.x and earlier have it; set, the call is one of them), else the fallback."""
+    if entry.get(name) is not None:
+        return entry[name]
+    if isinstance(defaults, Unknown):
+        return Unknown(f"{name} comes from an unknown defaults map: {defaults.reason}")
+    if isinstance(defaults, dict) and defaults.get(name) is not None:
+        return defaults[name]
+    return fallback
+
+
+def _join(*reasons: str) -> str:
+    return "; ".join(r for r in reasons if r)
 
 
 def _or(value: Any, default: Any) -> Any:
@@ -417,6 +676,11 @@ OUTPUTS: dict[str, tuple[tuple[str, ...], Builder]] = {
     "terraform-aws-modules/ec2-instance/aws": (("create", "putin_khuylo"), ec2_instance_module),
     "terraform-aws-modules/eks/aws//modules/eks-managed-node-group": (
         ("create",), eks_node_group_module),
+    "terraform-aws-modules/eks/aws//modules/self-managed-node-group": (
+        ("create",), self_managed_node_group_module),
+    "terraform-aws-modules/eks/aws//modules/fargate-profile": (
+        ("create",), fargate_profile_module),
+    "terraform-aws-modules/eks/aws": (("create",), eks_module),
 }
 
 
