@@ -4,6 +4,8 @@
 Compares the capacity an Auto Scaling group keeps, its `desired_capacity` when set and else its
 `min_size` (CloudFormation `DesiredCapacity`, `MinSize`), with the number of distinct
 Availability Zones its subnets or zones cover. A group kept at zero instances is not reported.
+A `desired_capacity` that `lifecycle { ignore_changes }` leaves to scaling is the size at
+creation only: then a `min_size` covering every zone passes, and a lower one is unverified.
 
 ## Why is this bad?
 A group with fewer instances than zones leaves at least one zone empty, and usually crowds its

@@ -1057,3 +1057,54 @@ resource "aws_autoscaling_group" "g" {
     assert isinstance(name, Unknown) and "path.cwd" in name.reason
     size = resources["aws_autoscaling_group.g"].raw["min_size"]
     assert isinstance(size, Unknown) and "workspace" in size.reason
+
+
+def test_sizes_left_to_scaling_by_ignore_changes_are_unknown(tmp_path):
+    # desired sizes that lifecycle.ignore_changes hands to autoscaling are creation-time only
+    from hadr_lint.normalise import normalise
+
+    write(tmp_path, {"main.tf": """
+resource "aws_ecs_service" "api" {
+  name          = "api"
+  desired_count = 2
+  lifecycle {
+    ignore_changes = [desired_count]
+  }
+}
+resource "aws_eks_node_group" "ng" {
+  cluster_name = "c"
+  scaling_config {
+    min_size     = 1
+    max_size     = 5
+    desired_size = 3
+  }
+  lifecycle {
+    ignore_changes = [scaling_config[0].desired_size]
+  }
+}
+resource "aws_autoscaling_group" "all" {
+  min_size         = 2
+  max_size         = 5
+  desired_capacity = 3
+  lifecycle {
+    ignore_changes = all
+  }
+}
+resource "aws_autoscaling_group" "kept" {
+  min_size         = 2
+  max_size         = 5
+  desired_capacity = 3
+}
+"""})
+    resources, errors, _ = load(tmp_path)
+    assert not errors
+    found = {name: normalise(r) for name, r in resources.items()}
+    assert resources["aws_eks_node_group.ng"].meta["lifecycle"]["ignore_changes"] == (
+        "scaling_config.desired_size",)
+    for name, field in (("aws_ecs_service.api", "desired_count"),
+                        ("aws_eks_node_group.ng", "desired_size"),
+                        ("aws_autoscaling_group.all", "desired_capacity")):
+        value = found[name].get(field)
+        assert isinstance(value, Unknown) and "size at creation only" in value.reason, name
+    assert found["aws_eks_node_group.ng"].get("min_size") == 1
+    assert found["aws_autoscaling_group.kept"].get("desired_capacity") == 3

@@ -11,7 +11,7 @@ import dataclasses
 import importlib
 import pkgutil
 
-from hadr_lint.model import Resource
+from hadr_lint.model import Resource, Unknown
 from hadr_lint.normalise.fields import Spec, apply_spec
 from hadr_lint.normalise.registry_modules import MODULES, module_spec
 
@@ -51,9 +51,25 @@ def normalise(resource: Resource) -> Resource:
     if resource.may_not_exist:  # a resource that may not exist: 0 or more instances
         meta.setdefault("count_unknown", resource.may_not_exist)
     attributes = apply_spec(found, dict(resource.raw), meta)
-    return dataclasses.replace(resource, kind=found.kind, attributes=attributes)
+    return dataclasses.replace(resource, kind=found.kind,
+                               attributes=_left_to_scaling(attributes, meta))
 
 
-def known_kinds() -> list[str]:
-    modules = {found.kind for _, found in MODULES.values()}
-    return sorted({s.kind for table in TABLES.values() for s in table.values()} | modules)
+# Sizes a scaling mechanism drives once the resource exists, and the Terraform attribute names
+# ``lifecycle { ignore_changes }`` hands them over with. Then the configured value is the size at
+# creation only, never what the resource keeps: unknown (a min_size beside it stays the floor).
+LEFT_TO_SCALING = {
+    "desired_capacity": ("desired_capacity",),
+    "desired_size": ("scaling_config", "scaling_config.desired_size"),
+    "desired_count": ("desired_count",),
+}
+
+
+def _left_to_scaling(attributes: dict, meta: dict) -> dict:
+    lifecycle = meta.get("lifecycle")
+    ignored = lifecycle.get("ignore_changes", ()) if isinstance(lifecycle, dict) else ()
+    for field, names in LEFT_TO_SCALING.items():
+        if field in attributes and ("all" in ignored or set(names) & set(ignored)):
+            attributes[field] = Unknown(f"{field} is the size at creation only: lifecycle "
+                                        "ignore_changes leaves it to scaling afterwards")
+    return attributes

@@ -643,11 +643,38 @@ def _dynamic_keys(block: Block, scope: Any) -> list[tuple[Any, Any]] | Unknown:
 
 
 def _lifecycle(block: Block, scope: Any) -> dict[str, Any]:
+    """``prevent_destroy`` (evaluated) and ``ignore_changes`` (the top-level attribute names it
+    lists, ``("all",)`` for ``all``: they are names, not values) of the lifecycle block."""
     for nested in block.blocks:
         if nested.type == "lifecycle":
-            return {k: eval_expr(a.expr, scope) for k, a in nested.attributes.items()
-                    if k == "prevent_destroy"}
+            found: dict[str, Any] = {k: eval_expr(a.expr, scope)
+                                     for k, a in nested.attributes.items()
+                                     if k == "prevent_destroy"}
+            ignored = nested.attributes.get("ignore_changes")
+            if ignored is not None:
+                found["ignore_changes"] = _ignored_names(ignored.expr)
+            return found
     return {}
+
+
+def _ignored_names(expr: Any) -> tuple[str, ...]:
+    """``[desired_capacity, tags["x"], scaling_config[0].desired_size]`` ->
+    ``("desired_capacity", "tags", "scaling_config.desired_size")`` (attribute names, indices
+    left out); ``("all",)``; a quoted name is Terraform 0.11's spelling."""
+    if isinstance(expr, Literal):  # .tf.json: ["desired_capacity"] or "all"
+        items = expr.value if isinstance(expr.value, list) else [expr.value]
+        return tuple(re.sub(r"\[[^\]]*\]", "", str(i)) for i in items)
+    tuples = list(expr.find_data("tuple")) if hasattr(expr, "find_data") else []
+    elements = [c for c in tuples[0].children if hasattr(c, "data")] if tuples else [expr]
+    names = []
+    for element in elements:
+        tokens = list(element.scan_values(
+            lambda v: getattr(v, "type", None) in ("NAME", "STRING_CHARS")))
+        if tokens and tokens[0].type == "STRING_CHARS":
+            names.append(re.sub(r"\[[^\]]*\]", "", str(tokens[0])))
+        elif tokens:
+            names.append(".".join(str(t) for t in tokens if t.type == "NAME"))
+    return tuple(dict.fromkeys(names))
 
 
 def _nullable(block: Block, scope: Any) -> Any:

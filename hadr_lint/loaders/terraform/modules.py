@@ -276,8 +276,10 @@ def _unkeyed(submodule: str) -> str:
 
 def _derived_meta(made: Any, module_key: Any, module: str) -> dict[str, Any]:
     """A derived resource's meta. None of the module blocks derived sets a lifecycle
-    ``prevent_destroy`` (checked in each module's code), so it is known to be absent."""
-    meta = {"index": made.index, "module_key": module_key, "lifecycle": {},
+    ``prevent_destroy`` (checked in each module's code), so it is known to be absent; its
+    ``ignore_changes`` are the module code's."""
+    lifecycle = {"ignore_changes": made.ignore_changes} if made.ignore_changes else {}
+    meta = {"index": made.index, "module_key": module_key, "lifecycle": lifecycle,
             "derived_from": f"the inputs of {module}"}
     if made.may_not_exist:  # an unknown number of instances, as for an unknown count
         meta["count_unknown"] = made.may_not_exist

@@ -48,6 +48,7 @@ class Synthetic:
     raw: Mapping[str, Any] = field(default_factory=dict)
     may_not_exist: str = ""  # why it may not exist (a flag or collection that is unknown)
     module: str = ""  # a submodule of the call it is in: module.eks_managed_node_group["a"]
+    ignore_changes: tuple[str, ...] = ()  # its lifecycle's, as the module's code lists them
 
 
 @dataclass(frozen=True)
@@ -470,7 +471,7 @@ def eks_node_group_module(inputs: Inputs, where: str, prefix: str) -> Exposed:
         "capacity_type": inputs("capacity_type"),
         "scaling_config": [{"min_size": minimum, "max_size": _or(inputs("max_size"), 3),
                             "desired_size": _or(inputs("desired_size"), 1)}],
-    })
+    }, ignore_changes=("scaling_config.desired_size",))  # 18.0 to 21.x: left to scaling
     address = f"{prefix}aws_eks_node_group.this[0]"
     outputs = {f"node_group_{attr}": Ref(address, attr)
                for attr in ("arn", "id", "status", "resources")}
@@ -500,7 +501,8 @@ def self_managed_node_group_module(inputs: Inputs, where: str, prefix: str) -> E
         "desired_capacity": _or(inputs("desired_size"), 1),
         "health_check_type": inputs("health_check_type"),
         "target_group_arns": inputs("target_group_arns"),
-    }, _unless(create, "create_autoscaling_group is true"))
+    }, _unless(create, "create_autoscaling_group is true"),
+        ignore_changes=("desired_capacity",))  # 18.0 to 21.x: left to scaling
     address = f"{prefix}aws_autoscaling_group.this[0]"
     outputs = {f"autoscaling_group_{attr}": Ref(address, attr) for attr in ("arn", "id", "name")}
     return Exposed(outputs, (group,))
