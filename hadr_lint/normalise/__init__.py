@@ -73,3 +73,8 @@ def _left_to_scaling(attributes: dict, meta: dict) -> dict:
             attributes[field] = Unknown(f"{field} is the size at creation only: lifecycle "
                                         "ignore_changes leaves it to scaling afterwards")
     return attributes
+
+
+def known_kinds() -> list[str]:
+    modules = {found.kind for _, found in MODULES.values()}
+    return sorted({s.kind for table in TABLES.values() for s in table.values()} | modules)
