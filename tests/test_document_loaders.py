@@ -180,18 +180,21 @@ def _loaded(modules: set[str], *packages: str) -> list[str]:
     return sorted(m for m in modules if m.startswith(packages))
 
 
-def test_a_template_only_scan_imports_no_terraform_loader_nor_lark(tmp_path: Path) -> None:
+def test_a_yaml_template_only_scan_imports_no_terraform_nor_plan_loader_nor_lark(
+        tmp_path: Path) -> None:
     modules, rules = _scan_in_a_new_process(
         ROOT / "fixtures" / "rules" / "HA005" / "cfn-single-az" / "template.yaml", tmp_path)
     assert "HA005" in rules
     assert "hadr_lint.loaders.cloudformation.template" in modules
-    assert _loaded(modules, "lark", "hcl2", "hadr_lint.loaders.terraform.") == []
+    assert _loaded(modules, "lark", "hcl2", "hadr_lint.loaders.terraform.",
+                   "hadr_lint.loaders.plan") == []
 
 
-def test_a_terraform_only_scan_imports_neither_the_plan_nor_the_cloudformation_loader(
+def test_a_terraform_only_scan_imports_no_plan_cloudformation_or_terragrunt_loader(
         tmp_path: Path) -> None:
     modules, rules = _scan_in_a_new_process(
         ROOT / "fixtures" / "rules" / "HA005" / "tf-single-az" / "main.tf", tmp_path)
     assert "HA005" in rules
     assert "hadr_lint.loaders.terraform.evaluate" in modules
-    assert _loaded(modules, "hadr_lint.loaders.plan", "hadr_lint.loaders.cloudformation") == []
+    assert _loaded(modules, "hadr_lint.loaders.plan", "hadr_lint.loaders.cloudformation",
+                   "hadr_lint.loaders.terraform.terragrunt") == []

@@ -40,6 +40,12 @@ def lazy(module: str, name: str) -> Callable[..., Any]:
     return call
 
 
+def _plan_claims(path: Path, text: str) -> bool:
+    """``plan.claims``, asked of JSON files only (``terraform show -json`` writes JSON): a YAML
+    template never imports the plan loader."""
+    return path.suffix == ".json" and bool(lazy(PLAN, "claims")(path, text))
+
+
 def _link_templates(paths: list[Path], loaded: list[LoadResult], *rest: Any) -> list[LoadResult]:
     """``stack_links.link_documents``; without documents there is nothing to link."""
     if not paths:
@@ -56,7 +62,7 @@ def _load_terraform(found: Any, options: Any, config: Any) -> list[LoadResult]:
 
 
 DOCUMENT_LOADERS = (
-    DocumentLoader("terraform-plan", lazy(PLAN, "claims"), lazy(PLAN, "load_document")),
+    DocumentLoader("terraform-plan", _plan_claims, lazy(PLAN, "load_document")),
     DocumentLoader("cloudformation", lazy(CLOUDFORMATION, "claims"),
                    lazy(CLOUDFORMATION, "load_document"), _link_templates, CLOUDFORMATION_KEYS),
 )

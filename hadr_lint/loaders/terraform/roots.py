@@ -20,7 +20,6 @@ from hadr_lint.loaders.terraform import FolderReader, load_root
 from hadr_lint.loaders.terraform.cache_entry import TerraformEntry
 from hadr_lint.loaders.terraform.files import TF_SUFFIXES, terraform_files
 from hadr_lint.loaders.terraform.parse import Literal
-from hadr_lint.loaders.terraform.terragrunt import load_unit, read_units
 from hadr_lint.loaders.terraform_claims import (  # noqa: F401 (re-exported)
     SKIP_DIRS,
     TERRAGRUNT,
@@ -90,6 +89,9 @@ def load_terragrunt(configs: list[Path], paths: list[Path], options: Any,
     folder; and the folders they load, which are not Terraform roots of their own."""
     if not configs:
         return [], set()
+    # start-up: Terragrunt's loader (about 5 ms) only when a terragrunt.hcl was found
+    from hadr_lint.loaders.terraform.terragrunt import read_units
+
     tree = tree_of(paths)
     reader = FolderReader(display=display_path, max_file_size=config.max_file_size,
                           roots=roots_of(paths), tree=tree)
@@ -114,6 +116,9 @@ def _root(folder: Path, reader: Any, var_files: Any, variables: Any) -> LoadResu
 def _unit(unit: Any, reader: Any, units: Any) -> LoadResult:
     """A unit's resources, namespaced by its folder; Refs to another unit's resources (its
     dependencies' outputs) are namespaced already."""
+    # start-up: Terragrunt's loader only when a terragrunt.hcl was found
+    from hadr_lint.loaders.terraform.terragrunt import load_unit
+
     others = tuple(f"{display_path(u.dir)}::" for u in units.units if u.dir != unit.dir)
     return namespaced(load_unit(unit, reader, units.scan), display_path(unit.dir), others)
 
