@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -141,3 +142,59 @@ def test_a_document_loaders_own_metadata_stays_out_of_the_scans(
     metadata = scan(ScanOptions(paths=(tmp_path,)), Config(), []).metadata
     assert metadata["shared"] == "all"
     assert not {"mine", "exports", "outputs"} & set(metadata)  # CloudFormation's: per template
+
+
+def test_the_registry_names_the_cloudformation_keys_its_loader_writes() -> None:
+    from hadr_lint.loaders.cloudformation.exports import LINK_KEYS
+
+    assert registry.CLOUDFORMATION_KEYS == LINK_KEYS
+
+
+SCAN_AND_LIST_MODULES = """
+import json, sys
+from hadr_lint.cli import main
+try:
+    main(["scan", "--no-cache", "--format", "json", "--output", sys.argv[2], sys.argv[1]])
+except SystemExit as exc:
+    code = exc.code
+json.dump({"exit": code, "modules": sorted(sys.modules)}, sys.stderr)
+"""
+
+
+def _scan_in_a_new_process(path: Path, tmp_path: Path) -> tuple[set[str], list[str]]:
+    """The modules a whole scan of ``path`` imported, and the rule ids of its findings."""
+    import subprocess
+    import sys
+
+    report = tmp_path / "report.json"
+    done = subprocess.run([sys.executable, "-c", SCAN_AND_LIST_MODULES, str(path), str(report)],
+                          capture_output=True, text=True, cwd=tmp_path, check=True,
+                          env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")})
+    ran = json.loads(done.stderr.strip().splitlines()[-1])
+    assert ran["exit"] == 1  # findings: the file was loaded, not skipped
+    findings = json.loads(report.read_text(encoding="utf-8"))["findings"]
+    return set(ran["modules"]), sorted({f["rule_id"] for f in findings})
+
+
+def _loaded(modules: set[str], *packages: str) -> list[str]:
+    return sorted(m for m in modules if m.startswith(packages))
+
+
+def test_a_yaml_template_only_scan_imports_no_terraform_nor_plan_loader_nor_lark(
+        tmp_path: Path) -> None:
+    modules, rules = _scan_in_a_new_process(
+        ROOT / "fixtures" / "rules" / "HA005" / "cfn-single-az" / "template.yaml", tmp_path)
+    assert "HA005" in rules
+    assert "hadr_lint.loaders.cloudformation.template" in modules
+    assert _loaded(modules, "lark", "hcl2", "hadr_lint.loaders.terraform.",
+                   "hadr_lint.loaders.plan") == []
+
+
+def test_a_terraform_only_scan_imports_no_plan_cloudformation_or_terragrunt_loader(
+        tmp_path: Path) -> None:
+    modules, rules = _scan_in_a_new_process(
+        ROOT / "fixtures" / "rules" / "HA005" / "tf-single-az" / "main.tf", tmp_path)
+    assert "HA005" in rules
+    assert "hadr_lint.loaders.terraform.evaluate" in modules
+    assert _loaded(modules, "hadr_lint.loaders.plan", "hadr_lint.loaders.cloudformation",
+                   "hadr_lint.loaders.terraform.terragrunt") == []

@@ -1,14 +1,14 @@
 """Which files are Terraform's: the configuration files of a folder and the variable files
-Terraform reads by itself. Standard library only: the cache's Terraform entry (``cache.py``)
-asks too, without loading the Terraform loader."""
+Terraform reads by itself. Standard library only (its suffixes: ``terraform_claims``)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-# OpenTofu's .tofu / .tofu.json files are Terraform files too; where main.tofu and main.tf are
-# both in a folder, only the .tofu one is read (OpenTofu's rule).
-TF_SUFFIXES = (".tf", ".tf.json", ".tofu", ".tofu.json")
+from hadr_lint.loaders.terraform_claims import TF_SUFFIXES
+
+# OpenTofu's .tofu / .tofu.json files are Terraform files too (TF_SUFFIXES); where main.tofu and
+# main.tf are both in a folder, only the .tofu one is read (OpenTofu's rule).
 _TOFU_TWINS = ((".tf", ".tofu"), (".tf.json", ".tofu.json"))
 
 

@@ -1,5 +1,6 @@
 """Terraform and Terragrunt as a folder loader: which discovered folders are roots, and their
-loading (see ``hadr_lint.loaders.registry.FOLDER_LOADERS``).
+loading (see ``hadr_lint.loaders.registry.FOLDER_LOADERS``, which registers it through
+``hadr_lint.loaders.terraform_claims``: what it claims, importable without this package).
 
 A Terragrunt unit loads its module folder, which is then not a root of its own; a folder that
 another scanned folder calls as a local module is loaded through the call. A ``.tfvars`` file
@@ -19,33 +20,16 @@ from hadr_lint.loaders.terraform import FolderReader, load_root
 from hadr_lint.loaders.terraform.cache_entry import TerraformEntry
 from hadr_lint.loaders.terraform.files import TF_SUFFIXES, terraform_files
 from hadr_lint.loaders.terraform.parse import Literal
-from hadr_lint.loaders.terraform.terragrunt import load_unit, read_units
+from hadr_lint.loaders.terraform_claims import (  # noqa: F401 (re-exported)
+    SKIP_DIRS,
+    TERRAGRUNT,
+    VAR_FILES,
+    claims_file,
+    finds_elsewhere,
+    names_a_folder,
+)
 from hadr_lint.model import LoadError, LoadResult
 from hadr_lint.tree import display_path, real, tree_of
-
-TERRAGRUNT = "terragrunt.hcl"
-VAR_FILES = (".tfvars", ".tfvars.json")
-# Folders ``terraform init`` and Terragrunt write (copies of modules): never walked; a module
-# copied there is read through the call that names it.
-SKIP_DIRS = (".terraform", ".terragrunt-cache")
-
-
-def claims_file(file: Path, scanned: Path) -> bool:
-    """Terraform files, variable files (read with their folder, never documents), and each
-    Terragrunt unit's ``terragrunt.hcl`` outside hidden folders."""
-    if file.name == TERRAGRUNT:
-        return not _hidden(file, scanned)
-    return file.name.endswith(TF_SUFFIXES + VAR_FILES)
-
-
-def _hidden(file: Path, scanned: Path) -> bool:
-    """A file in a hidden folder below the scanned path (``.boilerplate/``): Terragrunt's
-    discovery skips those, so hadr-lint takes no unit from them either."""
-    try:
-        parts = file.relative_to(scanned).parts[:-1]
-    except ValueError:
-        return False
-    return any(p.startswith(".") and p not in (".", "..") for p in parts)
 
 
 def terraform_folders(found: Discovered) -> list[Path]:
@@ -70,20 +54,10 @@ def load_folders(found: Discovered, options: Any, config: Any) -> list[LoadResul
     return results
 
 
-def names_a_folder(path: Path) -> bool:
-    """A variable file: given as a scan path, it stands for the Terraform folder beside it."""
-    return path.name.endswith(VAR_FILES)
-
-
 def stand_in(path: Path) -> list[Path]:
     """What to discover for a variable file given as a scan path: one Terraform file of its
     folder (the folder alone, not the folders below it), or nothing."""
     return terraform_files(path.parent)[:1]
-
-
-def finds_elsewhere(path: Path) -> bool:
-    """A Terragrunt unit's findings are on its module's files."""
-    return path.name == TERRAGRUNT
 
 
 def load_terraform(folders: list[Path], paths: list[Path], options: Any,
@@ -115,6 +89,9 @@ def load_terragrunt(configs: list[Path], paths: list[Path], options: Any,
     folder; and the folders they load, which are not Terraform roots of their own."""
     if not configs:
         return [], set()
+    # start-up: Terragrunt's loader (about 5 ms) only when a terragrunt.hcl was found
+    from hadr_lint.loaders.terraform.terragrunt import read_units
+
     tree = tree_of(paths)
     reader = FolderReader(display=display_path, max_file_size=config.max_file_size,
                           roots=roots_of(paths), tree=tree)
@@ -139,6 +116,9 @@ def _root(folder: Path, reader: Any, var_files: Any, variables: Any) -> LoadResu
 def _unit(unit: Any, reader: Any, units: Any) -> LoadResult:
     """A unit's resources, namespaced by its folder; Refs to another unit's resources (its
     dependencies' outputs) are namespaced already."""
+    # start-up: Terragrunt's loader only when a terragrunt.hcl was found
+    from hadr_lint.loaders.terraform.terragrunt import load_unit
+
     others = tuple(f"{display_path(u.dir)}::" for u in units.units if u.dir != unit.dir)
     return namespaced(load_unit(unit, reader, units.scan), display_path(unit.dir), others)
 
