@@ -37,9 +37,18 @@ from hadr_lint.loaders.terraform.modules import (
     module_call_resource,
 )
 from hadr_lint.loaders.terraform.parse import Block, Literal, traversal_text
+from hadr_lint.loaders.terraform.scope import (
+    ConstMapping,
+    LazyMapping,
+    ResourceObject,
+    ResourceType,
+    UnknownObject,
+)
+from hadr_lint.loaders.terraform.types import convert, read_type
 from hadr_lint.model import AZ, Location, Ref, Resource, Unknown, ZoneList, find_unknown
 from hadr_lint.regions import az_count
 from hadr_lint.suppress import terraform_suppressions
+from hadr_lint.text import FileTooLarge, read_source
 
 # A root name that is none of var, local, module, data, path, terraform, count, each, self: a
 # resource type (provider prefix, underscore, name), declared in this module or not.
@@ -169,7 +178,6 @@ class ModuleInstance:
         return self._names[name]
 
     def _build_names(self) -> dict[str, Any]:
-        from hadr_lint.loaders.terraform.scope import ConstMapping, LazyMapping
 
         names: dict[str, Any] = {
             "var": LazyMapping(self._variable_names(), self._variable, "var"),
@@ -264,7 +272,6 @@ class ModuleInstance:
 
     def _provider_instances(self, block: Block) -> dict[Any, ProviderConfig] | Unknown:
         """The configurations of a provider block with ``for_each``, by key."""
-        from hadr_lint.loaders.terraform.scope import ConstMapping
 
         keys = expansion_keys(block, self, self.state.max_instances)
         if isinstance(keys, Unknown):
@@ -360,14 +367,12 @@ class ModuleInstance:
 
     # ----- resources and data sources -----
     def _resource_type(self, rtype: str) -> Any:
-        from hadr_lint.loaders.terraform.scope import ResourceType
 
         blocks = self._blocks("resource", rtype)  # the module's index, shared, not copied
         return ResourceType(blocks, lambda name: self._value("resource", rtype, name),
                             rtype, self.address_prefix)
 
     def _data_type(self, dtype: str) -> Any:
-        from hadr_lint.loaders.terraform.scope import LazyMapping
 
         blocks = self._blocks("data", dtype)
         return LazyMapping(blocks, lambda name: self._value("data", dtype, name), f"data.{dtype}")
@@ -402,7 +407,6 @@ class ModuleInstance:
         return expansion_keys(block, self, self.state.max_instances)
 
     def _instance(self, kind: str, block: Block, key: Any, value: Any) -> Instance:
-        from hadr_lint.loaders.terraform.scope import ConstMapping, ResourceObject
 
         names: dict[str, Any] = {}
         if "count" in block.attributes:
@@ -474,7 +478,6 @@ class ModuleInstance:
     def _resources_of(self, block: Block) -> list[Resource]:
         instances = self.instances("resource", block)
         if isinstance(instances, Unknown):
-            from hadr_lint.loaders.terraform.scope import ResourceObject, UnknownObject
 
             unknown = UnknownObject(instances.reason)
             scope = ChildScope(self, {"count": unknown, "each": unknown})
@@ -548,7 +551,6 @@ class ModuleInstance:
         return terraform_suppressions(lines, block.line, block.end_line, shown, target)
 
     def outputs(self) -> Any:
-        from hadr_lint.loaders.terraform.scope import LazyMapping
 
         blocks = {b.labels[0]: b for b in self.files.of_type("output") if b.labels}
 
@@ -614,7 +616,6 @@ def nested_body(block: Block, scope: Any) -> dict[str, Any]:
 
 
 def _dynamic(block: Block, scope: Any) -> list[Any] | Unknown:
-    from hadr_lint.loaders.terraform.scope import ConstMapping
 
     keys = _dynamic_keys(block, scope)
     if isinstance(keys, Unknown):
@@ -658,7 +659,6 @@ def _nullable(block: Block, scope: Any) -> Any:
 
 def _convert_variable(value: Any, block: Block, scope: Any) -> Any:
     """``value`` converted to the variable's ``type`` (see ``types``), as Terraform does."""
-    from hadr_lint.loaders.terraform.types import convert, read_type
 
     declared = block.attributes.get("type")
     if declared is None:
@@ -683,7 +683,6 @@ def provider_account(block: Block, scope: Any) -> str | None:
 
 
 def _availability_zones(region: Any) -> Any:
-    from hadr_lint.loaders.terraform.scope import ConstMapping
 
     count = az_count(region)
     if count is None:
@@ -698,7 +697,6 @@ def _availability_zones(region: Any) -> Any:
 
 
 def _region_data(region: Any) -> Any:
-    from hadr_lint.loaders.terraform.scope import ConstMapping
 
     return ConstMapping({"name": region, "id": region, "region": region})
 
@@ -716,7 +714,6 @@ def read_modules_json(root: Path, tree: Any = None,
                       notes: list[str] | None = None) -> dict[str, Path]:
     """Modules already downloaded by ``terraform init``: key -> folder. A ``Dir`` that lies
     or links outside ``tree`` (a ``hadr_lint.tree.Tree``) is left out, with a note."""
-    from hadr_lint.text import FileTooLarge, read_source
 
     path = root / ".terraform" / "modules" / "modules.json"
     try:
