@@ -81,6 +81,13 @@ def test_formatters_read_result_data_only() -> None:
     assert {k: v for k, v in offenders.items() if v} == {}
 
 
+def test_suppress_imports_no_loader() -> None:
+    """Applying suppressions is format-neutral: each loader reads its own format's (comments,
+    Metadata) and imports ``suppress`` for the grammar, never the other way round."""
+    assert sorted(m for m in imported_modules(ROOT / "hadr_lint" / "suppress.py")
+                  if m.startswith("hadr_lint.loaders")) == []
+
+
 def module_names(packages: dict[str, Path]) -> dict[str, Path]:
     """Dotted module name -> file, for every module of ``packages`` (name -> folder)."""
     found = {}

@@ -44,10 +44,11 @@ from hadr_lint.loaders.terraform.scope import (
     ResourceType,
     UnknownObject,
 )
+from hadr_lint.loaders.terraform.suppressions import inherit
 from hadr_lint.loaders.terraform.types import convert, read_type
 from hadr_lint.model import AZ, Location, Ref, Resource, Unknown, ZoneList, find_unknown
 from hadr_lint.regions import az_count
-from hadr_lint.suppress import terraform_suppressions
+from hadr_lint.suppress import comment_suppressions
 from hadr_lint.text import FileTooLarge, read_source
 
 # A root name that is none of var, local, module, data, path, terraform, count, each, self: a
@@ -537,9 +538,9 @@ class ModuleInstance:
             children = [child]
         else:
             derived = child.resources() if isinstance(child, DerivedModule) else []
-            return _inherit([module_call_resource(self, call, child), *derived],
+            return inherit([module_call_resource(self, call, child), *derived],
                             self._suppressions(call, f"{self.name_prefix}module.{call.labels[0]}"))
-        return _inherit([r for c in children for r in c.resources()], self._suppressions(
+        return inherit([r for c in children for r in c.resources()], self._suppressions(
             call, f"{self.name_prefix}module.{call.labels[0]}"))
 
     def _suppressions(self, block: Block, target: str) -> list[Any]:
@@ -548,7 +549,7 @@ class ModuleInstance:
         if not lines:
             return []
         shown = self.state.display(Path(block.file))
-        return terraform_suppressions(lines, block.line, block.end_line, shown, target)
+        return comment_suppressions(lines, block.line, block.end_line, shown, target)
 
     def outputs(self) -> Any:
 
@@ -573,16 +574,6 @@ def local_references(expr: Any) -> list[str]:
         if traversal_text(base) == "local" and getattr(attr, "data", "") == "get_attr":
             found.append(traversal_text(attr))
     return list(dict.fromkeys(found))
-
-
-def _inherit(resources: list[Resource], suppressions: list[Any]) -> list[Resource]:
-    """A module call's suppressions apply to every resource inside the module."""
-    if not suppressions:
-        return resources
-    from dataclasses import replace
-
-    return [replace(r, meta={**r.meta, "suppressions": [
-        *r.meta.get("suppressions", ()), *suppressions]}) for r in resources]
 
 
 def body_keys(block: Block) -> list[str]:
