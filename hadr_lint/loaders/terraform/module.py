@@ -179,7 +179,6 @@ class ModuleInstance:
         return self._names[name]
 
     def _build_names(self) -> dict[str, Any]:
-
         names: dict[str, Any] = {
             "var": LazyMapping(self._variable_names(), self._variable, "var"),
             "local": LazyMapping(self._local_names(), self._local, "local"),
@@ -273,7 +272,6 @@ class ModuleInstance:
 
     def _provider_instances(self, block: Block) -> dict[Any, ProviderConfig] | Unknown:
         """The configurations of a provider block with ``for_each``, by key."""
-
         keys = expansion_keys(block, self, self.state.max_instances)
         if isinstance(keys, Unknown):
             return keys
@@ -368,13 +366,11 @@ class ModuleInstance:
 
     # ----- resources and data sources -----
     def _resource_type(self, rtype: str) -> Any:
-
         blocks = self._blocks("resource", rtype)  # the module's index, shared, not copied
         return ResourceType(blocks, lambda name: self._value("resource", rtype, name),
                             rtype, self.address_prefix)
 
     def _data_type(self, dtype: str) -> Any:
-
         blocks = self._blocks("data", dtype)
         return LazyMapping(blocks, lambda name: self._value("data", dtype, name), f"data.{dtype}")
 
@@ -408,7 +404,6 @@ class ModuleInstance:
         return expansion_keys(block, self, self.state.max_instances)
 
     def _instance(self, kind: str, block: Block, key: Any, value: Any) -> Instance:
-
         names: dict[str, Any] = {}
         if "count" in block.attributes:
             names["count"] = ConstMapping({"index": key})
@@ -479,7 +474,6 @@ class ModuleInstance:
     def _resources_of(self, block: Block) -> list[Resource]:
         instances = self.instances("resource", block)
         if isinstance(instances, Unknown):
-
             unknown = UnknownObject(instances.reason)
             scope = ChildScope(self, {"count": unknown, "each": unknown})
             address = self._address("resource", block)
@@ -552,7 +546,6 @@ class ModuleInstance:
         return comment_suppressions(lines, block.line, block.end_line, shown, target)
 
     def outputs(self) -> Any:
-
         blocks = {b.labels[0]: b for b in self.files.of_type("output") if b.labels}
 
         def output(name: str) -> Any:
@@ -607,7 +600,6 @@ def nested_body(block: Block, scope: Any) -> dict[str, Any]:
 
 
 def _dynamic(block: Block, scope: Any) -> list[Any] | Unknown:
-
     keys = _dynamic_keys(block, scope)
     if isinstance(keys, Unknown):
         return keys
@@ -650,7 +642,6 @@ def _nullable(block: Block, scope: Any) -> Any:
 
 def _convert_variable(value: Any, block: Block, scope: Any) -> Any:
     """``value`` converted to the variable's ``type`` (see ``types``), as Terraform does."""
-
     declared = block.attributes.get("type")
     if declared is None:
         return value
@@ -674,7 +665,6 @@ def provider_account(block: Block, scope: Any) -> str | None:
 
 
 def _availability_zones(region: Any) -> Any:
-
     count = az_count(region)
     if count is None:
         reason = f"availability zones of region {region} unknown"
@@ -688,7 +678,6 @@ def _availability_zones(region: Any) -> Any:
 
 
 def _region_data(region: Any) -> Any:
-
     return ConstMapping({"name": region, "id": region, "region": region})
 
 
@@ -705,7 +694,6 @@ def read_modules_json(root: Path, tree: Any = None,
                       notes: list[str] | None = None) -> dict[str, Path]:
     """Modules already downloaded by ``terraform init``: key -> folder. A ``Dir`` that lies
     or links outside ``tree`` (a ``hadr_lint.tree.Tree``) is left out, with a note."""
-
     path = root / ".terraform" / "modules" / "modules.json"
     try:
         entries = json.loads(read_source(path, MAX_MODULES_JSON_SIZE)).get("Modules", [])
