@@ -15,7 +15,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from hadr_lint.result import Suppression
 
 SEVERITIES = ("note", "warning", "error")
 # Unknown.kind: a marker a consumer may act on, where the reason is only text for people.
@@ -239,6 +242,9 @@ class LoadResult:
     notes: tuple[str, ...] = ()
     files: tuple[str, ...] = ()
     metadata: Mapping[str, Any] = field(default_factory=dict)
+    # suppressions of the whole input (a template's own Metadata): on each of its resources and
+    # on the input itself (hadr_lint.suppress.collect); a resource's own are in its meta
+    suppressions: tuple[Suppression, ...] = ()
 
 
 @dataclass(frozen=True)

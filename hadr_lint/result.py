@@ -41,6 +41,19 @@ class ScanResult:
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
 
+    def counts(self) -> dict[str, int]:
+        """The summary both JSON reports open with (``scan --format json`` adds the gate's)."""
+        return {
+            "files": len(self.files),
+            "resources": len(self.resources),
+            "findings": len(self.findings),
+            "errors": self.count("error"),
+            "warnings": self.count("warning"),
+            "notes": self.count("note"),
+            "unverified": len(self.unknowns),
+            "file_errors": len(self.errors),
+        }
+
 
 @dataclass(frozen=True)
 class ExternalFinding:

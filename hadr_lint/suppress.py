@@ -11,6 +11,12 @@ it::
 CloudFormation: ``Metadata: {hadr-lint: {ignore: [{id: HA001, reason: "...", expires: ...}]}}``
 on a resource, or the same under the template's top-level ``Metadata`` for every resource.
 
+Each loader reads its format's suppressions and puts them on what it returns (see ``collect``):
+``hadr_lint.loaders.terraform.suppressions`` (comments in ``.tf`` files and Terragrunt units, and
+beside a plan), ``hadr_lint.loaders.cloudformation.suppressions`` (``Metadata``). This module
+holds what every format shares: the directive grammar, how a suppression is built and checked,
+and applying them; it imports no loader.
+
 The filter runs in the engine after the rules (rules never see suppressions). Suppressed
 findings stay in the result (``ScanResult.suppressed``); a suppression without a reason (HL001),
 one that suppressed nothing (HL002) and a malformed one (HL003) are findings of pseudo rules.
@@ -22,13 +28,12 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from hadr_lint.model import WORKLOAD_TYPE, Finding, LoadResult, without_instance_keys
+from hadr_lint.model import WORKLOAD_TYPE, Finding, LoadResult
 from hadr_lint.result import SuppressedFinding, Suppression
 from hadr_lint.rulebase import LoadedRule, Rule, matches, unknown_ids
-from hadr_lint.text import FileTooLarge, read_source
 
 DIRECTIVE = re.compile(r"(?:#|//)\s*hadr-lint:ignore\b(?P<rest>.*)$")
 # A comment that starts like a directive but is not one: "# hadr-lint: ignore", "#HADR-LINT:...",
@@ -38,8 +43,6 @@ NEAR_MISS = re.compile(r"(?:#|//|/\*)\s*hadr[-_ ]?lint\s*(?::|=|-?ignore\b)", re
 EXPECTED = ('expected `# hadr-lint:ignore HA001[,HA005] reason="..." [expires=YYYY-MM-DD]` '
             '(no space after the colon)')
 BLANKET = ("ALL", "*")
-CFN_KEY = "hadr-lint"
-CFN_EXPECTED = "expected Metadata: {hadr-lint: {ignore: [{id: HA001, reason: ...}]}}"
 _OPTION = re.compile(
     r"""(?P<key>[A-Za-z_]+)=(?:"(?P<dq>(?:[^"\\]|\\.)*)"|'(?P<sq>[^']*)'|(?P<bare>\S+))"""
 )
@@ -164,7 +167,10 @@ def parse_directive(rest: str) -> tuple[tuple[str, ...], dict[str, str], str | N
     return ids, options, problem
 
 
-def _make(ids, reason, expires, file, line, target, problem=None) -> Suppression:
+def make_suppression(ids: Sequence[str], reason: Any, expires: Any, file: str, line: int,
+                     target: str, problem: str | None = None) -> Suppression:
+    """A suppression as read (``reason`` and ``expires`` as written, maybe not text), with the
+    problem that keeps it from suppressing anything: a blanket id, a date that is not one."""
     reason = reason.strip() if isinstance(reason, str) else None
     expires = str(expires) if expires not in (None, "") else None
     if problem is None and set(ids) & set(BLANKET):
@@ -194,21 +200,28 @@ def directive_lines(lines: Sequence[str], start: int, end: int) -> list[tuple[in
     return found
 
 
-def terraform_suppressions(
+def unreadable(comment: str) -> str:
+    """The problem of a comment that starts like a directive but cannot be read as one."""
+    comment = comment.strip()
+    start_at = NEAR_MISS.search(comment)
+    shown = comment[start_at.start():] if start_at else comment
+    return f"cannot be read: {shown!r}; {EXPECTED}"
+
+
+def comment_suppressions(
     lines: Sequence[str], start: int, end: int, file: str, target: str
 ) -> list[Suppression]:
+    """The suppressions of the directive comments ``directive_lines`` finds (a near miss is a
+    suppression with a problem: HL003), all on ``target``."""
     result = []
     for number, rest in directive_lines(lines, start, end):
         if rest is None:
-            comment = lines[number - 1].strip()
-            start_at = NEAR_MISS.search(comment)
-            shown = comment[start_at.start():] if start_at else comment
-            result.append(_make((), None, None, file, number, target,
-                                f"cannot be read: {shown!r}; {EXPECTED}"))
+            result.append(make_suppression((), None, None, file, number, target,
+                                           unreadable(lines[number - 1])))
             continue
         ids, options, problem = parse_directive(rest)
-        result.append(_make(ids, options.get("reason"), options.get("expires"), file, number,
-                            target, problem))
+        result.append(make_suppression(ids, options.get("reason"), options.get("expires"), file,
+                                       number, target, problem))
     return result
 
 
@@ -217,146 +230,24 @@ def mentions(text: str) -> bool:
     return NEAR_MISS.search(text) is not None or "hadr-lint:ignore" in text
 
 
-def plan_suppressions(resources: Sequence[Any], folder: Any, display: Any) -> list[Any]:
-    """Plan resources with the suppression comments of the Terraform files beside the plan
-    (its root module), matched by address without instance keys: ``resource "aws_s3_bucket"
-    "logs"`` covers ``aws_s3_bucket.logs["a"]``, a ``module "db"`` call every
-    ``module.db.…``. Comments inside a called module's own folder are not read."""
-    from dataclasses import replace
-
-    by_address = _hcl_suppressions(folder, display)
-    if not by_address:
-        return list(resources)
-    found = []
-    for resource in resources:
-        plain = without_instance_keys(resource.name)
-        extra = [s for address, group in by_address.items() if _covers(address, plain)
-                 for s in group]
-        if extra:
-            resource = replace(resource, meta={**resource.meta, "suppressions": [
-                *resource.meta.get("suppressions", ()), *extra]})
-        found.append(resource)
-    return found
-
-
-def _covers(address: str, plain: str) -> bool:
-    return plain == address or (address.startswith("module.") and plain.startswith(address + "."))
-
-
-def _hcl_suppressions(folder: Any, display: Any) -> dict[str, list[Suppression]]:
-    """Block address (``aws_s3_bucket.logs``, ``module.db``) -> its suppression comments, from
-    the ``*.tf`` / ``*.tofu`` files of ``folder``; files that cannot be read or parsed are
-    left out (a scan of the folder reports them)."""
-    # lazy: a loaders.terraform module runs that package's __init__, which imports this module
-    from hadr_lint.loaders.terraform.files import terraform_files
-    from hadr_lint.loaders.terraform.parse import HclSyntaxError, parse_blocks
-
-    found: dict[str, list[Suppression]] = {}
-    try:
-        files = [p for p in terraform_files(folder) if not p.name.endswith(".json")]
-    except OSError:
-        files = []
-    for file in files:
-        try:
-            text = read_source(file)
-            if not mentions(text):
-                continue
-            blocks = parse_blocks(text, str(file))
-        except (FileTooLarge, OSError, UnicodeDecodeError, HclSyntaxError):
-            continue
-        lines = text.splitlines()
-        for block in blocks:
-            if block.type == "resource" and len(block.labels) == 2:
-                address = ".".join(block.labels)
-            elif block.type == "module" and len(block.labels) == 1:
-                address = f"module.{block.labels[0]}"
-            else:
-                continue
-            group = terraform_suppressions(lines, block.line, block.end_line,
-                                           display(file), address)
-            if group:
-                found.setdefault(address, []).extend(group)
-    return found
-
-
-def metadata_near_misses(metadata: Any, file: str, line: int, target: str) -> list[Suppression]:
-    """Metadata keys that look like ``hadr-lint`` but are not (``hadr_lint``, ``HadrLint`` with
-    ``ignore``), and keys under ``hadr-lint`` other than ``ignore``: each an HL003."""
-    if not isinstance(metadata, Mapping):
-        return []
-    found = []
-    for key, value in metadata.items():
-        text = str(key)
-        if text == CFN_KEY:
-            extra = [str(k) for k in value] if isinstance(value, Mapping) else []
-            wrong = [k for k in extra if k != "ignore"]
-            if not isinstance(value, Mapping) or wrong:
-                what = f"key(s) {', '.join(wrong)} under" if wrong else "the value of"
-                found.append(_make((), None, None, file, line, target,
-                                   f"cannot be read: {what} {CFN_KEY}; {CFN_EXPECTED}"))
-        elif re.fullmatch(r"hadr[-_ ]?lint", text, re.IGNORECASE) and (
-                text != "HadrLint" or (isinstance(value, Mapping) and any(
-                    str(k).lower() in ("ignore", "suppress") for k in value))):
-            found.append(_make((), None, None, file, line, target,
-                               f"cannot be read: Metadata key {text!r}; {CFN_EXPECTED}"))
-    return found
-
-
-def metadata_suppressions(entries: Any, file: str, line: int, target: str) -> list[Suppression]:
-    """CloudFormation ``ignore`` entries: ``{id, reason, expires}`` mappings or plain ids."""
-    if not isinstance(entries, list):
-        return [_make((), None, None, file, line, target, "ignore must be a list")]
-    result = []
-    for entry in entries:
-        if isinstance(entry, Mapping):
-            raw = entry.get("id", entry.get("rule", entry.get("ids")))
-            raw = raw if isinstance(raw, list) else [raw] if raw is not None else []
-            ids = tuple(str(i).strip().upper() for i in raw if str(i).strip())
-            where = entry.get("line") if isinstance(entry.get("line"), int) else line
-            unknown = set(entry) - {"id", "rule", "ids", "reason", "expires", "line"}
-            problem = None if ids else "names no rule id"
-            if ids and unknown:
-                problem = f"unknown key(s) {', '.join(sorted(map(str, unknown)))}"
-            result.append(_make(ids, entry.get("reason"), entry.get("expires"), file, where,
-                                target, problem))
-        else:
-            ids = (str(entry).strip().upper(),) if str(entry).strip() else ()
-            result.append(_make(ids, None, None, file, line, target,
-                                None if ids else "names no rule id"))
-    return result
-
-
-def _cloudformation(resource) -> list[Suppression]:
-    metadata = resource.meta.get("metadata")
-    where = (resource.location.file, resource.location.line, resource.name)
-    found = metadata_near_misses(metadata, *where)
-    own = metadata.get(CFN_KEY) if isinstance(metadata, Mapping) else None
-    if not isinstance(own, Mapping) or "ignore" not in own:
-        return found
-    return found + metadata_suppressions(own["ignore"], *where)
-
-
 def collect(results: Iterable[LoadResult]) -> dict[tuple[str, str], list[Suppression]]:
     """(file, resource label) -> the suppressions that apply to that resource: the findings'
-    ``resource`` is the label, one per instance (a comment on a block covers every instance)."""
+    ``resource`` is the label, one per instance (a comment on a block covers every instance).
+
+    The loaders read them: a resource's own in ``meta["suppressions"]``, those of a whole
+    document (a CloudFormation template's ``Metadata``) in ``LoadResult.suppressions``, which
+    cover each of its resources and the document itself (its workload's findings)."""
     index: dict[tuple[str, str], list[Suppression]] = {}
     for result in results:
-        template: list[Suppression] = []
-        if "ignore" in result.metadata and result.files:
-            template = metadata_suppressions(result.metadata["ignore"], result.files[0], 1,
-                                             "template")
-        if "ignore_problems" in result.metadata and result.files:
-            template += [_make((), None, None, result.files[0], line, "template", problem)
-                         for line, problem in result.metadata["ignore_problems"]]
+        whole = list(result.suppressions) if result.files else []
         for resource in result.resources:
-            found = list(resource.meta.get("suppressions") or ()) + _cloudformation(resource)
-            found += template
+            found = list(resource.meta.get("suppressions") or ()) + whole
             if found:
                 key = (resource.location.file, resource.label)
                 known = index.setdefault(key, [])
                 known.extend(s for s in found if s not in known)
-        if template:  # the template itself: its workload's findings (OB001, OB002...)
-            index.setdefault((result.files[0], "template"), []).extend(template)
+        if whole:  # the document itself: its workload's findings (OB001, OB002...)
+            index.setdefault((result.files[0], "template"), []).extend(whole)
     return index
 
 
@@ -400,8 +291,6 @@ def _candidates(index, finding: Finding) -> list[Suppression]:
 
 
 def _with_unknown_ids(index, known: list[str]):
-    from dataclasses import replace
-
     checked: dict[Suppression, Suppression] = {}
     for group in index.values():
         for s in group:
@@ -449,8 +338,6 @@ def _with_severity(finding: Finding, severity: Mapping[str, str]) -> Finding:
     level = severity.get(finding.rule_id)
     if not level:
         return finding
-    from dataclasses import replace
-
     return replace(finding, severity=level)
 
 

@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from hadr_lint.cli import main
+from hadr_lint.loaders.cloudformation import load_template
 from hadr_lint.suppress import parse_directive
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -125,3 +126,17 @@ def test_parse_directive(text, ids, options, problem) -> None:
     got_ids, got_options, got_problem = parse_directive(text)
     assert got_ids == ids and got_options == options
     assert (got_problem or None) == problem or (problem and problem in got_problem)
+
+
+def test_the_cloudformation_loader_puts_its_suppressions_on_what_it_returns() -> None:
+    """The loader reads its format's suppressions (suppress.collect knows no format): the
+    template's own on the result, each resource's in its meta, where its block starts."""
+    text = (GATE / "cfn-suppressions" / "template.yaml").read_text(encoding="utf-8")
+    result = load_template("template.yaml", text, region="eu-west-1")
+    assert [(s.rule_ids, s.line, s.target, s.reason) for s in result.suppressions] == [
+        (("HA001",), 6, "template", "staging stack: capacity is not critical")]
+    own = {r.name: [(s.rule_ids, s.line, s.expires) for s in r.meta.get("suppressions", ())]
+           for r in result.resources}
+    assert own == {"AppSubnet": [], "AppGroup": [],
+                   "OrdersDatabase": [(("HA005",), 26, "2027-06-30")],
+                   "ReportsDatabase": [(("HA005",), 39, None)]}

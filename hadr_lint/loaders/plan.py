@@ -18,12 +18,21 @@ import bisect
 import dataclasses
 import json
 import re
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from hadr_lint.loaders import Document, namespaced
-from hadr_lint.model import LoadError, LoadResult, Location, Ref, Resource, Unknown
-from hadr_lint.suppress import plan_suppressions
+from hadr_lint.loaders.terraform.suppressions import folder_suppressions, inherit
+from hadr_lint.model import (
+    LoadError,
+    LoadResult,
+    Location,
+    Ref,
+    Resource,
+    Unknown,
+    without_instance_keys,
+)
 
 AFTER_APPLY = "known after apply"
 MAX_DEPTH = 16
@@ -73,6 +82,29 @@ def load_document(document: Document) -> LoadResult | None:
         return plan
     resources = plan_suppressions(plan.resources, document.path.parent, document.display)
     return dataclasses.replace(plan, resources=tuple(resources))
+
+
+def plan_suppressions(
+    resources: Sequence[Resource], folder: Path, display: Callable[[Path], str]
+) -> list[Resource]:
+    """Plan resources with the suppression comments of the Terraform files beside the plan
+    (its root module), matched by address without instance keys: ``resource "aws_s3_bucket"
+    "logs"`` covers ``aws_s3_bucket.logs["a"]``, a ``module "db"`` call every
+    ``module.db.…``. Comments inside a called module's own folder are not read."""
+    by_address = folder_suppressions(folder, display)
+    if not by_address:
+        return list(resources)
+    found = []
+    for resource in resources:
+        plain = without_instance_keys(resource.name)
+        extra = [s for address, group in by_address.items() if _covers(address, plain)
+                 for s in group]
+        found += inherit([resource], extra)
+    return found
+
+
+def _covers(address: str, plain: str) -> bool:
+    return plain == address or (address.startswith("module.") and plain.startswith(address + "."))
 
 
 def load_plan(path: str, data: dict, text: str) -> LoadResult:

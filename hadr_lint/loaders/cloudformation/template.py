@@ -39,9 +39,9 @@ from hadr_lint.loaders.cloudformation.resources import (
     parameter_values,
     section_of,
 )
+from hadr_lint.loaders.cloudformation.suppressions import metadata_near_misses, with_suppressions
 from hadr_lint.model import LoadError, LoadResult
 from hadr_lint.objectives.declare import ObjectivesError, declared_for
-from hadr_lint.suppress import metadata_near_misses
 from hadr_lint.tree import real
 
 
@@ -73,7 +73,7 @@ def load_template(
         return LoadResult()
     try:
         stack = _Stack(stack_name, dict(exports or {}), nesting or Nesting())
-        return _load(path, text, data, dict(parameters or {}), region, stack)
+        return with_suppressions(_load(path, text, data, dict(parameters or {}), region, stack))
     except Exception as exc:  # an unforeseen shape must be an error, never a traceback
         message = f"cannot load template: {exception_text(exc)}"
         return LoadResult(errors=(LoadError(path, None, message),), files=(path,))
@@ -166,7 +166,7 @@ def _template_metadata(template: Mapping, path: str, errors: list[LoadError]) ->
 
 def _near_misses(section: Mapping) -> list[tuple[int, str]]:
     """(line, what) for template Metadata keys that look like ``hadr-lint`` but are not read as
-    suppressions (see ``hadr_lint.suppress.metadata_near_misses``)."""
+    suppressions (see ``suppressions.metadata_near_misses``)."""
     plain = {str(k): plain_data(v) for k, v in section.items()}
     lines = {str(k): line_of(k) or 1 for k in section}
     return [(problem.line, problem.problem or "") for key, value in plain.items()

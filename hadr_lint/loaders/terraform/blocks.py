@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
+from hadr_lint import cache
 from hadr_lint.loaders.terraform.parse import Block, HclSyntaxError, parse_blocks
 
 _HEREDOC = re.compile(r"<<-?([A-Za-z_][A-Za-z0-9_-]*)[ \t]*\n")
@@ -201,8 +202,6 @@ def parse_changed(text: str, file: str, entry: str) -> list[Block]:
     again (20 ms to pickle): this version's own entry is written, and becomes the base, only
     when there is no usable base or the extras reach a quarter of the chunks.
     """
-    from hadr_lint import cache
-
     try:
         chunks = split(text)
     except Doubt:
@@ -237,14 +236,10 @@ def parse_changed(text: str, file: str, entry: str) -> list[Block]:
 def parse_file_changed(text: str, file: str) -> list[Block]:
     """``parse_changed`` under the cache key the Terraform loader gives a ``.tf`` file's
     blocks: the parse function of the loader's prefetch (worker processes)."""
-    from hadr_lint import cache
-
     return parse_changed(text, file, cache.key("hcl", "parse_blocks", file, cache.digest(text)))
 
 
 def _whole(text: str, file: str, entry: str) -> list[Block]:
-    from hadr_lint import cache
-
     blocks = parse_blocks(text, file)
     cache.store(entry, blocks)
     return blocks
@@ -253,8 +248,6 @@ def _whole(text: str, file: str, entry: str) -> list[Block]:
 def _previous(index: object, file: str) -> tuple[str | None, list, dict[str, tuple[int, Block]]]:
     """The base entry's key, its chunks (digest, first line), and chunk digest -> (first line,
     block) of every chunk the index knows (the base's and the extras); nothing usable: None."""
-    from hadr_lint import cache
-
     nothing: tuple[str | None, list, dict] = (None, [], {})
     if not (isinstance(index, tuple) and len(index) == 3 and isinstance(index[0], str)
             and isinstance(index[1], list) and isinstance(index[2], dict)):

@@ -37,9 +37,19 @@ from hadr_lint.loaders.terraform.modules import (
     module_call_resource,
 )
 from hadr_lint.loaders.terraform.parse import Block, Literal, traversal_text
+from hadr_lint.loaders.terraform.scope import (
+    ConstMapping,
+    LazyMapping,
+    ResourceObject,
+    ResourceType,
+    UnknownObject,
+)
+from hadr_lint.loaders.terraform.suppressions import inherit
+from hadr_lint.loaders.terraform.types import convert, read_type
 from hadr_lint.model import AZ, Location, Ref, Resource, Unknown, ZoneList, find_unknown
 from hadr_lint.regions import az_count
-from hadr_lint.suppress import terraform_suppressions
+from hadr_lint.suppress import comment_suppressions
+from hadr_lint.text import FileTooLarge, read_source
 
 # A root name that is none of var, local, module, data, path, terraform, count, each, self: a
 # resource type (provider prefix, underscore, name), declared in this module or not.
@@ -169,8 +179,6 @@ class ModuleInstance:
         return self._names[name]
 
     def _build_names(self) -> dict[str, Any]:
-        from hadr_lint.loaders.terraform.scope import ConstMapping, LazyMapping
-
         names: dict[str, Any] = {
             "var": LazyMapping(self._variable_names(), self._variable, "var"),
             "local": LazyMapping(self._local_names(), self._local, "local"),
@@ -264,8 +272,6 @@ class ModuleInstance:
 
     def _provider_instances(self, block: Block) -> dict[Any, ProviderConfig] | Unknown:
         """The configurations of a provider block with ``for_each``, by key."""
-        from hadr_lint.loaders.terraform.scope import ConstMapping
-
         keys = expansion_keys(block, self, self.state.max_instances)
         if isinstance(keys, Unknown):
             return keys
@@ -360,15 +366,11 @@ class ModuleInstance:
 
     # ----- resources and data sources -----
     def _resource_type(self, rtype: str) -> Any:
-        from hadr_lint.loaders.terraform.scope import ResourceType
-
         blocks = self._blocks("resource", rtype)  # the module's index, shared, not copied
         return ResourceType(blocks, lambda name: self._value("resource", rtype, name),
                             rtype, self.address_prefix)
 
     def _data_type(self, dtype: str) -> Any:
-        from hadr_lint.loaders.terraform.scope import LazyMapping
-
         blocks = self._blocks("data", dtype)
         return LazyMapping(blocks, lambda name: self._value("data", dtype, name), f"data.{dtype}")
 
@@ -402,8 +404,6 @@ class ModuleInstance:
         return expansion_keys(block, self, self.state.max_instances)
 
     def _instance(self, kind: str, block: Block, key: Any, value: Any) -> Instance:
-        from hadr_lint.loaders.terraform.scope import ConstMapping, ResourceObject
-
         names: dict[str, Any] = {}
         if "count" in block.attributes:
             names["count"] = ConstMapping({"index": key})
@@ -474,8 +474,6 @@ class ModuleInstance:
     def _resources_of(self, block: Block) -> list[Resource]:
         instances = self.instances("resource", block)
         if isinstance(instances, Unknown):
-            from hadr_lint.loaders.terraform.scope import ResourceObject, UnknownObject
-
             unknown = UnknownObject(instances.reason)
             scope = ChildScope(self, {"count": unknown, "each": unknown})
             address = self._address("resource", block)
@@ -534,9 +532,9 @@ class ModuleInstance:
             children = [child]
         else:
             derived = child.resources() if isinstance(child, DerivedModule) else []
-            return _inherit([module_call_resource(self, call, child), *derived],
+            return inherit([module_call_resource(self, call, child), *derived],
                             self._suppressions(call, f"{self.name_prefix}module.{call.labels[0]}"))
-        return _inherit([r for c in children for r in c.resources()], self._suppressions(
+        return inherit([r for c in children for r in c.resources()], self._suppressions(
             call, f"{self.name_prefix}module.{call.labels[0]}"))
 
     def _suppressions(self, block: Block, target: str) -> list[Any]:
@@ -545,11 +543,9 @@ class ModuleInstance:
         if not lines:
             return []
         shown = self.state.display(Path(block.file))
-        return terraform_suppressions(lines, block.line, block.end_line, shown, target)
+        return comment_suppressions(lines, block.line, block.end_line, shown, target)
 
     def outputs(self) -> Any:
-        from hadr_lint.loaders.terraform.scope import LazyMapping
-
         blocks = {b.labels[0]: b for b in self.files.of_type("output") if b.labels}
 
         def output(name: str) -> Any:
@@ -571,16 +567,6 @@ def local_references(expr: Any) -> list[str]:
         if traversal_text(base) == "local" and getattr(attr, "data", "") == "get_attr":
             found.append(traversal_text(attr))
     return list(dict.fromkeys(found))
-
-
-def _inherit(resources: list[Resource], suppressions: list[Any]) -> list[Resource]:
-    """A module call's suppressions apply to every resource inside the module."""
-    if not suppressions:
-        return resources
-    from dataclasses import replace
-
-    return [replace(r, meta={**r.meta, "suppressions": [
-        *r.meta.get("suppressions", ()), *suppressions]}) for r in resources]
 
 
 def body_keys(block: Block) -> list[str]:
@@ -614,8 +600,6 @@ def nested_body(block: Block, scope: Any) -> dict[str, Any]:
 
 
 def _dynamic(block: Block, scope: Any) -> list[Any] | Unknown:
-    from hadr_lint.loaders.terraform.scope import ConstMapping
-
     keys = _dynamic_keys(block, scope)
     if isinstance(keys, Unknown):
         return keys
@@ -685,8 +669,6 @@ def _nullable(block: Block, scope: Any) -> Any:
 
 def _convert_variable(value: Any, block: Block, scope: Any) -> Any:
     """``value`` converted to the variable's ``type`` (see ``types``), as Terraform does."""
-    from hadr_lint.loaders.terraform.types import convert, read_type
-
     declared = block.attributes.get("type")
     if declared is None:
         return value
@@ -710,8 +692,6 @@ def provider_account(block: Block, scope: Any) -> str | None:
 
 
 def _availability_zones(region: Any) -> Any:
-    from hadr_lint.loaders.terraform.scope import ConstMapping
-
     count = az_count(region)
     if count is None:
         reason = f"availability zones of region {region} unknown"
@@ -725,8 +705,6 @@ def _availability_zones(region: Any) -> Any:
 
 
 def _region_data(region: Any) -> Any:
-    from hadr_lint.loaders.terraform.scope import ConstMapping
-
     return ConstMapping({"name": region, "id": region, "region": region})
 
 
@@ -743,8 +721,6 @@ def read_modules_json(root: Path, tree: Any = None,
                       notes: list[str] | None = None) -> dict[str, Path]:
     """Modules already downloaded by ``terraform init``: key -> folder. A ``Dir`` that lies
     or links outside ``tree`` (a ``hadr_lint.tree.Tree``) is left out, with a note."""
-    from hadr_lint.text import FileTooLarge, read_source
-
     path = root / ".terraform" / "modules" / "modules.json"
     try:
         entries = json.loads(read_source(path, MAX_MODULES_JSON_SIZE)).get("Modules", [])

@@ -17,6 +17,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lark import Token, Tree
+from lark.exceptions import LarkError, UnexpectedInput
+
+from hadr_lint import cache
+from hadr_lint.loaders.syntax import hcl_message
 
 
 @dataclass(frozen=True)
@@ -101,11 +105,11 @@ def hcl_parser() -> Any:
     in every run that parses a changed file. python-hcl2's own cache file (lark's ``cache=``) is
     never read: lark would unpickle whatever lies at that path.
     """
+    # A scan whose files are all in the parse cache never needs python-hcl2:
+    # start-up: python-hcl2 costs 50 ms to import, only when the grammar is built or loaded
     import hcl2.parser
     from hcl2.postlexer import PostLexer
     from lark import Lark
-
-    from hadr_lint import cache
 
     entry = cache.key("hcl2-grammar")
     parser = _saved_parser(cache.load_grammar(entry))
@@ -172,15 +176,11 @@ def parse_raw(text: str) -> Tree:
 
 def parse_tree(text: str) -> Tree:
     """Parse HCL text into python-hcl2's raw Lark tree, raising HclSyntaxError."""
-    from lark.exceptions import LarkError, UnexpectedInput
-
     if not text.endswith("\n"):
         text += "\n"
     try:
         return parse_raw(text)
     except UnexpectedInput as exc:
-        from hadr_lint.loaders.syntax import hcl_message
-
         raise HclSyntaxError(hcl_message(exc), getattr(exc, "line", None)) from None
     except (LarkError, RecursionError, ValueError) as exc:
         raise HclSyntaxError(f"cannot parse: {type(exc).__name__}", None) from None

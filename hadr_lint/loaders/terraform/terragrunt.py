@@ -50,6 +50,7 @@ from hadr_lint.loaders.terraform.scope import (
     ResourceObject,
     UnknownObject,
 )
+from hadr_lint.loaders.terraform.suppressions import inherit
 from hadr_lint.model import (
     FirewallEndpoint,
     LoadError,
@@ -62,7 +63,7 @@ from hadr_lint.model import (
     Unknown,
     Unordered,
 )
-from hadr_lint.suppress import mentions, terraform_suppressions
+from hadr_lint.suppress import comment_suppressions, mentions
 from hadr_lint.text import FileTooLarge, read_source
 from hadr_lint.tree import real
 
@@ -491,9 +492,9 @@ def _suppressions(unit: ConfigFile, context: Context) -> list[Any]:
     target = context.display(unit.path.parent)
     found = []
     for block in unit.of_type("terraform"):
-        found += terraform_suppressions(lines, block.line, block.end_line, shown, target)
+        found += comment_suppressions(lines, block.line, block.end_line, shown, target)
     for attr in unit.attributes.values():
-        found += terraform_suppressions(lines, attr.line, attr.line, shown, target)
+        found += comment_suppressions(lines, attr.line, attr.line, shown, target)
     return [replace(s, via=target) for s in dict.fromkeys(found)]
 
 
@@ -710,10 +711,7 @@ def load_unit(unit: Unit, reader: Any, scan: Scan | None = None) -> Any:
                                  f"files in {reader.display(unit.module)}",), files=(shown,))
     resources = tuple(loaded.root.resources())
     if unit.suppressions:
-        # start-up: module.py loads hcl2 (~20 ms), only when a unit is evaluated (not from cache)
-        from hadr_lint.loaders.terraform.module import _inherit
-
-        resources = tuple(_inherit(list(resources), list(unit.suppressions)))
+        resources = tuple(inherit(list(resources), list(unit.suppressions)))
     state = loaded.state
     errors = tuple(LoadError(f, line, m) for f, line, m in state.errors)
     files_shown = tuple(sorted({r.location.file for r in resources} | {shown}))

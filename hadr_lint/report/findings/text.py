@@ -17,6 +17,7 @@ from hadr_lint.report.findings.external import text_lines, text_summary
 from hadr_lint.report.findings.notes import condensed
 from hadr_lint.report.style import Style, plain
 from hadr_lint.result import ScanResult
+from hadr_lint.ruleutil import plural
 
 
 @dataclass(frozen=True)
@@ -104,19 +105,16 @@ def note_lines(result: ScanResult, view: View) -> list[str]:
 
 
 def summary(result: ScanResult, show_unknown: bool) -> str:
-    counts = ", ".join(
-        f"{result.count(s)} {s}{'s' if result.count(s) != 1 else ''}"
-        for s in ("error", "warning", "note")
-    )
+    counts = ", ".join(plural(result.count(s), s) for s in ("error", "warning", "note"))
     text = (
-        f"{len(result.findings)} finding{'s' if len(result.findings) != 1 else ''} ({counts}) "
-        f"in {_count(len(result.resources), 'resource')} from "
-        f"{_count(len(result.files), 'file')}; {_count(len(result.unknowns), 'check')} unverified"
+        f"{plural(len(result.findings), 'finding')} ({counts}) "
+        f"in {plural(len(result.resources), 'resource')} from "
+        f"{plural(len(result.files), 'file')}; {plural(len(result.unknowns), 'check')} unverified"
     )
     if result.unknowns and not show_unknown:
         text += " (--show-unknown lists them)"
     if result.errors:
-        text += f"; {_count(len(result.errors), 'file error')}"
+        text += f"; {plural(len(result.errors), 'file error')}"
     if result.suppressed:
         text += f"; {len(result.suppressed)} suppressed"
     if result.baselined or result.fixed:
@@ -124,7 +122,3 @@ def summary(result: ScanResult, show_unknown: bool) -> str:
     if result.configs:
         text += f"; configuration: {', '.join(result.configs)}"
     return text
-
-
-def _count(number: int, word: str) -> str:
-    return f"{number} {word}{'' if number == 1 else 's'}"

@@ -7,7 +7,12 @@ from typing import Any
 
 from hadr_lint.objectives.estimate import NO_STORES
 from hadr_lint.report.escape import html_text
-from hadr_lint.report.posture.markdown import SCOPE_NAMES, summary_line
+from hadr_lint.report.posture.wording import (
+    SCOPE_NAMES,
+    estimate_cell,
+    regions_sentence,
+    summary_line,
+)
 
 CSS = """
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;
@@ -75,7 +80,7 @@ def _workload(w: dict[str, Any]) -> list[str]:
         out.append(f"<tr><th>{e(name)}</th><td>{e(value)}</td><td>{_est(az)}</td>"
                    f"<td>{_est(region)}</td></tr>")
     out.append("</table>")
-    out.append(f"<p>{e(_regions(w['regions']))}</p>")
+    out.append(f"<p>{regions_sentence(w['regions'], e)}</p>")
     out += _evidence(w)
     out += _stores(w["stores"])
     out += _blocks(w)
@@ -85,18 +90,8 @@ def _workload(w: dict[str, Any]) -> list[str]:
 def _est(found: dict[str, Any] | None) -> str:
     if found is None:
         return ""
-    if found["unknown_reason"] == NO_STORES:
-        return "<span class=\"muted\">n/a (no stateful store)</span>"
-    if found["text"] == "unknown":
-        return f"<span class=\"unknown\">unknown: {e(found['unknown_reason'])}</span>"
-    return f"<span class=\"estimate\">{e(found['text'])}</span>"
-
-
-def _regions(regions: dict[str, Any]) -> str:
-    if regions["primary"] is None:
-        return f"Primary region unknown ({regions['primary_unknown']})."
-    dr = ", ".join(regions["dr"]) or "none"
-    return f"Primary region {regions['primary']} ({regions['primary_source']}); DR regions: {dr}."
+    kind, text = estimate_cell(found, e)
+    return f"<span class=\"{kind}\">{text}</span>"
 
 
 def _evidence(w: dict[str, Any]) -> list[str]:

@@ -12,25 +12,19 @@ from typing import Any
 
 from hadr_lint.objectives.estimate import NO_STORES
 from hadr_lint.report.escape import md_code, md_text
+from hadr_lint.report.posture.wording import (
+    SCOPE_NAMES,
+    estimate_cell,
+    regions_sentence,
+    summary_line,
+)
 
-SCOPE_NAMES = {"az": "AZ loss", "region": "region loss"}
 STATUS = {"present": "✅ present", "missing": "❌ missing", "unknown": "❔ unknown"}
 
 
 def cell(text: Any) -> str:
     """Repository text as literal Markdown, safe in a table cell (``escape.md_text``)."""
     return md_text(text)
-
-
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
-def summary_line(summary: dict[str, Any]) -> str:
-    return (f"{plural(summary['resources'], 'resource')} from {plural(summary['files'], 'file')}"
-            f"; {plural(summary['findings'], 'finding')} ({plural(summary['errors'], 'error')}, "
-            f"{plural(summary['warnings'], 'warning')}, {plural(summary['notes'], 'note')}); "
-            f"{plural(summary['unverified'], 'check')} unverified.")
 
 
 COMMENT_LIMIT = 65_000  # GitHub: 65,536 characters per comment; some room for a marker line
@@ -87,7 +81,7 @@ def _workload(w: dict[str, Any], evidence: bool = True, rows: int | None = None)
         f"| {_est(w['rto']['region'])} |",
         "",
     ]
-    lines.append(_regions(w["regions"]) + _sources(declared["sources"]))
+    lines.append(regions_sentence(w["regions"], cell) + _sources(declared["sources"]))
     lines.append("")
     lines += _evidence(w) if evidence else [f"Evidence left out to fit a comment; {FULL_REPORT}.",
                                             ""]
@@ -97,19 +91,8 @@ def _workload(w: dict[str, Any], evidence: bool = True, rows: int | None = None)
 
 
 def _est(found: dict[str, Any]) -> str:
-    if found["unknown_reason"] == NO_STORES:
-        return "n/a (no stateful store)"
-    if found["text"] == "unknown":
-        return f"unknown: {cell(found['unknown_reason'])}"
-    return f"**{cell(found['text'])}**"
-
-
-def _regions(regions: dict[str, Any]) -> str:
-    if regions["primary"] is None:
-        return f"Primary region unknown ({cell(regions['primary_unknown'])})."
-    dr = ", ".join(cell(r) for r in regions["dr"]) or "none"
-    return (f"Primary region {cell(regions['primary'])} ({cell(regions['primary_source'])}); "
-            f"DR regions: {dr}.")
+    kind, text = estimate_cell(found, cell)
+    return f"**{text}**" if kind == "estimate" else text
 
 
 def _sources(sources: dict[str, str]) -> str:

@@ -56,16 +56,7 @@ def as_dict(result) -> dict[str, Any]:
         "tool": {"name": "hadr-lint", "version": __version__},
         "workloads": [_workload(graph, a, config) for a in assessments],
         "findings": [_finding(f) for f in result.findings],
-        "summary": {
-            "files": len(result.files),
-            "resources": len(result.resources),
-            "findings": len(result.findings),
-            "errors": result.count("error"),
-            "warnings": result.count("warning"),
-            "notes": result.count("note"),
-            "unverified": len(result.unknowns),
-            "file_errors": len(result.errors),
-        },
+        "summary": result.counts(),
     }
 
 
