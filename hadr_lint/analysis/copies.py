@@ -115,6 +115,15 @@ def copies(graph, store, config) -> tuple[Any, list[Any]]:
     return exempt, [c.region for c in found]
 
 
+def is_copy(graph, store, config) -> bool:
+    """True when ``store`` is itself a copy of another store (a read replica, an Aurora member,
+    a replica cluster, an EFS replication destination): its data is that store's."""
+    return store.kind in COPY_HOLDERS and READERS[store.kind](graph, store, config)[0] is True
+
+
+COPY_HOLDERS = ("db_instance", "db_cluster", "efs_file_system")
+
+
 def copy_regions(graph, store, config) -> list[Any]:
     """The regions of ``store``'s copies whatever its class (OB003's artifacts block)."""
     return [r if isinstance(r, (str, Unknown)) else Unknown(f"region {r} known only after apply")
@@ -291,8 +300,6 @@ def _dynamodb(graph, table, config):
 # ----- S3 ----------------------------------------------------------------------------------------
 def _s3(graph, bucket, config):
     role = _bucket_role(graph, bucket, config)
-    if role is True:
-        return True, []
     found = [_s3_copy(graph, bucket, d, bucket, config)
              for d in _listed(bucket.get("replication_destinations"))]
     items, unknown = _pointing(graph, "s3_replication", "bucket", bucket, ("s3_bucket",))
