@@ -689,10 +689,19 @@ def store_az_rto(graph, store: Resource, config: Any) -> Estimate:
                      "single-AZ instance: restore from backups")
     if store.kind == "db_cluster":
         return _cluster_az_rto(graph, store, times)
+    if store.kind in AZ_RTO_NOT_ESTIMATED:
+        return unknown(f"the AZ failover time of {AZ_RTO_NOT_ESTIMATED[store.kind]} {store.name} "
+                       "is not estimated", store, "kind")
     if store.kind == "efs_file_system" and store.get("availability_zone") is not None:
         return known(times["restore"], store, "availability_zone",
                      "EFS One Zone: restore from backups")
     return known(0, store, "kind", "regional service: no failover needed")
+
+
+# Stores whose failover after a zone loss the estimates do not model (unknown, never 0).
+AZ_RTO_NOT_ESTIMATED = {"docdb_cluster": "DocumentDB cluster", "neptune_cluster": "Neptune cluster",
+                        "redshift_cluster": "Redshift cluster",
+                        "memorydb_cluster": "MemoryDB cluster"}
 
 
 def _cluster_az_rto(graph, cluster: Resource, times) -> Estimate:
