@@ -12,13 +12,16 @@ RPO of a stateful store (``store_rpo``)
     EFS automatic backups (daily), AWS Backup (the rule's schedule), or any cross-region copy
     below. Which backups a store has comes from ``hadr_lint.analysis.protection``, as in the
     posture report's stores table.
-  * Region loss: the best copy in another region. Asynchronous replication (DynamoDB global
-    tables, Aurora Global Database, cross-region read replicas): 1 s ("typically under a
-    second"). S3 replication: 15 min with Replication Time Control, unbounded without (no time
-    guarantee). EFS replication: 15 min (AWS's stated RPO). RDS automated backups replicated to
-    another region: 5 min. AWS Backup copy actions to a vault in another region: the interval of
-    the rule's ``cron()``/``rate()`` schedule. Nothing: unbounded, also when the store's region
-    is unknown (no copy of any kind survives whatever its region is; ``_no_region``).
+  * Region loss: the best copy in another region. Which copies a store has, of what kind, in
+    which region and with what typical lag is ``hadr_lint.analysis.copies`` (``store_copies``,
+    ``COPY_KINDS``: the copies DR005 counts): asynchronous replication (DynamoDB global tables,
+    Aurora, DocumentDB and Neptune global databases, cross-region read replicas, MemoryDB
+    Multi-Region, secret replicas) 1 s; S3 replication 15 min with Replication Time Control,
+    unbounded without; EFS replication 15 min; RDS automated backups replicated 5 min; Redshift
+    snapshot copy 8 h; ECR registry replication 30 min. AWS Backup copy actions to a vault in
+    another region: the interval of the rule's ``cron()``/``rate()`` schedule. Nothing:
+    unbounded, also when the store's region is unknown (no copy of any kind survives whatever
+    its region is; ``_no_region``).
   The workload RPO is the worst store's.
 
 RTO of a workload for a region loss (``region_rto``)
@@ -40,7 +43,8 @@ RTO of a workload for a region loss (``region_rto``)
 
 RTO of a workload for an Availability Zone loss (``az_rto``): the slowest store failover: RDS
 Multi-AZ 2 min (AWS: typically 60-120 s), Aurora with a replica 30 s, Aurora without a replica
-10 min (the writer is re-created), regional services 0, single-AZ data the ``restore`` step.
+10 min (the writer is re-created), regional services 0, single-AZ data the ``restore`` step;
+DocumentDB, Neptune, Redshift and MemoryDB unknown (not modelled).
 """
 
 from __future__ import annotations
