@@ -42,7 +42,8 @@ def _folders() -> list[Path]:
 
 
 def _run(command: str, folder: Path, *extra: str) -> dict:
-    result = CliRunner().invoke(main, [command, str(folder.relative_to(ROOT)), "--strategy",
+    shown = folder.relative_to(ROOT) if folder.is_relative_to(ROOT) else folder
+    result = CliRunner().invoke(main, [command, str(shown), "--strategy",
                                        "pilot-light", "--format", "json", *extra])
     return json.loads(result.stdout)
 
@@ -143,3 +144,23 @@ def test_region_rpo_of_the_store_kinds_dr005_judges(folder, resource, rpo, says)
 def test_every_copy_kind_documents_its_lag():
     assert all(isinstance(lag, float) and text.count("{}") == 1
                for lag, text in COPY_KINDS.values())
+
+
+def test_a_global_database_without_scanned_members_is_unverified_in_dr005_and_the_estimate(
+        tmp_path):
+    """The other clusters of a global database named by id may live in another repository: an
+    unknown copy for DR005 (was a finding) as for the region-loss RPO (unknown)."""
+    (tmp_path / "main.tf").write_text(
+        'provider "aws" {\n  region = "us-east-1"\n}\n\n'
+        'resource "aws_docdb_cluster" "catalog" {\n'
+        '  global_cluster_identifier = "catalog-global"\n}\n\n'
+        'resource "aws_docdb_cluster" "alone" {\n}\n')
+    scanned = _run("scan", tmp_path, "--select", "DR005")
+    assert [(u["resource"], u["line"]) for u in scanned["unknowns"]] == \
+        [("aws_docdb_cluster.catalog", 5)]
+    assert "no secondary cluster among the scanned files" in scanned["unknowns"][0]["reason"]
+    assert [f["resource"] for f in scanned["findings"]] == ["aws_docdb_cluster.alone"]
+    report = _run("report", tmp_path, "--max-length", "0")
+    rows = {s["resource"]: s for w in report["workloads"] for s in w["stores"]}
+    assert rows["aws_docdb_cluster.catalog"]["rpo_region"] == "unknown"
+    assert rows["aws_docdb_cluster.alone"]["rpo_region"] == "unbounded"
