@@ -133,16 +133,25 @@ def copy_regions(graph, store, config) -> list[Any]:
 def _pointing(graph, kind: str, attribute: str, store, kinds: tuple[str, ...]):
     """Resources of ``kind`` whose ``attribute`` designates ``store``, and (resource, Unknown)
     for the unknown ones that may designate it (a reference to an undefined address designates
-    none)."""
-    found, unknown = [], []
+    none). The index is built once per scan."""
+    index, unknown = graph.memo(f"copies: {kind}.{attribute} -> {kinds}",
+                                lambda: _pointing_index(graph, kind, attribute, kinds))
+    return list(index.get(store.address, ())), list(unknown)
+
+
+def _pointing_index(graph, kind: str, attribute: str, kinds: tuple[str, ...]):
+    index: dict[str, list[Resource]] = {}
+    unknown = []
     for resource in graph.resources(kind):
         value = resource.get(attribute)
         if isinstance(value, Unknown):
             if graph.may_designate(value):
                 unknown.append((resource, Unknown(f"{resource.name}: {value.reason}")))
-        elif value is not None and find_store(graph, value, kinds) is store:
-            found.append(resource)
-    return found, unknown
+        elif value is not None:
+            target = find_store(graph, value, kinds)
+            if target is not None:
+                index.setdefault(target.address, []).append(resource)
+    return index, unknown
 
 
 def _where(resource, config) -> Any:
