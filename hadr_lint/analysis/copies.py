@@ -170,9 +170,15 @@ def _doubts(kind: str, unknown, attribute: str) -> list[Copy]:
 
 
 def _listed(value: Any) -> list[Any]:
+    """A list attribute's items; a single value of another type (a reference, a string) is one
+    item, never iterated."""
     if isinstance(value, Unknown):
         return [value]
-    return list(value or [])
+    if not value:
+        return []
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    return [value]
 
 
 # ----- RDS ---------------------------------------------------------------------------------------
