@@ -104,8 +104,10 @@ Orders:
       - Region: us-west-2
 ```
 
-A copy whose region cannot be resolved (an ARN without a region, a variable without a value)
-leaves the check unverified.
+A copy whose region cannot be resolved (an ARN without a region, a variable without a value),
+or a global database none of whose other clusters is among the scanned files, leaves the check
+unverified. The RPO estimates (OB004, the posture report) read the same copies: each kind's
+typical lag is in `hadr-lint explain OB004`.
 """
 
 from __future__ import annotations

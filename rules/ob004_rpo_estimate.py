@@ -6,15 +6,19 @@ reports each store whose estimate exceeds the declared RPO (for the failure scop
 larger loss):
 
 * **Availability Zone loss**: 0 for data written synchronously to several zones (RDS Multi-AZ,
-  Aurora, DynamoDB, S3, EFS Standard); for single-zone data, the best copy elsewhere (RDS
-  automated backups: 5 minutes; AWS Backup: its schedule).
-* **Region loss**: the best copy in another region. Asynchronous replication (DynamoDB global
-  tables, Aurora Global Database, cross-region read replicas): 1 second. S3 replication: 15
+  Aurora, DocumentDB, Neptune, MemoryDB, Multi-AZ Redshift, DynamoDB, S3, EFS Standard); for
+  single-zone data, the best copy elsewhere (RDS automated backups: 5 minutes; AWS Backup: its
+  schedule); a single-AZ Redshift cluster is unknown (its node type decides).
+* **Region loss**: the best copy in another region, the same copies DR005 counts. Asynchronous
+  replication (DynamoDB global tables, Aurora Global Database, cross-region read replicas,
+  DocumentDB and Neptune global clusters, MemoryDB Multi-Region): 1 second. S3 replication: 15
   minutes with Replication Time Control, unbounded without. EFS replication: 15 minutes. RDS
-  automated backups replication: 5 minutes. AWS Backup copy actions: the longest gap of the
-  rule's schedule, read from its `cron()` or `rate()` expression (`cron(0 5 * * ? *)` is 24h,
-  `cron(0 */4 * * ? *)` 4h, `rate(12 hours)` 12h). No copy: unbounded, also when the
-  store's region is unknown (nothing survives whatever its region is).
+  automated backups replication: 5 minutes. Redshift cross-region snapshot copy: 8 hours (an
+  automated snapshot every 8 hours or 5 GB per node of changes, each copied). AWS Backup copy
+  actions: the longest gap of the rule's schedule, read from its `cron()` or `rate()`
+  expression (`cron(0 5 * * ? *)` is 24h, `cron(0 */4 * * ? *)` 4h, `rate(12 hours)` 12h). No
+  copy: unbounded, also when the store's region is unknown (nothing survives whatever its
+  region is).
 * ECR repositories and Secrets Manager secrets are artifacts and not counted, unless a team
   classes them as `workload` (`store_classes`): then ECR registry replication counts 30 minutes
   (AWS: most images replicate in under 30 minutes) and a secret replica 1 second (asynchronous).

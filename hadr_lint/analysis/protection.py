@@ -2,7 +2,8 @@
 RPO estimates, the human-error analysis, the posture report's stores table) states the same thing.
 
 * ``zone_redundancy(store)``: ``"standby"`` (RDS Multi-AZ), ``"cluster"`` (Aurora and Multi-AZ
-  DB cluster storage), ``"regional"`` (DynamoDB, S3, EFS Standard: the service stores data
+  DB cluster storage, DocumentDB, Neptune, MemoryDB's transaction log, Multi-AZ Redshift),
+  ``"regional"`` (DynamoDB, S3, EFS Standard: the service stores data
   across zones), ``"single"`` (single-AZ RDS, EFS One Zone), or Unknown.
 
 * ``automated_backup_days(store)``: RDS/Aurora/Neptune/DocumentDB automated backups: the
@@ -26,6 +27,10 @@ from hadr_lint.model import Resource, Unknown
 from hadr_lint.ruleutil import is_set
 
 DB_KINDS = ("db_instance", "db_cluster", "neptune_cluster", "docdb_cluster")
+# Cluster storage written synchronously across Availability Zones: Aurora and Multi-AZ DB
+# clusters, DocumentDB and Neptune (six copies over three AZs), MemoryDB (its Multi-AZ
+# transaction log).
+CLUSTER_STORAGE = ("db_cluster", "docdb_cluster", "neptune_cluster", "memorydb_cluster")
 # RDS keeps automated backups 1 day when no retention is set (CreateDBInstance default).
 RDS_DEFAULT_RETENTION = 1
 
@@ -37,14 +42,29 @@ def zone_redundancy(store: Resource) -> str | Unknown:
         if isinstance(multi_az, Unknown):
             return Unknown(f"multi_az unknown: {multi_az.reason}")
         return "standby" if multi_az is True else "single"
-    if store.kind == "db_cluster":
+    if store.kind in CLUSTER_STORAGE:
         return "cluster"
+    if store.kind == "redshift_cluster":
+        return _redshift_zones(store)
     if store.kind == "efs_file_system":
         zone = store.get("availability_zone")
         if isinstance(zone, Unknown):
             return Unknown(f"availability_zone unknown: {zone.reason}")
         return "single" if zone is not None else "regional"
     return "regional"
+
+
+def _redshift_zones(cluster: Resource) -> str | Unknown:
+    """Multi-AZ Redshift: "cluster"; otherwise whether its data outlives its zone depends on the
+    node type (RA3 managed storage is regional, DC2 local disks are not) and its automated
+    snapshots, neither read: Unknown."""
+    multi_az = cluster.get("multi_az")
+    if multi_az is True:
+        return "cluster"
+    if isinstance(multi_az, Unknown):
+        return Unknown(f"multi_az unknown: {multi_az.reason}")
+    return Unknown("single-AZ Redshift cluster: whether its data outlives its zone depends on "
+                   "the node type and its automated snapshots (not read)")
 
 
 def automated_backup_days(store: Resource) -> int | Unknown | None:

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from hadr_lint.analysis.backup_links import is_covered
-from hadr_lint.analysis.copies import copy_regions
+from hadr_lint.analysis.copies import copy_regions, global_members, store_copies
 from hadr_lint.analysis.front_doors import front_door_routes
 from hadr_lint.analysis.region_scope import target_region
 from hadr_lint.analysis.store_classes import ARTIFACT_KINDS, store_class
@@ -174,15 +174,22 @@ def _replicated(graph, store: Resource, config: Any) -> Block:
     if isinstance(own, Unknown):
         return Block("pilot-light", name, store, own, own.reason)
     copies = list(estimate.replication_copies(graph, store, own, config))
+    copies += [e for c in store_copies(graph, store, config)
+               if c.kind == SNAPSHOT_ONLY.get(store.kind) for e in estimate.copy_estimate(c, own)]
     return _decide(copies, name, store, "pilot-light",
                    f"{_label(store)} is not replicated to another region (pilot light needs the "
                    f"data live in the DR region)", "replicated")
 
 
+# Stores with no live cross-region replication: their cross-region snapshot copy is the copy
+# pilot light gets, as DR005 counts it.
+SNAPSHOT_ONLY = {"redshift_cluster": "redshift_snapshot_copy"}
 LABELS = {"db_instance": "RDS DB instance", "db_cluster": "DB cluster",
           "dynamodb_table": "DynamoDB table", "s3_bucket": "S3 bucket",
           "efs_file_system": "EFS file system", "ecr_repository": "ECR repository",
-          "secret": "Secrets Manager secret"}
+          "secret": "Secrets Manager secret", "docdb_cluster": "DocumentDB cluster",
+          "neptune_cluster": "Neptune cluster", "redshift_cluster": "Redshift cluster",
+          "memorydb_cluster": "MemoryDB cluster"}
 ARTIFACT_MISSING = {
     "ecr_repository": "no registry replication rule copies it to another region (the DR region "
                       "cannot pull the workload's images)",
@@ -335,7 +342,7 @@ def _cluster_writable(graph, cluster: Resource, name: str) -> Block:
         return Block("active-active", name, cluster, False,
                      "Aurora cluster is not part of a global database: only its region can "
                      "write")
-    others = estimate.global_members(graph, cluster)
+    others = global_members(graph, cluster)
     flags = [c.get("write_forwarding") for c in others]
     if any(f is True for f in flags):
         return Block("active-active", name, cluster, True, "Aurora Global write forwarding")

@@ -12,13 +12,16 @@ RPO of a stateful store (``store_rpo``)
     EFS automatic backups (daily), AWS Backup (the rule's schedule), or any cross-region copy
     below. Which backups a store has comes from ``hadr_lint.analysis.protection``, as in the
     posture report's stores table.
-  * Region loss: the best copy in another region. Asynchronous replication (DynamoDB global
-    tables, Aurora Global Database, cross-region read replicas): 1 s ("typically under a
-    second"). S3 replication: 15 min with Replication Time Control, unbounded without (no time
-    guarantee). EFS replication: 15 min (AWS's stated RPO). RDS automated backups replicated to
-    another region: 5 min. AWS Backup copy actions to a vault in another region: the interval of
-    the rule's ``cron()``/``rate()`` schedule. Nothing: unbounded, also when the store's region
-    is unknown (no copy of any kind survives whatever its region is; ``_no_region``).
+  * Region loss: the best copy in another region. Which copies a store has, of what kind, in
+    which region and with what typical lag is ``hadr_lint.analysis.copies`` (``store_copies``,
+    ``COPY_KINDS``: the copies DR005 counts): asynchronous replication (DynamoDB global tables,
+    Aurora, DocumentDB and Neptune global databases, cross-region read replicas, MemoryDB
+    Multi-Region, secret replicas) 1 s; S3 replication 15 min with Replication Time Control,
+    unbounded without; EFS replication 15 min; RDS automated backups replicated 5 min; Redshift
+    snapshot copy 8 h; ECR registry replication 30 min. AWS Backup copy actions to a vault in
+    another region: the interval of the rule's ``cron()``/``rate()`` schedule. Nothing:
+    unbounded, also when the store's region is unknown (no copy of any kind survives whatever
+    its region is; ``_no_region``).
   The workload RPO is the worst store's.
 
 RTO of a workload for a region loss (``region_rto``)
@@ -40,17 +43,27 @@ RTO of a workload for a region loss (``region_rto``)
 
 RTO of a workload for an Availability Zone loss (``az_rto``): the slowest store failover: RDS
 Multi-AZ 2 min (AWS: typically 60-120 s), Aurora with a replica 30 s, Aurora without a replica
-10 min (the writer is re-created), regional services 0, single-AZ data the ``restore`` step.
+10 min (the writer is re-created), regional services 0, single-AZ data the ``restore`` step;
+DocumentDB, Neptune, Redshift and MemoryDB unknown (not modelled).
 """
 
 from __future__ import annotations
 
 import math
-import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from hadr_lint.analysis.copies import (
+    BACKUP_COPY_KINDS,
+    GLOBAL_KINDS,
+    STORE_KINDS,
+    Copy,
+    global_group,
+    global_source,
+    is_copy,
+    store_copies,
+)
 from hadr_lint.analysis.protection import (
     automated_backup_days,
     backup_plans,
@@ -63,7 +76,6 @@ from hadr_lint.objectives.durations import format_duration, parse_duration
 from hadr_lint.objectives.schedule import interval_seconds
 
 INF = math.inf
-_GROUPS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 RECOVERY_STEPS: dict[str, float] = {
     "restore": 4 * 3600.0,
     "scale_out": 300.0,
@@ -78,21 +90,11 @@ STEP_TEXT = {
     "none": "none: every region already serves (active-active)",
 }
 ASYNC = 1.0
-ASYNC_TEXT = "asynchronous replication, typically under a second"
-S3_RTC = 900.0
-EFS_REPLICATION = 900.0
 LOG_UPLOAD = 300.0
 EFS_AUTOMATIC_BACKUP = 86400.0
 HEALTH_CHECK_DEFAULTS = (3, 30)
 ALIAS_TTL = 60.0
 TARGET_HEALTH_DETECTION = 60.0
-STORE_KINDS = ("db_instance", "db_cluster", "dynamodb_table", "s3_bucket", "efs_file_system",
-               "ecr_repository", "secret")
-# ECR: "most images replicate in under 30 minutes" (Amazon ECR User Guide, private image
-# replication); Secrets Manager replicates a secret's new versions asynchronously.
-ARTIFACT_COPY = {"ecr_repository": (1800.0, "ECR registry replication to {}; most images "
-                                            "replicate in under 30 minutes"),
-                 "secret": (ASYNC, "secret replica in {}; asynchronous replication")}
 SCOPES = ("az", "region")
 NO_STORES = "no stateful store in the workload"
 SCOPE_TEXT = {"az": "an Availability Zone loss", "region": "a region loss"}
@@ -169,7 +171,7 @@ def stateful_stores(graph, resources: Iterable[Resource] | None = None,
     members, secondary clusters of a global database and replication destinations are copies,
     not stores of their own; logs, caches and artifacts are not workload data
     (``set_aside``)."""
-    return [s for s in _primary_stores(graph, resources, primary_region)
+    return [s for s in _primary_stores(graph, resources, primary_region, config)
             if store_class(graph, s, config) not in NOT_WORKLOAD]
 
 
@@ -177,79 +179,60 @@ def set_aside(graph, resources: Iterable[Resource] | None = None,
               primary_region: str | None = None, config: Any = None) -> list[Resource]:
     """The stores the objectives leave out: their class (logs, artifacts) is not workload
     data (hadr_lint.analysis.store_classes)."""
-    return [s for s in _primary_stores(graph, resources, primary_region)
+    return [s for s in _primary_stores(graph, resources, primary_region, config)
             if store_class(graph, s, config) in NOT_WORKLOAD]
 
 
 def _primary_stores(graph, resources: Iterable[Resource] | None,
-                    primary_region: str | None) -> list[Resource]:
+                    primary_region: str | None, config: Any) -> list[Resource]:
     wanted = {r.address for r in resources} if resources is not None else None
     secondaries = _global_secondaries(graph, primary_region)
-    destinations = _replication_destinations(graph)
+    destinations = _replication_destinations(graph, config)
     found = []
     for store in graph.resources(*STORE_KINDS):
         if wanted is not None and store.address not in wanted:
             continue
-        if _is_set(store.get("cluster")) or _is_set(store.get("replicate_source")):
+        if store.address in secondaries or store.address in destinations:
             continue
-        if _is_set(store.get("replication_source")) or store.address in secondaries:
-            continue
-        if store.address in destinations:
+        if is_copy(graph, store, config):
             continue
         found.append(store)
     return found
 
 
-def _is_set(value: Any) -> bool:
-    return value not in (None, "", [], {})
-
-
 def _global_secondaries(graph, primary_region: str | None) -> set[str]:
-    """Clusters of an Aurora global database other than its primary: the global cluster's source
-    cluster, else the one in the declared primary region, else the first by address."""
+    """Clusters of a global database (Aurora, DocumentDB, Neptune) other than its primary: the
+    global cluster's source cluster, else the one in the declared primary region, else the first
+    by address."""
     groups: dict[Any, list[Resource]] = {}
-    for cluster in graph.resources("db_cluster"):
-        key = global_key(graph, cluster.get("global_cluster"))
-        if key is not None:
-            groups.setdefault(key, []).append(cluster)
+    for cluster in graph.resources(*GLOBAL_KINDS):
+        key = global_group(graph, cluster)
+        if key is not None and not isinstance(key, Unknown):
+            groups.setdefault((cluster.kind, key), []).append(cluster)
     secondaries: set[str] = set()
-    for key, members in groups.items():
+    for (_, key), members in groups.items():
         primary = _global_primary(graph, key, members, primary_region)
         secondaries.update(m.address for m in members if m is not primary)
     return secondaries
 
 
-def global_key(graph, value: Any) -> Any:
-    if value is None or isinstance(value, Unknown):
-        return None
-    target = graph.resolve(value)
-    if target is not None:
-        return ("res", target.address)
-    return ("id", str(value))
-
-
 def _global_primary(graph, key: Any, members: list[Resource], primary: str | None) -> Resource:
-    if key[0] == "res":
-        source = graph.get(key[1]).get("source_cluster")
-        for member in members:
-            if source is not None and graph.resolve(source) is member:
-                return member
+    source = global_source(graph, key)
+    if source is not None and source in members:
+        return source
     for member in members:
         if primary is not None and member.region == primary:
             return member
     return members[0]
 
 
-def _replication_destinations(graph) -> set[str]:
+def _replication_destinations(graph, config: Any) -> set[str]:
     """Buckets another scanned bucket replicates into and that replicate nowhere themselves."""
-    sources = {s.address for s in graph.resources("s3_bucket") if _s3_rules(graph, s)}
-    found = set()
+    found: dict[str, set[str]] = {}
     for bucket in graph.resources("s3_bucket"):
-        for _, destination, _ in _s3_rules(graph, bucket):
-            target = graph.resolve(destination)
-            if target is not None and target.address not in sources:
-                found.add(target.address)
-    return found
+        found[bucket.address] = {c.target.address for c in store_copies(graph, bucket, config)
+                                 if c.target is not None}
+    return {t for targets in found.values() for t in targets if not found.get(t)}
 
 
 # ----- regions ------------------------------------------------------------------------------------
@@ -353,193 +336,35 @@ def _region_copies(graph, store: Resource, own: str | None, config: Any) -> Iter
 
 
 def replication_copies(graph, store: Resource, own: str | None, config: Any) -> Iterable[Estimate]:
-    """Live replication of ``store`` to another region (one estimate per copy)."""
-    readers = {
-        "dynamodb_table": _dynamodb_replicas,
-        "db_cluster": _cluster_replicas,
-        "db_instance": _instance_replicas,
-        "s3_bucket": _s3_replication,
-        "efs_file_system": _efs_replication,
-        "ecr_repository": _artifact_copies,
-        "secret": _artifact_copies,
-    }
-    yield from readers[store.kind](graph, store, own, config)
+    """Live copies of ``store`` in another region (one estimate per copy)."""
+    for copy in store_copies(graph, store, config):
+        if copy.kind not in BACKUP_COPY_KINDS:
+            yield from copy_estimate(copy, own)
 
 
 def backup_copies(graph, store: Resource, own: str | None, config: Any) -> Iterable[Estimate]:
-    """Backups of ``store`` copied to another region: AWS Backup copy actions, RDS automated
-    backups replication."""
-    if store.kind == "db_instance":
-        yield from _instance_backup_replication(graph, store, own, config)
+    """Backups of ``store`` copied to another region: RDS automated backups replication,
+    Redshift snapshot copy (``analysis.copies``), AWS Backup copy actions."""
+    for copy in store_copies(graph, store, config):
+        if copy.kind in BACKUP_COPY_KINDS:
+            yield from copy_estimate(copy, own)
     yield from _backup_copies(graph, store, own, config, same_region=False)
 
 
-def _elsewhere(found: Any, own: str) -> Any:
-    """True when a region differs from ``own``; Unknown kept; None (no region) is False."""
-    if isinstance(found, Unknown):
-        return found
-    return isinstance(found, str) and found != own
-
-
-def _dynamodb_replicas(graph, table, own, config):
-    regions = table.get("replica_regions")
-    if isinstance(regions, Unknown):
-        yield unknown(f"replicas unknown: {regions.reason}", table, "replica_regions")
-        regions = []
-    for item in regions or []:
-        if isinstance(item, Unknown):
-            yield unknown(f"replica region unknown: {item.reason}", table, "replica_regions")
-        elif item != own:
-            yield known(ASYNC, table, "replica_regions", f"global table replica in {item}; "
-                                                         f"{ASYNC_TEXT}")
-    for replica in graph.sources(table, "table", kind="dynamodb_replica"):
-        where = _elsewhere(region(replica, config), own)
-        if isinstance(where, Unknown):
-            yield unknown(where.reason, replica, "region")
-        elif where:
-            yield known(ASYNC, replica, "table", f"global table replica in "
-                                                 f"{region(replica, config)}; {ASYNC_TEXT}")
-
-
-def _artifact_copies(graph, store, own, config):
-    """ECR registry replication and secret replicas, read by the shared copy analysis (an
-    artifact counts only when a team classes it as workload data)."""
-    from hadr_lint.analysis.copies import copy_regions
-
-    seconds, text = ARTIFACT_COPY[store.kind]
-    attribute = "replica_regions" if store.kind == "secret" else "ecr_replication"
-    for found in copy_regions(graph, store, config):
-        where = _elsewhere(found, own)
-        if isinstance(where, Unknown):
-            yield unknown(f"copy region unknown: {where.reason}", store, attribute)
-        elif where:
-            yield known(seconds, store, attribute, text.format(found))
-
-
-def global_members(graph, cluster: Resource) -> list[Resource]:
-    """The other clusters of ``cluster``'s global database (none when it has none)."""
-    key = global_key(graph, cluster.get("global_cluster"))
-    if key is None:
-        return []
-    groups = _GROUPS.get(graph)
-    if groups is None:
-        groups = {}
-        for other in graph.resources("db_cluster"):
-            found = global_key(graph, other.get("global_cluster"))
-            if found is not None:
-                groups.setdefault(found, []).append(other)
-        _GROUPS[graph] = groups
-    return [c for c in groups.get(key, []) if c is not cluster]
-
-
-def _cluster_replicas(graph, cluster, own, config):
-    key = global_key(graph, cluster.get("global_cluster"))
-    members = global_members(graph, cluster)
-    members += graph.sources(cluster, "replication_source", kind="db_cluster")
-    for member in members:
-        where = _elsewhere(region(member, config), own)
-        if isinstance(where, Unknown):
-            yield unknown(where.reason, member, "region")
-        elif where:
-            attribute = "global_cluster" if key is not None else "replication_source"
-            yield known(ASYNC, member, attribute,
-                        f"{'Aurora Global Database secondary' if key else 'cross-region replica'}"
-                        f" in {region(member, config)}; {ASYNC_TEXT}")
-    if key is not None and not members:
-        yield unknown(f"global cluster of {cluster.name} has no secondary cluster among the "
-                      f"scanned files", cluster, "global_cluster")
-    if isinstance(cluster.get("global_cluster"), Unknown):
-        yield unknown(f"global_cluster unknown: {cluster.get('global_cluster').reason}",
-                      cluster, "global_cluster")
-
-
-def _instance_replicas(graph, db, own, config):
-    for replica in graph.sources(db, "replicate_source", kind="db_instance"):
-        where = _elsewhere(region(replica, config), own)
-        if isinstance(where, Unknown):
-            yield unknown(where.reason, replica, "region")
-        elif where:
-            yield known(ASYNC, replica, "replicate_source",
-                        f"cross-region read replica in {region(replica, config)}; {ASYNC_TEXT}")
-
-
-def _instance_backup_replication(graph, db, own, config):
-    for copy in graph.sources(db, "source", kind="db_backup_replication"):
-        where = _elsewhere(region(copy, config), own)
-        if isinstance(where, Unknown):
-            yield unknown(where.reason, copy, "region")
-        elif where:
-            yield known(LOG_UPLOAD, copy, "source", "automated backups replicated to "
-                        f"{region(copy, config)} (transaction logs every 5 min)")
-    target = db.get("backup_replication_region")
-    if isinstance(target, Unknown):
-        yield unknown(f"backup replication region unknown: {target.reason}", db,
-                      "backup_replication_region")
-    elif isinstance(target, str) and target != own:
-        yield known(LOG_UPLOAD, db, "backup_replication_region",
-                    f"automated backups replicated to {target} (transaction logs every 5 min)")
-
-
-def _s3_rules(graph, bucket) -> list[tuple[Resource, Any, Any]]:
-    """(declaring resource, destination, replication time control) for each replication rule."""
-    found = []
-    inline = bucket.get("replication_destinations")
-    for item in inline if isinstance(inline, list) else ([inline] if inline else []):
-        found.append((bucket, item, bucket.get("replication_time")))
-    for config in graph.sources(bucket, "bucket", kind="s3_replication"):
-        destinations = config.get("destinations")
-        items = destinations if isinstance(destinations, list) else [destinations]
-        for item in items:
-            found.append((config, item, config.get("replication_time")))
-    return found
-
-
-def _s3_replication(graph, bucket, own, config):
-    for source, destination, rtc in _s3_rules(graph, bucket):
-        if isinstance(destination, Unknown):
-            yield unknown(f"replication destination unknown: {destination.reason}", source,
-                          "destinations")
-            continue
-        where = value_region(graph, destination, config)
-        if isinstance(where, Unknown):
-            yield unknown(where.reason, source, "destinations")
-        elif where != own:
-            yield _s3_rtc(source, where, rtc)
-
-
-def _s3_rtc(source: Resource, where: str, rtc: Any) -> Estimate:
-    if isinstance(rtc, Unknown):
-        return unknown(f"Replication Time Control unknown: {rtc.reason}", source,
-                       "replication_time")
-    if rtc is True:
-        return known(S3_RTC, source, "replication_time",
-                     f"S3 replication to {where} with Replication Time Control")
-    return known(INF, source, "replication_time",
-                 f"S3 replication to {where} without Replication Time Control (no time bound)")
-
-
-def _efs_replication(graph, fs, own, config):
-    regions = fs.get("replication_regions")
-    for item in regions if isinstance(regions, list) else []:
-        if isinstance(item, str) and item != own:
-            yield known(EFS_REPLICATION, fs, "replication_regions",
-                        f"EFS replication to {item} (AWS states an RPO of 15 min)")
-    if isinstance(regions, Unknown):
-        yield unknown(f"replication regions unknown: {regions.reason}", fs,
-                      "replication_regions")
-    for copy in graph.sources(fs, "file_system", kind="efs_replication"):
-        targets = copy.get("destination_regions")
-        if isinstance(targets, Unknown):
-            yield unknown(f"destination unknown: {targets.reason}", copy, "destination_regions")
-            continue
-        for item in targets or []:
-            where = region(copy, config) if item is None else item
-            where = _elsewhere(where, own) and where
-            if isinstance(where, Unknown):
-                yield unknown(where.reason, copy, "destination_regions")
-            elif where:
-                yield known(EFS_REPLICATION, copy, "destination_regions",
-                            f"EFS replication to {where} (AWS states an RPO of 15 min)")
+def copy_estimate(copy: Copy, own: str | None) -> Iterable[Estimate]:
+    """The RPO one copy gives: its kind's typical lag (``analysis.copies.COPY_KINDS``) when it
+    is in a region other than ``own``; unknown when its region or lag is."""
+    where = copy.region
+    if isinstance(where, Unknown):
+        yield unknown(f"copy region unknown: {where.reason}", copy.resource, copy.attribute)
+    elif not isinstance(where, str):
+        yield unknown(f"copy region {where} known only after apply", copy.resource,
+                      copy.attribute)
+    elif where != own:
+        if isinstance(copy.lag, Unknown):
+            yield unknown(copy.lag.reason, copy.resource, copy.attribute)
+        else:
+            yield known(copy.lag, copy.resource, copy.attribute, copy.text)
 
 
 def _backup_copies(graph, store, own, config, same_region: bool):
@@ -868,10 +693,19 @@ def store_az_rto(graph, store: Resource, config: Any) -> Estimate:
                      "single-AZ instance: restore from backups")
     if store.kind == "db_cluster":
         return _cluster_az_rto(graph, store, times)
+    if store.kind in AZ_RTO_NOT_ESTIMATED:
+        return unknown(f"the AZ failover time of {AZ_RTO_NOT_ESTIMATED[store.kind]} {store.name} "
+                       "is not estimated", store, "kind")
     if store.kind == "efs_file_system" and store.get("availability_zone") is not None:
         return known(times["restore"], store, "availability_zone",
                      "EFS One Zone: restore from backups")
     return known(0, store, "kind", "regional service: no failover needed")
+
+
+# Stores whose failover after a zone loss the estimates do not model (unknown, never 0).
+AZ_RTO_NOT_ESTIMATED = {"docdb_cluster": "DocumentDB cluster", "neptune_cluster": "Neptune cluster",
+                        "redshift_cluster": "Redshift cluster",
+                        "memorydb_cluster": "MemoryDB cluster"}
 
 
 def _cluster_az_rto(graph, cluster: Resource, times) -> Estimate:
