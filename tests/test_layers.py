@@ -161,8 +161,6 @@ def test_the_circle_check_sees_a_circle_through_a_function_import(tmp_path: Path
 
 
 REASONS = ("start-up", "startup", "lazy", "only when", "optional", "heavy")
-# Modules whose imports inside functions are not yet explained (issue 17): this list only shrinks.
-NOT_YET_EXPLAINED = {"hadr_lint/objectives/estimate.py"}
 
 
 def unexplained_function_imports(path: Path) -> list[str]:
@@ -203,7 +201,6 @@ def test_imports_inside_functions_say_why() -> None:
     offenders = {
         str(path.relative_to(ROOT)): unexplained_function_imports(path)
         for path in sorted((ROOT / "hadr_lint").rglob("*.py"))
-        if str(path.relative_to(ROOT)) not in NOT_YET_EXPLAINED
     }
     assert {k: v for k, v in offenders.items() if v} == {}
 

@@ -70,10 +70,13 @@ from hadr_lint.analysis.protection import (
     efs_automatic_backups,
     zone_redundancy,
 )
+from hadr_lint.analysis.region_scope import dns_entries, region_of
+from hadr_lint.analysis.region_scope import value_region as found_region
 from hadr_lint.analysis.store_classes import NOT_WORKLOAD, store_class
 from hadr_lint.model import Resource, Unknown
 from hadr_lint.objectives.durations import format_duration, parse_duration
 from hadr_lint.objectives.schedule import interval_seconds
+from hadr_lint.objectives.strategies import table
 
 INF = math.inf
 RECOVERY_STEPS: dict[str, float] = {
@@ -237,15 +240,11 @@ def _replication_destinations(graph, config: Any) -> set[str]:
 
 # ----- regions ------------------------------------------------------------------------------------
 def region(resource: Resource, config: Any) -> Any:
-    from hadr_lint.analysis.region_scope import region_of
-
     return region_of(resource, config)
 
 
 def value_region(graph, value: Any, config: Any) -> Any:
-    from hadr_lint.analysis.region_scope import value_region as found
-
-    return found(graph, value, config)
+    return found_region(graph, value, config)
 
 
 # ----- RPO ----------------------------------------------------------------------------------------
@@ -453,8 +452,6 @@ def region_rto(graph, resources: Iterable[Resource] | None, strategy: str | None
     if strategy is None and step is None:
         return Estimate(None, "no strategy declared: the recovery step is not known")
     if step is None:
-        from hadr_lint.objectives.strategies import table
-
         assert strategy is not None  # checked above
         step = table(getattr(config, "strategies", None))[strategy].recovery_step
     times = steps(config)
@@ -477,8 +474,6 @@ def add(parts: list[Estimate]) -> Estimate:
 def routed_entries(graph, resources: Iterable[Resource] | None):
     """Health-checked DNS records that route between regions: the workload's own when it has
     some, else every such record in the scan."""
-    from hadr_lint.analysis.region_scope import dns_entries
-
     entries = [e for e in dns_entries(graph) if e.get("routing") in ROUTING_BETWEEN_REGIONS]
     if resources is not None:
         wanted = {r.address for r in resources}
