@@ -97,6 +97,56 @@ class FirewallEndpoint(Unknown):
 
 
 @dataclass(frozen=True)
+class DeployAccount(Unknown):
+    """The account one deployment unit is deployed into: CloudFormation's ``AWS::AccountId`` in
+    one template, Terraform's ``data.aws_caller_identity`` (and every resource) of one provider
+    configuration. Its id is not in the files (an Unknown everywhere an id is needed), but two
+    values of the same ``unit`` are the same account (``hadr_lint.analysis.accounts``); against
+    a literal id or another unit's account the answer stays unknown. Build it with
+    ``deploy_account`` so that equal units are equal values."""
+
+    unit: str = ""
+
+
+def deploy_account(unit: str) -> DeployAccount:
+    """The account ``unit`` (a template, a provider configuration of a root) is deployed to."""
+    return DeployAccount(f"the account {unit} is deployed to, known only at deploy time",
+                         unit=unit)
+
+
+@dataclass(frozen=True)
+class AccountArn(Unknown):
+    """An ARN whose text is known only at deploy time but whose account field is ``account``
+    (a ``DeployAccount``): ``!Sub arn:aws:backup:us-west-2:${AWS::AccountId}:backup-vault:dr``
+    or ``"arn:aws:backup:${var.region}:${data.aws_caller_identity.current.account_id}:..."``.
+    An Unknown everywhere a string is needed; ``arn_with_account`` builds it."""
+
+    account: Any = None
+
+
+_PLACEHOLDER, _OTHER = "\x00", "\x01"
+
+
+def arn_with_account(parts: list, function: str) -> AccountArn | None:
+    """The ``AccountArn`` a string built of ``parts`` (texts and symbolic values) is, when it is
+    an ARN written as literal ``arn:`` text whose account field is exactly one
+    ``DeployAccount`` and whose earlier fields are each literal text or exactly one value (an
+    ARN field before the account holds no ``:``: a value that did would make an invalid ARN,
+    which no deployment accepts); else None."""
+    accounts = [p for p in parts if isinstance(p, DeployAccount)]
+    if len(accounts) != 1:
+        return None
+    text = "".join(_PLACEHOLDER if isinstance(p, DeployAccount) else p if isinstance(p, str)
+                   else _OTHER for p in parts)
+    fields = text.split(":", 5)
+    if len(fields) < 6 or fields[0] != "arn" or fields[4] != _PLACEHOLDER:
+        return None
+    if any(_OTHER in f and f != _OTHER for f in fields[1:4]):
+        return None
+    return AccountArn(f"{function} builds an ARN in {accounts[0].reason}", account=accounts[0])
+
+
+@dataclass(frozen=True)
 class Ref:
     """A value computed at apply time: attribute ``attribute`` of resource ``address``."""
 
