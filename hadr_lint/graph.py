@@ -8,11 +8,20 @@ attributes that no canonical attribute covers become ``references`` edges.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from hadr_lint.model import AZ, Ref, Resource, Undefined, Unknown, iter_refs
+from hadr_lint.model import (
+    AZ,
+    MaybeAbsent,
+    OneOf,
+    Ref,
+    Resource,
+    Undefined,
+    Unknown,
+    iter_refs,
+)
 
 IDENTITY_KEYS = ("id", "arn", "name", "identifier")
 # Kinds whose subnet list the API joins into one comma-separated string (an Auto Scaling group's
@@ -142,14 +151,31 @@ class Graph:
         candidates = managed or candidates  # a data source that reads a managed one: the latter
         return candidates[0] if len(candidates) == 1 else None
 
-    def may_designate(self, value: Any) -> bool:
-        """Whether an unknown value may be (the id, ARN or name of) one of the scanned resources:
-        an Unknown may be any of them, but a reference to an address that no scanned file defines
-        (``Undefined``: ``aws_s3_bucket.destination.arn`` with no such bucket) is none of them.
-        A known value is what ``resolve`` says it is."""
+    def may_designate(self, value: Any, target: Resource | None = None,
+                      resolve: Callable[[Any], Resource | None] | None = None) -> bool:
+        """Whether an unknown value may be (the id, ARN or name of) one of the scanned resources,
+        or, given ``target``, that one: an Unknown may be any of them, but a reference to an
+        address that no scanned file defines (``Undefined``: ``aws_s3_bucket.destination.arn``
+        with no such bucket) is none of them, and one of several values (``OneOf``, a
+        ``MaybeAbsent``'s present value: a condition decides) is only what each may be. A
+        known value is what ``resolve`` (default: ``Graph.resolve`` to ``target``'s kind) says
+        it is: with neither ``target`` nor ``resolve``, it may be any resource."""
+        if isinstance(value, OneOf):
+            return any(self.may_designate(v, target, resolve) for v in _flat(value.options))
+        if isinstance(value, MaybeAbsent) and value.value is not None:
+            return any(self.may_designate(v, target, resolve) for v in _flat([value.value]))
         if isinstance(value, Undefined):
-            return value.address in self._by_address
-        return isinstance(value, Unknown)
+            return value.address in self._by_address and (
+                target is None or target.address == value.address)
+        if isinstance(value, Unknown):
+            return True
+        if value is None:
+            return False
+        if resolve is not None:
+            found = resolve(value)
+            return found is not None and (target is None or found is target)
+        # a known option, no target: which resource it names is the caller's question
+        return target is None or self.resolve(value, target.kind) is target
 
     def memo(self, key: str, compute: Any) -> Any:
         """What ``compute()`` derives from the whole graph, computed once: an index several
@@ -301,3 +327,19 @@ def _zones_of_names(names: Any) -> ZoneSet:
             unknown.append(f"availability zone {name} cannot be resolved")
             unlocated = None
     return ZoneSet(frozenset(zones), tuple(dict.fromkeys(unknown)), unlocated, "availability zone")
+
+
+def _flat(values: Any) -> list[Any]:
+    """The items of ``values`` with nested lists and mappings opened (a OneOf's option may be
+    a list, or a mapping such as ``{bucket, account}``)."""
+    found: list[Any] = []
+    todo = list(values)[::-1]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, (list, tuple)):
+            todo.extend(list(item)[::-1])
+        elif isinstance(item, dict):
+            todo.extend(list(item.values())[::-1])
+        else:
+            found.append(item)
+    return found

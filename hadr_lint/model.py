@@ -97,6 +97,29 @@ class FirewallEndpoint(Unknown):
 
 
 @dataclass(frozen=True)
+class MaybeAbsent(Unknown):
+    """A value or nothing, by a condition that cannot be decided: CloudFormation's
+    ``Fn::If [Cond, value, !Ref AWS::NoValue]``. Unknown (an Unknown everywhere), but ``value``
+    keeps the present branch (None when not known): references in it still designate their
+    resources (``iter_refs``), and ``hadr_lint.normalise`` reads the resource both with and
+    without it (a ``OneOf`` where the two differ). As a list item, the items after it may sit
+    one place earlier, and the list may be one shorter."""
+
+    value: Any = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class OneOf(Unknown):
+    """One of ``options``, which one decided only at deploy time (a canonical attribute read
+    from a ``MaybeAbsent`` property, with and without it): unknown (an Unknown everywhere one
+    value is needed), but none of the values outside ``options``: a resource no option
+    designates is not designated (``Graph.may_designate``), and references in the options are
+    still references (``iter_refs``)."""
+
+    options: tuple = field(default=(), compare=False)
+
+
+@dataclass(frozen=True)
 class DeployAccount(Unknown):
     """The account one deployment unit is deployed into: CloudFormation's ``AWS::AccountId`` in
     one template, Terraform's ``data.aws_caller_identity`` (and every resource) of one provider
@@ -191,11 +214,16 @@ def find_unknown(value: Any) -> Unknown | None:
 
 
 def iter_refs(value: Any):
-    """Every Ref nested anywhere inside ``value`` (a Prefixed string's included)."""
+    """Every Ref nested anywhere inside ``value`` (a Prefixed string's, a MaybeAbsent's present
+    value's and a OneOf's options' included)."""
     if isinstance(value, Ref):
         yield value
     elif isinstance(value, Prefixed) and isinstance(value.ref, Ref):
         yield value.ref
+    elif isinstance(value, MaybeAbsent):
+        yield from iter_refs(value.value)
+    elif isinstance(value, OneOf):
+        yield from iter_refs(list(value.options))
     elif isinstance(value, (list, tuple)):
         for item in value:
             yield from iter_refs(item)
