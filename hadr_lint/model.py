@@ -8,6 +8,11 @@ three symbolic values:
   Two refs to the same attribute of the same resource are equal, so they count once.
 * ``AZ``: the i-th availability zone of a region, as ``data "aws_availability_zones"`` or
   ``Fn::GetAZs`` yield them: distinct indexes are distinct zones.
+
+Some Unknowns still say what they are (subclasses, an Unknown wherever a plain value is needed):
+``Prefixed``, ``Undefined``, ``ZoneList``, ``Unordered``, ``FirewallEndpoint``, ``MaybeAbsent``
+and ``OneOf`` (a value behind an undecidable condition, and what it may be), ``DeployAccount``
+and ``AccountArn`` (the account a template or provider configuration deploys into).
 """
 
 from __future__ import annotations
@@ -196,21 +201,28 @@ class AZ:
         return f"{self.region} AZ {self.index + 1}" if self.region else f"AZ {self.index + 1}"
 
 
-def find_unknown(value: Any) -> Unknown | None:
-    """The first Unknown inside ``value`` (itself, or nested in lists and dicts), else None."""
+def find_unknown(value: Any, skip: tuple[type, ...] = ()) -> Unknown | None:
+    """The first Unknown inside ``value`` (itself, or nested in lists and dicts), else None;
+    Unknowns of the types ``skip`` lists do not count (an identity, such as a
+    ``DeployAccount``, where only the structure around it matters)."""
     if isinstance(value, Unknown):
-        return value
+        return None if skip and isinstance(value, skip) else value
     if isinstance(value, (list, tuple)):
         for item in value:
-            found = find_unknown(item)
+            found = find_unknown(item, skip)
             if found:
                 return found
     if isinstance(value, dict):
         for item in value.values():
-            found = find_unknown(item)
+            found = find_unknown(item, skip)
             if found:
                 return found
     return None
+
+
+# Symbolic values that name one thing, as a Ref does: a collection holding them still has a
+# known shape (a dynamic block or for_each over it expands).
+IDENTITIES = (DeployAccount, AccountArn)
 
 
 def iter_refs(value: Any):

@@ -1185,3 +1185,36 @@ resource "aws_backup_vault" "v" {
     assert same.raw["tags"]["Account"] == account == same.meta["account"]
     assert isinstance(dr.meta["account"], DeployAccount) and dr.meta["account"] != account
     assert dr.raw["tags"]["Account"] == dr.meta["account"]
+
+
+def test_dynamic_block_over_objects_holding_the_caller_account_expands(tmp_path):
+    """A caller identity's account inside the items of a dynamic block's list is a value, not
+    an unknown shape: the block still expands (as it did when it was a Ref)."""
+    root = write(tmp_path, {"main.tf": """
+data "aws_caller_identity" "current" {}
+locals {
+  destinations = [
+    { region = "us-west-2", registry_id = data.aws_caller_identity.current.account_id },
+    { region = "eu-west-1", registry_id = data.aws_caller_identity.current.account_id },
+  ]
+}
+resource "aws_ecr_replication_configuration" "this" {
+  replication_configuration {
+    rule {
+      dynamic "destination" {
+        for_each = local.destinations
+        content {
+          region      = destination.value.region
+          registry_id = destination.value.registry_id
+        }
+      }
+    }
+  }
+}
+"""})
+    resources, errors, _ = load(root)
+    assert not errors
+    rule = resources["aws_ecr_replication_configuration.this"].raw[
+        "replication_configuration"][0]["rule"][0]
+    assert [d["region"] for d in rule["destination"]] == ["us-west-2", "eu-west-1"]
+    assert all(isinstance(d["registry_id"], DeployAccount) for d in rule["destination"])

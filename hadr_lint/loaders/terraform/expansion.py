@@ -11,7 +11,7 @@ from typing import Any
 
 from hadr_lint.loaders.terraform.evaluate import evaluate
 from hadr_lint.loaders.terraform.parse import Block, Literal, expression_text, object_pairs
-from hadr_lint.model import Unknown, find_unknown
+from hadr_lint.model import IDENTITIES, Unknown, find_unknown
 
 META_ARGS = {"count", "for_each", "provider", "depends_on", "providers", "source", "version"}
 
@@ -94,7 +94,7 @@ def _count_keys(count: Any, cap: int) -> list[tuple[Any, Any]] | Unknown:
 
 
 def for_each_keys(value: Any, cap: int) -> list[tuple[Any, Any]] | Unknown:
-    unknown = find_unknown(value if isinstance(value, dict) else value)
+    unknown = find_unknown(value if isinstance(value, dict) else value, IDENTITIES)
     if isinstance(value, dict):
         if isinstance(unknown, Unknown) and any(isinstance(k, Unknown) for k in value):
             return Unknown(f"for_each keys are unknown ({unknown.reason})")

@@ -39,6 +39,7 @@ from hadr_lint.loaders.terraform.modules import (
 from hadr_lint.loaders.terraform.parse import Block, Literal, traversal_text
 from hadr_lint.model import (
     AZ,
+    IDENTITIES,
     DeployAccount,
     Location,
     Ref,
@@ -673,7 +674,8 @@ def _dynamic_keys(block: Block, scope: Any) -> list[tuple[Any, Any]] | Unknown:
     if "for_each" not in block.attributes:
         return Unknown("dynamic block without for_each")
     value = eval_expr(block.attributes["for_each"].expr, scope)
-    if isinstance(value, (list, tuple)) and not isinstance(find_unknown(value), Unknown):
+    if isinstance(value, (list, tuple)) and not isinstance(find_unknown(value, IDENTITIES),
+                                                           Unknown):
         if len(value) > 1000:
             return Unknown("dynamic block expansion over the cap")
         return list(enumerate(value))
