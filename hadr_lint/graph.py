@@ -159,11 +159,12 @@ class Graph:
         with no such bucket) is none of them, and one of several values (``OneOf``, a
         ``MaybeAbsent``'s present value: a condition decides) is only what each may be. A
         known value is what ``resolve`` (default: ``Graph.resolve`` to ``target``'s kind) says
-        it is: with neither ``target`` nor ``resolve``, it may be any resource."""
-        if isinstance(value, OneOf):
-            return any(self.may_designate(v, target, resolve) for v in _flat(value.options))
-        if isinstance(value, MaybeAbsent) and value.value is not None:
-            return any(self.may_designate(v, target, resolve) for v in _flat([value.value]))
+        it is; without ``target``, a known value designates nothing (a known option of a
+        ``OneOf`` may be any resource)."""
+        options = value.options if isinstance(value, OneOf) else [value.value] \
+            if isinstance(value, MaybeAbsent) and value.value is not None else None
+        if options is not None:
+            return any(self._option_may_designate(v, target, resolve) for v in _flat(options))
         if isinstance(value, Undefined):
             return value.address in self._by_address and (
                 target is None or target.address == value.address)
@@ -174,8 +175,16 @@ class Graph:
         if resolve is not None:
             found = resolve(value)
             return found is not None and (target is None or found is target)
-        # a known option, no target: which resource it names is the caller's question
-        return target is None or self.resolve(value, target.kind) is target
+        return target is not None and self.resolve(value, target.kind) is target
+
+    def _option_may_designate(self, value: Any, target: Resource | None,
+                              resolve: Callable[[Any], Resource | None] | None) -> bool:
+        """One option of a OneOf: a known option, asked about no resource in particular, may be
+        any (which one it names is the caller's question, with ``target``)."""
+        if target is None and resolve is None and value is not None and \
+                not isinstance(value, Unknown):
+            return True
+        return self.may_designate(value, target, resolve)
 
     def memo(self, key: str, compute: Any) -> Any:
         """What ``compute()`` derives from the whole graph, computed once: an index several

@@ -336,6 +336,9 @@ def test_property_present_or_absent_keeps_its_structure():
     assert graph.may_designate(destinations, resources["Archive"])
     assert not graph.may_designate(destinations, resources["Orders"])
     assert graph.may_designate(Unknown("any"), resources["Orders"])
+    # asked about no resource in particular: a known option may be any, no option none
+    assert graph.may_designate(destinations)
+    assert not graph.may_designate(OneOf("either", options=([], None)))
 
 
 def test_conditional_replication_leaves_other_buckets_decidable(tmp_path):
