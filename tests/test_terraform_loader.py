@@ -1218,3 +1218,26 @@ resource "aws_ecr_replication_configuration" "this" {
         "replication_configuration"][0]["rule"][0]
     assert [d["region"] for d in rule["destination"]] == ["us-west-2", "eu-west-1"]
     assert all(isinstance(d["registry_id"], DeployAccount) for d in rule["destination"])
+
+
+def test_caller_identity_of_a_configuration_without_identity_stays_a_ref(tmp_path):
+    """A provider instance chosen from a provider with for_each has no identity of its own here:
+    its caller identity stays what any data source attribute is, a Ref read at apply time."""
+    root = write(tmp_path, {"main.tf": """
+provider "aws" {
+  alias    = "by_region"
+  for_each = toset(["us-east-1"])
+  region   = each.key
+}
+data "aws_caller_identity" "here" {
+  provider = aws.by_region["us-east-1"]
+}
+resource "aws_backup_vault" "v" {
+  name = "v"
+  tags = { Account = data.aws_caller_identity.here.account_id }
+}
+"""})
+    resources, errors, _ = load(root)
+    assert not errors
+    account = resources["aws_backup_vault.v"].raw["tags"]["Account"]
+    assert isinstance(account, Ref) and account.attribute == "account_id"

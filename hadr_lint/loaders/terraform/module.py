@@ -448,8 +448,10 @@ class ModuleInstance:
             names["each"] = ConstMapping({"key": key, "value": value})
         scope = ChildScope(self, names) if names else self
         address = self._address(kind, block) + key_text(key)
-        if kind == "data" and block.labels[0] == "aws_caller_identity":
-            return Instance(key, _caller_identity(self.provider_account_of(block)), scope)
+        account = self.provider_account_of(block) \
+            if kind == "data" and block.labels[0] == "aws_caller_identity" else None
+        if isinstance(account, (str, DeployAccount)):  # else a data source read at apply time
+            return Instance(key, _caller_identity(account), scope)
         if kind == "data" and block.labels[0] in DATA_SOURCES:
             obj = DATA_SOURCES[block.labels[0]](self._block_region(block, scope))
             return Instance(key, obj, scope)
