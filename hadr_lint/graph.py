@@ -8,11 +8,20 @@ attributes that no canonical attribute covers become ``references`` edges.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from hadr_lint.model import AZ, Ref, Resource, Undefined, Unknown, iter_refs
+from hadr_lint.model import (
+    AZ,
+    MaybeAbsent,
+    OneOf,
+    Ref,
+    Resource,
+    Undefined,
+    Unknown,
+    iter_refs,
+)
 
 IDENTITY_KEYS = ("id", "arn", "name", "identifier")
 # Kinds whose subnet list the API joins into one comma-separated string (an Auto Scaling group's
@@ -142,14 +151,40 @@ class Graph:
         candidates = managed or candidates  # a data source that reads a managed one: the latter
         return candidates[0] if len(candidates) == 1 else None
 
-    def may_designate(self, value: Any) -> bool:
-        """Whether an unknown value may be (the id, ARN or name of) one of the scanned resources:
-        an Unknown may be any of them, but a reference to an address that no scanned file defines
-        (``Undefined``: ``aws_s3_bucket.destination.arn`` with no such bucket) is none of them.
-        A known value is what ``resolve`` says it is."""
+    def may_designate(self, value: Any, target: Resource | None = None,
+                      resolve: Callable[[Any], Resource | None] | None = None) -> bool:
+        """Whether an unknown value may be (the id, ARN or name of) one of the scanned resources,
+        or, given ``target``, that one: an Unknown may be any of them, but a reference to an
+        address that no scanned file defines (``Undefined``: ``aws_s3_bucket.destination.arn``
+        with no such bucket) is none of them, and one of several values (``OneOf``, a
+        ``MaybeAbsent``'s present value: a condition decides) is only what each may be. A
+        known value is what ``resolve`` (default: ``Graph.resolve`` to ``target``'s kind) says
+        it is; without ``target``, a known value designates nothing (a known option of a
+        ``OneOf`` may be any resource)."""
+        options = value.options if isinstance(value, OneOf) else [value.value] \
+            if isinstance(value, MaybeAbsent) and value.value is not None else None
+        if options is not None:
+            return any(self._option_may_designate(v, target, resolve) for v in _flat(options))
         if isinstance(value, Undefined):
-            return value.address in self._by_address
-        return isinstance(value, Unknown)
+            return value.address in self._by_address and (
+                target is None or target.address == value.address)
+        if isinstance(value, Unknown):
+            return True
+        if value is None:
+            return False
+        if resolve is not None:
+            found = resolve(value)
+            return found is not None and (target is None or found is target)
+        return target is not None and self.resolve(value, target.kind) is target
+
+    def _option_may_designate(self, value: Any, target: Resource | None,
+                              resolve: Callable[[Any], Resource | None] | None) -> bool:
+        """One option of a OneOf: a known option, asked about no resource in particular, may be
+        any (which one it names is the caller's question, with ``target``)."""
+        if target is None and resolve is None and value is not None and \
+                not isinstance(value, Unknown):
+            return True
+        return self.may_designate(value, target, resolve)
 
     def memo(self, key: str, compute: Any) -> Any:
         """What ``compute()`` derives from the whole graph, computed once: an index several
@@ -301,3 +336,19 @@ def _zones_of_names(names: Any) -> ZoneSet:
             unknown.append(f"availability zone {name} cannot be resolved")
             unlocated = None
     return ZoneSet(frozenset(zones), tuple(dict.fromkeys(unknown)), unlocated, "availability zone")
+
+
+def _flat(values: Any) -> list[Any]:
+    """The items of ``values`` with nested lists and mappings opened (a OneOf's option may be
+    a list, or a mapping such as ``{bucket, account}``)."""
+    found: list[Any] = []
+    todo = list(values)[::-1]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, (list, tuple)):
+            todo.extend(list(item)[::-1])
+        elif isinstance(item, dict):
+            todo.extend(list(item.values())[::-1])
+        else:
+            found.append(item)
+    return found

@@ -8,6 +8,11 @@ three symbolic values:
   Two refs to the same attribute of the same resource are equal, so they count once.
 * ``AZ``: the i-th availability zone of a region, as ``data "aws_availability_zones"`` or
   ``Fn::GetAZs`` yield them: distinct indexes are distinct zones.
+
+Some Unknowns still say what they are (subclasses, an Unknown wherever a plain value is needed):
+``Prefixed``, ``Undefined``, ``ZoneList``, ``Unordered``, ``FirewallEndpoint``, ``MaybeAbsent``
+and ``OneOf`` (a value behind an undecidable condition, and what it may be), ``DeployAccount``
+and ``AccountArn`` (the account a template or provider configuration deploys into).
 """
 
 from __future__ import annotations
@@ -100,6 +105,79 @@ class FirewallEndpoint(Unknown):
 
 
 @dataclass(frozen=True)
+class MaybeAbsent(Unknown):
+    """A value or nothing, by a condition that cannot be decided: CloudFormation's
+    ``Fn::If [Cond, value, !Ref AWS::NoValue]``. Unknown (an Unknown everywhere), but ``value``
+    keeps the present branch (None when not known): references in it still designate their
+    resources (``iter_refs``), and ``hadr_lint.normalise`` reads the resource both with and
+    without it (a ``OneOf`` where the two differ). As a list item, the items after it may sit
+    one place earlier, and the list may be one shorter."""
+
+    value: Any = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class OneOf(Unknown):
+    """One of ``options``, which one decided only at deploy time (a canonical attribute read
+    from a ``MaybeAbsent`` property, with and without it): unknown (an Unknown everywhere one
+    value is needed), but none of the values outside ``options``: a resource no option
+    designates is not designated (``Graph.may_designate``), and references in the options are
+    still references (``iter_refs``)."""
+
+    options: tuple = field(default=(), compare=False)
+
+
+@dataclass(frozen=True)
+class DeployAccount(Unknown):
+    """The account one deployment unit is deployed into: CloudFormation's ``AWS::AccountId`` in
+    one template, Terraform's ``data.aws_caller_identity`` (and every resource) of one provider
+    configuration. Its id is not in the files (an Unknown everywhere an id is needed), but two
+    values of the same ``unit`` are the same account (``hadr_lint.analysis.accounts``); against
+    a literal id or another unit's account the answer stays unknown. Build it with
+    ``deploy_account`` so that equal units are equal values."""
+
+    unit: str = ""
+
+
+def deploy_account(unit: str) -> DeployAccount:
+    """The account ``unit`` (a template, a provider configuration of a root) is deployed to."""
+    return DeployAccount(f"the account {unit} is deployed to, known only at deploy time",
+                         unit=unit)
+
+
+@dataclass(frozen=True)
+class AccountArn(Unknown):
+    """An ARN whose text is known only at deploy time but whose account field is ``account``
+    (a ``DeployAccount``): ``!Sub arn:aws:backup:us-west-2:${AWS::AccountId}:backup-vault:dr``
+    or ``"arn:aws:backup:${var.region}:${data.aws_caller_identity.current.account_id}:..."``.
+    An Unknown everywhere a string is needed; ``arn_with_account`` builds it."""
+
+    account: Any = None
+
+
+_PLACEHOLDER, _OTHER = "\x00", "\x01"
+
+
+def arn_with_account(parts: list, function: str) -> AccountArn | None:
+    """The ``AccountArn`` a string built of ``parts`` (texts and symbolic values) is, when it is
+    an ARN written as literal ``arn:`` text whose account field is exactly one
+    ``DeployAccount`` and whose earlier fields are each literal text or exactly one value (an
+    ARN field before the account holds no ``:``: a value that did would make an invalid ARN,
+    which no deployment accepts); else None."""
+    accounts = [p for p in parts if isinstance(p, DeployAccount)]
+    if len(accounts) != 1:
+        return None
+    text = "".join(_PLACEHOLDER if isinstance(p, DeployAccount) else p if isinstance(p, str)
+                   else _OTHER for p in parts)
+    fields = text.split(":", 5)
+    if len(fields) < 6 or fields[0] != "arn" or fields[4] != _PLACEHOLDER:
+        return None
+    if any(_OTHER in f and f != _OTHER for f in fields[1:4]):
+        return None
+    return AccountArn(f"{function} builds an ARN in {accounts[0].reason}", account=accounts[0])
+
+
+@dataclass(frozen=True)
 class Ref:
     """A value computed at apply time: attribute ``attribute`` of resource ``address``."""
 
@@ -126,29 +204,41 @@ class AZ:
         return f"{self.region} AZ {self.index + 1}" if self.region else f"AZ {self.index + 1}"
 
 
-def find_unknown(value: Any) -> Unknown | None:
-    """The first Unknown inside ``value`` (itself, or nested in lists and dicts), else None."""
+def find_unknown(value: Any, skip: tuple[type, ...] = ()) -> Unknown | None:
+    """The first Unknown inside ``value`` (itself, or nested in lists and dicts), else None;
+    Unknowns of the types ``skip`` lists do not count (an identity, such as a
+    ``DeployAccount``, where only the structure around it matters)."""
     if isinstance(value, Unknown):
-        return value
+        return None if skip and isinstance(value, skip) else value
     if isinstance(value, (list, tuple)):
         for item in value:
-            found = find_unknown(item)
+            found = find_unknown(item, skip)
             if found:
                 return found
     if isinstance(value, dict):
         for item in value.values():
-            found = find_unknown(item)
+            found = find_unknown(item, skip)
             if found:
                 return found
     return None
 
 
+# Symbolic values that name one thing, as a Ref does: a collection holding them still has a
+# known shape (a dynamic block or for_each over it expands).
+IDENTITIES = (DeployAccount, AccountArn)
+
+
 def iter_refs(value: Any):
-    """Every Ref nested anywhere inside ``value`` (a Prefixed string's included)."""
+    """Every Ref nested anywhere inside ``value`` (a Prefixed string's, a MaybeAbsent's present
+    value's and a OneOf's options' included)."""
     if isinstance(value, Ref):
         yield value
     elif isinstance(value, Prefixed) and isinstance(value.ref, Ref):
         yield value.ref
+    elif isinstance(value, MaybeAbsent):
+        yield from iter_refs(value.value)
+    elif isinstance(value, OneOf):
+        yield from iter_refs(list(value.options))
     elif isinstance(value, (list, tuple)):
         for item in value:
             yield from iter_refs(item)

@@ -10,8 +10,12 @@ The source account is what the files say: the one `allowed_account_ids` entry or
 `assume_role` `role_arn` account of the resource's provider, or (for a backup plan) an account in
 an ARN its selections list. The destination account is the account in the vault ARN, the
 replication destination's `account` / `account_id` / `Account`, or the account of a destination
-vault or bucket among the scanned resources. Two resources of one CloudFormation template are in
-one account.
+vault or bucket among the scanned resources.
+
+The account a stack or provider deploys into counts too, though its id is not in the files: a
+CloudFormation template's resources and its `${AWS::AccountId}` (also inside an ARN built with
+`Fn::Sub` or `Fn::Join`) are one account; so are a Terraform provider configuration's resources
+and its `data "aws_caller_identity"` `account_id` (in a plan, the id Terraform read for it).
 
 ## Why is this bad?
 A copy in the same account shares its fate: whoever (or whatever script) deletes resources in
@@ -66,9 +70,11 @@ CopyActions:
   - DestinationBackupVaultArn: arn:aws:backup:us-west-2:222222222222:backup-vault:dr
 ```
 
-An account the files do not name (a provider without `allowed_account_ids` or `assume_role`,
-CloudFormation's `${AWS::AccountId}`, a plan JSON) leaves the check unverified. Plans without
-copy actions and buckets without replication are not reported here (see DR007 and DR005).
+An account id the files do not name leaves the check unverified when it is compared with
+another account: a literal id against a deploying account (`${AWS::AccountId}`, a provider
+without `allowed_account_ids` or `assume_role`), two provider configurations' deploying
+accounts, two templates'. Plans without copy actions and buckets without replication are not
+reported here (see DR007 and DR005).
 """
 
 from __future__ import annotations

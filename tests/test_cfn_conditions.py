@@ -270,3 +270,87 @@ def test_without_region_or_primary_region_the_check_is_unverified(tmp_path):
     assert [(u.resource, u.reason) for u in result.unknowns] == [
         ("Orders", "multi_az unknown: condition InPrimaryRegion cannot be decided (template "
                    "region unknown: pass --region)")]
+
+
+REPLICATION = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  Replicate: {Type: String}
+Conditions:
+  ShouldReplicate: !Equals [!Ref Replicate, "true"]
+Resources:
+  Documents:
+    Type: AWS::S3::Bucket
+    Properties:
+      ReplicationConfiguration: !If
+        - ShouldReplicate
+        - Role: arn:aws:iam::111122223333:role/replication
+          Rules:
+            - Status: Enabled
+              Destination: {Bucket: !GetAtt Archive.Arn}
+        - !Ref AWS::NoValue
+  Paused:
+    Type: AWS::S3::Bucket
+    Properties:
+      ReplicationConfiguration: !If
+        - ShouldReplicate
+        - Role: arn:aws:iam::111122223333:role/replication
+          Rules:
+            - Status: Disabled
+              Destination: {Bucket: !GetAtt Orders.Arn}
+        - !Ref AWS::NoValue
+  Mirror:
+    Type: AWS::S3::Bucket
+    Condition: ShouldReplicate
+    Properties:
+      ReplicationConfiguration:
+        Role: arn:aws:iam::111122223333:role/replication
+        Rules:
+          - Status: Enabled
+            Destination: {Bucket: !GetAtt Vault.Arn}
+  Archive: {Type: AWS::S3::Bucket}
+  Vault: {Type: AWS::S3::Bucket}
+  Orders: {Type: AWS::S3::Bucket}
+"""
+
+
+def test_property_present_or_absent_keeps_its_structure():
+    """An undecidable Fn::If between a mapping and AWS::NoValue keeps the mapping: unknown as a
+    value, but its references still link the resources, and the canonical attributes read it
+    both ways: known where both readings agree (a disabled rule copies nowhere either way), one
+    of the readings where they differ."""
+    from hadr_lint.graph import Graph
+    from hadr_lint.model import MaybeAbsent, OneOf
+    from hadr_lint.normalise import normalise
+
+    resources = {n: normalise(r) for n, r in _resources(REPLICATION, region="us-east-1").items()}
+    documents = resources["Documents"]
+    raw = documents.raw["ReplicationConfiguration"]
+    assert isinstance(raw, MaybeAbsent) and "condition ShouldReplicate" in raw.reason
+    archive = Ref("conditions.yaml::Archive", "Arn")
+    destinations = documents.get("replication_destinations")
+    assert isinstance(destinations, OneOf) and destinations.options == ([archive], [])
+    assert resources["Paused"].get("replication_destinations") == []
+    graph = Graph(resources.values())
+    assert resources["Archive"] in graph.targets(documents, "references")
+    assert graph.may_designate(destinations, resources["Archive"])
+    assert not graph.may_designate(destinations, resources["Orders"])
+    assert graph.may_designate(Unknown("any"), resources["Orders"])
+    # asked about no resource in particular: a known option may be any, no option none
+    assert graph.may_designate(destinations)
+    assert not graph.may_designate(OneOf("either", options=([], None)))
+
+
+def test_conditional_replication_leaves_other_buckets_decidable(tmp_path):
+    """DR005: only the buckets a conditional replication (a property behind Fn::If, or a bucket
+    behind a Condition) may copy to are unverified; the others are judged."""
+    folder = tmp_path / "t"
+    folder.mkdir()
+    (folder / "template.yaml").write_text(REPLICATION)
+    result = _scan(folder, "DR005", region="us-east-1",
+                   config={"objectives": {"strategy": "pilot-light"}})
+    unknown = {u.resource: u.reason for u in result.unknowns}
+    found = {f.resource for f in result.findings}
+    assert "Documents copies to a bucket that may be this one" in unknown["Archive"]
+    assert "Mirror copies to a bucket that may be this one" in unknown["Vault"]
+    assert {"Orders", "Paused"} <= found and "Orders" not in unknown

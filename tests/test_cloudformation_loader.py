@@ -14,7 +14,7 @@ from hadr_lint.loaders.cloudformation import (
     looks_like_cloudformation,
 )
 from hadr_lint.loaders.cloudformation.context import DEFAULT_AZ_COUNT, TOO_DEEP
-from hadr_lint.model import AZ, LoadError, Ref, Unknown
+from hadr_lint.model import AZ, AccountArn, DeployAccount, LoadError, Ref, Unknown
 from hadr_lint.regions import AZ_COUNTS
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "cloudformation" / "loader"
@@ -561,3 +561,31 @@ Resources:
                                         "/vpc/")
     assert raw["DisplayName"].suffix == "/vpc/x"
     assert type(raw["KmsMasterKeyId"]) is Unknown
+
+
+def test_account_id_is_the_templates_deploying_account():
+    """AWS::AccountId is unknown, but it is the account the template is deployed to: the same
+    value wherever it stands, surviving Fn::Sub and Fn::Join in an ARN's account field (an
+    AccountArn); elsewhere in a string, or in another template, it is not that value."""
+    text = """\
+Resources:
+  Vault:
+    Type: AWS::Backup::BackupVault
+    Properties:
+      BackupVaultName: !Sub vault-${AWS::AccountId}
+      BackupVaultTags:
+        Account: !Ref AWS::AccountId
+        Sub: !Sub arn:${AWS::Partition}:backup:${AWS::Region}:${AWS::AccountId}:backup-vault:dr
+        Join: !Join [":", [arn, aws, backup, us-west-2, !Ref AWS::AccountId, backup-vault, dr]]
+        Shifted: !Sub arn:aws:backup:${AWS::AccountId}:backup-vault:dr
+        Field: !Sub "arn:aws:backup:us-west-2:${AWS::AccountId}x:backup-vault:dr"
+"""
+    first = load_template("a.yaml", text).resources[0].raw["BackupVaultTags"]
+    other = load_template("b.yaml", text).resources[0].raw["BackupVaultTags"]
+    account = first["Account"]
+    assert isinstance(account, DeployAccount) and account != other["Account"]
+    for key in ("Sub", "Join"):
+        assert isinstance(first[key], AccountArn) and first[key].account == account, key
+    for key in ("Shifted", "Field"):
+        assert type(first[key]) is Unknown, key
+    assert type(load_template("a.yaml", text).resources[0].raw["BackupVaultName"]) is Unknown

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from hadr_lint.config import Config
 from hadr_lint.engine import ScanOptions, load_all
-from hadr_lint.model import AZ, Ref, Unknown
+from hadr_lint.model import AZ, AccountArn, DeployAccount, Ref, Unknown
 
 
 def write(root: Path, files: dict[str, str]) -> Path:
@@ -1037,8 +1037,12 @@ module "dr" {
     resources, errors, _ = load(root)
     assert not errors
     accounts = {r.name: r.meta.get("account") for r in resources.values()}
+    # a provider naming no single account: its configuration's deploying account, one each
+    two, unknown = accounts["aws_backup_vault.two"], accounts["aws_backup_vault.unknown"]
+    assert isinstance(two, DeployAccount) and isinstance(unknown, DeployAccount)
+    assert two != unknown and "provider aws.two in root" in two.reason
     assert accounts == {"aws_backup_vault.main": "111111111111",
-                        "aws_backup_vault.two": None, "aws_backup_vault.unknown": None,
+                        "aws_backup_vault.two": two, "aws_backup_vault.unknown": unknown,
                         "module.dr.aws_backup_vault.dr": "222222222222"}
 
 
@@ -1108,3 +1112,132 @@ resource "aws_autoscaling_group" "kept" {
         assert isinstance(value, Unknown) and "size at creation only" in value.reason, name
     assert found["aws_eks_node_group.ng"].get("min_size") == 1
     assert found["aws_autoscaling_group.kept"].get("desired_capacity") == 3
+
+
+def test_caller_identity_is_its_provider_configurations_account(tmp_path):
+    """data.aws_caller_identity gives the account its provider configuration names, else that
+    configuration's deploying account: the account of every resource of that configuration
+    (also in a module that inherits it), another configuration's for a module given aws.dr.
+    Inside an ARN's account field it survives interpolation (an AccountArn); anywhere else in a
+    string, or through a function, it is a plain unknown."""
+    root = write(tmp_path, {
+        "main.tf": """
+provider "aws" {
+  region = "eu-west-1"
+}
+provider "aws" {
+  alias  = "dr"
+  region = "us-west-2"
+}
+provider "aws" {
+  alias               = "pinned"
+  region              = "us-west-2"
+  allowed_account_ids = ["333333333333"]
+}
+data "aws_caller_identity" "current" {}
+data "aws_caller_identity" "pinned" {
+  provider = aws.pinned
+}
+variable "region" {
+  type = string
+}
+locals {
+  me = data.aws_caller_identity.current
+}
+resource "aws_backup_vault" "main" {
+  name = "main-${data.aws_caller_identity.current.account_id}"
+  tags = {
+    Arn     = "arn:aws:backup:${var.region}:${local.me.account_id}:backup-vault:x"
+    Account = data.aws_caller_identity.current.account_id
+    Upper   = upper(data.aws_caller_identity.current.account_id)
+    Pinned  = data.aws_caller_identity.pinned.account_id
+    Caller  = data.aws_caller_identity.current.arn
+  }
+}
+module "same" {
+  source = "./child"
+}
+module "dr" {
+  source    = "./child"
+  providers = { aws = aws.dr }
+}
+""",
+        "child/main.tf": """
+data "aws_caller_identity" "here" {}
+resource "aws_backup_vault" "v" {
+  name = "v"
+  tags = { Account = data.aws_caller_identity.here.account_id }
+}
+""",
+    })
+    resources, errors, _ = load(root)
+    assert not errors
+    main = resources["aws_backup_vault.main"]
+    tags = main.raw["tags"]
+    account = tags["Account"]
+    assert isinstance(account, DeployAccount) and main.meta["account"] == account
+    assert isinstance(tags["Arn"], AccountArn) and tags["Arn"].account == account
+    for plain in (main.raw["name"], tags["Upper"], tags["Caller"]):
+        assert type(plain) is Unknown, plain
+    assert tags["Pinned"] == "333333333333"
+    same = resources["module.same.aws_backup_vault.v"]
+    dr = resources["module.dr.aws_backup_vault.v"]
+    assert same.raw["tags"]["Account"] == account == same.meta["account"]
+    assert isinstance(dr.meta["account"], DeployAccount) and dr.meta["account"] != account
+    assert dr.raw["tags"]["Account"] == dr.meta["account"]
+
+
+def test_dynamic_block_over_objects_holding_the_caller_account_expands(tmp_path):
+    """A caller identity's account inside the items of a dynamic block's list is a value, not
+    an unknown shape: the block still expands (as it did when it was a Ref)."""
+    root = write(tmp_path, {"main.tf": """
+data "aws_caller_identity" "current" {}
+locals {
+  destinations = [
+    { region = "us-west-2", registry_id = data.aws_caller_identity.current.account_id },
+    { region = "eu-west-1", registry_id = data.aws_caller_identity.current.account_id },
+  ]
+}
+resource "aws_ecr_replication_configuration" "this" {
+  replication_configuration {
+    rule {
+      dynamic "destination" {
+        for_each = local.destinations
+        content {
+          region      = destination.value.region
+          registry_id = destination.value.registry_id
+        }
+      }
+    }
+  }
+}
+"""})
+    resources, errors, _ = load(root)
+    assert not errors
+    rule = resources["aws_ecr_replication_configuration.this"].raw[
+        "replication_configuration"][0]["rule"][0]
+    assert [d["region"] for d in rule["destination"]] == ["us-west-2", "eu-west-1"]
+    assert all(isinstance(d["registry_id"], DeployAccount) for d in rule["destination"])
+
+
+def test_caller_identity_of_a_configuration_without_identity_stays_a_ref(tmp_path):
+    """A provider instance chosen from a provider with for_each has no identity of its own here:
+    its caller identity stays what any data source attribute is, a Ref read at apply time."""
+    root = write(tmp_path, {"main.tf": """
+provider "aws" {
+  alias    = "by_region"
+  for_each = toset(["us-east-1"])
+  region   = each.key
+}
+data "aws_caller_identity" "here" {
+  provider = aws.by_region["us-east-1"]
+}
+resource "aws_backup_vault" "v" {
+  name = "v"
+  tags = { Account = data.aws_caller_identity.here.account_id }
+}
+"""})
+    resources, errors, _ = load(root)
+    assert not errors
+    account = resources["aws_backup_vault.v"].raw["tags"]["Account"]
+    assert isinstance(account, Ref) and account.attribute == "account_id"

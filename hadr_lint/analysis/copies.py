@@ -133,10 +133,15 @@ def copy_regions(graph, store, config) -> list[Any]:
 def _pointing(graph, kind: str, attribute: str, store, kinds: tuple[str, ...]):
     """Resources of ``kind`` whose ``attribute`` designates ``store``, and (resource, Unknown)
     for the unknown ones that may designate it (a reference to an undefined address designates
-    none). The index is built once per scan."""
+    none; one of several values only what each may be). The index is built once per scan."""
     index, unknown = graph.memo(f"copies: {kind}.{attribute} -> {kinds}",
                                 lambda: _pointing_index(graph, kind, attribute, kinds))
-    return list(index.get(store.address, ())), list(unknown)
+    def resolve(value):
+        return find_store(graph, value, kinds)
+
+    doubts = [(resource, Unknown(f"{resource.name}: {value.reason}"))
+              for resource, value in unknown if graph.may_designate(value, store, resolve)]
+    return list(index.get(store.address, ())), doubts
 
 
 def _pointing_index(graph, kind: str, attribute: str, kinds: tuple[str, ...]):
@@ -145,8 +150,7 @@ def _pointing_index(graph, kind: str, attribute: str, kinds: tuple[str, ...]):
     for resource in graph.resources(kind):
         value = resource.get(attribute)
         if isinstance(value, Unknown):
-            if graph.may_designate(value):
-                unknown.append((resource, Unknown(f"{resource.name}: {value.reason}")))
+            unknown.append((resource, value))
         elif value is not None:
             target = find_store(graph, value, kinds)
             if target is not None:
@@ -344,46 +348,36 @@ def _bucket_role(graph, bucket, config) -> Any:
     """True when the bucket is a replication destination or holds no workload data (logs, or
     artifacts: see ``store_classes``), Unknown when an unresolved destination or log delivery
     might be it, else False."""
-    destinations, unknown = graph.memo("replication destinations",
-                                       lambda: _replication_index(graph))
+    destinations, doubts = graph.memo("replication destinations",
+                                      lambda: _replication_index(graph))
     if bucket.address in destinations:
         return True
+    unknown = next((why for why, item in doubts if graph.may_designate(
+        item, bucket, lambda v: find_store(graph, v, ("s3_bucket",)))), None)
     kind = store_class(graph, bucket, config)  # logs, caches, artifacts: see ``copies``
     return unknown or (kind if isinstance(kind, Unknown) else False)
 
 
-def _replication_index(graph) -> tuple[set[str], Unknown | None]:
-    """The addresses of the buckets replication copies to, resolved once per scan, and the
-    first destination that cannot be resolved (it may be any bucket), or whose replication may
-    not exist (then that bucket may be a copy, or not)."""
+def _replication_index(graph) -> tuple[set[str], list[tuple[Unknown, Any]]]:
+    """The addresses of the buckets replication copies to, resolved once per scan, and
+    (why, destination) of each destination that cannot be resolved (it may be any bucket, or,
+    a ``OneOf``, one of a few), or whose replication may not exist (then that bucket may be a
+    copy, or not): ``Graph.may_designate`` says which buckets each may be."""
     destinations: set[str] = set()
-    unknown = None
+    doubts: list[tuple[Unknown, Any]] = []
     for source in graph.resources("s3_bucket", "s3_replication"):
-        if existence(source) is not True:
-            unknown = unknown or _maybe_destination(graph, source)
-            continue
+        sure = existence(source) is True
         for key in ("replication_destinations", "destinations"):
             for item in _listed(source.get(key)):
-                if isinstance(item, Unknown):
-                    if graph.may_designate(item):
-                        unknown = unknown or Unknown(f"{source.name} copies to a bucket that "
-                                                     f"may be this one: {item.reason}")
+                if isinstance(item, Unknown) or not sure and item is not None:
+                    why = item.reason if sure else existence(source).reason
+                    doubts.append((Unknown(f"{source.name} copies to a bucket that may be "
+                                           f"this one: {why}"), item))
                 elif item is not None:
                     found = find_store(graph, item, ("s3_bucket",))
                     if found is not None:
                         destinations.add(found.address)
-    return destinations, unknown
-
-
-def _maybe_destination(graph, source) -> Unknown | None:
-    """An Unknown when ``source`` (which may not exist) names replication destinations that
-    may be scanned buckets."""
-    for key in ("replication_destinations", "destinations"):
-        if any(not isinstance(item, Unknown) or graph.may_designate(item)
-               for item in _listed(source.get(key))):
-            return Unknown(f"{source.name} copies to a bucket that may be this one: "
-                           f"{existence(source).reason}")
-    return None
+    return destinations, doubts
 
 
 # ----- EFS ---------------------------------------------------------------------------------------

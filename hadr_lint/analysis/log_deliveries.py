@@ -36,7 +36,8 @@ def received_logs(graph, bucket) -> tuple[list[str], Unknown | None]:
     found: list[str] = []
     doubts: list[tuple[int, Unknown]] = []
     for order, source, what, item, own in undecided:
-        if own != bucket.address:
+        if own != bucket.address and graph.may_designate(item, bucket, lambda v: find_store(
+                graph, v, ("s3_bucket",))):
             doubts.append((order, Unknown(f"{source.name} delivers {what} to a bucket that may "
                                           f"be this one: {item.reason}")))
     for order, source, what, enabled in targeted.get(bucket.address, ()):

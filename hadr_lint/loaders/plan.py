@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from hadr_lint.accounts import account_id
 from hadr_lint.loaders import Document, namespaced
 from hadr_lint.loaders.terraform.suppressions import folder_suppressions, inherit
 from hadr_lint.model import (
@@ -231,7 +232,8 @@ class _PlanReader:
         self.collect_module(module, (), "planned_values.root_module")
         self.index_changes()
         managed = [self.resource(steps, item) for steps, item in self.instances]
-        return managed + self.data_sources()
+        data = self.data_sources()
+        return _with_accounts(managed, data) + data
 
     def data_sources(self) -> list[Resource]:
         """Data sources Terraform read while planning (``prior_state``), with their values:
@@ -565,6 +567,27 @@ class _PlanReader:
             return self.evaluate(given, names[:-1], depth + 1)
         declared = _dict(_dict(self.module_config(names).get("variables")).get(var))
         return declared.get("default")
+
+
+def _with_accounts(managed: list[Resource], data: list[Resource]) -> list[Resource]:
+    """Each managed resource with ``meta["account"]``: the ``account_id`` the plan read for a
+    ``data "aws_caller_identity"`` of the same provider configuration (``provider_config_key``):
+    that configuration's account, where every resource it manages is."""
+    found: dict[str, set[str]] = {}
+    for item in data:
+        account = item.raw.get("account_id")
+        key = item.meta.get("provider_config_key")
+        if item.type == "aws_caller_identity" and isinstance(key, str) and account_id(account):
+            found.setdefault(key, set()).add(str(account))
+    accounts = {key: ids.pop() for key, ids in found.items() if len(ids) == 1}
+    return [_with_account(r, accounts.get(r.meta.get("provider_config_key") or ""))
+            for r in managed]
+
+
+def _with_account(resource: Resource, account: str | None) -> Resource:
+    if account is None:
+        return resource
+    return dataclasses.replace(resource, meta={**resource.meta, "account": account})
 
 
 def _split_key(key: str) -> tuple[tuple[str, ...], str]:

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from hadr_lint.model import Unknown
+from hadr_lint.model import MaybeAbsent, Unknown
 
 DEFAULT_AZ_COUNT = 3
 MAX_DEPTH = 100
@@ -75,20 +75,14 @@ class Nesting:
     outputs: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class MaybeAbsent(Unknown):
-    """A value or ``AWS::NoValue``, by a condition that cannot be decided: as a list item, the
-    items after it may sit one place earlier, and the list may be one shorter."""
-
-
 def either(a: Any, b: Any, unknown: Unknown) -> Any:
     """One of two values (an undecidable ``Fn::If``): what both agree on, ``unknown`` where
     they differ. Mappings merge key by key (a key only one side sets is unknown), lists of one
     length item by item; a value against no value (``AWS::NoValue``) is unknown."""
     if a is b:
         return a
-    if a is NO_VALUE or b is NO_VALUE:
-        return MaybeAbsent(unknown.reason)
+    if a is NO_VALUE or b is NO_VALUE:  # keeps the present branch (model.MaybeAbsent)
+        return MaybeAbsent(unknown.reason, value=b if a is NO_VALUE else a)
     if isinstance(a, dict) and isinstance(b, dict):
         keys = dict.fromkeys([*a, *b])
         return {k: either(a.get(k, NO_VALUE), b.get(k, NO_VALUE), unknown) for k in keys}

@@ -29,7 +29,18 @@ from hadr_lint.loaders.cloudformation.context import (
     either,
     scalar,
 )
-from hadr_lint.model import AZ, REGION_FALLBACK, Prefixed, Ref, Undefined, Unknown
+from hadr_lint.model import (
+    AZ,
+    REGION_FALLBACK,
+    AccountArn,
+    DeployAccount,
+    Prefixed,
+    Ref,
+    Undefined,
+    Unknown,
+    arn_with_account,
+    deploy_account,
+)
 from hadr_lint.regions import AZ_COUNTS
 
 _SUB_VARIABLE = re.compile(r"\$\{(!?)([^}]*)\}")
@@ -66,6 +77,8 @@ def ref(arg: Any, ctx: Context, depth: int) -> Any:
         return _partition(ctx.region)
     if name == "AWS::StackName" and ctx.stack_name:
         return ctx.stack_name
+    if name == "AWS::AccountId":  # unknown, but the same account as every resource here
+        return deploy_account(f"template {ctx.path}")
     if name.startswith("AWS::"):
         if name in DEPLOY_TIME_PSEUDO:
             return Unknown(f"pseudo parameter {name} is known only at deploy time")
@@ -179,10 +192,15 @@ def concat(parts: list, delimiter: str, function: str, ctx: Context | None = Non
         suffix = delimiter + delimiter.join(parts[1:])  # "${Logs.Arn}/vpc/": still the bucket's
         return Prefixed(f"{function} includes {parts[0]}, known only at deploy time", parts[0],
                         suffix)
+    spaced = [x for i, p in enumerate(parts) for x in ((delimiter, p) if i else (p,))]
+    arn = arn_with_account(spaced, function)  # ${AWS::AccountId} in an ARN's account field
+    if arn is not None:
+        return arn
     texts = []
     for part in parts:
         if isinstance(part, Unknown):
-            return Unknown(part.reason) if isinstance(part, Prefixed) else part
+            symbolic = isinstance(part, (Prefixed, DeployAccount, AccountArn))
+            return Unknown(part.reason) if symbolic else part
         if isinstance(part, (Ref, AZ)):
             return Unknown(f"{function} includes {part}, known only at deploy time")
         if part is None or part is NO_VALUE or isinstance(part, (list, dict)):

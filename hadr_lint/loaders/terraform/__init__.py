@@ -173,7 +173,7 @@ def load_root(
     if files is None:
         return LoadResult()
     state = LoadState(read_module=reader, display=reader.display, max_instances=max_instances,
-                      tree=reader.tree)
+                      tree=reader.tree, unit=f"root {reader.display(files.dir)}")
     state.modules_json = read_modules_json(files.dir, reader.tree, state.notes)
     inputs = root_inputs(folder, reader, var_files, variables or {}, state)
     root = ModuleInstance(state, files, ("", ""), inputs, {}, (files.dir,))

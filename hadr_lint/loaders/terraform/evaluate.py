@@ -37,12 +37,14 @@ from hadr_lint.loaders.terraform.functions import (
 from hadr_lint.loaders.terraform.parse import parse_expression
 from hadr_lint.model import (
     AZ,
+    DeployAccount,
     FirewallEndpoint,
     Prefixed,
     Ref,
     Unknown,
     Unordered,
     ZoneList,
+    arn_with_account,
     find_unknown,
 )
 
@@ -637,22 +639,41 @@ class _Evaluator:
         return (child.data.replace("template_", ""), None, *strip)
 
     def render(self, segments: list[tuple], depth: int) -> str | Unknown:
-        pieces: list[str] = []
+        pieces: list[Any] = []
         for segment in segments:
             piece = self.render_segment(segment, depth)
             if isinstance(piece, Unknown):
-                return piece
+                if segment[0] == "interp" and _arn_so_far(pieces):
+                    return self.render_arn(pieces, piece, segments[len(pieces) + 1:], depth)
+                return _plain(piece)
             pieces.append(piece)
             if sum(len(p) for p in pieces) > MAX_STRING:
                 return Unknown("string too long")
         return "".join(pieces)
+
+    def render_arn(self, pieces: list, unknown: Unknown, rest: list[tuple],
+                   depth: int) -> Unknown:
+        """The rest of an ARN template after its first unknown piece: an ``AccountArn`` when
+        its account field is the caller identity's account (``arn_with_account``), else the
+        first unknown, as any template with one."""
+        parts = [*pieces, unknown]
+        for segment in rest:
+            try:
+                piece = self.render_segment(segment, depth)
+            except EvaluationError:
+                return _plain(unknown)
+            if isinstance(piece, Unknown) and segment[0] != "interp":
+                return _plain(unknown)
+            parts.append(piece)
+        return arn_with_account(parts, "a string template") or _plain(unknown)
 
     def render_segment(self, segment: tuple, depth: int) -> str | Unknown:
         what = segment[0]
         if what == "text":
             return segment[1]
         if what == "interp":
-            return _template_text(self.eval(segment[1], depth))
+            value = self.eval(segment[1], depth)
+            return value if isinstance(value, DeployAccount) else _template_text(value)
         if what == "if":
             condition = self.truth(self.eval(segment[1], depth))
             if isinstance(condition, Unknown):
@@ -685,6 +706,17 @@ class _Evaluator:
             return Unknown("heredoc template could not be parsed")
         value = self.eval(tree, depth)
         return value if isinstance(value, str) else _template_text(value)
+
+
+def _arn_so_far(pieces: list) -> bool:
+    """Whether a template's text before its first unknown piece starts an ARN."""
+    return "".join(pieces).startswith("arn:")
+
+
+def _plain(piece: Unknown) -> Unknown:
+    """A template's unknown piece as the template's value: a deploying account inside a longer
+    string is no longer that account."""
+    return Unknown(piece.reason) if isinstance(piece, DeployAccount) else piece
 
 
 @functools.lru_cache(maxsize=256)

@@ -11,7 +11,7 @@ from typing import Any
 
 from hadr_lint.loaders.terraform.evaluate import evaluate
 from hadr_lint.loaders.terraform.parse import Block, Literal, expression_text, object_pairs
-from hadr_lint.model import Unknown, find_unknown
+from hadr_lint.model import IDENTITIES, Unknown, find_unknown
 
 META_ARGS = {"count", "for_each", "provider", "depends_on", "providers", "source", "version"}
 
@@ -94,7 +94,7 @@ def _count_keys(count: Any, cap: int) -> list[tuple[Any, Any]] | Unknown:
 
 
 def for_each_keys(value: Any, cap: int) -> list[tuple[Any, Any]] | Unknown:
-    unknown = find_unknown(value if isinstance(value, dict) else value)
+    unknown = find_unknown(value if isinstance(value, dict) else value, IDENTITIES)
     if isinstance(value, dict):
         if isinstance(unknown, Unknown) and any(isinstance(k, Unknown) for k in value):
             return Unknown(f"for_each keys are unknown ({unknown.reason})")
@@ -123,13 +123,17 @@ def provider_mapping(call: Block) -> list[tuple[str, str]]:
 class ProviderConfig:
     """A provider configuration: calling it gives its region; ``default_tags`` its tags thunk;
     ``account`` a thunk giving the account id its files name (``allowed_account_ids`` with one
-    entry, or the account of ``assume_role``'s ``role_arn``), or None when they name none."""
+    entry, or the account of ``assume_role``'s ``role_arn``), or None when they name none;
+    ``identity`` names the configuration (its unit, key and module instance; empty when not
+    known): every resource and caller identity of it is in one account, that configuration's
+    deploying account (``model.DeployAccount``)."""
 
     def __init__(self, region: Callable[[], Any], default_tags: Any,
-                 account: Callable[[], Any] | None = None) -> None:
+                 account: Callable[[], Any] | None = None, identity: str = "") -> None:
         self.region = region
         self.default_tags = default_tags
         self.account = account
+        self.identity = identity
 
     def __call__(self) -> Any:
         return self.region()

@@ -22,7 +22,17 @@ from typing import Any, cast
 
 import regex
 
-from hadr_lint.model import AZ, FirewallEndpoint, Prefixed, Ref, Unknown, Unordered, ZoneList
+from hadr_lint.model import (
+    AZ,
+    AccountArn,
+    DeployAccount,
+    FirewallEndpoint,
+    Prefixed,
+    Ref,
+    Unknown,
+    Unordered,
+    ZoneList,
+)
 from hadr_lint.regions import FEWEST_AZS, az_count
 
 MAX_ELEMENTS = 10_000
@@ -61,10 +71,11 @@ def is_number(value: Any) -> bool:
 
 def symbolic_unknown(value: Any) -> Unknown:
     """The Unknown standing for a symbolic value where a concrete one is needed (a Prefixed
-    string, a ZoneList, an Unordered set or a FirewallEndpoint becomes a plain Unknown: what an
-    operation makes of it no longer starts with its reference, lists zones or elements, nor is
-    that endpoint)."""
-    if isinstance(value, (Prefixed, ZoneList, Unordered, FirewallEndpoint)):
+    string, a ZoneList, an Unordered set, a FirewallEndpoint, a deploying account or an ARN in
+    one becomes a plain Unknown: what an operation makes of it no longer starts with its
+    reference, lists zones or elements, nor is that endpoint or account)."""
+    if isinstance(value, (Prefixed, ZoneList, Unordered, FirewallEndpoint, DeployAccount,
+                          AccountArn)):
         return Unknown(value.reason)
     if isinstance(value, Unknown):
         return value

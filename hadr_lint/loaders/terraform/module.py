@@ -46,7 +46,18 @@ from hadr_lint.loaders.terraform.scope import (
 )
 from hadr_lint.loaders.terraform.suppressions import inherit
 from hadr_lint.loaders.terraform.types import convert, read_type
-from hadr_lint.model import AZ, Location, Ref, Resource, Unknown, ZoneList, find_unknown
+from hadr_lint.model import (
+    AZ,
+    IDENTITIES,
+    DeployAccount,
+    Location,
+    Ref,
+    Resource,
+    Unknown,
+    ZoneList,
+    deploy_account,
+    find_unknown,
+)
 from hadr_lint.regions import az_count
 from hadr_lint.suppress import comment_suppressions
 from hadr_lint.text import FileTooLarge, read_source
@@ -118,6 +129,7 @@ class LoadState:
     tree: Any = None  # hadr_lint.tree.Tree: module sources outside it are not read
     errors: list[tuple[str, int | None, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    unit: str = ""  # the root (or Terragrunt unit) as reports show it: one deployment
     max_total: int = 50_000  # instances per root: nested module counts multiply
     expanded: int = 0
 
@@ -267,7 +279,7 @@ class ModuleInstance:
                 own[key] = ProviderSet(key, functools.partial(self._provider_instances, block))
                 continue
             own[key] = ProviderConfig(self._region_thunk(block, self), self._default_tags(block),
-                                      self._account_thunk(block))
+                                      self._account_thunk(block), self._provider_identity(key))
         return own
 
     def _provider_instances(self, block: Block) -> dict[Any, ProviderConfig] | Unknown:
@@ -347,12 +359,37 @@ class ModuleInstance:
             return traversal_text(provider_reference(attr.expr)[0])
         return block.labels[0].split("_", 1)[0] if block.labels else "aws"
 
+    def _provider_identity(self, key: str) -> str:
+        """The name of this module instance's own provider configuration ``key``, unique in
+        the scan; empty when the root's unit is not known."""
+        if not self.state.unit:
+            return ""
+        where = f" of {self.address_prefix.rstrip('.')}" if self.address_prefix else ""
+        return f"provider {key}{where} in {self.state.unit}"
+
     def _block_account(self, block: Block) -> dict[str, Any]:
-        """``{"account": id}`` when the resource's provider names its account, else empty."""
-        config = self.providers.get(self._provider_key(block))
+        """``{"account": id}`` when the resource's provider names its account, else the
+        provider configuration's deploying account when it is known which configuration
+        that is; else empty."""
+        account = self.provider_account_of(block)
+        return {} if isinstance(account, Unknown) and not isinstance(
+            account, DeployAccount) else {"account": account}
+
+    def provider_account_of(self, block: Block) -> Any:
+        """The account of the provider configuration ``block`` (a resource or data block)
+        uses: the id it names, else its ``DeployAccount``, else an Unknown."""
+        key = self._provider_key(block)
+        config = self.providers.get(key)
         thunk = getattr(config, "account", None)
         found = thunk() if thunk is not None else None
-        return {"account": found} if isinstance(found, str) else {}
+        if isinstance(found, str):
+            return found
+        identity = getattr(config, "identity", "")
+        if config is None and "." not in key and self.state.unit:  # the implicit default
+            identity = f"provider {key} in {self.state.unit}"
+        if identity and isinstance(config, (ProviderConfig, type(None))):
+            return deploy_account(identity)
+        return Unknown(f"the account of provider {key} is not known")
 
     def _block_region(self, block: Block, scope: Any) -> Any:
         if "region" in block.attributes and block.labels[0].startswith("aws_"):
@@ -411,6 +448,10 @@ class ModuleInstance:
             names["each"] = ConstMapping({"key": key, "value": value})
         scope = ChildScope(self, names) if names else self
         address = self._address(kind, block) + key_text(key)
+        account = self.provider_account_of(block) \
+            if kind == "data" and block.labels[0] == "aws_caller_identity" else None
+        if isinstance(account, (str, DeployAccount)):  # else a data source read at apply time
+            return Instance(key, _caller_identity(account), scope)
         if kind == "data" and block.labels[0] in DATA_SOURCES:
             obj = DATA_SOURCES[block.labels[0]](self._block_region(block, scope))
             return Instance(key, obj, scope)
@@ -619,7 +660,8 @@ def _dynamic_keys(block: Block, scope: Any) -> list[tuple[Any, Any]] | Unknown:
     if "for_each" not in block.attributes:
         return Unknown("dynamic block without for_each")
     value = eval_expr(block.attributes["for_each"].expr, scope)
-    if isinstance(value, (list, tuple)) and not isinstance(find_unknown(value), Unknown):
+    if isinstance(value, (list, tuple)) and not isinstance(find_unknown(value, IDENTITIES),
+                                                           Unknown):
         if len(value) > 1000:
             return Unknown("dynamic block expansion over the cap")
         return list(enumerate(value))
@@ -702,6 +744,17 @@ def _availability_zones(region: Any) -> Any:
         zones = [AZ(region, i) for i in range(count)]
         ids = [AZ(z.region, z.index, "id") for z in zones]
     return ConstMapping({"names": zones, "zone_ids": ids, "id": region})
+
+
+def _caller_identity(account: Any) -> Any:
+    """``data "aws_caller_identity"``: the account of its provider configuration (an id the
+    provider names, else that configuration's deploying account); who the caller is, is
+    known only with credentials."""
+    from hadr_lint.loaders.terraform.scope import ConstMapping
+
+    caller = Unknown("the caller of data.aws_caller_identity is known only with credentials")
+    return ConstMapping({"account_id": account, "id": account, "arn": caller,
+                         "user_id": caller})
 
 
 def _region_data(region: Any) -> Any:
