@@ -750,8 +750,6 @@ def _caller_identity(account: Any) -> Any:
     """``data "aws_caller_identity"``: the account of its provider configuration (an id the
     provider names, else that configuration's deploying account); who the caller is, is
     known only with credentials."""
-    from hadr_lint.loaders.terraform.scope import ConstMapping
-
     caller = Unknown("the caller of data.aws_caller_identity is known only with credentials")
     return ConstMapping({"account_id": account, "id": account, "arn": caller,
                          "user_id": caller})
