@@ -91,10 +91,6 @@ def directory() -> Path:
     return base() / f"parse-v{FORMAT}"
 
 
-def grammar_path() -> Path:
-    return base() / "hcl2-grammar.bin"
-
-
 def digest(data: str | bytes) -> str:
     return hashlib.sha256(data.encode("utf-8") if isinstance(data, str) else data).hexdigest()
 
@@ -348,20 +344,26 @@ def write_file(target: Path, data: bytes) -> None:
         pass
 
 
-def load_grammar(entry_key: str) -> Any:
-    """The compiled grammar stored under ``entry_key`` (see ``store_grammar``), or MISS."""
+def kept_path(name: str) -> Path:
+    """The file a loader keeps one built object in, beside the entries (``kept``)."""
+    return base() / name
+
+
+def load_kept(name: str, entry_key: str) -> Any:
+    """The object kept in file ``name`` under ``entry_key`` (see ``keep``), or MISS."""
     if secret() is None:
         return MISS
-    return from_bytes(entry_key, read(grammar_path()))
+    return from_bytes(entry_key, read(kept_path(name)))
 
 
-def store_grammar(entry_key: str, value: Any) -> None:
-    """Keep the compiled HCL grammar beside the entries, even with --no-cache (which is about
-    parse results): compiling it costs a second on every run."""
+def keep(name: str, entry_key: str, value: Any) -> None:
+    """Keep one object a loader builds at great cost (a compiled parser) in file ``name``,
+    beside the entries, even with --no-cache (which is about parse results); authenticated
+    like every entry."""
     if secret() is None:
         return
     try:
-        write_file(grammar_path(), to_bytes(entry_key, value))
+        write_file(kept_path(name), to_bytes(entry_key, value))
     except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
         pass
 

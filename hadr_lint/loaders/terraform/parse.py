@@ -94,12 +94,15 @@ class HclSyntaxError(Exception):
         self.line = line
 
 
+PARSER_FILE = "hcl2-grammar.bin"  # the built parser, kept beside the cache entries
+
+
 @functools.cache
 def hcl_parser() -> Any:
     """python-hcl2's Lark parser, built as ``hcl2.parser.parser()`` builds it.
 
     Compiling the grammar takes about a second, so the built parser is kept in the user's cache
-    (``hadr_lint.cache.store_grammar``: owner-checked folder, HMAC verified before it is
+    (``hadr_lint.cache.keep``: owner-checked folder, HMAC verified before it is
     unpickled), pickled whole as it was built: unpickling it takes 10 ms, where lark's own
     ``memo_serialize`` form took 13 ms to unpickle and 40 ms more to rebuild (``_load_from_dict``),
     in every run that parses a changed file. python-hcl2's own cache file (lark's ``cache=``) is
@@ -112,12 +115,12 @@ def hcl_parser() -> Any:
     from lark import Lark
 
     entry = cache.key("hcl2-grammar")
-    parser = _saved_parser(cache.load_grammar(entry))
+    parser = _saved_parser(cache.load_kept(PARSER_FILE, entry))
     if not isinstance(parser, Lark):
         parser = Lark.open("hcl2.lark", rel_to=hcl2.parser.__file__, parser="lalr",
                            propagate_positions=True, postlex=PostLexer())
         try:
-            cache.store_grammar(entry, dump_parser(parser))
+            cache.keep(PARSER_FILE, entry, dump_parser(parser))
         except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
             pass  # another lark whose parser does not pickle: compiled on every run, as before
     # The parser lives as long as the process and its 40,000 objects hold no garbage: moved
