@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from hadr_lint.model import AZ, Ref, Resource, Undefined, Unknown, iter_refs
+from hadr_lint.model import AZ, Prefixed, Ref, Resource, Undefined, Unknown, iter_refs
 
 IDENTITY_KEYS = ("id", "arn", "name", "identifier")
 # Kinds whose subnet list the API joins into one comma-separated string (an Auto Scaling group's
@@ -111,6 +111,8 @@ class Graph:
     def _targets_in(self, value: Any) -> list[str]:
         found = []
         for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, Prefixed) and not item.suffix:
+                item = item.ref  # an argument of that resource, unknown: it still names it
             if isinstance(item, Ref):
                 if item.address in self._by_address:
                     found.append(item.address)

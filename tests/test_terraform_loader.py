@@ -1108,3 +1108,45 @@ resource "aws_autoscaling_group" "kept" {
         assert isinstance(value, Unknown) and "size at creation only" in value.reason, name
     assert found["aws_eks_node_group.ng"].get("min_size") == 1
     assert found["aws_autoscaling_group.kept"].get("desired_capacity") == 3
+
+
+def test_an_unknown_argument_read_from_a_resource_still_names_it(tmp_path):
+    """``aws_autoscaling_group.web.name`` where that name is unknown (a variable without value,
+    ``basename(path.cwd)``) keeps its reason and the resource it belongs to; a part of it, or
+    an operation on it, is a plain unknown (it no longer is that argument)."""
+    from hadr_lint.graph import Graph
+    from hadr_lint.model import Prefixed
+    from hadr_lint.normalise import normalise
+
+    write(tmp_path, {
+        "main.tf": """
+variable "name" { type = string }
+resource "aws_autoscaling_group" "web" {
+  name     = "ex-${basename(path.cwd)}"
+  tags_all = var.tags_unknown
+  min_size = 1
+  max_size = 1
+}
+resource "aws_autoscaling_traffic_source_attachment" "web" {
+  autoscaling_group_name = aws_autoscaling_group.web.name
+  traffic_source {
+    identifier = upper(aws_autoscaling_group.web.name)
+    type       = aws_autoscaling_group.web.tags_all["kind"]
+  }
+}
+""",
+    })
+    resources, errors, _ = load(tmp_path)
+    assert not errors
+    raw = resources["aws_autoscaling_traffic_source_attachment.web"].raw
+    named = raw["autoscaling_group_name"]
+    assert isinstance(named, Prefixed) and not named.suffix
+    assert short(named.ref) == Ref("aws_autoscaling_group.web", "name")
+    assert "path.cwd" in named.reason
+    source = raw["traffic_source"][0]
+    for value in (source["identifier"], source["type"]):
+        assert type(value) is Unknown, value
+    graph = Graph([normalise(r) for r in resources.values()])
+    group = next(r for r in graph.resources("autoscaling_group"))
+    assert [a.type for a in graph.sources(group, relation="group")] == [
+        "aws_autoscaling_traffic_source_attachment"]

@@ -387,7 +387,7 @@ class _Evaluator:
         return self.eval(_trees(index)[0], depth)
 
     def get_attr(self, value: Any, name: str) -> Any:
-        if isinstance(value, (Unordered, FirewallEndpoint)):
+        if isinstance(value, (Unordered, FirewallEndpoint, Prefixed)):
             return symbolic_unknown(value)
         if isinstance(value, Unknown):
             return value
@@ -405,8 +405,8 @@ class _Evaluator:
     def index(self, value: Any, key: Any) -> Any:
         if isinstance(value, ZoneList):
             return self.zone(value, key)
-        if isinstance(value, (Unordered, FirewallEndpoint)):
-            return symbolic_unknown(value)  # a set's n-th element: which one is unknown
+        if isinstance(value, (Unordered, FirewallEndpoint, Prefixed)):
+            return symbolic_unknown(value)  # a set's n-th element, a part of a string or value
         if isinstance(value, Unknown):
             return value
         if isinstance(key, (Unknown, Ref, AZ)):
