@@ -131,7 +131,11 @@ class Graph:
 
         A string carried by several resources resolves only when ``kinds`` narrows it to one;
         an ambiguous string resolves to None (callers treat that as unresolved, never guess).
+        An unknown argument read from a resource (a ``Prefixed`` with nothing after its
+        reference) designates that resource.
         """
+        if isinstance(value, Prefixed) and not value.suffix:
+            value = value.ref
         if isinstance(value, Ref):
             found = self._by_address.get(value.address)
             return found if found is not None and (not kinds or found.kind in kinds) else None

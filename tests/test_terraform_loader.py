@@ -1143,6 +1143,7 @@ resource "aws_autoscaling_traffic_source_attachment" "web" {
     assert isinstance(named, Prefixed) and not named.suffix
     assert short(named.ref) == Ref("aws_autoscaling_group.web", "name")
     assert "path.cwd" in named.reason
+    assert type(resources["aws_autoscaling_group.web"].raw["name"]) is Unknown  # its own
     source = raw["traffic_source"][0]
     for value in (source["identifier"], source["type"]):
         assert type(value) is Unknown, value

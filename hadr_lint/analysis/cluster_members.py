@@ -64,7 +64,8 @@ def instances(graph, cluster: Resource, member_kind: str) -> tuple[int | Unknown
             return Unknown(f"the count of {db.name} is unknown: {db.get('count_unknown')}"), []
     if len(found) < 2:
         stray = next((db for db in graph.resources(member_kind)
-                      if isinstance(db.get("cluster"), Unknown)), None)
+                      if isinstance(db.get("cluster"), Unknown)
+                      and graph.resolve(db.get("cluster")) is None), None)
         if stray is not None:
             return Unknown(f"the cluster of {stray.name} is unknown"), []
     return len(found), [db.get("availability_zone") for db in found]

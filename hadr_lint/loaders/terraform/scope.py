@@ -91,6 +91,10 @@ class ResourceObject(LazyMapping):
         self._computed = computed
         self._derived: dict[str, Any] = {}
 
+    def own(self, key: str) -> Any:
+        """The configured argument ``key`` as the resource itself holds it (its raw value)."""
+        return super().__getitem__(key)
+
     def __getitem__(self, key: str) -> Any:
         if key in self._keys:
             value = super().__getitem__(key)
