@@ -111,7 +111,7 @@ class Graph:
     def _targets_in(self, value: Any) -> list[str]:
         found = []
         for item in value if isinstance(value, list) else [value]:
-            if isinstance(item, Prefixed) and not item.suffix:
+            if isinstance(item, Prefixed) and item.whole:
                 item = item.ref  # an argument of that resource, unknown: it still names it
             if isinstance(item, Ref):
                 if item.address in self._by_address:
@@ -134,7 +134,7 @@ class Graph:
         An unknown argument read from a resource (a ``Prefixed`` with nothing after its
         reference) designates that resource.
         """
-        if isinstance(value, Prefixed) and not value.suffix:
+        if isinstance(value, Prefixed) and value.whole:
             value = value.ref
         if isinstance(value, Ref):
             found = self._by_address.get(value.address)

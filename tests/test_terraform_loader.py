@@ -1151,3 +1151,45 @@ resource "aws_autoscaling_traffic_source_attachment" "web" {
     group = next(r for r in graph.resources("autoscaling_group"))
     assert [a.type for a in graph.sources(group, relation="group")] == [
         "aws_autoscaling_traffic_source_attachment"]
+
+
+def test_text_before_a_reference_still_mentions_it(tmp_path):
+    """``"cluster:${aws_rds_cluster.main.cluster_identifier}"`` (Terraform) and ``!Sub
+    cluster:${Cluster}`` (CloudFormation) are unknown strings that mention the cluster: a
+    Prefixed with text before its reference, never the referenced value itself."""
+    from hadr_lint.loaders.cloudformation import load_file
+    from hadr_lint.model import Prefixed
+
+    write(tmp_path, {"main.tf": """
+variable "name" { type = string }
+resource "aws_rds_cluster" "main" { cluster_identifier = var.name }
+resource "aws_appautoscaling_target" "readers" {
+  resource_id = "cluster:${aws_rds_cluster.main.cluster_identifier}"
+  role_arn    = "arn:${aws_rds_cluster.main.arn}"
+}
+"""})
+    resources, errors, _ = load(tmp_path)
+    assert not errors
+    raw = resources["aws_appautoscaling_target.readers"].raw
+    for key, prefix, attribute in (("resource_id", "cluster:", "cluster_identifier"),
+                                   ("role_arn", "arn:", "arn")):
+        value = raw[key]
+        assert isinstance(value, Prefixed) and not value.whole, value
+        assert value.prefix == prefix
+        assert short(value.ref) == Ref("aws_rds_cluster.main", attribute)
+    template = """
+Resources:
+  Cluster: {Type: AWS::RDS::DBCluster, Properties: {Engine: aurora-mysql}}
+  Readers:
+    Type: AWS::ApplicationAutoScaling::ScalableTarget
+    Properties:
+      ResourceId: !Sub cluster:${Cluster}
+      RoleARN: !Join [":", [a, b, !Ref Cluster]]
+      Tags: !Join [":", [a, !Ref Cluster, b]]
+"""
+    result = load_file("stack.yaml", template, region="us-east-1")
+    readers = next(r for r in result.resources if r.name == "Readers").raw
+    assert (readers["ResourceId"].prefix, readers["ResourceId"].suffix) == ("cluster:", "")
+    assert (readers["RoleARN"].prefix, readers["RoleARN"].suffix) == ("a:b:", "")
+    assert readers["RoleARN"].ref.address.endswith("Cluster")
+    assert type(readers["Tags"]) is Unknown  # text on both sides

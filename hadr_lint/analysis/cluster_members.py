@@ -39,7 +39,8 @@ def autoscaled_readers(graph, cluster: Resource, dimension: str) -> int | Unknow
             linked.setdefault(target.address, target)
         elif target.get("dimension") == dimension and target.address not in linked and (
                 isinstance(resource_id, Unknown) or isinstance(name, Unknown)) and same_unit(
-                target, cluster):
+                target, cluster) and not any(  # "cluster:${...}" mentioning another cluster
+                    other.kind == cluster.kind for other in graph.targets(target)):
             return Unknown(f"the cluster {target.name} scales is unknown")
     total = 0
     for target in linked.values():

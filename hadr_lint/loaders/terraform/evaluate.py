@@ -615,6 +615,11 @@ class _Evaluator:
             first = self.eval(items[0][1], depth)  # "${aws_s3_bucket.logs.arn}/vpc/"
             if isinstance(first, Ref):
                 return Prefixed(symbolic_unknown(first).reason, first, items[1][1])
+        if len(items) == 2 and items[0][0] == "text" and items[1][0] == "interp":
+            last = self.eval(items[1][1], depth)  # "cluster:${aws_rds_cluster.main.id}"
+            if isinstance(last, Ref) or isinstance(last, Prefixed) and last.whole:
+                ref = last if isinstance(last, Ref) else last.ref
+                return Prefixed(symbolic_unknown(last).reason, ref, prefix=items[0][1])
         segments = _build_template(_strip_markers(items))
         return self.render(segments, depth)
 
