@@ -16,6 +16,7 @@ from hadr_lint.model import (
     AZ,
     MaybeAbsent,
     OneOf,
+    Prefixed,
     Ref,
     Resource,
     Undefined,
@@ -120,6 +121,8 @@ class Graph:
     def _targets_in(self, value: Any) -> list[str]:
         found = []
         for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, Prefixed) and item.whole:
+                item = item.ref  # an argument of that resource, unknown: it still names it
             if isinstance(item, Ref):
                 if item.address in self._by_address:
                     found.append(item.address)
@@ -138,7 +141,11 @@ class Graph:
 
         A string carried by several resources resolves only when ``kinds`` narrows it to one;
         an ambiguous string resolves to None (callers treat that as unresolved, never guess).
+        An unknown argument read from a resource (a ``Prefixed`` with nothing after its
+        reference) designates that resource.
         """
+        if isinstance(value, Prefixed) and value.whole:
+            value = value.ref
         if isinstance(value, Ref):
             found = self._by_address.get(value.address)
             return found if found is not None and (not kinds or found.kind in kinds) else None

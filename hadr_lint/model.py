@@ -50,10 +50,20 @@ class Prefixed(Unknown):
     """A string built from a reference and literal text after it, such as
     ``"${aws_s3_bucket.logs.arn}/vpc/"`` or ``!Sub "${Logs.Arn}/vpc/"``: unknown as a string
     (an Unknown everywhere), but it still says which resource it starts from. An S3 key prefix
-    after a bucket's ARN still designates that bucket (``hadr_lint.normalise.logs``)."""
+    after a bucket's ARN still designates that bucket (``hadr_lint.normalise.logs``).
 
-    ref: Any = None  # the Ref the text starts with
+    With ``prefix``, literal text before the reference (``"cluster:${aws_rds_cluster.main.
+    cluster_identifier}"``), it no longer starts with the reference but still mentions it (a
+    ``references`` edge). With neither, it is the referenced value itself (``whole``)."""
+
+    ref: Any = None  # the Ref the text starts with (after ``prefix``)
     suffix: str = ""
+    prefix: str = ""
+
+    @property
+    def whole(self) -> bool:
+        """The value is the referenced attribute itself, no text around it."""
+        return not self.prefix and not self.suffix
 
 
 @dataclass(frozen=True)

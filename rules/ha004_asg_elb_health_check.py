@@ -84,7 +84,8 @@ def attachment(graph, group) -> str:
     if "set" in states:
         return "set"
     if "unknown" in states or any(
-            isinstance(a.get("group"), Unknown) and same_unit(a, group)
+            isinstance(a.get("group"), Unknown) and graph.resolve(a.get("group")) is None
+            and same_unit(a, group)
             for a in graph.resources("autoscaling_attachment")):
         return "unknown"
     return "empty"

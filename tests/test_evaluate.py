@@ -602,5 +602,7 @@ def test_a_reference_followed_by_text_is_unknown_but_keeps_its_reference():
     assert value.ref == Ref("aws_subnet.single", "arn") and value.suffix == "/vpc/"
     assert list(iter_refs({"x": [value]})) == [Ref("aws_subnet.single", "arn")]
     assert type(ev('upper("${aws_subnet.single.arn}/vpc/")')) is Unknown  # an operation on it
-    assert type(ev('"vpc/${aws_subnet.single.arn}"')) is Unknown  # text first: not prefixed
+    mentioned = ev('"vpc/${aws_subnet.single.arn}"')  # text first: mentions it, not prefixed
+    assert isinstance(mentioned, Prefixed) and mentioned.prefix == "vpc/" and not mentioned.whole
+    assert type(ev('"vpc/${aws_subnet.single.arn}/x"')) is Unknown  # text on both sides
     assert ev('"${var.env}/vpc/"') == "prod/vpc/"

@@ -1241,3 +1241,88 @@ resource "aws_backup_vault" "v" {
     assert not errors
     account = resources["aws_backup_vault.v"].raw["tags"]["Account"]
     assert isinstance(account, Ref) and account.attribute == "account_id"
+
+
+def test_an_unknown_argument_read_from_a_resource_still_names_it(tmp_path):
+    """``aws_autoscaling_group.web.name`` where that name is unknown (a variable without value,
+    ``basename(path.cwd)``) keeps its reason and the resource it belongs to; a part of it, or
+    an operation on it, is a plain unknown (it no longer is that argument)."""
+    from hadr_lint.graph import Graph
+    from hadr_lint.model import Prefixed
+    from hadr_lint.normalise import normalise
+
+    write(tmp_path, {
+        "main.tf": """
+variable "name" { type = string }
+resource "aws_autoscaling_group" "web" {
+  name     = "ex-${basename(path.cwd)}"
+  tags_all = var.tags_unknown
+  min_size = 1
+  max_size = 1
+}
+resource "aws_autoscaling_traffic_source_attachment" "web" {
+  autoscaling_group_name = aws_autoscaling_group.web.name
+  traffic_source {
+    identifier = upper(aws_autoscaling_group.web.name)
+    type       = aws_autoscaling_group.web.tags_all["kind"]
+  }
+}
+""",
+    })
+    resources, errors, _ = load(tmp_path)
+    assert not errors
+    raw = resources["aws_autoscaling_traffic_source_attachment.web"].raw
+    named = raw["autoscaling_group_name"]
+    assert isinstance(named, Prefixed) and not named.suffix
+    assert short(named.ref) == Ref("aws_autoscaling_group.web", "name")
+    assert "path.cwd" in named.reason
+    assert type(resources["aws_autoscaling_group.web"].raw["name"]) is Unknown  # its own
+    source = raw["traffic_source"][0]
+    for value in (source["identifier"], source["type"]):
+        assert type(value) is Unknown, value
+    graph = Graph([normalise(r) for r in resources.values()])
+    group = next(r for r in graph.resources("autoscaling_group"))
+    assert [a.type for a in graph.sources(group, relation="group")] == [
+        "aws_autoscaling_traffic_source_attachment"]
+
+
+def test_text_before_a_reference_still_mentions_it(tmp_path):
+    """``"cluster:${aws_rds_cluster.main.cluster_identifier}"`` (Terraform) and ``!Sub
+    cluster:${Cluster}`` (CloudFormation) are unknown strings that mention the cluster: a
+    Prefixed with text before its reference, never the referenced value itself."""
+    from hadr_lint.loaders.cloudformation import load_file
+    from hadr_lint.model import Prefixed
+
+    write(tmp_path, {"main.tf": """
+variable "name" { type = string }
+resource "aws_rds_cluster" "main" { cluster_identifier = var.name }
+resource "aws_appautoscaling_target" "readers" {
+  resource_id = "cluster:${aws_rds_cluster.main.cluster_identifier}"
+  role_arn    = "arn:${aws_rds_cluster.main.arn}"
+}
+"""})
+    resources, errors, _ = load(tmp_path)
+    assert not errors
+    raw = resources["aws_appautoscaling_target.readers"].raw
+    for key, prefix, attribute in (("resource_id", "cluster:", "cluster_identifier"),
+                                   ("role_arn", "arn:", "arn")):
+        value = raw[key]
+        assert isinstance(value, Prefixed) and not value.whole, value
+        assert value.prefix == prefix
+        assert short(value.ref) == Ref("aws_rds_cluster.main", attribute)
+    template = """
+Resources:
+  Cluster: {Type: AWS::RDS::DBCluster, Properties: {Engine: aurora-mysql}}
+  Readers:
+    Type: AWS::ApplicationAutoScaling::ScalableTarget
+    Properties:
+      ResourceId: !Sub cluster:${Cluster}
+      RoleARN: !Join [":", [a, b, !Ref Cluster]]
+      Tags: !Join [":", [a, !Ref Cluster, b]]
+"""
+    result = load_file("stack.yaml", template, region="us-east-1")
+    readers = next(r for r in result.resources if r.name == "Readers").raw
+    assert (readers["ResourceId"].prefix, readers["ResourceId"].suffix) == ("cluster:", "")
+    assert (readers["RoleARN"].prefix, readers["RoleARN"].suffix) == ("a:b:", "")
+    assert readers["RoleARN"].ref.address.endswith("Cluster")
+    assert type(readers["Tags"]) is Unknown  # text on both sides

@@ -39,7 +39,8 @@ def autoscaled_readers(graph, cluster: Resource, dimension: str) -> int | Unknow
             linked.setdefault(target.address, target)
         elif target.get("dimension") == dimension and target.address not in linked and (
                 isinstance(resource_id, Unknown) or isinstance(name, Unknown)) and same_unit(
-                target, cluster):
+                target, cluster) and not any(  # "cluster:${...}" mentioning another cluster
+                    other.kind == cluster.kind for other in graph.targets(target)):
             return Unknown(f"the cluster {target.name} scales is unknown")
     total = 0
     for target in linked.values():
@@ -64,7 +65,8 @@ def instances(graph, cluster: Resource, member_kind: str) -> tuple[int | Unknown
             return Unknown(f"the count of {db.name} is unknown: {db.get('count_unknown')}"), []
     if len(found) < 2:
         stray = next((db for db in graph.resources(member_kind)
-                      if isinstance(db.get("cluster"), Unknown)), None)
+                      if isinstance(db.get("cluster"), Unknown)
+                      and graph.resolve(db.get("cluster")) is None), None)
         if stray is not None:
             return Unknown(f"the cluster of {stray.name} is unknown"), []
     return len(found), [db.get("availability_zone") for db in found]

@@ -57,7 +57,7 @@ INVENTORY = "S3 inventory reports"
 def bucket_of(value: Any) -> Any:
     """A bucket name or Ref as it is; an S3 ARN without its key prefix (``arn:aws:s3:::b/p/``
     becomes ``arn:aws:s3:::b``, ``"${aws_s3_bucket.b.arn}/p/"`` the Ref to that bucket)."""
-    if isinstance(value, Prefixed) and isinstance(value.ref, Ref) and \
+    if isinstance(value, Prefixed) and isinstance(value.ref, Ref) and not value.prefix and \
             value.ref.attribute.lower() == "arn" and value.suffix.startswith("/"):
         return value.ref  # "${aws_s3_bucket.logs.arn}/vpc/": that bucket, under a key prefix
     value = to_str(value)

@@ -188,10 +188,15 @@ def _join(arg: Any, ctx: Context, depth: int) -> Any:
 
 
 def concat(parts: list, delimiter: str, function: str, ctx: Context | None = None) -> Any:
-    if len(parts) > 1 and isinstance(parts[0], Ref) and all(isinstance(p, str) for p in parts[1:]):
-        suffix = delimiter + delimiter.join(parts[1:])  # "${Logs.Arn}/vpc/": still the bucket's
-        return Prefixed(f"{function} includes {parts[0]}, known only at deploy time", parts[0],
-                        suffix)
+    refs = [i for i, part in enumerate(parts) if isinstance(part, Ref)]
+    if len(parts) > 1 and len(refs) == 1 and refs[0] in (0, len(parts) - 1) and all(
+            isinstance(p, str) for i, p in enumerate(parts) if i != refs[0]):
+        at = refs[0]  # "${Logs.Arn}/vpc/": still the bucket's; "cluster:${Db}" mentions Db
+        # (text on both sides is a plain unknown, as in Terraform)
+        prefix = "".join(f"{p}{delimiter}" for p in parts[:at])
+        suffix = "".join(f"{delimiter}{p}" for p in parts[at + 1:])
+        return Prefixed(f"{function} includes {parts[at]}, known only at deploy time", parts[at],
+                        suffix, prefix=prefix)
     spaced = [x for i, p in enumerate(parts) for x in ((delimiter, p) if i else (p,))]
     arn = arn_with_account(spaced, function)  # ${AWS::AccountId} in an ARN's account field
     if arn is not None:

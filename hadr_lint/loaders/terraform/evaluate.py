@@ -389,7 +389,7 @@ class _Evaluator:
         return self.eval(_trees(index)[0], depth)
 
     def get_attr(self, value: Any, name: str) -> Any:
-        if isinstance(value, (Unordered, FirewallEndpoint)):
+        if isinstance(value, (Unordered, FirewallEndpoint, Prefixed)):
             return symbolic_unknown(value)
         if isinstance(value, Unknown):
             return value
@@ -407,8 +407,8 @@ class _Evaluator:
     def index(self, value: Any, key: Any) -> Any:
         if isinstance(value, ZoneList):
             return self.zone(value, key)
-        if isinstance(value, (Unordered, FirewallEndpoint)):
-            return symbolic_unknown(value)  # a set's n-th element: which one is unknown
+        if isinstance(value, (Unordered, FirewallEndpoint, Prefixed)):
+            return symbolic_unknown(value)  # a set's n-th element, a part of a string or value
         if isinstance(value, Unknown):
             return value
         if isinstance(key, (Unknown, Ref, AZ)):
@@ -617,6 +617,11 @@ class _Evaluator:
             first = self.eval(items[0][1], depth)  # "${aws_s3_bucket.logs.arn}/vpc/"
             if isinstance(first, Ref):
                 return Prefixed(symbolic_unknown(first).reason, first, items[1][1])
+        if len(items) == 2 and items[0][0] == "text" and items[1][0] == "interp":
+            last = self.eval(items[1][1], depth)  # "cluster:${aws_rds_cluster.main.id}"
+            if isinstance(last, Ref) or isinstance(last, Prefixed) and last.whole:
+                ref = last if isinstance(last, Ref) else last.ref
+                return Prefixed(symbolic_unknown(last).reason, ref, prefix=items[0][1])
         segments = _build_template(_strip_markers(items))
         return self.render(segments, depth)
 

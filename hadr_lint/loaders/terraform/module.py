@@ -527,7 +527,7 @@ class ModuleInstance:
                   may_not_exist: str = "") -> Resource:
         if self.count_unknown and "count_unknown" not in meta:
             meta = dict(meta, count_unknown=self.count_unknown)
-        raw = {k: obj[k] for k in body_keys(block)}
+        raw = {k: obj.own(k) for k in body_keys(block)}  # not a reference to itself
         if block.labels[0].startswith("aws_"):
             raw.update(self._tags_all(block, raw))
         meta = dict(meta, lifecycle=_lifecycle(block, scope), module_key=self.module_key,

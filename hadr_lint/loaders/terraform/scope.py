@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
-from hadr_lint.model import Ref, Undefined, Unknown
+from hadr_lint.model import Prefixed, Ref, Undefined, Unknown
 
 
 class LazyMapping(Mapping):
@@ -78,7 +78,10 @@ class ResourceObject(LazyMapping):
     Configured arguments evaluate to their values; any other attribute (id, arn, ...) is only
     known after apply and becomes a ``Ref`` to this resource, which keeps the identity, unless
     ``computed`` (``hadr_lint.loaders.terraform.computed``) knows its structure from the
-    configuration: it answers None for the attributes it does not know.
+    configuration: it answers None for the attributes it does not know. A configured argument
+    whose value is unknown (``name = "ex-${basename(path.cwd)}"``) keeps the identity too: a
+    ``Prefixed`` with nothing after the reference, unknown everywhere, but the graph still sees
+    that ``autoscaling_group_name = aws_autoscaling_group.web.name`` names this group.
     """
 
     def __init__(self, address: str, keys: list[str], compute: Callable[[str], Any],
@@ -88,9 +91,16 @@ class ResourceObject(LazyMapping):
         self._computed = computed
         self._derived: dict[str, Any] = {}
 
+    def own(self, key: str) -> Any:
+        """The configured argument ``key`` as the resource itself holds it (its raw value)."""
+        return super().__getitem__(key)
+
     def __getitem__(self, key: str) -> Any:
         if key in self._keys:
-            return super().__getitem__(key)
+            value = super().__getitem__(key)
+            if type(value) is Unknown:  # not an Undefined, a zone list, a set...: they say more
+                return Prefixed(value.reason, Ref(self.address, key), kind=value.kind)
+            return value
         if self._computed is not None:
             if key not in self._derived:
                 self._derived[key] = Unknown(f"{self.address}.{key} refers to itself (cycle)")
