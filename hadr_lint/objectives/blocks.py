@@ -191,7 +191,8 @@ LABELS = {"db_instance": "RDS DB instance", "db_cluster": "DB cluster",
           "efs_file_system": "EFS file system", "ecr_repository": "ECR repository",
           "secret": "Secrets Manager secret", "docdb_cluster": "DocumentDB cluster",
           "neptune_cluster": "Neptune cluster", "redshift_cluster": "Redshift cluster",
-          "memorydb_cluster": "MemoryDB cluster"}
+          "memorydb_cluster": "MemoryDB cluster",
+          "cache_replication_group": "ElastiCache replication group"}
 ARTIFACT_MISSING = {
     "ecr_repository": "no registry replication rule copies it to another region (the DR region "
                       "cannot pull the workload's images)",
