@@ -82,9 +82,13 @@ def _containers(key: str, names: tuple[str, str, str, str]):
         images: list[Any] = []
         refs: list[Any] = []
         for item in found:
-            if not isinstance(item, dict):
-                return {"images": Unknown(f"a container definition is not an object: {item}"),
-                        "secret_refs": Unknown("a container definition is not an object")}
+            if not isinstance(item, dict):  # one container unknown: its image and secrets
+                why = Unknown(f"a container definition is unknown: {item.reason}"
+                              if isinstance(item, Unknown) else
+                              "a container definition is not an object")
+                images.append(why)
+                refs.append(why)
+                continue
             images.append(item.get(image))
             listed = item.get(secrets) or []
             if isinstance(listed, Unknown) or not isinstance(listed, list):
