@@ -10,9 +10,10 @@ three symbolic values:
   ``Fn::GetAZs`` yield them: distinct indexes are distinct zones.
 
 Some Unknowns still say what they are (subclasses, an Unknown wherever a plain value is needed):
-``Prefixed``, ``Undefined``, ``ZoneList``, ``Unordered``, ``FirewallEndpoint``, ``MaybeAbsent``
-and ``OneOf`` (a value behind an undecidable condition, and what it may be), ``DeployAccount``
-and ``AccountArn`` (the account a template or provider configuration deploys into).
+``Prefixed``, ``Undefined``, ``ZoneList``, ``Unordered``, ``FirewallEndpoint``, ``Encoded``,
+``MaybeAbsent`` and ``OneOf`` (a value behind an undecidable condition, and what it may be),
+``DeployAccount`` and ``AccountArn`` (the account a template or provider
+configuration deploys into).
 """
 
 from __future__ import annotations
@@ -138,6 +139,17 @@ class OneOf(Unknown):
 
 
 @dataclass(frozen=True)
+class Encoded(Unknown):
+    """JSON text whose content is known only in part: Terraform's ``jsonencode`` of a value
+    with unknown parts (an ECS task definition's ``container_definitions`` naming an image by
+    ``aws_ecr_repository.app.repository_url``). Unknown as text (an Unknown everywhere), but
+    ``value`` keeps the encoded structure: references in it still designate their resources
+    (``iter_refs``), and a normaliser may read the structure (``decoded``)."""
+
+    value: Any = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
 class DeployAccount(Unknown):
     """The account one deployment unit is deployed into: CloudFormation's ``AWS::AccountId`` in
     one template, Terraform's ``data.aws_caller_identity`` (and every resource) of one provider
@@ -245,7 +257,7 @@ def iter_refs(value: Any):
         yield value
     elif isinstance(value, Prefixed) and isinstance(value.ref, Ref):
         yield value.ref
-    elif isinstance(value, MaybeAbsent):
+    elif isinstance(value, (MaybeAbsent, Encoded)):
         yield from iter_refs(value.value)
     elif isinstance(value, OneOf):
         yield from iter_refs(list(value.options))

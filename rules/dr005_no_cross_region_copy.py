@@ -26,12 +26,16 @@ has no copy in another region. Copies that count:
 * MemoryDB Multi-Region clusters with a regional cluster in another region
   (`multi_region_cluster_name`, `MultiRegionClusterName`).
 
-ElastiCache is not checked: a cache is usually rebuilt rather than restored. ECR repositories
-and Secrets Manager secrets are artifacts the workload runs from, not its data (OB003 needs them
-in the DR region); a team that classes one as `workload` (`store_classes`) has it checked here,
-with ECR registry replication (`aws_ecr_replication_configuration`,
-`AWS::ECR::ReplicationConfiguration`, a rule whose prefix filters match the repository) and
-secret replicas (`replica { region }`, `ReplicaRegions`) as its copies.
+ElastiCache is not checked: a cache is usually rebuilt rather than restored. A team that classes a
+replication group as `workload` (`store_classes`: a Redis that holds sessions or queues) has it
+checked, with an ElastiCache Global Datastore member in another region as its copy
+(`aws_elasticache_global_replication_group` and the secondaries' `global_replication_group_id`;
+`AWS::ElastiCache::GlobalReplicationGroup` `Members`). ECR repositories and Secrets Manager secrets
+are artifacts the workload runs from, not its data (OB003 needs them in the DR region); a team that
+classes one as `workload` (`store_classes`) has it checked here, with ECR registry replication
+(`aws_ecr_replication_configuration`, `AWS::ECR::ReplicationConfiguration`, a rule whose prefix
+filters match the repository) and secret replicas (`replica { region }`, `ReplicaRegions`) as its
+copies.
 
 Stores that are themselves replicas or secondaries are exempt. So are S3 buckets that receive
 logs, which are per-region operational records, not the data a DR strategy restores:
@@ -143,6 +147,7 @@ NAMES = {
     "neptune_cluster": "Neptune cluster", "redshift_cluster": "Redshift cluster",
     "memorydb_cluster": "MemoryDB cluster", "ecr_repository": "ECR repository",
     "secret": "Secrets Manager secret",
+    "cache_replication_group": "ElastiCache replication group",
 }
 
 

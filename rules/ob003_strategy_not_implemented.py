@@ -9,12 +9,24 @@ block. Strategies are cumulative: each needs the blocks of the cheaper ones.
   another region, or RDS automated backups replication.
 * **pilot-light** adds: every stateful store replicated to another region (DynamoDB global
   table, Aurora Global Database, cross-region read replica, S3 or EFS replication); the
-  workload's artifacts in another region: every ECR repository covered by a registry replication
-  rule (`aws_ecr_replication_configuration`, `AWS::ECR::ReplicationConfiguration`, prefix
-  filters matched against the repository name) and every Secrets Manager secret with a replica
-  (`replica { region }`, `ReplicaRegions`), or the DR region cannot pull the images or read the
-  secrets it starts with; Route 53 failover records (PRIMARY and SECONDARY) with a health check
-  on the primary. Compute in the DR region may be off.
+  workload's artifacts in another region, or the DR region cannot pull the images or read the
+  secrets it starts with: each ECR repository the workload's compute pulls from covered by a
+  registry replication rule (`aws_ecr_replication_configuration`,
+  `AWS::ECR::ReplicationConfiguration`, prefix filters matched against the repository name),
+  and each Secrets Manager secret it reads with a replica (`replica { region }`,
+  `ReplicaRegions`); Route 53 failover records (PRIMARY and SECONDARY) with a health check on
+  the primary. Compute in the DR region may be off.
+
+The compute is the workload's ECS task definitions (and those its services run) and Lambda
+functions. A repository is pulled when a container `image` (`container_definitions`, a
+`jsonencode` or a JSON string; `ContainerDefinitions[].Image`) or a function's `image_uri` /
+`Code.ImageUri` is built from its URL (`${aws_ecr_repository.app.repository_url}:1.4`,
+`!Sub "${Repo.RepositoryUri}:1.4"`) or is a literal ECR URI with its name; a secret is read
+when a container's `secrets[].valueFrom` or a function's environment refers to it (or its
+literal ARN). A repository or secret nothing in the scan uses (a repository only CI pushes
+to) needs no copy. An image or secret reference that cannot be followed (a variable, container
+definitions read from a file, a literal URI no scanned repository is named by, when one's name
+is generated) leaves the repositories or secrets it may be unverified, never a finding.
 * **warm-standby** adds: running compute in the DR region: an Auto Scaling group with
   `min_size >= 1` behind a load balancer.
 * **active-active** adds: writable data in several regions (DynamoDB global tables, Aurora

@@ -22,6 +22,9 @@ larger loss):
 * ECR repositories and Secrets Manager secrets are artifacts and not counted, unless a team
   classes them as `workload` (`store_classes`): then ECR registry replication counts 30 minutes
   (AWS: most images replicate in under 30 minutes) and a secret replica 1 second (asynchronous).
+* ElastiCache replication groups are caches and not counted, unless a team classes one as
+  `workload`: then a member of its Global Datastore in another region counts 1 second
+  (asynchronous replication, typically under a second).
 
 Only workload data counts: buckets that receive logs (access logs, CloudTrail, flow logs,
 Config) are left out, and a team can set a store's class in `.hadr-lint.yaml`

@@ -164,3 +164,27 @@ def test_a_global_database_without_scanned_members_is_unverified_in_dr005_and_th
     rows = {s["resource"]: s for w in report["workloads"] for s in w["stores"]}
     assert rows["aws_docdb_cluster.catalog"]["rpo_region"] == "unknown"
     assert rows["aws_docdb_cluster.alone"]["rpo_region"] == "unbounded"
+
+
+def test_a_redis_classed_workload_in_a_global_datastore_has_a_bounded_region_rpo(tmp_path):
+    """ElastiCache Global Datastore: a Redis the team classes ``workload`` passes DR005 and its
+    region-loss RPO is the datastore's lag; the same group left a ``cache`` is not judged."""
+    folder = ROOT / "fixtures/rules/DR005/tf-elasticache-global-datastore"
+    config = tmp_path / "hadr-lint.yaml"
+    config.write_text("store_classes:\n"
+                      "  aws_elasticache_replication_group.sessions: workload\n"
+                      "  aws_elasticache_replication_group.queue: workload\n")
+    scanned = _run("scan", folder, "--select", "DR005", "--config", str(config))
+    assert [f["resource"] for f in scanned["findings"]] == \
+        ["aws_elasticache_replication_group.queue"]
+    report = _run("report", folder, "--max-length", "0", "--config", str(config))
+    rows = {s["resource"]: s for w in report["workloads"] for s in w["stores"]}
+    sessions = rows["aws_elasticache_replication_group.sessions"]
+    assert sessions["rpo_region"] == "1s"
+    assert any("ElastiCache Global Datastore member in us-west-2" in e["contribution"]
+               for e in sessions["evidence"]["rpo_region"])
+    assert rows["aws_elasticache_replication_group.queue"]["rpo_region"] == "unbounded"
+    assert rows["aws_elasticache_replication_group.cache"]["rpo_region"] == "not counted (cache)"
+    assert "aws_elasticache_replication_group.sessions_dr" not in rows  # a secondary: a copy
+    unclassed = _run("scan", folder, "--select", "DR005")
+    assert unclassed["findings"] == [] and unclassed["unknowns"] == []

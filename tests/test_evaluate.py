@@ -15,7 +15,7 @@ from hadr_lint.loaders.terraform.evaluate import (
 )
 from hadr_lint.loaders.terraform.functions import FUNCTIONS
 from hadr_lint.loaders.terraform.parse import parse_expression
-from hadr_lint.model import AZ, Ref, Unknown, ZoneList
+from hadr_lint.model import AZ, Encoded, Ref, Unknown, ZoneList
 
 
 class Resource(Mapping):
@@ -342,6 +342,28 @@ def test_heredocs() -> None:
     assert ev('<<EOT\n{"Version": "$${v}"}\nEOT\n') == '{"Version": "${v}"}\n'
     assert ev("<<EOT\nEOT\n") == ""
     assert unknown(ev("<<EOT\nid = ${aws_subnet.single.id}\nEOT\n"))
+
+
+def test_json_with_unknown_parts_keeps_its_structure() -> None:
+    """jsonencode() of a value with unknown parts, and a heredoc that is JSON around unknown
+    interpolations, are unknown text (an Encoded) whose structure still names what it uses."""
+    encoded = ev('jsonencode([{image = "${aws_subnet.single.id}:1", n = var.unknown}])')
+    assert isinstance(encoded, Encoded) and unknown(encoded)
+    (item,) = encoded.value
+    assert item["image"].ref == Ref("aws_subnet.single", "id") and item["image"].suffix == ":1"
+    assert item["n"] == Unknown("var.unknown has no value")
+    assert ev('jsonencode({a = "b"})') == '{"a":"b"}'
+    assert unknown(ev("jsonencode(var.unknown)")) and \
+        not isinstance(ev("jsonencode(var.unknown)"), Encoded)
+    heredoc = ev('<<EOT\n[{"image": "${aws_subnet.single.id}:2", "env": "${var.env}",\n'
+                 '  "id": "${aws_subnet.single.id}", "x": "a-${var.unknown}-b"}]\nEOT\n')
+    assert isinstance(heredoc, Encoded)
+    (item,) = heredoc.value
+    assert item["image"].ref == Ref("aws_subnet.single", "id") and item["image"].suffix == ":2"
+    assert item["env"] == "prod" and item["id"] == Ref("aws_subnet.single", "id")
+    assert item["x"] == Unknown("var.unknown has no value")
+    not_json = ev("<<EOT\nid = ${aws_subnet.single.id}\nEOT\n")
+    assert unknown(not_json) and not isinstance(not_json, Encoded)
 
 
 # ---------------------------------------------------------------- functions

@@ -150,6 +150,13 @@ resource "aws_ecr_repository" "app" {
   name = "prod/app"
 }
 
+resource "aws_lambda_function" "app" {
+  function_name = "app"
+  role          = "arn:aws:iam::123456789012:role/app"
+  package_type  = "Image"
+  image_uri     = "${aws_ecr_repository.app.repository_url}:1.0"
+}
+
 resource "aws_ecr_replication_configuration" "west" {
   provider = aws.west
   replication_configuration {
@@ -192,3 +199,39 @@ resource "aws_rds_cluster" "b_east" {
         "cluster of a global database in us-west-2 is encrypted with a KMS key of "
         "us-east-1")]
     assert result.unknowns == ()
+
+
+def test_only_the_artifacts_the_compute_uses_need_a_copy(tmp_path: Path) -> None:
+    """A repository only CI pushes to and a secret nothing reads need no copy; the image a
+    task runs by its literal ECR URI and the secret a container reads by ARN do."""
+    (tmp_path / ".hadr-lint.yaml").write_text(
+        "objectives: {strategy: pilot-light, rpo: 1h, rto: 4h}\n")
+    result = _scan(tmp_path, """
+resource "aws_ecr_repository" "app" {
+  name = "prod/app"
+}
+
+resource "aws_ecr_repository" "ci" {
+  name = "ci/cache"
+}
+
+resource "aws_secretsmanager_secret" "db" {
+  name = "prod/db"
+}
+
+resource "aws_secretsmanager_secret" "unused" {
+  name = "prod/unused"
+}
+
+resource "aws_ecs_task_definition" "app" {
+  family                = "app"
+  container_definitions = <<JSON
+[{"name": "app", "image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/prod/app:1.0",
+  "secrets": [{"name": "DB", "valueFrom":
+    "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbCdEf:password::"}]}]
+JSON
+}
+""", select=["OB003"])
+    blocks = [f.resource for f in result.findings if "artifacts in the DR region" in f.message]
+    assert blocks == ["aws_ecr_repository.app", "aws_secretsmanager_secret.db"]
+    assert [u.resource for u in result.unknowns] == []

@@ -33,6 +33,10 @@ it):
   automated snapshot every 8 hours or after 5 GB per node of changes, whichever comes first;
   each one is copied to the destination region).
 * ECR registry replication: 30 min ("most images replicate in under 30 minutes").
+* ElastiCache Global Datastore (Redis OSS / Valkey): asynchronous replication to the secondary
+  clusters, 1 s ("typically under one second"; a failover loses the writes not yet
+  replicated). Only a replication group a team classes ``workload`` is judged: by default an
+  ElastiCache group is a ``cache`` (``store_classes``), rebuilt rather than restored.
 
 ``BACKUP_COPY_KINDS`` are copies of backups (restored, not promoted): OB003 counts them as
 backup copies, not as replication.
@@ -70,6 +74,7 @@ COPY_KINDS: dict[str, tuple[float, str]] = {
     "ecr_replication": (1800.0, "ECR registry replication to {}; most images replicate in "
                                 "under 30 minutes"),
     "secret_replica": (1.0, "secret replica in {}; asynchronous replication"),
+    "elasticache_global": (1.0, f"ElastiCache Global Datastore member in {{}}; {ASYNC_TEXT}"),
 }
 BACKUP_COPY_KINDS = ("rds_backup_replication", "redshift_snapshot_copy")
 GLOBAL_COPY_KINDS = {"db_cluster": "aurora_global", "docdb_cluster": "docdb_global",
@@ -459,6 +464,88 @@ def _secret(graph, secret, config):
                    for r in _listed(secret.get("replica_regions"))]
 
 
+# ----- ElastiCache Global Datastore --------------------------------------------------------------
+CACHE_GROUP = ("cache_replication_group",)
+
+
+def _cache_group(graph, group, config):
+    """The other replication groups of the Global Datastore ``group`` belongs to: the members
+    the global datastore lists (CloudFormation ``Members``, Terraform's primary) and the
+    scanned groups that name it (``global_replication_group_id``). A global datastore with no
+    other member among the scanned files may have one elsewhere: an unknown copy."""
+    kind = "elasticache_global"
+    glob = cache_global(graph, group)
+    if glob is None:
+        return False, []
+    if isinstance(glob, Unknown):
+        return False, [_copy(kind, glob, group, "global_replication_group")]
+    found, seen = _listed_members(graph, group, glob, config)
+    for other in graph.resources("cache_replication_group"):
+        if other is not group and other.address not in seen and \
+                cache_global(graph, other) == glob:
+            found += _held(kind, [other], "global_replication_group", config)
+    if not found:
+        found.append(_copy(kind, Unknown(f"Global Datastore of {group.name} has no other member "
+                                         "among the scanned files"), group,
+                           "global_replication_group"))
+    return False, found
+
+
+def _listed_members(graph, group, glob, config) -> tuple[list[Copy], set[str]]:
+    """Copies from the members a scanned global datastore lists (not ``group`` itself)."""
+    kind = "elasticache_global"
+    holder = graph.get(glob) if isinstance(glob, str) else None
+    if holder is None:
+        return [], set()
+    members = holder.get("members")
+    if isinstance(members, Unknown):
+        return [_copy(kind, Unknown(f"members of {holder.name}: {members.reason}"), holder,
+                      "members")], set()
+    found, seen = [], set()
+    for member in members or []:
+        value = member.get("group") if isinstance(member, dict) else member
+        target = find_store(graph, value, CACHE_GROUP) if not isinstance(value, Unknown) \
+            else None
+        if target is group:
+            continue
+        if target is not None:
+            seen.add(target.address)
+        where = member.get("region") if isinstance(member, dict) else None
+        if where is None:
+            where = _where(target, config) if target is not None else Unknown(
+                f"member {value} of {holder.name} is not among the scanned files")
+        if isinstance(value, Unknown):
+            where = Unknown(f"a member of {holder.name} is unknown: {value.reason}")
+        found.append(_copy(kind, where if existence(holder) is True else existence(holder),
+                           holder, "members", target))
+    return found, seen
+
+
+def cache_global(graph, group) -> Any:
+    """The Global Datastore a replication group belongs to: the scanned global datastore's
+    address, the id the group names, None, or an Unknown."""
+    value = group.get("global_replication_group")
+    if isinstance(value, Unknown):
+        return Unknown(f"Global Datastore of {group.name}: {value.reason}")
+    if value is not None:
+        target = find_store(graph, value, ("cache_global_group",))
+        if target is not None and existence(target) is not True:
+            return existence(target)
+        return target.address if target is not None else str(value)
+    for glob in graph.resources("cache_global_group"):
+        members = glob.get("members")
+        values = [m.get("group") if isinstance(m, dict) else m
+                  for m in (members if isinstance(members, list) else [members])]
+        if any(not isinstance(v, Unknown) and find_store(graph, v, CACHE_GROUP) is group
+               for v in values):
+            return glob.address if existence(glob) is True else existence(glob)
+        doubt = next((v for v in values if graph.may_designate(
+            v, group, lambda x: find_store(graph, x, CACHE_GROUP))), None)
+        if isinstance(doubt, Unknown):
+            return Unknown(f"{glob.name} may have {group.name} as a member: {doubt.reason}")
+    return None
+
+
 READERS = {
     "db_instance": _db_instance,
     "db_cluster": _db_cluster,
@@ -471,5 +558,6 @@ READERS = {
     "memorydb_cluster": _memorydb,
     "ecr_repository": _ecr,
     "secret": _secret,
+    "cache_replication_group": _cache_group,
 }
 STORE_KINDS = tuple(READERS)

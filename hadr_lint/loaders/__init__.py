@@ -39,7 +39,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hadr_lint.model import FirewallEndpoint, LoadError, LoadResult, Prefixed, Ref, Undefined
+from hadr_lint.model import (
+    Encoded,
+    FirewallEndpoint,
+    LoadError,
+    LoadResult,
+    Prefixed,
+    Ref,
+    Undefined,
+)
 
 
 @dataclass(frozen=True)
@@ -119,6 +127,8 @@ def namespaced(result: LoadResult, root: str, keep: tuple[str, ...] = ()) -> Loa
             return Ref(prefix + value.address, value.attribute)
         if isinstance(value, Prefixed):
             return dataclasses.replace(value, ref=rename(value.ref))
+        if isinstance(value, Encoded):
+            return dataclasses.replace(value, value=rename(value.value))
         if isinstance(value, FirewallEndpoint):
             firewall = value.firewall if value.firewall.startswith(keep) else \
                 prefix + value.firewall

@@ -13,7 +13,8 @@ balancers.
   (``vpc_config.subnet_ids`` / ``VpcConfig.SubnetIds``); None (or an empty list) when the
   function is not attached to a VPC. A SAM function's subnets include those of the template's
   ``Globals: Function: VpcConfig`` (the loader passes the section as ``sam_globals``; SAM
-  concatenates lists).
+  concatenates lists). ``images``: the container image it runs (``image_uri``,
+  ``Code.ImageUri``, SAM ``ImageUri``), a one-item list, empty for a .zip package.
 """
 
 from __future__ import annotations
@@ -108,6 +109,11 @@ def _sam_subnets(raw: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
     return {"subnets": [*own, *shared]}
 
 
+def _one_image(value: Any) -> list:
+    """A function's image as a one-item list (kept as written: a reference, text, Unknown)."""
+    return [] if value is None else [value]
+
+
 def _count_unknown(raw: dict, out: dict) -> dict:
     """An instance block whose count/for_each (or its module's) is unknown stands for an
     unknown number of instances."""
@@ -159,6 +165,7 @@ TERRAFORM = {
     "aws_lambda_function": spec(
         "lambda_function",
         subnets=("vpc_config.0.subnet_ids", to_list),
+        images=("image_uri", _one_image),
     ),
     "aws_appautoscaling_target": spec(
         "scaling_target",
@@ -192,11 +199,13 @@ CLOUDFORMATION = {
     "AWS::Lambda::Function": spec(
         "lambda_function",
         subnets=("VpcConfig.SubnetIds", to_list),
+        images=("Code.ImageUri", _one_image),
     ),
     "AWS::Serverless::Function": spec(
         "lambda_function",
         _sam_subnets,
         subnets=("VpcConfig.SubnetIds", to_list),
+        images=("ImageUri", _one_image),
     ),
     "AWS::ApplicationAutoScaling::ScalableTarget": spec(
         "scaling_target",

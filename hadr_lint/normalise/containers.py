@@ -11,13 +11,21 @@ Canonical kinds and attributes (both formats):
   ``subnets`` (option ``Subnets`` of ``aws:ec2:vpc``, the comma-separated instance subnets, split;
   empty when not set). An option the files do not show but a dynamic setting or a saved
   configuration (``template_name`` / ``TemplateName``) may set is Unknown.
+* ``ecs_task_definition`` (``aws_ecs_task_definition``, ``AWS::ECS::TaskDefinition``): what its
+  containers run from: ``images`` (each container's ``image`` / ``Image``: a string, a value
+  built from a reference such as ``${aws_ecr_repository.app.repository_url}:1``, or Unknown)
+  and ``secret_refs`` (each ``secrets[].valueFrom`` / ``Secrets[].ValueFrom``: a Secrets
+  Manager secret's ARN or an SSM parameter). Either is an Unknown when the container
+  definitions cannot be read (``file()``, a variable, a heredoc with interpolations); a
+  Terraform ``jsonencode`` with unknown parts (``Encoded``) and a JSON string are read.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from hadr_lint.model import Unknown
+from hadr_lint.model import Encoded, Unknown
 from hadr_lint.normalise.fields import spec, to_int, to_list
 
 ENVIRONMENT = ("aws:elasticbeanstalk:environment", "EnvironmentType")
@@ -63,7 +71,60 @@ def _split(value: Any) -> Any:
         return [part.strip() for part in value.split(",") if part.strip()]
     return to_list(value)
 
+def _containers(key: str, names: tuple[str, str, str, str]):
+    """``images`` and ``secret_refs`` from the container definitions under ``key``."""
+    image, secrets, value_from, what = names
+
+    def derive(raw: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
+        found = _definitions(raw.get(key), what)
+        if isinstance(found, Unknown):
+            return {"images": found, "secret_refs": found}
+        images: list[Any] = []
+        refs: list[Any] = []
+        for item in found:
+            if not isinstance(item, dict):  # one container unknown: its image and secrets
+                why = Unknown(f"a container definition is unknown: {item.reason}"
+                              if isinstance(item, Unknown) else
+                              "a container definition is not an object")
+                images.append(why)
+                refs.append(why)
+                continue
+            images.append(item.get(image))
+            listed = item.get(secrets) or []
+            if isinstance(listed, Unknown) or not isinstance(listed, list):
+                refs.append(Unknown(f"secrets of container {item.get('name', '?')} unknown"))
+                continue
+            refs += [s.get(value_from) if isinstance(s, dict) else
+                     Unknown("a container secret is not an object") for s in listed]
+        return {"images": [i for i in images if i is not None], "secret_refs": refs}
+
+    return derive
+
+
+def _definitions(value: Any, what: str) -> Any:
+    """The list of container definitions; Unknown when it cannot be read."""
+    if isinstance(value, Encoded):
+        value = value.value
+    elif isinstance(value, Unknown):
+        return Unknown(f"{what} unknown: {value.reason}")
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return Unknown(f"{what} is not JSON")
+    if value is None:
+        return []
+    if isinstance(value, dict):
+        return [value]
+    if isinstance(value, list):
+        return value
+    return Unknown(f"{what} is not a list of container definitions")
+
+
 TERRAFORM = {
+    "aws_ecs_task_definition": spec(
+        "ecs_task_definition", _containers("container_definitions", (
+            "image", "secrets", "valueFrom", "container_definitions"))),
     "aws_ecs_service": spec(
         "ecs_service",
         subnets=("network_configuration.0.subnets", to_list),
@@ -82,6 +143,9 @@ TERRAFORM = {
 }
 
 CLOUDFORMATION = {
+    "AWS::ECS::TaskDefinition": spec(
+        "ecs_task_definition", _containers("ContainerDefinitions", (
+            "Image", "Secrets", "ValueFrom", "ContainerDefinitions"))),
     "AWS::ECS::Service": spec(
         "ecs_service",
         subnets=("NetworkConfiguration.AwsvpcConfiguration.Subnets", to_list),

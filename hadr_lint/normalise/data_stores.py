@@ -37,6 +37,13 @@ Canonical kinds and attributes (both formats):
   ``snapshot_retention`` (int, default 0), ``replication_group`` (cache clusters that are members
   of a replication group), ``automatic_failover`` (bool), ``multi_az`` (bool),
   ``global_replication_group``, ``tags``.
+* ``cache_global_group`` (ElastiCache Global Datastore:
+  ``aws_elasticache_global_replication_group``, ``AWS::ElastiCache::GlobalReplicationGroup``):
+  ``members``, a list of ``{group, region, role}`` (the member replication group, its
+  region, None for "the resource's own", and ``PRIMARY`` / ``SECONDARY``), or an Unknown.
+  Terraform names only the primary (``primary_replication_group_id``); its secondaries
+  name the global datastore (``global_replication_group_id``). CloudFormation lists every
+  member (``Members``).
 
 ``to_tags`` turns a Terraform map or a CloudFormation ``[{Key, Value}]`` list into a dict; other
 families import it. Terraform ``tags_all`` (plan JSON, provider ``default_tags`` included) is
@@ -325,6 +332,18 @@ def _cfn_efs_replication(raw: dict[str, Any], out: dict[str, Any]) -> dict[str, 
     return {"replication_regions": block_items(dest, lambda d: [to_str(d.get("Region"))])}
 
 
+def _tf_global_members(raw: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
+    primary = raw.get("primary_replication_group_id")
+    return {"members": [{"group": to_str(primary), "region": None, "role": "PRIMARY"}]}
+
+
+def _cfn_global_members(raw: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
+    return {"members": block_items(as_blocks(raw.get("Members")), lambda m: [{
+        "group": to_str(m.get("ReplicationGroupId")),
+        "region": to_str(m.get("ReplicationGroupRegion")),
+        "role": to_upper(m.get("Role"))}])}
+
+
 _TF_CACHE = dict(
     engine=("engine", to_lower, "redis"),
     snapshot_retention=("snapshot_retention_limit", to_int, 0),
@@ -393,6 +412,9 @@ TERRAFORM = {
         multi_az=("multi_az_enabled", to_bool, False),
         **_TF_CACHE,
     ),
+    "aws_elasticache_global_replication_group": spec(
+        "cache_global_group", _tf_global_members,
+        name=("global_replication_group_id_suffix", to_str)),
     "aws_elasticache_cluster": spec(
         "cache_cluster",
         tf_tags,
@@ -446,6 +468,9 @@ CLOUDFORMATION = {
         multi_az=("MultiAZEnabled", to_bool, False),
         global_replication_group=("GlobalReplicationGroupId", to_str),
     ),
+    "AWS::ElastiCache::GlobalReplicationGroup": spec(
+        "cache_global_group", _cfn_global_members,
+        name=("GlobalReplicationGroupIdSuffix", to_str)),
     "AWS::ElastiCache::CacheCluster": spec(
         "cache_cluster",
         cfn_tags,

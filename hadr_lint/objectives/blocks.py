@@ -5,10 +5,12 @@ Cumulative, cheapest first; each strategy needs its own blocks and those of the 
 * backup-restore: every stateful store backed up and the backups copied to another region
   (an AWS Backup copy action to a vault in another region, or RDS automated backups replication).
 * pilot-light: + every stateful store replicated to another region (global table, Aurora Global
-  Database, cross-region replica, S3 or EFS replication), the workload's artifacts there (every
-  ECR repository covered by a registry replication rule to another region, every Secrets
-  Manager secret with a replica in another region) and Route 53 failover routing with a
-  health check on the primary record (compute in the DR region may be off).
+  Database, cross-region replica, S3 or EFS replication), the workload's artifacts there (each
+  ECR repository its compute pulls images from covered by a registry replication rule to
+  another region, each Secrets Manager secret it reads with a replica in another region:
+  ``analysis.artifact_use``; a repository nothing in the scan uses needs none) and Route 53
+  failover routing with a health check on the primary record (compute in the DR region may
+  be off).
 * warm-standby: + running compute in a DR region: an Auto Scaling group with ``min_size >= 1``
   behind a load balancer, an ECS service with ``desired_count >= 1`` or an EKS node group with
   ``min_size >= 1``. Health-checked latency, weighted or geo routing over two regions counts as
@@ -30,6 +32,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from hadr_lint.analysis.artifact_use import artifact_use, compute_of, users
 from hadr_lint.analysis.backup_links import is_covered
 from hadr_lint.analysis.copies import copy_regions, global_members, store_copies
 from hadr_lint.analysis.front_doors import front_door_routes
@@ -116,8 +119,7 @@ def blocks(graph, workload: Workload, config: Any) -> list[Block]:
                           for s in stores]
     if level >= 1:
         found += [_doubt(graph, _replicated(graph, s, config), config) for s in stores]
-        found += [_artifact_copy(graph, a, config) for a in workload.resources
-                  if a.kind in ARTIFACT_KINDS and store_class(graph, a, config) == "artifacts"]
+        found += _artifacts(graph, workload, config)
     if level in (1, 2):  # active-active needs multi-region routing instead (below)
         found.append(_failover_routing(graph, workload, config, anchor))
     if level >= 2:
@@ -189,7 +191,8 @@ LABELS = {"db_instance": "RDS DB instance", "db_cluster": "DB cluster",
           "efs_file_system": "EFS file system", "ecr_repository": "ECR repository",
           "secret": "Secrets Manager secret", "docdb_cluster": "DocumentDB cluster",
           "neptune_cluster": "Neptune cluster", "redshift_cluster": "Redshift cluster",
-          "memorydb_cluster": "MemoryDB cluster"}
+          "memorydb_cluster": "MemoryDB cluster",
+          "cache_replication_group": "ElastiCache replication group"}
 ARTIFACT_MISSING = {
     "ecr_repository": "no registry replication rule copies it to another region (the DR region "
                       "cannot pull the workload's images)",
@@ -197,8 +200,23 @@ ARTIFACT_MISSING = {
 }
 
 
-def _artifact_copy(graph, artifact: Resource, config: Any) -> Block:
-    """An ECR repository or secret the DR region needs: copied to another region?"""
+def _artifacts(graph, workload: Workload, config: Any) -> list[Block]:
+    """One block per ECR repository or secret the workload's compute uses (or may use)."""
+    compute = compute_of(graph, workload.resources)
+    found = []
+    for artifact in workload.resources:
+        if artifact.kind not in ARTIFACT_KINDS or \
+                store_class(graph, artifact, config) != "artifacts":
+            continue
+        use = artifact_use(graph, compute, artifact)
+        if use is not False:  # nothing in the scan pulls or reads it: the DR region needs none
+            found.append(_artifact_copy(graph, artifact, config, use, compute))
+    return found
+
+
+def _artifact_copy(graph, artifact: Resource, config: Any, use: Any,
+                   compute: list[Resource]) -> Block:
+    """An ECR repository or secret the workload's compute uses: copied to another region?"""
     name = "artifacts in the DR region"
     own = _own_region(artifact, config)
     if isinstance(own, Unknown):
@@ -211,8 +229,12 @@ def _artifact_copy(graph, artifact: Resource, config: Any) -> Block:
     unknown = next((r for r in regions if isinstance(r, Unknown)), None)
     if unknown is not None:
         return Block("pilot-light", name, artifact, unknown, unknown.reason)
-    return Block("pilot-light", name, artifact, False,
-                 f"{_label(artifact)} {artifact.name}: {ARTIFACT_MISSING[artifact.kind]}")
+    missing = f"{_label(artifact)} {artifact.name}: {ARTIFACT_MISSING[artifact.kind]}"
+    if isinstance(use, Unknown):
+        reason = f"{missing}, if the workload's compute uses it ({use.reason})"
+        return Block("pilot-light", name, artifact, Unknown(reason), reason)
+    who = ", ".join(u.name for u in users(graph, compute, artifact))
+    return Block("pilot-light", name, artifact, False, f"{missing}; used by {who}")
 
 
 def _label(store: Resource) -> str:

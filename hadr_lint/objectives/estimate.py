@@ -54,11 +54,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from hadr_lint.analysis.backup_links import find_store
 from hadr_lint.analysis.copies import (
     BACKUP_COPY_KINDS,
     GLOBAL_KINDS,
     STORE_KINDS,
     Copy,
+    cache_global,
     global_group,
     global_source,
     is_copy,
@@ -216,7 +218,24 @@ def _global_secondaries(graph, primary_region: str | None) -> set[str]:
     for (_, key), members in groups.items():
         primary = _global_primary(graph, key, members, primary_region)
         secondaries.update(m.address for m in members if m is not primary)
-    return secondaries
+    return secondaries | _datastore_secondaries(graph)
+
+
+def _datastore_secondaries(graph) -> set[str]:
+    """ElastiCache groups that join a scanned Global Datastore whose primary is another group
+    (its ``primary_replication_group_id`` / ``PRIMARY`` member): copies, not stores."""
+    found = set()
+    for group in graph.resources("cache_replication_group"):
+        key = cache_global(graph, group)
+        holder = graph.get(key) if isinstance(key, str) else None
+        members = holder.get("members") if holder is not None else None
+        primaries = [find_store(graph, m.get("group"), ("cache_replication_group",))
+                     for m in members if isinstance(m, dict) and m.get("role") == "PRIMARY"
+                     and not isinstance(m.get("group"), Unknown)] \
+            if isinstance(members, list) else []
+        if any(p is not None and p is not group for p in primaries):
+            found.add(group.address)
+    return found
 
 
 def _global_primary(graph, key: Any, members: list[Resource], primary: str | None) -> Resource:

@@ -11,6 +11,7 @@ Nothing from the input is ever executed or imported.
 from __future__ import annotations
 
 import functools
+import json
 import re
 from typing import Any, Protocol
 
@@ -38,6 +39,7 @@ from hadr_lint.loaders.terraform.parse import parse_expression
 from hadr_lint.model import (
     AZ,
     DeployAccount,
+    Encoded,
     FirewallEndpoint,
     Prefixed,
     Ref,
@@ -710,7 +712,66 @@ class _Evaluator:
         if tree is None:
             return Unknown("heredoc template could not be parsed")
         value = self.eval(tree, depth)
-        return value if isinstance(value, str) else _template_text(value)
+        if isinstance(value, str):
+            return value
+        encoded = self.json_with_holes(tree, depth) if isinstance(value, Unknown) else None
+        return encoded if encoded is not None else _template_text(value)
+
+    def json_with_holes(self, tree: Tree, depth: int) -> Encoded | None:
+        """A heredoc that is JSON around unknown interpolations (container definitions naming
+        ``${aws_ecr_repository.app.repository_url}``): an ``Encoded`` keeping the structure, a
+        hole in a string its value (alone) or a ``Prefixed`` (a reference and text after it);
+        None when the heredoc has directives or is not JSON."""
+        while tree.data != "string" and len(_trees(tree)) == 1:
+            tree = _trees(tree)[0]
+        if tree.data != "string":
+            return None
+        items = [self.template_item(part) for part in _trees(tree)]
+        if any(item[0] not in ("text", "interp") for item in items):
+            return None
+        holes: list[Any] = []
+        text = []
+        for item in items:
+            if item[0] == "text":
+                text.append(item[1])
+                continue
+            value = self.eval(item[1], depth)
+            if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+                text.append(str(value))
+                continue
+            text.append(f"{HOLE}{len(holes)}{HOLE}")
+            holes.append(value)
+        try:
+            decoded = json.loads("".join(text))
+        except ValueError:
+            return None
+        first = next((h for h in holes if isinstance(h, (Unknown, Ref))), None)
+        if first is None:
+            return None
+        reason = f"JSON text with unknown parts: {symbolic_unknown(first).reason}"
+        return Encoded(reason, value=_filled(decoded, holes))
+
+
+HOLE = "\u2063hole\u2063"  # invisible separators: allowed in JSON strings, unlikely text
+HOLE_TEXT = re.compile(HOLE + r"(\d+)" + HOLE)
+
+
+def _filled(value: Any, holes: list[Any]) -> Any:
+    """A decoded JSON value with each hole's placeholder replaced by the hole's value."""
+    if isinstance(value, list):
+        return [_filled(v, holes) for v in value]
+    if isinstance(value, dict):
+        return {k: _filled(v, holes) for k, v in value.items()}
+    if not isinstance(value, str) or HOLE not in value:
+        return value
+    parts = HOLE_TEXT.split(value)  # text, hole index, text, ...
+    if parts[0] == "" and len(parts) == 3 and parts[2] == "":
+        return holes[int(parts[1])]
+    hole = holes[int(parts[1])]
+    if parts[0] == "" and len(parts) == 3 and isinstance(hole, Ref):
+        return Prefixed(symbolic_unknown(hole).reason, hole, parts[2])
+    unknown = next(holes[int(i)] for i in parts[1::2])
+    return Unknown(symbolic_unknown(unknown).reason)
 
 
 def _arn_so_far(pieces: list) -> bool:

@@ -26,6 +26,7 @@ from hadr_lint.model import (
     AZ,
     AccountArn,
     DeployAccount,
+    Encoded,
     FirewallEndpoint,
     Prefixed,
     Ref,
@@ -858,8 +859,16 @@ def encoded_size(value: Any, limit: int = MAX_STRING) -> int:
     return size
 
 
-def fn_jsonencode(value: Any) -> str:
+def fn_jsonencode(value: Any) -> Any:
+    """The JSON text; an ``Encoded`` keeping the structure when parts of it are unknown."""
     fits(encoded_size(value), "jsonencode()")
+    try:
+        known(value)
+    except Undecidable as exc:
+        if is_list(value) or is_map(value):
+            return Encoded(f"jsonencode() of a value with unknown parts: {exc.unknown.reason}",
+                           value=value)
+        raise
     text = json.dumps(_json_ready(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
