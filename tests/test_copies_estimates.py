@@ -31,16 +31,6 @@ def in_repo(monkeypatch):
     monkeypatch.chdir(ROOT)
 
 
-def _folders() -> list[Path]:
-    found = []
-    for top in FIXTURE_ROOTS:
-        for folder in sorted((ROOT / top).rglob("*")):
-            if folder.is_dir() and any(p.suffix in (".tf", ".yaml", ".yml", ".json", ".template")
-                                       for p in folder.iterdir() if p.is_file()):
-                found.append(folder)
-    return found
-
-
 def _run(command: str, folder: Path, *extra: str) -> dict:
     shown = folder.relative_to(ROOT) if folder.is_relative_to(ROOT) else folder
     result = CliRunner().invoke(main, [command, str(shown), "--strategy",
@@ -72,10 +62,10 @@ def disagreement(verdict: str, store: dict) -> str | None:
     return None
 
 
-def test_dr005_and_the_region_rpo_agree_on_every_fixture_store():
+def test_dr005_and_the_region_rpo_agree_on_every_fixture_store(fixture_folders):
     seen: dict[str, set[str]] = {"copy": set(), "no copy": set(), "unverified": set()}
     wrong = {}
-    for folder in _folders():
+    for folder in fixture_folders(*FIXTURE_ROOTS):
         report = _run("report", folder, "--max-length", "0")
         stores = [s for w in report["workloads"] for s in w["stores"]
                   if not s["cross_region_copy"].startswith("not counted")]

@@ -30,16 +30,6 @@ def in_repo(monkeypatch):
     monkeypatch.chdir(ROOT)
 
 
-def _folders() -> list[Path]:
-    found = []
-    for top in FIXTURE_ROOTS:
-        for folder in sorted((ROOT / top).rglob("*")):
-            if folder.is_dir() and any(p.suffix in (".tf", ".yaml", ".yml", ".json", ".template")
-                                       for p in folder.iterdir() if p.is_file()):
-                found.append(folder)
-    return found
-
-
 def _stores(folder: Path) -> list[dict]:
     data = as_dict(scan(folder))
     return [s for w in data["workloads"] for s in w["stores"]]
@@ -87,10 +77,10 @@ def _check_store(store: dict) -> list[str]:
     return wrong
 
 
-def test_every_fixture_store_row_agrees_with_its_evidence():
+def test_every_fixture_store_row_agrees_with_its_evidence(fixture_folders):
     checked = 0
     disagreements = {}
-    for folder in _folders():
+    for folder in fixture_folders(*FIXTURE_ROOTS):
         for store in _stores(folder):
             checked += 1
             wrong = _check_store(store)
