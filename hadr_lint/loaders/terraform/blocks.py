@@ -209,6 +209,11 @@ def parse_changed(text: str, file: str, entry: str) -> list[Block]:
     names = [(cache.digest(chunk), first) for first, chunk in chunks]
     index = cache.key("hcl-blocks", file)
     base, base_names, known = _previous(cache.load(index), file)
+    if base is None:  # no earlier version: one parse of the file beats one per block (cold scans)
+        blocks = _whole(text, file, entry)
+        if len(blocks) == len(names):
+            cache.store(index, (entry, names, {}))
+        return blocks
     blocks = []
     for (name, first), (_, chunk) in zip(names, chunks, strict=True):
         if name in known:
