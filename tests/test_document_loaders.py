@@ -153,23 +153,28 @@ def test_the_registry_names_the_cloudformation_keys_its_loader_writes() -> None:
 SCAN_AND_LIST_MODULES = """
 import json, sys
 from hadr_lint.cli import main
+cache = ["--no-cache"] if sys.argv[3] == "off" else []
 try:
-    main(["scan", "--no-cache", "--format", "json", "--output", sys.argv[2], sys.argv[1]])
+    main(["scan", *cache, "--format", "json", "--output", sys.argv[2], sys.argv[1]])
 except SystemExit as exc:
     code = exc.code
 json.dump({"exit": code, "modules": sorted(sys.modules)}, sys.stderr)
 """
 
 
-def _scan_in_a_new_process(path: Path, tmp_path: Path) -> tuple[set[str], list[str]]:
+def _scan_in_a_new_process(path: Path, tmp_path: Path,
+                           cache: bool = False) -> tuple[set[str], list[str]]:
     """The modules a whole scan of ``path`` imported, and the rule ids of its findings."""
     import subprocess
     import sys
 
     report = tmp_path / "report.json"
-    done = subprocess.run([sys.executable, "-c", SCAN_AND_LIST_MODULES, str(path), str(report)],
-                          capture_output=True, text=True, cwd=tmp_path, check=True,
-                          env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")})
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    if cache:
+        env.pop("HADR_LINT_NO_CACHE", None)
+    done = subprocess.run([sys.executable, "-c", SCAN_AND_LIST_MODULES, str(path), str(report),
+                           "on" if cache else "off"],
+                          capture_output=True, text=True, cwd=tmp_path, check=True, env=env)
     ran = json.loads(done.stderr.strip().splitlines()[-1])
     assert ran["exit"] == 1  # findings: the file was loaded, not skipped
     findings = json.loads(report.read_text(encoding="utf-8"))["findings"]
@@ -188,6 +193,19 @@ def test_a_yaml_template_only_scan_imports_no_terraform_nor_plan_loader_nor_lark
     assert "hadr_lint.loaders.cloudformation.template" in modules
     assert _loaded(modules, "lark", "hcl2", "hadr_lint.loaders.terraform.",
                    "hadr_lint.loaders.plan") == []
+
+
+def test_a_warm_terraform_scan_imports_neither_lark_nor_the_evaluator(tmp_path: Path) -> None:
+    # a pre-commit run on an unchanged root reads its load result from the cache
+    import shutil
+
+    shutil.copytree(ROOT / "fixtures" / "rules" / "HA005" / "tf-single-az", tmp_path / "root")
+    first, rules = _scan_in_a_new_process(tmp_path / "root" / "main.tf", tmp_path, cache=True)
+    assert "lark" in first and "HA005" in rules
+    warm, rules = _scan_in_a_new_process(tmp_path / "root" / "main.tf", tmp_path, cache=True)
+    assert "HA005" in rules
+    assert _loaded(warm, "lark", "hcl2", "hadr_lint.loaders.terraform.evaluate",
+                   "hadr_lint.loaders.terraform.parse") == []
 
 
 def test_a_terraform_only_scan_imports_no_plan_cloudformation_or_terragrunt_loader(

@@ -14,21 +14,11 @@ from typing import Any
 
 from hadr_lint import cache
 from hadr_lint.discover import escapes
-from hadr_lint.loaders.terraform.evaluate import evaluate
-from hadr_lint.loaders.terraform.expansion import constant
 from hadr_lint.loaders.terraform.files import (  # noqa: F401 (re-exported)
     TF_SUFFIXES,
     auto_var_files,
     is_terraform_file,
     terraform_files,
-)
-from hadr_lint.loaders.terraform.parse import (
-    HclSyntaxError,
-    hcl_parser,
-    parse_attributes,
-    parse_blocks,
-    parse_expression,
-    parse_json_blocks,
 )
 from hadr_lint.model import LoadError, LoadResult
 from hadr_lint.suppress import mentions
@@ -86,6 +76,13 @@ class FolderReader:
         return bool(self.roots) and escapes(path, [*self.roots, path.parent.resolve()])
 
     def _parse_file(self, path: Path) -> list:
+        # start-up: a warm scan (roots from the cache) imports neither Lark nor the evaluator
+        from hadr_lint.loaders.terraform.parse import (
+            HclSyntaxError,
+            parse_blocks,
+            parse_json_blocks,
+        )
+
         shown = self.display(path)
         self.parsed_files.append(shown)
         try:
@@ -129,6 +126,8 @@ class FolderReader:
             # the grammar is compiled (or loaded from the cache) here, once: the worker
             # processes are forked from this one and inherit it, instead of each compiling it
             # on a first run (7.3 s instead of 1.6-3.1 s on a large repository)
+            from hadr_lint.loaders.terraform.parse import hcl_parser  # start-up: only parsing
+
             hcl_parser()
         self.prefetched.update(cache.parse_many(todo, _prefetch_parser(), "parsing Terraform"))
 
@@ -137,6 +136,7 @@ def _parse_text(parse: Callable[[str, str], list], text: str, file: str, entry: 
     """``parse(text, file)`` from the parse cache, or parsed and stored; a ``.tf`` file block by
     block, re-parsing only changed blocks (it stores what its next version needs)."""
     from hadr_lint.loaders.fast import fast_paths  # start-up: only when a file is parsed
+    from hadr_lint.loaders.terraform.parse import parse_blocks  # start-up: only when parsed
 
     if parse is parse_blocks and fast_paths():
         # start-up: only when a file is parsed (a warm scan reads the cache, never this)
@@ -153,6 +153,7 @@ def _prefetch_parser() -> Callable[[str, str], list]:
     # start-up: only when many files are parsed ahead (a warm scan never is)
     from hadr_lint.loaders.fast import fast_paths
     from hadr_lint.loaders.terraform.blocks import parse_file_changed
+    from hadr_lint.loaders.terraform.parse import parse_blocks
 
     return parse_file_changed if fast_paths() else parse_blocks
 
@@ -191,6 +192,9 @@ def root_inputs(
     state: Any,
 ) -> dict[str, Callable[[], Any]]:
     """Variable values in Terraform's order: tfvars, auto.tfvars, --var-file, --var."""
+    # start-up: a warm scan (roots from the cache) imports neither Lark nor the evaluator
+    from hadr_lint.loaders.terraform.expansion import constant
+
     values: dict[str, Any] = {}
     for path in auto_var_files(folder):
         if reader.tree is None or reader.tree.inside(path):
@@ -208,6 +212,10 @@ def root_inputs(
 
 
 def _read_var_file(path: Path, reader: FolderReader, state: Any) -> dict[str, Any]:
+    # start-up: a warm scan (roots from the cache) imports neither Lark nor the evaluator
+    from hadr_lint.loaders.terraform.evaluate import evaluate
+    from hadr_lint.loaders.terraform.parse import HclSyntaxError, parse_attributes
+
     shown = reader.display(path)
     try:
         text = read_source(path, reader.max_file_size)
@@ -234,6 +242,10 @@ _EMPTY_SCOPE = _EmptyScope()
 
 def _cli_value(text: str) -> Any:
     """``--var k=v``: a list or map literal is parsed as HCL, anything else is a string."""
+    # start-up: a warm scan (roots from the cache) imports neither Lark nor the evaluator
+    from hadr_lint.loaders.terraform.evaluate import evaluate
+    from hadr_lint.loaders.terraform.parse import parse_expression
+
     stripped = text.strip()
     if stripped[:1] in ("[", "{"):
         try:

@@ -19,7 +19,6 @@ from hadr_lint.loaders import guarded, namespaced
 from hadr_lint.loaders.terraform import FolderReader, load_root
 from hadr_lint.loaders.terraform.cache_entry import TerraformEntry
 from hadr_lint.loaders.terraform.files import TF_SUFFIXES, terraform_files
-from hadr_lint.loaders.terraform.parse import Literal
 from hadr_lint.loaders.terraform_claims import (  # noqa: F401 (re-exported)
     SKIP_DIRS,
     TERRAGRUNT,
@@ -150,6 +149,9 @@ def called_folders(folders: list[Path], reader: Callable[[Path], Any]) -> set[Pa
 
 
 def _literal_source(expr: Any) -> str:
+    # start-up: a warm scan (roots from the cache) imports neither Lark nor the evaluator
+    from hadr_lint.loaders.terraform.parse import Literal
+
     if isinstance(expr, Literal):
         return str(expr.value)
     return "".join(str(t) for t in expr.scan_values(lambda v: getattr(v, "type", "") ==
