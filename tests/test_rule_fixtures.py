@@ -14,6 +14,8 @@ Layout: ``fixtures/rules/<RULE>/<case>/`` holds IaC files and ``expect.yaml``::
     options: {region: us-east-1, min_azs: 3, parameters: {Env: prod}, variables: {x: y},
               objectives: {...}, recovery_steps: {...}, strategies: {...},
               store_classes: {...}}
+    source: ../../OB003/tf-bucket-marked-logs   # optional: judge another case's IaC files
+                                                # (two rules, or two options, on one setup)
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ def _run(case: Path):
     rule_id = case.parent.name
     rules = select(all_rules(), [rule_id], [])
     scan_options = ScanOptions(
-        paths=(case,),
+        paths=(_folder(case, expect),),
         region=options.get("region"),
         parameters=options.get("parameters") or {},
         variables=options.get("variables") or {},
@@ -54,6 +56,7 @@ def _run(case: Path):
 @pytest.mark.parametrize("case", CASES, ids=[f"{c.parent.name}/{c.name}" for c in CASES])
 def test_rule_fixture(case: Path) -> None:
     expect, result = _run(case)
+    case = _folder(case, expect)  # {case} in expectations: the folder whose files are judged
     assert not result.errors, result.errors
     assert result.resources, "the fixture loaded no resources"
     wanted = [_placed(w, case) for w in expect.get("findings") or []]
@@ -68,6 +71,17 @@ def test_rule_fixture(case: Path) -> None:
             assert (want["file"], want.get("line", 1)) in places, (want, places)
     if "unverified" in expect:
         _assert_unverified(expect["unverified"] or [], result.unknowns, case.parent.name)
+
+
+def _folder(case: Path, expect: dict) -> Path:
+    """The folder whose IaC files the case judges: its own, or the ``source`` it names."""
+    source = expect.get("source")
+    if not source:
+        return case
+    folder = (case / source).resolve()
+    assert folder.is_dir(), f"{case}: source {source} is no folder"
+    assert [p.name for p in case.iterdir()] == ["expect.yaml"], "a sourced case holds no IaC"
+    return folder
 
 
 def _placed(want: dict, case: Path) -> dict:

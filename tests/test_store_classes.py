@@ -16,7 +16,7 @@ from hadr_lint.engine import ScanOptions, scan
 from hadr_lint.model import Unknown
 
 ROOT = Path(__file__).resolve().parent.parent
-WARM = ROOT / "fixtures" / "rules" / "OB004" / "tf-warm-standby-aurora-global-log-buckets"
+WARM = ROOT / "fixtures" / "rules" / "OB003" / "tf-warm-standby-aurora-global-log-buckets"
 STORES = """
 resource "aws_elasticache_replication_group" "sessions" {
   replication_group_id = "sessions"
